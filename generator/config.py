@@ -1,0 +1,224 @@
+"""`satire.yaml`: the schema (declared once, defaults for everything), the
+environment overrides for the LLM endpoint, and the project's paths.
+
+A project is any folder holding `satire.yaml`; `find_root` looks upwards from
+the working folder, like git does for `.git`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from generator import yamlfile
+from generator.errors import SatireError
+from generator.validation import Strict, validate
+
+CONFIG_NAME = "satire.yaml"
+LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8}|-[0-9][a-zA-Z0-9]{3})*$")
+
+
+def check_language(value: str) -> str:
+    """A well-formed BCP 47 tag (fr, en, pt-BR, zh-Hant-TW), normalised."""
+    if not LANG_RE.match(value):
+        raise ValueError(f"not a BCP 47 language tag: {value!r} (expected e.g. fr, en, pt-BR)")
+    parts = value.split("-")
+    parts[0] = parts[0].lower()
+    return "-".join(p.upper() if len(p) == 2 and i else p for i, p in enumerate(parts))
+
+
+def check_http_url(value: str) -> str:
+    """An absolute http(s) URL with a host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise ValueError(f"URL must start with http:// or https:// (found scheme {parts.scheme or 'none'!r})")
+    if not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("URL must have a host and no spaces")
+    return value
+
+
+class Price(Strict):
+    """Dollars per million tokens."""
+
+    input_per_mtok: float = Field(0.0, ge=0, description="USD per million prompt tokens")
+    output_per_mtok: float = Field(0.0, ge=0, description="USD per million completion tokens")
+
+
+DEFAULT_PRICES = {
+    "gpt-4o-mini": Price(input_per_mtok=0.15, output_per_mtok=0.60),
+    "gpt-4o": Price(input_per_mtok=2.50, output_per_mtok=10.00),
+    "gpt-4.1-mini": Price(input_per_mtok=0.40, output_per_mtok=1.60),
+    "gpt-4.1": Price(input_per_mtok=2.00, output_per_mtok=8.00),
+}
+
+
+class LLMConfig(Strict):
+    """How drafts are written."""
+
+    backend: Literal["auto", "openai", "offline"] = Field("auto", description="auto: openai when an endpoint or key is configured, else offline")
+    model: str = Field("gpt-4o-mini", description="model name sent to the endpoint (env SATIRE_MODEL)")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
+    api_key_env: str = Field("OPENAI_API_KEY", description="name of the environment variable holding the key (never the key itself)")
+    temperature: float = Field(0.9, ge=0, le=2, description="sampling temperature")
+    max_tokens: int = Field(2000, ge=64, description="completion budget per call")
+    timeout: float = Field(60.0, gt=0, description="seconds before a call is abandoned and retried")
+    max_retries: int = Field(3, ge=0, le=10, description="retries after the first try, with backoff")
+    concurrency: int = Field(4, ge=1, le=64, description="calls at once (generate -j)")
+    max_cost_usd: float | None = Field(None, ge=0, description="stop a batch before it would cost more")
+    prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES), description="USD per model; unknown models cost $0")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_http_url(value)
+
+
+class CommentsConfig(Strict):
+    """Optional comments under posts (none by default)."""
+
+    system: Literal["none", "isso", "giscus"] = "none"
+    url: str | None = Field(None, description="isso: the server's URL")
+    repo: str | None = Field(None, description="giscus: owner/name")
+    repo_id: str | None = None
+    category: str | None = None
+    category_id: str | None = None
+
+
+class SiteConfig(Strict):
+    """How the site is built."""
+
+    posts_per_page: int = Field(10, ge=1, le=200)
+    feed_items: int = Field(20, ge=1, le=1000)
+    disclaimer: dict[str, str] = Field(default_factory=dict, description="per-language override of the satire disclaimer")
+    comments: CommentsConfig = Field(default_factory=CommentsConfig)
+    timezone: str = Field("UTC", description="zone in which a scheduled post's date starts")
+
+
+class Config(Strict):
+    """The whole of `satire.yaml`."""
+
+    title: str = Field("Satire", description="the blog's name")
+    description: str = Field("Tech news, as told by an AI with a sense of humour.", description="one line under the title")
+    url: str = Field("http://127.0.0.1:8000/", description="the site's public base URL, for canonical links and feeds")
+    author: str = Field("satire", description="publisher name in feeds and JSON-LD")
+    language: str = Field("fr", description="default language of posts and of the site chrome")
+    style: str = Field("geek-puns", description="default humor style")
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    site: SiteConfig = Field(default_factory=SiteConfig)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return check_language(value)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = check_http_url(value)
+        return value if value.endswith("/") else value + "/"
+
+
+@dataclass
+class Project:
+    """A blog project: its root folder, config and the paths it uses."""
+
+    root: Path
+    config: Config
+
+    @property
+    def briefs_dir(self) -> Path:
+        return self.root / "briefs"
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.root / "drafts"
+
+    @property
+    def prompts_dir(self) -> Path:
+        return self.root / "prompts"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".satire"
+
+    def rel(self, path: Path) -> str:
+        """`path` relative to the root when inside it (for messages and front matter)."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    # -- the LLM endpoint, with environment overrides -------------------------
+
+    @cached_property
+    def base_url(self) -> str | None:
+        return os.environ.get("OPENAI_BASE_URL") or self.config.llm.base_url
+
+    @cached_property
+    def model(self) -> str:
+        return os.environ.get("SATIRE_MODEL") or self.config.llm.model
+
+    def api_key(self) -> str | None:
+        """Read at the moment of use, never stored in config, state or logs."""
+        return os.environ.get(self.config.llm.api_key_env) or None
+
+    def backend_name(self, offline: bool = False) -> str:
+        """'openai' or 'offline', after config, flags and environment."""
+        if offline:
+            return "offline"
+        chosen = self.config.llm.backend
+        if chosen != "auto":
+            return chosen
+        return "openai" if (self.base_url or self.api_key()) else "offline"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder upwards from `start` holding satire.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise SatireError(
+        f"no {CONFIG_NAME} in {here} or any folder above it: run 'satire init DIR' to make a project, or pass --project DIR"
+    )
+
+
+def load_config(path: Path, display: str | None = None) -> Config:
+    """Config from a satire.yaml; every problem reported with line and column."""
+    data, marks = yamlfile.load(path, display)
+    if data is None:
+        return Config()
+    return validate(Config, data, marks)
+
+
+def load_project(root: Path | None = None) -> Project:
+    """The project at `root` (or found upwards from the working folder)."""
+    if root is not None:
+        root = root.resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise SatireError(f"{root}: not a satire project (no {CONFIG_NAME}); run 'satire init {root}' to make one")
+    else:
+        root = find_root()
+    config_path = root / CONFIG_NAME
+    config = load_config(config_path, display=str(config_path.relative_to(Path.cwd()) if config_path.is_relative_to(Path.cwd()) else config_path))
+    return Project(root=root, config=config)

@@ -1,0 +1,63 @@
+"""Errors users see: one line each, never a traceback.
+
+    click.ClickException
+     └── SatireError            exit 2: bad usage, bad config, bad input
+          ├── InputError        one problem in one file: FILE:LINE:COL: field.path: message
+          ├── InputErrors       several InputErrors gathered before aborting
+          ├── TransitionError   a review move the status machine does not allow
+          └── WorkFailed        exit 1: some work failed, the rest was done and kept
+               └── BackendError an LLM call failed after its retries
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+
+class SatireError(click.ClickException):
+    """Bad usage, config or input: exit 2 with the message alone on stderr."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class InputError(SatireError):
+    """One problem at one place in one file."""
+
+    def __init__(
+        self, file: str | Path, line: int, col: int, field: str, message: str
+    ) -> None:
+        self.file = str(file)
+        self.line = line
+        self.col = col
+        self.field = field or "(document)"
+        self.problem = message
+        super().__init__(f"{self.file}:{line}:{col}: {self.field}: {message}")
+
+
+class InputErrors(SatireError):
+    """Every problem found before aborting, one line each."""
+
+    def __init__(self, errors: Iterable[InputError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(e.message for e in self.errors))
+
+
+class TransitionError(SatireError):
+    """A status move that the review table does not allow."""
+
+
+class WorkFailed(SatireError):
+    """Some items failed; the others were done and kept."""
+
+    exit_code = 1
+
+
+class BackendError(WorkFailed):
+    """An LLM backend failed for good (after the retries its policy allows)."""

@@ -1,0 +1,100 @@
+"""Local state in `.satire/state.db` (SQLite): the LLM response cache, the
+per-call run log, the review audit log, the build's render cache and locks.
+
+Schema changes are numbered migrations, applied in order and recorded in
+`PRAGMA user_version`; append new ones, never edit old ones. WAL mode and a
+busy timeout let a CLI run, the preview server and the desk share the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE llm_cache (
+        key TEXT PRIMARY KEY,          -- sha256 of the canonical request
+        response TEXT NOT NULL,        -- JSON of the Completion
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE llm_calls (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        item TEXT NOT NULL,            -- the brief or draft the call was for
+        backend TEXT NOT NULL,
+        model TEXT NOT NULL,
+        tokens_in INTEGER NOT NULL DEFAULT 0,
+        tokens_out INTEGER NOT NULL DEFAULT 0,
+        latency_ms INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL NOT NULL DEFAULT 0,
+        cached INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL          -- ok, or the error class and message
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        revision INTEGER,
+        note TEXT,
+        details TEXT                   -- JSON: e.g. acknowledged findings
+    );
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TABLE render_cache (
+        key TEXT PRIMARY KEY,          -- sha256 of a render's inputs
+        value BLOB NOT NULL
+    );
+    """,
+]
+
+
+def connect(state_dir: Path) -> sqlite3.Connection:
+    """Open (and migrate) the project's state database."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(state_dir / "state.db", timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    migrate(conn)
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the migrations this database has not seen yet."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version >= len(MIGRATIONS):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={number}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers hold inner semicolons)."""
+    out: list[str] = []
+    buffer = ""
+    for line in script.splitlines():
+        line = line.split("--", 1)[0].rstrip()
+        if not line:
+            continue
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    return out

@@ -1,0 +1,66 @@
+"""Shared fixtures. Every test runs with user state in a temp folder and no
+LLM endpoint or key in its environment (autouse), so nothing reaches the network
+or a real account."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ENDPOINT_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "SATIRE_MODEL")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ENDPOINT_VARS:
+        monkeypatch.delenv(name, raising=False)
+    yield home
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+
+def run_satire(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+    """Run the real CLI in a subprocess, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ENDPOINT_VARS}
+    full_env["PYTHONPATH"] = str(REPO)
+    full_env.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or REPO, env=full_env, capture_output=True, text=True, timeout=timeout)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def satire() -> type[Result] | object:
+    """`satire(*args, cwd=...)` runs the CLI in a subprocess."""
+    return run_satire
+
+
+@pytest.fixture
+def demo_project(tmp_path: Path) -> Path:
+    """A copy of the repository's demo project (config, briefs, static)."""
+    target = tmp_path / "demo"
+    target.mkdir()
+    shutil.copy(REPO / "satire.yaml", target / "satire.yaml")
+    shutil.copytree(REPO / "briefs", target / "briefs")
+    shutil.copytree(REPO / "static", target / "static")
+    shutil.copytree(REPO / "schemas", target / "schemas")
+    return target
