@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import Field
 
 from generator import yamlfile
@@ -86,6 +87,12 @@ def parse_draft(text: str, file: str) -> Draft:
     if end < 0:
         raise InputError(file, 1, 1, "(front matter)", "front matter is not closed by a '---' line")
     head, body = text[len(FENCE) + 1 : end + 1], text[end + len(FENCE) + 2 :]
+    try:  # fast path for the common, valid case: no marks needed
+        draft = Draft.model_validate(yaml.load(head, Loader=yamlfile.SafeLoader))
+        draft.body = body.strip("\n")
+        return draft
+    except (yaml.YAMLError, ValueError, TypeError):
+        pass  # parse again, slowly, to say where the problem is
     data, marks = yamlfile.loads(head, file)
     marks.spots = {k: (line + 1, col) for k, (line, col) in marks.spots.items()}  # the fence line
     draft = validate(Draft, data, marks, what="front matter fields (title, slug, status, ...)")

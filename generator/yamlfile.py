@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 20_000  # nodes visited with aliases expanded: stops "billion laughs"
 
+__all__ = ["MAX_BYTES", "Marks", "SafeLoader", "dotted", "dump", "load", "loads"]
+
 Path_ = tuple[str | int, ...]
 
 
