@@ -73,15 +73,20 @@ def _message(error: Any) -> str:
 def errors_of(model: type[BaseModel], exc: ValidationError, marks: Marks) -> list[InputError]:
     """One InputError for each problem pydantic found."""
     found: list[InputError] = []
+    explained: set[tuple[str | int, ...]] = set()  # missing fields a misspelt key accounts for
     for error in exc.errors():
         path = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
         if error["type"] == "extra_forbidden":
-            name = str(path[-1])
-            hint = did_you_mean(name, _fields_at(model, path[:-1]))
+            allowed = _fields_at(model, path[:-1])
+            hint = did_you_mean(str(path[-1]), allowed)
+            if hint:
+                explained.add((*path[:-1], hint.split('"')[1]))
             found.append(marks.error(path, f"unknown key{hint}", key=True))
-        else:
+    for error in exc.errors():
+        path = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+        if error["type"] != "extra_forbidden" and not (error["type"] == "missing" and path in explained):
             found.append(marks.error(path, _message(error)))
-    return found
+    return sorted(found, key=lambda e: (e.line, e.col))
 
 
 def validate(model: type[M], data: Any, marks: Marks, *, what: str = "a mapping") -> M:

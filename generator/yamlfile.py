@@ -18,9 +18,19 @@ import yaml
 from generator.errors import InputError
 
 try:  # libyaml is ten times faster; the pure loader is the fallback
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class SafeLoader(_BaseLoader):
+    """Safe loading that leaves dates as text: the schema parses them, so a
+    bad date is a located field error rather than a crash in the YAML layer."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 20_000  # nodes visited with aliases expanded: stops "billion laughs"
@@ -76,8 +86,12 @@ def _walk(node: yaml.Node, path: Path_, marks: Marks, budget: list[int]) -> None
         raise InputError(marks.file, *_mark(node), dotted(path), "too many aliases or nodes (alias expansion is capped)")
     marks.spots.setdefault(path, _mark(node))
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key in seen and key != "<<":  # PyYAML keeps the last one silently
+                raise InputError(marks.file, *_mark(key_node), dotted((*path, key)), "duplicate key: this key is already set above")
+            seen.add(key)
             marks.spots.setdefault(("__key__", *path, key), _mark(key_node))
             _walk(value_node, (*path, key), marks, budget)
     elif isinstance(node, yaml.SequenceNode):
@@ -131,6 +145,8 @@ def loads(text: str, file: str) -> tuple[Any, Marks]:
         raise _problem_at(file, exc, "invalid YAML") from None
     except yaml.YAMLError as exc:
         raise InputError(file, 1, 1, "(yaml)", str(exc).splitlines()[0]) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a scalar that does not construct
+        raise InputError(file, 1, 1, "(yaml)", f"cannot read a value: {exc}") from None
     finally:
         loader.dispose()
     return data, marks

@@ -17,5 +17,5 @@ def check(app: App, briefs: tuple[str, ...]) -> int:
     for error in errors:
         echo_err(error.message)
     bad = len({e.file for e in errors})
-    click.echo(f"{len(good)} brief(s) OK" + (f", {bad} with errors" if bad else ""), err=bool(bad))
+    click.echo(f"{len(good)} brief(s) OK" + (f", {bad} with errors" if bad else ""))
     return 2 if errors else 0
