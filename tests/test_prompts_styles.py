@@ -61,7 +61,7 @@ def test_prompt_prints_the_messages_without_network(demo_project: Path) -> None:
     result = run_satire("prompt", "amazon-desantis", cwd=demo_project)
     assert result.code == 0, result.err
     assert result.out.startswith("=== system ===\n") and "\n=== user ===\n" in result.out
-    assert "Peter DeSantis has worked at Amazon for 27 years." in result.out
+    assert "Peter DeSantis travaille chez Amazon depuis 27 ans." in result.out
     styled = run_satire("prompt", "briefs/amazon-desantis.yaml", "--style", "nature-doc", "--lang", "en", cwd=demo_project)
     assert "Style: nature-doc" in styled.out and "Write the whole post in English" in styled.out
 
