@@ -241,7 +241,7 @@ def scan(text: str, lang: str, *, evidence: bool = False) -> Scan:
             continue
         values = _values(m.group("num"))
         end = m.end()
-        unit = "money" if m.group("cur") else None
+        unit = lx.UNITS[m.group("cur").strip()] if m.group("cur") else None
         glued = (m.group("glued") or "").lower()
         scale = _GLUED_SCALES.get(glued)
         if glued and scale is None:
@@ -468,7 +468,14 @@ class Evidence:
 
 # -- checking one field -----------------------------------------------------------
 
-_QUOTE_RE = re.compile(r"«[\s\u00a0\u202f]*(?P<g>[^«»]{1,800}?)[\s\u00a0\u202f]*»|“(?P<c>[^“”]{1,800})”|\"(?P<s>[^\"\n]{1,800})\"|„(?P<l>[^„“”]{1,800})[“”]")
+# quotes may wrap lines but not paragraphs
+_QUOTE_RE = re.compile(
+    r"«[\s\u00a0\u202f]*(?P<g>(?:[^«»\n]|\n(?!\s*\n)){1,800}?)[\s\u00a0\u202f]*»"
+    r"|“(?P<c>(?:[^“”\n]|\n(?!\s*\n)){1,800})”"
+    r"|\"(?P<s>(?:[^\"\n]|\n(?!\s*\n)){1,800})\""
+    r"|„(?P<l>(?:[^„“”\n]|\n(?!\s*\n)){1,800})[“”]"
+)
+MIN_QUOTE_WORDS = 3  # « la fenêtre », "momentum": quoted terms, not quotes
 
 
 def _quote_inner(m: re.Match[str]) -> str:
@@ -532,7 +539,7 @@ def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evide
     """Why the quote `m` is not backed, or None when it is."""
     inner = _quote_inner(m)
     said = _words(inner)
-    if len(said.split()) < 2 or text.strip(" *_#>\n") == m.group():
+    if len(said.split()) < MIN_QUOTE_WORDS or text.strip(" *_#>\n") == m.group():
         return None  # a quoted term, or a title framed in quote marks
     speaker = _speaker(text, m.start(), m.end(), [p for p in people if not (m.start() <= p.start < m.end())])
     who = _surname(speaker.name) if speaker else None
