@@ -163,7 +163,12 @@ _NUM_RE = re.compile(
     re.IGNORECASE,
 )
 _UNIT_AFTER = re.compile(rf"^[\s\u00a0\u202f]*(?:(?:de|of)[\s\u00a0]+|d['’][\s\u00a0]*)?(?P<unit>{_alternation(lx.UNITS)})(?!\w)", re.IGNORECASE)
-_SCALE_AFTER = {lang: re.compile(rf"^[\s\u00a0\u202f]*(?P<scale>{_alternation(scales)})(?!\w)", re.IGNORECASE) for lang, scales in lx.SCALES.items()}
+# a French post may quote its English brief ("8 billion dollars"): a scale word means
+# what it means in any language that has it (French billion 1e12, English 1e9)
+_ANY_SCALE: dict[str, frozenset[float]] = {
+    w: frozenset(scales[w] for scales in lx.SCALES.values() if w in scales) for w in {w for scales in lx.SCALES.values() for w in scales}
+}
+_SCALE_AFTER = re.compile(rf"^[\s\u00a0\u202f]*(?P<scale>{_alternation(_ANY_SCALE)})(?!\w)", re.IGNORECASE)
 _GLUED_SCALES = {"bn": 1e9, "md": 1e9, "mds": 1e9, "k": 1e3}
 
 
@@ -246,18 +251,22 @@ def scan(text: str, lang: str, *, evidence: bool = False) -> Scan:
         scale = _GLUED_SCALES.get(glued)
         if glued and scale is None:
             unit = lx.UNITS.get(glued, unit)
-        if scale is None:
-            s = _SCALE_AFTER[lang].match(text[end : end + 30])
+        multipliers = frozenset({scale}) if scale else frozenset()
+        if not multipliers:
+            s = _SCALE_AFTER.match(text[end : end + 30])
             if s:
-                scale, end = scales[s.group("scale").lower()], end + s.end()
+                word = s.group("scale").lower()
+                multipliers = frozenset({scales[word]}) if word in scales else _ANY_SCALE[word]
+                multipliers |= _ANY_SCALE[word] if word in {"billion", "billions", "trillion", "trillions"} else frozenset()
+                end += s.end()
         if unit is None:
             unit, end = _unit_after(text, end)
         start = m.start()
         raw = m.group("num")
-        if scale is None and unit is None and re.fullmatch(r"(?:19|20)\d\d", raw):
+        if not multipliers and unit is None and re.fullmatch(r"(?:19|20)\d\d", raw):
             out.dates.append(When(None, None, int(raw), m.start("num"), m.end("num")))
         else:
-            out.figures.append(Figure(frozenset(v * (scale or 1) for v in values), unit, start, end))
+            out.figures.append(Figure(frozenset(v * k for v in values for k in multipliers or {1.0}), unit, start, end))
         taken.append((start, end))
     for start, end, value in _number_words(text, lang):
         if not free(start, end):

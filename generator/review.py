@@ -150,16 +150,14 @@ def revise(
     """The LLM rewrites the draft following `note` and its brief: a new revision, back to draft."""
     if not note.strip():
         raise SatireError(f"cannot revise {slug!r}: say what to change with --note TEXT")
-    import importlib
+    from generator import compose, llm
 
     store = DraftStore(project)
     current = store.load(slug)
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
-    # generation lives beside review (generator/compose.py, generator/llm/)
-    compose, llm = importlib.import_module("generator.compose"), importlib.import_module("generator.llm")
     backend = llm.get_backend(project, offline=offline, model=model)
-    rewritten: Draft = compose.revise(project, current, brief, note, backend)
+    rewritten = compose.revise(project, current, brief, note, backend)
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
         if draft.revision != current.revision:
