@@ -144,7 +144,7 @@ ORG_SUFFIXES = (
     "Systems", "Ventures", "Capital", "Partners", "Foundation", "Institute", "University", "Ltd", "LLC", "GmbH",
     "SA", "SAS", "Robotics", "Analytics", "Research", "Consulting", "Studios", "Networks", "Software", "Dynamics",
     "Industries", "Bank", "Insights", "Intelligence", "Associates", "Agency", "Commission", "Authority", "Council",
-    "Department", "Ministry", "Office", "Bureau",
+    "Department", "Ministry", "Office", "Bureau", "Administration",
 )
 # words before a capitalized name that make it an organization: "la startup Quantix"
 ORG_CUES = (

@@ -168,12 +168,6 @@ def revise(
     return _move(project, "revise", slug, by, note, change, new_revision=True)
 
 
-def log_event(project: Project, action: str, slug: str, *, by: str | None = None, revision: int | None = None, note: str | None = None, details: dict[str, Any] | None = None) -> None:
-    """Append an entry for something done outside the status table (e.g. generate)."""
-    with _db(project) as conn:
-        _append(conn, _entry(project, action, slug, by, revision, note, details or {}))
-
-
 # -- queries ------------------------------------------------------------------------
 
 

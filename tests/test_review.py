@@ -64,15 +64,17 @@ def test_every_allowed_move_in_turn(project: Project) -> None:
     assert rv.publish(project, slug, by="ed").status == "published"
     assert rv.unpublish(project, slug, by="ed").status == "approved"
     assert rv.reject(project, slug, by="ed", note="on second thought").status == "rejected"
-    # approved -> published -> approved, then draft -> rejected through a second draft
     make_draft(project, "second")
     assert rv.reject(project, "second", by="ed", note="no").status == "rejected"
     assert status_of(project) == "rejected" and status_of(project, "second") == "rejected"
-    actions = [e["action"] for e in rv.log(project, slug)]
-    assert actions == ["approve", "publish", "unpublish", "reject"]
-    # every status move is recorded with its from/to and the draft's revision
-    moves = [(e["details"]["from"], e["details"]["to"], e["revision"]) for e in rv.log(project, slug)]
-    assert moves == [("draft", "approved", 1), ("approved", "published", 1), ("published", "approved", 1), ("approved", "rejected", 1)]
+    # (revise, from draft, approved and rejected: test_review_revise.py)
+    moves = [(e["action"], e["details"]["from"], e["details"]["to"], e["revision"]) for e in rv.log(project, slug)]
+    assert moves == [
+        ("approve", "draft", "approved", 1),
+        ("publish", "approved", "published", 1),
+        ("unpublish", "published", "approved", 1),
+        ("reject", "approved", "rejected", 1),
+    ]
 
 
 def test_every_move_in_the_table_is_exercised_and_every_other_refused(project: Project) -> None:
@@ -339,3 +341,41 @@ def test_a_pending_move_whose_draft_changed_since_is_logged_as_uncertain(project
     make_draft(project, body="Une réécriture par generate --force : 27 ans chez Amazon.")  # someone else wrote it meanwhile
     (entry,) = rv.log(project)
     assert "unknown" in entry["details"]["recovered"]
+
+
+def test_diff_is_colored_on_a_terminal(project: Project) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    make_draft(project, body="Avant : 27 ans chez Amazon.")
+    make_draft(project, body="Après : huit années chez AWS.")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
+    proc = subprocess.run([sys.executable, "-m", "generator", "review", "diff", "amazon-desantis"], cwd=project.root, env=env, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    text = out.decode()
+    assert "\x1b[31m-Avant : 27 ans chez Amazon." in text and "\x1b[32m+Après : huit années chez AWS." in text
+
+
+def test_review_show_without_its_brief_still_shows_the_draft(project: Project) -> None:
+    make_draft(project)
+    (project.root / "briefs" / "amazon-desantis.yaml").unlink()
+    result = run_satire("review", "show", "amazon-desantis", cwd=project.root)
+    assert result.code == 2
+    assert "Peter DeSantis n'est pas un stagiaire" in result.out and "Fact check: not run" in result.out
+    assert result.err_lines == ["drafts/amazon-desantis.md: brief: briefs/amazon-desantis.yaml not found; restore it or fix the draft's 'brief' field"]

@@ -118,3 +118,17 @@ def test_offline_revise_is_deterministic(demo_project: Path, tmp_path: Path) -> 
         bodies.append(draft.body)
     assert bodies[0] == bodies[1]
     assert run_satire("review", "diff", "amazon-desantis", cwd=demo_project).out.count("\n-") >= 1
+
+
+@pytest.mark.parametrize("status", ["draft", "approved", "rejected"])
+def test_revise_from_every_status_that_allows_it_goes_back_to_draft(demo_project: Path, status: str) -> None:
+    only_brief(demo_project, "amazon-desantis")
+    assert run_satire("generate", "--offline", cwd=demo_project).code == 0
+    project = load_project(demo_project)
+    store = DraftStore(project)
+    store.save(store.load("amazon-desantis").model_copy(update={"status": status}))
+    draft = rv.revise(project, "amazon-desantis", note="shorter", by="ed", offline=True)
+    assert (draft.status, draft.revision) == ("draft", 2)
+    assert store.load("amazon-desantis").revision == 2
+    (entry,) = rv.log(project)
+    assert (entry["action"], entry["details"]["from"], entry["details"]["to"], entry["note"]) == ("revise", status, "draft", "shorter")

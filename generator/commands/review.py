@@ -59,6 +59,7 @@ def review_show(app: App, slug: str) -> int:
     """The draft and its fact-check report."""
     from generator import review as rv
     from generator.drafts import DraftStore
+    from generator.errors import SatireError
 
     project = app.project()
     draft = DraftStore(project).load(slug)
@@ -76,7 +77,12 @@ def review_show(app: App, slug: str) -> int:
     if draft.dek:
         click.echo(f"\n{draft.dek}")
     click.echo(f"\n{draft.body}\n")
-    findings = rv.factcheck(project, draft)
+    try:
+        findings = rv.factcheck(project, draft)
+    except SatireError as exc:
+        click.echo(click.style("Fact check: not run", bold=True))
+        echo_err(exc.format_message())
+        return 2
     click.echo(click.style(f"Fact check: {len(findings)} finding(s)", bold=True))
     for line in finding_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
         click.echo(f"  {line}")
