@@ -127,10 +127,10 @@ def publish(project: Project, slug: str, *, by: str | None = None, note: str | N
     return _move(project, "publish", slug, by, note, change)
 
 
-def publish_all(project: Project, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> list[Draft]:
-    """Every approved draft, published."""
-    drafts, _ = DraftStore(project).load_all()
-    return [publish(project, d.slug, by=by, note=note, today=today) for d in drafts if d.status == "approved"]
+def publish_all(project: Project, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> tuple[list[Draft], list[InputError]]:
+    """Every approved draft, published; and the drafts that could not be read."""
+    drafts, errors = DraftStore(project).load_all()
+    return [publish(project, d.slug, by=by, note=note, today=today) for d in drafts if d.status == "approved"], errors
 
 
 def unpublish(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:

@@ -201,6 +201,12 @@ def test_publish_without_slug_publishes_every_approved_draft(project: Project) -
     assert result.code == 0
     assert [status_of(project, s) for s in ("one", "two", "three")] == ["published", "published", "draft"]
     assert run_satire("publish", cwd=project.root).out.startswith("nothing to publish")
+    # an unreadable draft is reported (file:line:col) and the others are still published
+    make_draft(project, "four", status="approved")
+    (project.drafts_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nbody\n")
+    result = run_satire("publish", cwd=project.root)
+    assert result.code == 2 and status_of(project, "four") == "published"
+    assert len(result.err_lines) == 1 and result.err_lines[0].startswith("drafts/broken.md:")
 
 
 def test_publish_goes_on_after_a_bad_slug(project: Project) -> None:

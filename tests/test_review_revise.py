@@ -132,3 +132,16 @@ def test_revise_from_every_status_that_allows_it_goes_back_to_draft(demo_project
     assert store.load("amazon-desantis").revision == 2
     (entry,) = rv.log(project)
     assert (entry["action"], entry["details"]["from"], entry["details"]["to"], entry["note"]) == ("revise", status, "draft", "shorter")
+
+
+def test_revise_killed_after_writing_the_draft_is_logged_on_recovery(demo_project: Path) -> None:
+    import signal
+
+    only_brief(demo_project, "amazon-desantis")
+    assert run_satire("generate", "--offline", cwd=demo_project).code == 0
+    result = run_satire("review", "revise", "amazon-desantis", "--offline", "--note", "shorter", "--by", "ed", env={rv.CRASH_ENV: "after-draft"}, cwd=demo_project)
+    assert result.code == -signal.SIGKILL
+    project = load_project(demo_project)
+    assert DraftStore(project).load("amazon-desantis").revision == 2
+    (entry,) = rv.log(project)
+    assert (entry["action"], entry["revision"], entry["note"]) == ("revise", 2, "shorter") and "recovered" in entry["details"]
