@@ -505,6 +505,9 @@ _SAYS = re.compile(
 )
 
 
+_OBJECT_CUE = re.compile(r"(?i)\b(?:que|qu'|qu’|that|à|to|pour|for|avec|with|de|d'|d’|of)\s*$")
+
+
 def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention | None:
     """Who says the quote at [start, end): a name that a speech verb ties to it
     just after ("», a déclaré X"), else the nearest name before it in its sentence."""
@@ -513,7 +516,10 @@ def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention 
         if end <= m.start < min(s_end, end + 60) and _SAYS.search(text[end : m.start]):
             return m
     before = [m for m in people if s_start <= m.start and m.end <= start]
-    return before[-1] if before else None
+    # "X compte bien que Y ... : « »", "X wants Y to": Y is not who speaks
+    subjects = [m for m in before if not _OBJECT_CUE.search(text[max(s_start, m.start - 12) : m.start])]
+    chosen = subjects or before
+    return chosen[-1] if chosen else None
 
 
 def _check_text(raw: str, where: FieldName, ev: Evidence) -> list[Finding]:

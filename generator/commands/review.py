@@ -96,7 +96,7 @@ def review_show(app: App, slug: str) -> int:
 @click.option("--ack", is_flag=True, help="Accept the fact check's findings (required when there are any).")
 @pass_app
 def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: bool) -> int:
-    """draft -> approved."""
+    """Approve a draft (draft -> approved); --ack accepts its fact-check findings."""
     from generator import review as rv
 
     draft = rv.approve(app.project(), slug, by=by, note=note, ack=ack)
@@ -110,7 +110,7 @@ def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: b
 @click.option("--by", help="Who rejects (default: git user.name, else the OS user).")
 @pass_app
 def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
-    """draft or approved -> rejected."""
+    """Reject a draft (draft or approved -> rejected), saying why."""
     from generator import review as rv
 
     draft = rv.reject(app.project(), slug, by=by, note=note)
@@ -126,7 +126,7 @@ def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
 @click.option("--model", help="Model name (default: config or SATIRE_MODEL).")
 @pass_app
 def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None) -> int:
-    """A new revision following the note, back to draft."""
+    """Have the LLM rewrite a draft following --note: a new revision, back to draft."""
     from generator import review as rv
 
     draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model)
