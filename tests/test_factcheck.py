@@ -232,3 +232,21 @@ def test_factcheck_command_json(demo_project: Path, satire: object) -> None:
     assert text.code == 0 and text.out.count("drafts/amazon-desantis.md:") == 3 and "3 finding(s)" in text.err
     missing = run_satire("factcheck", "nope", cwd=demo_project)
     assert missing.code == 2 and missing.err_lines == ["no draft 'nope' in drafts/"]
+
+
+def test_eight_years_in_words_backs_huit_annees() -> None:
+    facts = ["He spent eight years leading AWS's utility computing business."]
+    assert flagged("Il a passé huit années chez AWS.", facts=facts) == []
+    assert flagged("Il a passé neuf années chez AWS.", facts=facts) == [("number", "neuf années")]
+
+
+def test_review_show_highlights_each_span() -> None:
+    import click
+
+    from generator.commands.review import highlighted
+
+    body = "Selon Sarah Chen, 300 ingénieurs."
+    findings = check(brief(), draft(body))
+    shown = highlighted(body, findings)
+    assert click.unstyle(shown) == body
+    assert shown.count("\x1b[7m") == 2 and "\x1b[7mSarah Chen\x1b[0m" in shown and "\x1b[7m300\x1b[0m" in shown

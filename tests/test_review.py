@@ -250,6 +250,7 @@ def test_review_show_prints_the_draft_and_its_report(project: Project) -> None:
     result = run_satire("review", "show", "amazon-desantis", cwd=project.root)
     assert result.code == 0
     assert "Sarah Chen" in result.out and "status:    draft" in result.out
+    assert STRAYING in result.out  # not a terminal: the body as written, no escapes
     assert "Fact check: 3 finding(s)" in result.out
     # each finding points at its line and column in the file
     text = DraftStore(project).path("amazon-desantis").read_text().splitlines()

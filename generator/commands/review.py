@@ -74,14 +74,17 @@ def review_show(app: App, slug: str) -> int:
         ("source", f"{draft.source.publisher}: {draft.source.url}"),
     ):
         click.echo(f"{label + ':':10} {value}")
-    if draft.dek:
-        click.echo(f"\n{draft.dek}")
-    click.echo(f"\n{draft.body}\n")
+    problem: str | None = None
     try:
         findings = rv.factcheck(project, draft)
     except SatireError as exc:
+        findings, problem = [], exc.format_message()
+    if draft.dek:
+        click.echo(f"\n{highlighted(draft.dek, [f for f in findings if f.field == 'dek'])}")
+    click.echo(f"\n{highlighted(draft.body, [f for f in findings if f.field == 'body'])}\n")
+    if problem:
         click.echo(click.style("Fact check: not run", bold=True))
-        echo_err(exc.format_message())
+        echo_err(problem)
         return 2
     click.echo(click.style(f"Fact check: {len(findings)} finding(s)", bold=True))
     for line in finding_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
@@ -194,6 +197,17 @@ def log_line(entry: dict[str, Any]) -> str:
     if details.get("recovered"):
         parts.append(f"[{details['recovered']}]")
     return "  ".join(parts)
+
+
+def highlighted(text: str, findings: list[Finding]) -> str:
+    """`text` with each finding's span in reverse video (plain when not on a terminal)."""
+    out, at = [], 0
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.start < at:
+            continue  # overlapping spans: the first one shows
+        out += [text[at : f.start], click.style(text[f.start : f.end], reverse=True, fg="yellow")]
+        at = f.end
+    return "".join([*out, text[at:]])
 
 
 def finding_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]:
