@@ -5,10 +5,11 @@ listing, fact-check, diff and log queries the CLI and the review desk share.
 Statuses live in each draft's front matter; `MOVES` is the one table of what
 may follow what:
 
-    draft ──approve──▶ approved ──publish──▶ published
-      │  ▲               │  ▲                   │
-      │  └───revise──────┘  └────unpublish──────┘
-      └──reject──▶ rejected ──revise──▶ draft
+    approve    draft                      -> approved
+    reject     draft, approved            -> rejected   (with a note saying why)
+    revise     draft, approved, rejected  -> draft      (a new revision, by the LLM)
+    publish    approved                   -> published  (dated today unless dated)
+    unpublish  published                  -> approved   (off the site at the next build)
 
 Every action returns the updated `Draft` or raises `TransitionError` /
 `SatireError` with a one-line message (exit 2 on the CLI).
@@ -20,8 +21,9 @@ file before and after the move; (2) the draft is written atomically; (3) one
 transaction appends the entry to `audit_log` and clears the pending row. The
 next review command (or query) reconciles leftovers under the same lock: a
 draft that reads as the move wrote it gets its entry (marked `recovered`), a
-draft still as it was gets none. So the log never claims a move that did not
-happen, nor misses one that did.
+draft still as it was gets none, and a draft changed since by something else
+gets the entry marked as uncertain. So the log never claims a move that did
+not happen, nor misses one that did.
 """
 
 from __future__ import annotations
