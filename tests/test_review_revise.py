@@ -57,7 +57,7 @@ def test_revise_sends_note_and_current_draft_and_makes_a_new_revision(one: Path,
     sent = "\n".join(str(m.get("content")) for m in request.messages)
     assert NOTE in sent  # the editor's note
     assert "Les puces maison applaudissent poliment." in sent and "IA-mazone, le brouillon" in sent  # the current draft
-    assert "Peter DeSantis has worked at Amazon for 27 years." in sent  # and the brief
+    assert "Peter DeSantis travaille chez Amazon depuis 27 ans." in sent  # and the brief
 
     store = DraftStore(project)
     draft = store.load("amazon-desantis")
