@@ -114,6 +114,7 @@ def find_topic(brief: Brief) -> str:
 
 _LOWER_FIRST = {
     *("the", "it", "its", "they", "he", "she", "his", "her", "their", "a", "an", "this", "these", "every"),
+    *("at", "on", "in", "after", "before", "since", "with", "without", "for", "from", "during", "when", "while", "as", "by"),
     *("le", "la", "les", "l", "il", "elle", "ils", "elles", "un", "une", "ce", "cette", "ces", "son", "sa", "ses", "chaque", "d", "de", "des"),
     *("dans", "pour", "en", "selon", "après", "avant", "depuis", "quand", "avec", "sans"),
 }
@@ -134,6 +135,10 @@ def _fill(template: str, *, after_colon_lower: bool = False, **values: str) -> s
                 value = value[0].lower() + value[1:]
         out = out.replace("{" + key + "}", value)
     return out
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(" .")
 
 
 def _chunks(items: list[str], count: int) -> list[list[str]]:
@@ -169,7 +174,7 @@ def write_article(brief: Brief, style: Style, language: str, seed: str = "") -> 
     if quoted_in_original and book.original_language:
         opening += " " + _pick(book.original_language, seed, "original")
 
-    items = [*sentences(brief.summary), *brief.facts]
+    items = list({_key(i): i for i in [*sentences(brief.summary), *brief.facts]}.values())  # a fact that repeats the summary is said once
     frames = _rotation(book.fact_frames, seed, "frames")
     quips = _rotation(book.quips, seed, "quips")
     middle: list[str] = []
