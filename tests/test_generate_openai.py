@@ -127,6 +127,7 @@ def test_refusal_is_named_and_not_retried(one: Path, fake_openai: FakeOpenAI) ->
 def test_reask_tells_the_model_what_was_wrong(one: Path, fake_openai: FakeOpenAI) -> None:
     fake_openai.enqueue(Reply(content=json.dumps({"title": "only a title"})))
     run_satire("generate", cwd=one, env=point_at(one, fake_openai))
+    assert [r.response_format for r in fake_openai.requests] == ["json_schema", "json_object"], "off-schema: the re-ask falls back to JSON mode"
     second = fake_openai.requests[1].messages
     assert second[-2] == {"role": "assistant", "content": json.dumps({"title": "only a title"})}
     assert second[-1]["role"] == "user" and "body" in second[-1]["content"] and "could not be used" in second[-1]["content"]

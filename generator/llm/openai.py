@@ -8,7 +8,7 @@ requests a brief can cost is `1 + llm.max_retries` per attempt below, and the
 attempts are: a rejected `response_format` falls back (json_schema, then
 json_object, then plain text); an answer cut off by `length` is asked again
 once with twice the budget; an unreadable or off-schema answer is re-asked
-once with the reason. A refusal fails at once. Nothing partial is returned.
+once with the reason, in JSON mode when the schema was not followed. A refusal fails at once. Nothing partial is returned.
 
 The API key is read at construction, handed to the client and never put in a
 message, a log line or the cache.
@@ -93,10 +93,11 @@ class OpenAIBackend:
         messages: list[Message] = list(request.messages)
         budget = self.max_tokens
         grown = reasked = False
+        floor = 0  # after an off-schema answer, the re-ask asks one mode lower (json_schema -> json_object)
         tokens_in = tokens_out = requests = 0
         started = time.monotonic()
         while True:
-            mode = self._current_mode()
+            mode = max(self._current_mode(), floor)
             try:
                 response, sent = self._send(messages, mode, budget)
             except openai.BadRequestError as exc:
@@ -127,6 +128,7 @@ class OpenAIBackend:
                 if reasked:
                     raise BackendError(f"unusable answer after one re-ask: {self._clean(str(exc))}") from None
                 reasked = True
+                floor = min(mode + 1, MODES.index("json_object")) if mode < MODES.index("text") else mode
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content},
