@@ -181,3 +181,18 @@ def test_revise_through_the_llm_uses_the_revise_template(demo_project: Path, fak
     assert "editor's note: what to change\n```\nMake the title shorter.\n```" in user
     assert "UNTRUSTED current draft" in user and offline_draft.title in user
     assert revised.title.startswith("Fake: ") and revised.status == "draft" and revised.provenance.backend == "openai"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_offline_quotes_only_the_brief_quotes_and_names_their_authors(demo_project: Path, language: str) -> None:
+    path = demo_project / "briefs" / "amazon-desantis.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["quotes"] = [{"by": "Andy Jassy", "text": "We want him to have room to invent."}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    project = load_project(demo_project)
+    brief = load_brief(path)
+    draft = write(project, brief, "geek-puns", language, get_backend(project, offline=True))
+    [said] = [p for p in draft.body.split("\n\n") if "We want him to have room to invent." in p]
+    assert said.startswith("Andy Jassy ")
+    quoted = re.findall(r"«\s*(.+?)\s*»|\"(.+?)\"", draft.body)
+    assert [a or b for a, b in quoted] == ["We want him to have room to invent."]
