@@ -31,7 +31,10 @@ class Article(BaseModel):
     @field_validator("title", "dek")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        return " ".join(value.split()).strip("#* ")
+        value = " ".join(value.split()).strip("#* ")
+        if not value:
+            raise ValueError("empty once Markdown marks are removed")
+        return value
 
     @field_validator("pull_quote")
     @classmethod
@@ -90,7 +93,7 @@ def parse_article(text: str) -> Article:
 
 def _json_candidates(text: str) -> list[str]:
     found = [m.group(1) for m in _FENCE.finditer(text)]
-    if text.startswith("{"):
+    if text.startswith(("{", "[")):
         found.insert(0, text)
     start, end = text.find("{"), text.rfind("}")
     if 0 <= start < end:
