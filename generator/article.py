@@ -28,10 +28,18 @@ class Article(BaseModel):
     def _tags(cls, values: list[str]) -> list[str]:
         return [v.strip().lower() for v in values if v.strip()]
 
+    @field_validator("title", "dek")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        value = " ".join(value.split()).strip("#* ")
+        if not value:
+            raise ValueError("empty once Markdown marks are removed")
+        return value
+
     @field_validator("pull_quote")
     @classmethod
     def _pull_quote(cls, value: str) -> str:
-        return value.strip().lstrip(">").strip().strip("\"«»“” ").strip()
+        return " ".join(value.split()).lstrip(">").strip().strip("\"«»“”* ").strip()
 
 
 # Strict Structured Outputs: every property required, no others.
@@ -85,7 +93,7 @@ def parse_article(text: str) -> Article:
 
 def _json_candidates(text: str) -> list[str]:
     found = [m.group(1) for m in _FENCE.finditer(text)]
-    if text.startswith("{"):
+    if text.startswith(("{", "[")):
         found.insert(0, text)
     start, end = text.find("{"), text.rfind("}")
     if 0 <= start < end:

@@ -127,6 +127,7 @@ def test_refusal_is_named_and_not_retried(one: Path, fake_openai: FakeOpenAI) ->
 def test_reask_tells_the_model_what_was_wrong(one: Path, fake_openai: FakeOpenAI) -> None:
     fake_openai.enqueue(Reply(content=json.dumps({"title": "only a title"})))
     run_satire("generate", cwd=one, env=point_at(one, fake_openai))
+    assert [r.response_format for r in fake_openai.requests] == ["json_schema", "json_object"], "off-schema: the re-ask falls back to JSON mode"
     second = fake_openai.requests[1].messages
     assert second[-2] == {"role": "assistant", "content": json.dumps({"title": "only a title"})}
     assert second[-1]["role"] == "user" and "body" in second[-1]["content"] and "could not be used" in second[-1]["content"]
@@ -184,3 +185,37 @@ def test_model_option_and_env(one: Path, fake_openai: FakeOpenAI) -> None:
     assert fake_openai.requests[0].body["model"] == "llama3.2"
     draft = drafts(one)["iphone-air"]
     assert draft.provenance.model == "llama3.2" and draft.provenance.cost_usd == 0.0, "a model without a price costs $0"
+
+
+def test_openai_backend_without_key_or_url_says_what_to_set(one: Path) -> None:
+    point_at(one, None, backend="openai")
+    result = run_satire("generate", cwd=one)
+    assert result.code == 2
+    assert result.err_lines == [
+        "no LLM endpoint: set the OPENAI_API_KEY environment variable, or llm.base_url in satire.yaml (e.g. http://localhost:11434/v1 for Ollama), or use --offline"
+    ]
+
+
+def test_local_endpoint_needs_no_key_and_costs_nothing(one: Path, fake_openai: FakeOpenAI) -> None:
+    point_at(one, None, base_url=fake_openai.base_url, free=None)
+    result = run_satire("generate", cwd=one)
+    assert result.code == 0, result.err
+    assert fake_openai.requests[0].headers["authorization"] == "Bearer no-key"
+    draft = drafts(one)["iphone-air"]
+    assert draft.provenance.model == "gpt-4o-mini" and draft.provenance.tokens_out == 200
+    assert draft.provenance.cost_usd == 0.0 and "$0.0000" in result.out
+
+
+def test_is_local() -> None:
+    from generator.llm.openai import is_local
+
+    assert is_local("http://localhost:11434/v1") and is_local("http://127.0.0.1:8080/v1") and is_local("http://192.168.1.20:8000/v1")
+    assert is_local("http://[::1]:8000/v1") and is_local("http://gpu-box.local:8000/v1")
+    assert not is_local("https://api.openai.com/v1") and not is_local("https://example.openai.azure.com/") and not is_local(None)
+
+
+def test_multiline_title_from_the_model_is_one_line(one: Path, fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue(Reply(content=json.dumps(article("# A title\nthat runs on", pull_quote="> «Quoted»"))))
+    run_satire("generate", cwd=one, env=point_at(one, fake_openai))
+    draft = drafts(one)["iphone-air"]
+    assert draft.title == "A title that runs on" and draft.pull_quote == "Quoted"

@@ -8,7 +8,7 @@ requests a brief can cost is `1 + llm.max_retries` per attempt below, and the
 attempts are: a rejected `response_format` falls back (json_schema, then
 json_object, then plain text); an answer cut off by `length` is asked again
 once with twice the budget; an unreadable or off-schema answer is re-asked
-once with the reason. A refusal fails at once. Nothing partial is returned.
+once with the reason, in JSON mode when the schema was not followed. A refusal fails at once. Nothing partial is returned.
 
 The API key is read at construction, handed to the client and never put in a
 message, a log line or the cache.
@@ -52,7 +52,8 @@ class OpenAIBackend:
         self.max_tokens = cfg.max_tokens
         self.max_retries = cfg.max_retries
         self.backoff = cfg.retry_backoff
-        price = cfg.prices.get(self.model)
+        free = is_local(self.base_url) if cfg.free is None else cfg.free
+        price = None if free else cfg.prices.get(self.model)
         self.price_in = price.input_per_mtok if price else 0.0
         self.price_out = price.output_per_mtok if price else 0.0
         key = project.api_key()
@@ -92,10 +93,11 @@ class OpenAIBackend:
         messages: list[Message] = list(request.messages)
         budget = self.max_tokens
         grown = reasked = False
+        floor = 0  # after an off-schema answer, the re-ask asks one mode lower (json_schema -> json_object)
         tokens_in = tokens_out = requests = 0
         started = time.monotonic()
         while True:
-            mode = self._current_mode()
+            mode = max(self._current_mode(), floor)
             try:
                 response, sent = self._send(messages, mode, budget)
             except openai.BadRequestError as exc:
@@ -126,6 +128,7 @@ class OpenAIBackend:
                 if reasked:
                     raise BackendError(f"unusable answer after one re-ask: {self._clean(str(exc))}") from None
                 reasked = True
+                floor = min(mode + 1, MODES.index("json_object")) if mode < MODES.index("text") else mode
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content},
@@ -197,6 +200,23 @@ class OpenAIBackend:
             text = text.replace(self._secret, "[key]")
         text = " ".join(text.split())
         return text[:300]
+
+
+def is_local(base_url: str | None) -> bool:
+    """Whether `base_url` points at this machine or a private network (calls cost nothing)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if not base_url:
+        return False
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host in {"localhost", "host.docker.internal"} or host.endswith((".local", ".localhost", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def _retry_after(headers: Any) -> float | None:
