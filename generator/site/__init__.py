@@ -25,7 +25,7 @@ from generator.errors import InputError, SatireError
 from generator.fsutil import project_lock
 from generator.site import markup
 from generator.site.cache import RenderCache
-from generator.site.gather import Gathered, gather, make_post, today_in
+from generator.site.gather import assemble, gather, make_post, today_in
 from generator.site.labels import check_post_page
 from generator.site.model import Post
 from generator.site.pages import SiteInfo, plan, post_context
@@ -154,15 +154,14 @@ def copy_static(project: Project, theme: Theme, writer: SiteWriter) -> None:
 
 
 def render_post_page(project: Project, draft: Draft) -> str:
-    """The full HTML of one post page as the site shows it (any status: the desk previews drafts)."""
+    """The full HTML of one post page as the site shows it, among the site's
+    other posts (neighbours, translations); any status: the desk previews drafts."""
     theme = Theme(project)
     today = today_in(project)
-    info = SiteInfo(project, draft.status != "published", _zone(project))
+    info = SiteInfo(project, False, _zone(project))
+    site = gather(project, today=today)
     post = make_post(draft, project.rel(project.drafts_dir / f"{draft.slug}.md"), today)
-    render_bodies(project, [post], jobs=1)
-    gathered = Gathered(posts=[post], categories=[], tags=[])
-    from generator.site.gather import terms
-
-    gathered.categories = terms([post], "category")
-    gathered.tags = terms([post], "tag")
+    others = [make_post(p.draft, p.file, today) for p in site.posts if p.slug != draft.slug]
+    gathered = assemble([*others, post])
+    render_bodies(project, gathered.posts, jobs=1)
     return theme.render("post.html", post.language, post_context(info, gathered, post))

@@ -59,11 +59,14 @@ def gather(project: Project, *, drafts: bool = False, today: dt.date | None = No
         post = make_post(draft, file, today)
         if (post.status == "published" and not post.scheduled) or (drafts and post.status in SHOWN_WITH_DRAFTS):
             posts.append(post)
+    return assemble(posts, errors)
+
+
+def assemble(posts: list[Post], errors: list[InputError] | None = None) -> Gathered:
+    """Sort posts newest first, link neighbours and translations, group by term."""
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     link(posts)
-    categories = terms(posts, "category")
-    tags = terms(posts, "tag")
-    return Gathered(posts, categories, tags, errors)
+    return Gathered(posts, terms(posts, "category"), terms(posts, "tag"), errors or [])
 
 
 def check_draft(draft: Draft, file: str) -> InputError | None:
