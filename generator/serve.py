@@ -96,7 +96,8 @@ class Preview:
                 if changes:
                     self.rebuild()
                 elif set(targets[:-1]) != {self.project.root / n for n in WATCHED if (self.project.root / n).is_dir()}:
-                    break  # a watched folder appeared or went away: watch the new set
+                    self.rebuild()  # a watched folder appeared or went away, maybe with files in it
+                    break  # and watch the new set
 
 
 class PreviewServer(ThreadingHTTPServer):
