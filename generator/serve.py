@@ -73,7 +73,7 @@ class Preview:
         else:
             problems = [e.message for e in report.errors]
             error = "\n".join(problems) or None
-            print(f"built {report.posts} post(s): {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s", file=sys.stderr, flush=True)
+            print(f"built {report.posts} post(s): {report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s", file=sys.stderr, flush=True)
         with self.changed:
             self.error = error
             self.version += 1
