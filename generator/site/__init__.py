@@ -28,7 +28,7 @@ from generator.errors import InputError, SatireError
 from generator.fsutil import project_lock
 from generator.site import markup
 from generator.site.cache import Bodies, RenderCache
-from generator.site.gather import assemble, gather, make_post, today_in
+from generator.site.gather import assemble, gather, make_post, markdown_of, today_in
 from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
 from generator.site.model import Page, Post
@@ -41,7 +41,7 @@ __all__ = ["Report", "build", "render_post_page"]
 
 PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
 PARALLEL_PAGES = 400  # pages, likewise
-BODY_CHUNK = 2000  # bodies rendered and stored per round (bounds memory)
+BODY_CHUNK = 500  # bodies rendered and stored per round (bounds memory)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -96,8 +96,6 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, *, drafts: bool
     report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
     report.rendered_bodies = render_bodies(gathered.posts, store, bodies, jobs=jobs)
-    for post in gathered.posts:
-        post.draft.body = ""  # rendered and stored: the Markdown is not needed any more
     clock = report.lap("bodies", clock)
     pages = plan(info, gathered)
     report.pages = len(pages)
@@ -172,7 +170,7 @@ def _shown(path: Path) -> str:
 
 def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter) -> None:
     for page in pages[:50]:  # compile the templates once, before forking
-        theme.template(page.template, page.context["lang"])
+        theme.template(page.template, page.language)
     job.update(theme=theme, writer=writer)
 
 
@@ -182,10 +180,11 @@ def _render_pages(pages: Sequence[Page]) -> list[tuple[str, bool, str | None]]:
     writer: SiteWriter = job["writer"]
     results: list[tuple[str, bool, str | None]] = []
     for page in pages:
-        html = theme.render(page.template, page.context["lang"], page.context)
+        context = page.make()
+        html = theme.render(page.template, page.language, context)
         problem = None
         if page.post is not None:
-            missing = check_post_page(html, page.post, disclaimer=page.context["disclaimer"], about_url=page.context["about_url"])
+            missing = check_post_page(html, page.post, disclaimer=context["disclaimer"], about_url=context["about_url"])
             if missing:
                 problem = f"{_shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
         results.append((page.path, writer.add(page.path, html.encode("utf-8")), problem))
@@ -200,14 +199,16 @@ def render_bodies(posts: list[Post], store: RenderCache, bodies: Bodies, *, jobs
     """Render the bodies the cache lacks and point every post at its body;
     return how many were rendered. The Markdown source is dropped afterwards."""
     present = store.present(p.body_key for p in posts) if bodies.enabled else set(bodies.memory)
-    todo = list({p.body_key: (p.draft.body, p.language) for p in posts if p.body_key not in present}.items())
-    for start in range(0, len(todo), BODY_CHUNK):
-        chunk = todo[start : start + BODY_CHUNK]
-        html = run(_render_bodies, [item for _, item in chunk], jobs, PARALLEL_BODIES)
-        bodies.put_many(dict(zip([key for key, _ in chunk], html, strict=True)), store)
+    missing = list({p.body_key: p for p in posts if p.body_key not in present}.values())
+    for start in range(0, len(missing), BODY_CHUNK):
+        chunk = missing[start : start + BODY_CHUNK]
+        source = markdown_of([p for p in chunk if not p.draft.body], store)
+        items = [(p.draft.body or source.get(p.digest, ""), p.language) for p in chunk]
+        html = run(_render_bodies, items, jobs, PARALLEL_BODIES)
+        bodies.put_many(dict(zip([p.body_key for p in chunk], html, strict=True)), store)
     for post in posts:
         post.bodies = bodies
-    return len(todo)
+    return len(missing)
 
 
 def static_files(project: Project, theme: Theme) -> dict[str, Path]:

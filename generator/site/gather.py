@@ -108,21 +108,22 @@ def load_drafts(project: Project, cache: RenderCache | None = None, jobs: int = 
     for start in range(0, len(files), CHUNK):
         chunk = files[start : start + CHUNK]
         known = cache.get_many(_key(d) for _, _, d in chunk) if cache else {}
-        ready = {digest: _from_cache(known.pop(_key(digest), None), file, digest) for file, _, digest in chunk}
+        # with a cache, bodies stay in it until a page needs their HTML (see markdown_of)
+        ready = {digest: _from_cache(known.pop(_key(digest), None), file, digest, body=cache is None) for file, _, digest in chunk}
         misses = [f for f in chunk if ready[f[2]] is None]  # new, changed, or cached by an older version
         fresh: dict[str, str] = {}
         for (file, _, digest), (value, problems) in zip(misses, run(_parse, misses, jobs, PARALLEL_DRAFTS), strict=True):
             errors.extend(InputError(*p) for p in problems)
             if value is not None:
                 fresh[_key(digest)] = value
-                ready[digest] = _from_cache(value, file, digest)
+                ready[digest] = _from_cache(value, file, digest, body=cache is None)
         if cache:
             cache.put_many(fresh)
         loaded.extend(parsed for parsed in ready.values() if parsed is not None)
     return loaded, errors
 
 
-CHUNK = 1000  # drafts per round of read, parse and cache
+CHUNK = 250  # drafts per round of read, parse and cache
 
 
 def _key(digest: str) -> str:
@@ -171,7 +172,7 @@ def _parse(items: Sequence[tuple[str, Path, str]]) -> list[tuple[str | None, lis
     return out
 
 
-def _from_cache(value: str | None, file: str, digest: str) -> Parsed | None:
+def _from_cache(value: str | None, file: str, digest: str, *, body: bool = True) -> Parsed | None:
     if value is None:
         return None
     try:
@@ -179,8 +180,17 @@ def _from_cache(value: str | None, file: str, digest: str) -> Parsed | None:
         draft = Draft.model_validate_json(data["front"])
     except (ValueError, KeyError, TypeError):
         return None
-    draft.body = data["body"]
+    if body:
+        draft.body = data["body"]
     return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]))
+
+
+def markdown_of(posts: list[Post], cache: RenderCache) -> dict[str, str]:
+    """The Markdown bodies of posts gathered without them, by post digest (from the cache)."""
+    found: dict[str, str] = {}
+    for digest, value in cache.get_many(_key(p.digest) for p in posts).items():
+        found[digest.rsplit(":", 1)[1]] = json.loads(value)["body"]
+    return found
 
 
 def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None) -> Post:

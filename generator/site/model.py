@@ -8,6 +8,7 @@ them with `root` (the path of `url` in satire.yaml) or the absolute base URL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,9 +100,18 @@ class Post:
 
 @dataclass(eq=False)
 class Page:
-    """One output file: the template that renders it and its context."""
+    """One output file: the template that renders it and how to make its context.
+
+    Contexts are made on demand (for the page's key, then again to render),
+    so ten thousand of them never sit in memory at once.
+    """
 
     path: str  # relative to the site root, e.g. "posts/slug/index.html"
     template: str
-    context: dict[str, Any]
+    make: Callable[[], dict[str, Any]]
+    language: str  # of the chrome
     post: Post | None = None  # set on post pages: they get the labelling check
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.make()

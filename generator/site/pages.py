@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -165,16 +166,19 @@ def listing(info: SiteInfo, gathered: Gathered, base: str, template: str, posts:
     language = info.project.config.language
     for number, total, chunk in paginate(posts, info.project.config.site.posts_per_page):
         rel = base if number == 1 else f"{base}page/{number}/"
-        context = common(info, gathered, language, rel, title)
-        context.update(extra)
-        context["posts"] = chunk
-        context["pagination"] = {
+        pagination = {
             "number": number,
             "total": total,
             "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
             "next": None if number == total else f"{base}page/{number + 1}/",
         }
-        yield Page(rel + "index.html", template, context)
+        yield Page(rel + "index.html", template, partial(listing_context, info, gathered, rel, title, extra, chunk, pagination), language)
+
+
+def listing_context(info: SiteInfo, gathered: Gathered, rel: str, title: str | None, extra: dict[str, Any], posts: list[Post], pagination: dict[str, Any]) -> dict[str, Any]:
+    context = common(info, gathered, info.project.config.language, rel, title)
+    context.update(extra, posts=posts, pagination=pagination)
+    return context
 
 
 def archive_groups(posts: list[Post], language: str) -> list[tuple[str, list[Post]]]:
@@ -219,34 +223,37 @@ def feed_html(info: SiteInfo, post: Post) -> str:
     return "\n".join(parts)
 
 
+def _fixed(context: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    return lambda: context
+
+
 def plan(info: SiteInfo, gathered: Gathered) -> list[Page]:
     """Every page of the site, posts first."""
     config = info.project.config
     language = config.language
-    pages = [Page(p.url + "index.html", "post.html", post_context(info, gathered, p), post=p) for p in gathered.posts]
+    pages = [Page(p.url + "index.html", "post.html", partial(post_context, info, gathered, p), p.language, post=p) for p in gathered.posts]
     pages += listing(info, gathered, "", "index.html", gathered.posts, None, {})
     for term in gathered.categories + gathered.tags:
         pages += listing(info, gathered, term.url, f"{term.kind}.html", term.posts, term.name, {"term": term})
     archive = common(info, gathered, language, "archive/", "archive")
     archive["groups"] = archive_groups(gathered.posts, language)
-    pages.append(Page("archive/index.html", "archive.html", archive))
-    pages.append(Page("about/index.html", "about.html", common(info, gathered, language, "about/", "about")))
-    missing = common(info, gathered, language, "404.html", "404", noindex=True)
-    pages.append(Page("404.html", "404.html", missing))
+    pages.append(Page("archive/index.html", "archive.html", _fixed(archive), language))
+    pages.append(Page("about/index.html", "about.html", _fixed(common(info, gathered, language, "about/", "about")), language))
+    pages.append(Page("404.html", "404.html", _fixed(common(info, gathered, language, "404.html", "404", noindex=True)), language))
     latest = feed_entries(info, gathered.posts)
     updated = latest[0]["updated"] if latest else info.moment(dt.date(2000, 1, 1)).isoformat()
     feed = common(info, gathered, language, "atom.xml", None)
     feed.update(entries=latest, updated=updated, rfc822=latest[0]["rfc822"] if latest else email.utils.format_datetime(info.moment(dt.date(2000, 1, 1))))
-    pages.append(Page("atom.xml", "atom.xml", feed))
-    pages.append(Page("rss.xml", "rss.xml", dict(feed)))
+    pages.append(Page("atom.xml", "atom.xml", _fixed(feed), language))
+    pages.append(Page("rss.xml", "rss.xml", _fixed(dict(feed)), language))
     sitemap = common(info, gathered, language, "sitemap.xml", None)
-    sitemap["urls"] = sitemap_urls(info, pages, gathered)
-    pages.append(Page("sitemap.xml", "sitemap.xml", sitemap))
-    pages.append(Page("robots.txt", "robots.txt", common(info, gathered, language, "robots.txt", None)))
+    sitemap["urls"] = sitemap_urls(info, pages)
+    pages.append(Page("sitemap.xml", "sitemap.xml", _fixed(sitemap), language))
+    pages.append(Page("robots.txt", "robots.txt", _fixed(common(info, gathered, language, "robots.txt", None)), language))
     return pages
 
 
-def sitemap_urls(info: SiteInfo, pages: list[Page], gathered: Gathered) -> list[dict[str, Any]]:
+def sitemap_urls(info: SiteInfo, pages: list[Page]) -> list[dict[str, Any]]:
     """Indexable HTML pages: posts with their date and language alternates."""
     urls: list[dict[str, Any]] = []
     for page in pages:
@@ -255,12 +262,8 @@ def sitemap_urls(info: SiteInfo, pages: list[Page], gathered: Gathered) -> list[
         post = page.post
         if post is not None and post.is_draft:
             continue
-        urls.append(
-            {
-                "loc": info.absolute(page.path.removesuffix("index.html")),
-                "lastmod": post.date.isoformat() if post else None,
-                "alternates": page.context["page"]["alternates"],
-            }
-        )
+        alternates = []
+        if post is not None and post.translations:
+            alternates = [(post.language, info.absolute(post.url))] + [(t.language, info.absolute(t.url)) for t in post.translations]
+        urls.append({"loc": info.absolute(page.path.removesuffix("index.html")), "lastmod": post.date.isoformat() if post else None, "alternates": alternates})
     return urls
-
