@@ -60,9 +60,11 @@ class Preview:
 
     def rebuild(self) -> bool:
         """Build once; keep the last good site and remember the error on failure."""
+        from generator.config import load_project
         from generator.site import build
 
         try:
+            self.project = load_project(self.project.root)  # satire.yaml may have changed
             report = build(self.project, drafts=self.drafts, out=self.out, jobs=1)  # no fork from a threaded server
         except SatireError as exc:
             error: str | None = exc.format_message()

@@ -87,6 +87,17 @@ def test_failed_rebuild_keeps_last_good_site_and_shows_error(server: PreviewServ
     assert b'id="satire-build-error"' in body and b"templates/post.html" in body
 
 
+def test_rebuild_reads_the_changed_config(server: PreviewServer) -> None:
+    config = server.preview.project.root / "satire.yaml"
+    config.write_text(config.read_text().replace("Le Satiriste Numérique", "Un Autre Titre"))
+    assert server.preview.rebuild()
+    assert b"Un Autre Titre" in get(server, "/posts/premier/")[2]
+    config.write_text(config.read_text() + "\nnot_a_key: 1\n")
+    assert not server.preview.rebuild()
+    status, _, body = get(server, "/posts/premier/")
+    assert status == 200 and b"Un Autre Titre" in body and b"not_a_key" in body  # last good site, and the error
+
+
 def test_event_stream_announces_rebuilds(server: PreviewServer) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
     conn.request("GET", "/_livereload")

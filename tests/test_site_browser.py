@@ -95,6 +95,11 @@ def test_post_page_shows_labels_with_a_clean_console(browser: Any, http_root: An
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "post-page.png"), full_page=True)
     assert (ARTIFACTS / "post-page.png").stat().st_size > 10_000
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != light  # dark-mode aware
+    page.screenshot(path=str(ARTIFACTS / "post-page-dark.png"))
+    page.emulate_media(color_scheme="light")
     page.set_viewport_size({"width": 380, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll on a phone
     page.screenshot(path=str(ARTIFACTS / "post-page-mobile.png"))

@@ -346,6 +346,12 @@ def test_comments_embed_only_when_configured(blog: Path) -> None:
     page = (blog / "site/posts/sora/index.html").read_text()
     assert 'src="https://comments.example.org/js/embed.min.js"' in page and 'id="isso-thread"' in page
     assert "script-src &#39;self&#39; https://comments.example.org" in page
+    text = (blog / "satire.yaml").read_text().replace("system: isso, url: 'https://comments.example.org/'", "system: giscus, repo: owner/blog, repo_id: R_1, category: Comments, category_id: C_1")
+    (blog / "satire.yaml").write_text(text)
+    assert run_satire("build", cwd=blog).code == 0
+    page = (blog / "site/posts/sora/index.html").read_text()
+    assert 'src="https://giscus.app/client.js" data-repo="owner/blog"' in page and "isso" not in page
+    assert "frame-src https://giscus.app" in page
 
 
 def test_custom_disclaimer_from_config(blog: Path) -> None:

@@ -9,13 +9,11 @@ import datetime as dt
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+if TYPE_CHECKING:  # babel is imported when pages are rendered, not by a no-op build
+    from babel import Locale
+    from babel.support import Translations
 
 FALLBACK = "en"  # chrome language for a post language with no catalogue
 
@@ -26,6 +24,8 @@ def base_language(language: str) -> str:
 
 @lru_cache(maxsize=64)
 def locale(language: str) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -46,6 +46,8 @@ def og_locale(language: str) -> str:
 @lru_cache(maxsize=16384)
 def long_date(day: dt.date, language: str) -> str:
     """'9 décembre 2025', 'December 9, 2025'."""
+    from babel.dates import format_date
+
     return format_date(day, format="long", locale=locale(language))
 
 
@@ -63,6 +65,11 @@ def catalogue_files(template_dirs: list[Path], language: str) -> list[Path]:
 
 def translations(template_dirs: list[Path], language: str) -> Translations:
     """gettext translations for the chrome (English msgids: empty for 'en')."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     files = catalogue_files(template_dirs, language) or catalogue_files(template_dirs, FALLBACK)
     merged: Catalog | None = None
     for path in files:  # the first (built-in) catalogue also brings its Plural-Forms header

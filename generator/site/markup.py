@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import markdown
-import nh3
-
 from generator.site.typography import french_html, is_french
+
+if TYPE_CHECKING:
+    import markdown
 
 # Bump when the output of body_html changes for the same input (it keys the cache).
 VERSION = "body-4"
@@ -37,18 +39,27 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 _H1 = re.compile(r"<(/?)h1>")
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    """The one Markdown instance of this process (made on first use: a no-op build never needs it)."""
+    import markdown
+
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
 def to_html(text: str) -> str:
     """Markdown to HTML with the shared instance (reset between documents)."""
-    html = _md.reset().convert(text)
+    html = _markdown().reset().convert(text)
     return _H1.sub(r"<\1h2>", html)  # the page's only h1 is the title
 
 
 def sanitize(html: str) -> str:
     """Keep only the allowlisted tags, attributes and URL schemes."""
+    import nh3
+
     return nh3.clean(
         html,
         tags=TAGS,

@@ -223,6 +223,13 @@ def feed_html(info: SiteInfo, post: Post) -> str:
     return "\n".join(parts)
 
 
+def archive_context(info: SiteInfo, gathered: Gathered) -> dict[str, Any]:
+    language = info.project.config.language
+    context = common(info, gathered, language, "archive/", "archive")
+    context["groups"] = archive_groups(gathered.posts, language)
+    return context
+
+
 def _fixed(context: dict[str, Any]) -> Callable[[], dict[str, Any]]:
     return lambda: context
 
@@ -235,9 +242,7 @@ def plan(info: SiteInfo, gathered: Gathered) -> list[Page]:
     pages += listing(info, gathered, "", "index.html", gathered.posts, None, {})
     for term in gathered.categories + gathered.tags:
         pages += listing(info, gathered, term.url, f"{term.kind}.html", term.posts, term.name, {"term": term})
-    archive = common(info, gathered, language, "archive/", "archive")
-    archive["groups"] = archive_groups(gathered.posts, language)
-    pages.append(Page("archive/index.html", "archive.html", _fixed(archive), language))
+    pages.append(Page("archive/index.html", "archive.html", partial(archive_context, info, gathered), language))
     pages.append(Page("about/index.html", "about.html", _fixed(common(info, gathered, language, "about/", "about")), language))
     pages.append(Page("404.html", "404.html", _fixed(common(info, gathered, language, "404.html", "404", noindex=True)), language))
     latest = feed_entries(info, gathered.posts)

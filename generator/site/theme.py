@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-import jinja2.runtime
 from markupsafe import Markup
 
 from generator.config import Project
@@ -22,6 +20,9 @@ from generator.resources import builtin_dir, search_path
 from generator.site import i18n
 from generator.site.markup import safe_url
 from generator.site.typography import for_language
+
+if TYPE_CHECKING:  # jinja2 is imported when a page is rendered, not by a no-op build
+    import jinja2
 
 ASSETS = "theme"  # the theme's own static files: templates/theme/ -> site/theme/
 
@@ -54,6 +55,8 @@ class Theme:
         return self._envs[key]
 
     def _make_env(self, language: str) -> jinja2.Environment:
+        import jinja2
+
         loader = jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader([str(d) for d in self.dirs]),
@@ -75,13 +78,15 @@ class Theme:
         env.filters["typo"] = for_language
         env.filters["og_locale"] = i18n.og_locale
         env.filters["safe_url"] = safe_url
-        env.globals["card"] = self._card
+        def card(context: Any, post: Any) -> Markup:
+            return self._card(context, post)
+
+        env.globals["card"] = jinja2.pass_context(card)
         return env
 
-    @jinja2.pass_context
-    def _card(self, context: jinja2.runtime.Context, post: Any) -> Markup:
-        """`partials/post_card.html` for `post`, rendered once per post and language
-        (list pages show the same card many times)."""
+    def _card(self, context: Any, post: Any) -> Markup:
+        """`card(post)`: `partials/post_card.html` for `post`, rendered once per post
+        and language (list pages show the same card many times)."""
         key = (id(post), context["lang"])
         if key not in self._cards:
             template = context.environment.get_template("partials/post_card.html")
@@ -89,6 +94,8 @@ class Theme:
         return self._cards[key]
 
     def template(self, name: str, language: str) -> jinja2.Template:
+        import jinja2
+
         try:
             return self.env(language).get_template(name)
         except jinja2.TemplateNotFound:
@@ -109,6 +116,8 @@ class Theme:
         return [d / ASSETS for d in reversed(self.dirs) if (d / ASSETS).is_dir()]
 
     def render(self, name: str, language: str, context: dict[str, Any]) -> str:
+        import jinja2
+
         try:
             return self.template(name, language).render(context)
         except jinja2.TemplateError as exc:
