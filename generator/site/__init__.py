@@ -95,7 +95,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, *, drafts: bool
     gathered = gather(project, drafts=drafts, today=today, cache=store, jobs=jobs)
     report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
-    report.rendered_bodies = render_bodies(gathered.posts, store, bodies, jobs=jobs)
+    report.rendered_bodies = render_bodies(project, gathered.posts, store, bodies, jobs=jobs)
     clock = report.lap("bodies", clock)
     pages = plan(info, gathered)
     report.pages = len(pages)
@@ -195,14 +195,14 @@ def _render_bodies(items: Sequence[tuple[str, str]]) -> list[str]:
     return [markup.body_html(text, language) for text, language in items]
 
 
-def render_bodies(posts: list[Post], store: RenderCache, bodies: Bodies, *, jobs: int = 1) -> int:
+def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodies: Bodies, *, jobs: int = 1) -> int:
     """Render the bodies the cache lacks and point every post at its body;
     return how many were rendered. The Markdown source is dropped afterwards."""
     present = store.present(p.body_key for p in posts) if bodies.enabled else set(bodies.memory)
     missing = list({p.body_key: p for p in posts if p.body_key not in present}.values())
     for start in range(0, len(missing), BODY_CHUNK):
         chunk = missing[start : start + BODY_CHUNK]
-        source = markdown_of([p for p in chunk if not p.draft.body], store)
+        source = markdown_of(project, [p for p in chunk if not p.draft.body], store)
         items = [(p.draft.body or source.get(p.digest, ""), p.language) for p in chunk]
         html = run(_render_bodies, items, jobs, PARALLEL_BODIES)
         bodies.put_many(dict(zip([p.body_key for p in chunk], html, strict=True)), store)
@@ -238,7 +238,7 @@ def render_post_page(project: Project, draft: Draft) -> str:
         post = make_post(draft, project.rel(project.drafts_dir / f"{draft.slug}.md"), today)
         others = [_relinkable(p, today) for p in site.posts if p.slug != draft.slug]
         gathered = assemble([*others, post])
-        render_bodies(gathered.posts, store, bodies)
+        render_bodies(project, gathered.posts, store, bodies)
         return theme.render("post.html", post.language, post_context(info, gathered, post))
     finally:
         bodies.close()

@@ -86,7 +86,7 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 
 # Cached drafts are keyed by their bytes and by the Draft schema's field names,
 # so a draft written by a newer schema is parsed again, not misread.
-_SCHEMA = hashlib.sha256(" ".join(sorted(Draft.model_fields)).encode()).hexdigest()[:16]
+_SCHEMA = hashlib.sha256(("2 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
 def load_drafts(project: Project, cache: RenderCache | None = None, jobs: int = 1) -> tuple[list[Parsed], list[InputError]]:
@@ -109,16 +109,18 @@ def load_drafts(project: Project, cache: RenderCache | None = None, jobs: int = 
         chunk = files[start : start + CHUNK]
         known = cache.get_many(_key(d) for _, _, d in chunk) if cache else {}
         # with a cache, bodies stay in it until a page needs their HTML (see markdown_of)
-        ready = {digest: _from_cache(known.pop(_key(digest), None), file, digest, body=cache is None) for file, _, digest in chunk}
+        ready = {digest: _from_cache(known.pop(_key(digest), None), file, digest) for file, _, digest in chunk}
         misses = [f for f in chunk if ready[f[2]] is None]  # new, changed, or cached by an older version
         fresh: dict[str, str] = {}
-        for (file, _, digest), (value, problems) in zip(misses, run(_parse, misses, jobs, PARALLEL_DRAFTS), strict=True):
+        bodies: dict[str, str] = {}
+        for (file, _, digest), (value, body, problems) in zip(misses, run(_parse, misses, jobs, PARALLEL_DRAFTS), strict=True):
             errors.extend(InputError(*p) for p in problems)
             if value is not None:
-                fresh[_key(digest)] = value
-                ready[digest] = _from_cache(value, file, digest, body=cache is None)
+                fresh[_key(digest)], bodies[_body_key(digest)] = value, body
+                ready[digest] = _from_cache(value, file, digest, body if cache is None else "")
         if cache:
             cache.put_many(fresh)
+            cache.put_many(bodies)
         loaded.extend(parsed for parsed in ready.values() if parsed is not None)
     return loaded, errors
 
@@ -128,6 +130,10 @@ CHUNK = 250  # drafts per round of read, parse and cache
 
 def _key(digest: str) -> str:
     return f"draft:{_SCHEMA}:{digest}"
+
+
+def _body_key(digest: str) -> str:
+    return f"markdown:{digest}"
 
 
 @dataclass
@@ -144,35 +150,32 @@ class Parsed:
 Problem = tuple[str, int, int, str, str]  # an InputError's parts: they cross process boundaries
 
 
-def _parse(items: Sequence[tuple[str, Path, str]]) -> list[tuple[str | None, list[Problem]]]:
-    """Parse drafts into their cached form (JSON), or problems."""
-    out: list[tuple[str | None, list[Problem]]] = []
+def _parse(items: Sequence[tuple[str, Path, str]]) -> list[tuple[str | None, str, list[Problem]]]:
+    """Parse drafts into their cached form (front matter as JSON, reading time,
+    body key) and their Markdown body, or problems."""
+    out: list[tuple[str | None, str, list[Problem]]] = []
     for file, path, _ in items:
         try:
             draft = parse_draft(path.read_bytes().decode("utf-8"), file)
         except UnicodeDecodeError as exc:
-            out.append((None, [(file, 1, 1, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]))
+            out.append((None, "", [(file, 1, 1, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]))
             continue
         except InputErrors as exc:
-            out.append((None, [(e.file, e.line, e.col, e.field, e.problem) for e in exc.errors]))
+            out.append((None, "", [(e.file, e.line, e.col, e.field, e.problem) for e in exc.errors]))
             continue
         except InputError as exc:
-            out.append((None, [(exc.file, exc.line, exc.col, exc.field, exc.problem)]))
+            out.append((None, "", [(exc.file, exc.line, exc.col, exc.field, exc.problem)]))
             continue
         except OSError as exc:
-            out.append((None, [(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")]))
+            out.append((None, "", [(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")]))
             continue
-        value = {
-            "front": draft.model_dump_json(),
-            "body": draft.body,
-            "minutes": markup.reading_minutes(draft.body),
-            "body_key": markup.cache_key(draft.body, draft.language),
-        }
-        out.append((json.dumps(value, ensure_ascii=False), []))
+        value = {"front": draft.model_dump_json(), "minutes": markup.reading_minutes(draft.body), "body_key": markup.cache_key(draft.body, draft.language)}
+        out.append((json.dumps(value, ensure_ascii=False), draft.body, []))
     return out
 
 
-def _from_cache(value: str | None, file: str, digest: str, *, body: bool = True) -> Parsed | None:
+def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Parsed | None:
+    """A draft from its cached form; its body only when given (else it stays in the cache)."""
     if value is None:
         return None
     try:
@@ -180,16 +183,17 @@ def _from_cache(value: str | None, file: str, digest: str, *, body: bool = True)
         draft = Draft.model_validate_json(data["front"])
     except (ValueError, KeyError, TypeError):
         return None
-    if body:
-        draft.body = data["body"]
+    draft.body = body
     return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]))
 
 
-def markdown_of(posts: list[Post], cache: RenderCache) -> dict[str, str]:
-    """The Markdown bodies of posts gathered without them, by post digest (from the cache)."""
-    found: dict[str, str] = {}
-    for digest, value in cache.get_many(_key(p.digest) for p in posts).items():
-        found[digest.rsplit(":", 1)[1]] = json.loads(value)["body"]
+def markdown_of(project: Project, posts: list[Post], cache: RenderCache) -> dict[str, str]:
+    """The Markdown bodies of posts gathered without them, by post digest:
+    from the cache, or from the draft file again when the cache lost it."""
+    found = {key.split(":", 1)[1]: value for key, value in cache.get_many(_body_key(p.digest) for p in posts).items()}
+    for post in posts:
+        if post.digest not in found:
+            found[post.digest] = parse_draft((project.root / post.file).read_text(encoding="utf-8"), post.file).body
     return found
 
 

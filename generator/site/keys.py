@@ -37,7 +37,9 @@ def fingerprint(config_json: str, theme_fingerprint: str, drafts: bool, categori
 
 
 def page_key(page: Page, shared: str) -> str:
-    own = {k: v for k, v in page.make().items() if k not in SHARED}
+    # a post page's context is a function of its post (digest, neighbours,
+    # translations) and of what the fingerprint covers: no need to build it
+    own: Any = _encode(page.post) if page.post is not None else {k: v for k, v in page.make().items() if k not in SHARED}
     text = json.dumps([shared, page.path, page.template, own], default=_encode, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
