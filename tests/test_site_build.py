@@ -160,9 +160,10 @@ def test_scheduled_post_appears_from_its_date(blog: Path) -> None:
 
 
 def test_drafts_flag_adds_drafts_with_banner_and_noindex(blog: Path) -> None:
-    save(blog, make_draft("brouillon", status="draft"), make_draft("rejete", status="rejected"))
+    save(blog, make_draft("brouillon", status="draft"), make_draft("rejete", status="rejected"), make_draft("futur", date=dt.date(2999, 1, 1)))
     result = run_satire("build", "--drafts", "--out", "preview", cwd=blog)
     assert result.code == 0, result.err
+    assert "programmé pour le 1 janvier 2999" in (blog / "preview/posts/futur/index.html").read_text()
     page = (blog / "preview/posts/brouillon/index.html").read_text()
     assert "BROUILLON" in page and 'class="draft-banner"' in page
     assert '<meta name="robots" content="noindex, nofollow">' in page

@@ -33,7 +33,7 @@ from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
-from generator.site.parallel import job, run
+from generator.site.parallel import Workers, job, run
 from generator.site.theme import Theme
 from generator.site.write import SiteWriter, recover
 
@@ -79,23 +79,25 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
         recover(out)
         store = RenderCache(project, enabled=cache)
         bodies = Bodies(project, enabled=cache)
+        workers = Workers(jobs or os.cpu_count() or 1)
         try:
-            report = _build(project, store, bodies, drafts=drafts, out=out, today=today or today_in(project), jobs=jobs or os.cpu_count() or 1)
+            report = _build(project, store, bodies, workers, drafts=drafts, out=out, today=today or today_in(project))
         finally:
+            workers.close()
             bodies.close()
             store.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build(project: Project, store: RenderCache, bodies: Bodies, *, drafts: bool, out: Path, today: dt.date, jobs: int) -> Report:
+def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Workers, *, drafts: bool, out: Path, today: dt.date) -> Report:
     clock = time.perf_counter()
     theme = Theme(project)
     info = SiteInfo(project, drafts, _zone(project))
-    gathered = gather(project, drafts=drafts, today=today, cache=store, jobs=jobs)
+    gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
     report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
-    report.rendered_bodies = render_bodies(project, gathered.posts, store, bodies, jobs=jobs)
+    report.rendered_bodies = render_bodies(project, gathered.posts, store, bodies, workers)
     clock = report.lap("bodies", clock)
     pages = plan(info, gathered)
     report.pages = len(pages)
@@ -115,7 +117,8 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, *, drafts: bool
     writer = SiteWriter(out)
     clock = report.lap("keys", clock)
     try:
-        results = run(_render_pages, todo, jobs, PARALLEL_PAGES, setup=lambda: _prepare(theme, todo, writer))
+        workers.close()  # pages fork afresh: they inherit what was planned
+        results = run(_render_pages, todo, workers.jobs, PARALLEL_PAGES, setup=lambda: _prepare(theme, todo, writer))
         clock = report.lap("pages", clock)
         problems = [problem for _, _, problem in results if problem]
         if problems:
@@ -195,7 +198,7 @@ def _render_bodies(items: Sequence[tuple[str, str]]) -> list[str]:
     return [markup.body_html(text, language) for text, language in items]
 
 
-def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodies: Bodies, *, jobs: int = 1) -> int:
+def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodies: Bodies, workers: Workers | None = None) -> int:
     """Render the bodies the cache lacks and point every post at its body;
     return how many were rendered. The Markdown source is dropped afterwards."""
     present = store.present(p.body_key for p in posts) if bodies.enabled else set(bodies.memory)
@@ -204,7 +207,7 @@ def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodie
         chunk = missing[start : start + BODY_CHUNK]
         source = markdown_of(project, [p for p in chunk if not p.draft.body], store)
         items = [(p.draft.body or source.get(p.digest, ""), p.language) for p in chunk]
-        html = run(_render_bodies, items, jobs, PARALLEL_BODIES)
+        html = (workers or Workers(1)).map(_render_bodies, items, PARALLEL_BODIES)
         bodies.put_many(dict(zip([p.body_key for p in chunk], html, strict=True)), store)
     for post in posts:
         post.bodies = bodies

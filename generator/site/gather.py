@@ -22,7 +22,7 @@ from generator.errors import InputError, InputErrors, SatireError
 from generator.site import markup
 from generator.site.cache import RenderCache
 from generator.site.model import Post, Term
-from generator.site.parallel import run
+from generator.site.parallel import Workers
 
 SHOWN_WITH_DRAFTS = ("draft", "approved", "published")
 PARALLEL_DRAFTS = 300  # drafts to parse before forking workers pays off
@@ -37,9 +37,6 @@ class Gathered:
     tags: list[Term]
     errors: list[InputError] = field(default_factory=list)
 
-    def by_language(self, language: str) -> list[Post]:
-        return [p for p in self.posts if p.language == language]
-
 
 def today_in(project: Project) -> dt.date:
     """Today's date where the site lives (site.timezone)."""
@@ -51,10 +48,10 @@ def today_in(project: Project) -> dt.date:
     return dt.datetime.now(zone).date()
 
 
-def gather(project: Project, *, drafts: bool = False, today: dt.date | None = None, cache: RenderCache | None = None, jobs: int = 1) -> Gathered:
+def gather(project: Project, *, drafts: bool = False, today: dt.date | None = None, cache: RenderCache | None = None, workers: Workers | None = None) -> Gathered:
     """The posts of the site, sorted, with their terms and neighbours linked."""
     today = today or today_in(project)
-    loaded, errors = load_drafts(project, cache, jobs)
+    loaded, errors = load_drafts(project, cache, workers or Workers(1))
     posts: list[Post] = []
     for parsed in loaded:
         problem = check_draft(parsed.draft, parsed.file)
@@ -89,7 +86,7 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 _SCHEMA = hashlib.sha256(("2 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
-def load_drafts(project: Project, cache: RenderCache | None = None, jobs: int = 1) -> tuple[list[Parsed], list[InputError]]:
+def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -> tuple[list[Parsed], list[InputError]]:
     """Every readable draft with its file, content digest, reading time and body
     key; one error per unreadable draft.
 
@@ -113,7 +110,7 @@ def load_drafts(project: Project, cache: RenderCache | None = None, jobs: int = 
         misses = [f for f in chunk if ready[f[2]] is None]  # new, changed, or cached by an older version
         fresh: dict[str, str] = {}
         bodies: dict[str, str] = {}
-        for (file, _, digest), (value, body, problems) in zip(misses, run(_parse, misses, jobs, PARALLEL_DRAFTS), strict=True):
+        for (file, _, digest), (value, body, problems) in zip(misses, workers.map(_parse, misses, PARALLEL_DRAFTS), strict=True):
             errors.extend(InputError(*p) for p in problems)
             if value is not None:
                 fresh[_key(digest)], bodies[_body_key(digest)] = value, body
@@ -125,7 +122,7 @@ def load_drafts(project: Project, cache: RenderCache | None = None, jobs: int = 
     return loaded, errors
 
 
-CHUNK = 250  # drafts per round of read, parse and cache
+CHUNK = 500  # drafts per round of read, parse and cache
 
 
 def _key(digest: str) -> str:
