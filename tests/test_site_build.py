@@ -314,6 +314,15 @@ def test_override_that_keeps_labels_builds(blog: Path) -> None:
     assert (blog / "site/theme/favicon.svg").is_file()  # the rest of the theme still comes from the built-in one
 
 
+def test_missing_template_names_every_folder_searched(blog: Path) -> None:
+    (blog / "templates").mkdir()
+    (blog / "templates/index.html").write_text('{% extends "base.html" %}{% block content %}{% include "partials/nope.html" %}{% endblock %}')
+    result = run_satire("build", cwd=blog)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "templates/index.html:1: template 'partials/nope.html' not found" in result.err
+    assert str(blog / "templates/partials/nope.html") in result.err and "/templates/partials/nope.html" in result.err.split(",")[-1]
+
+
 def test_bad_draft_is_reported_and_the_rest_built(blog: Path) -> None:
     save(blog, make_draft("mauvais", source={"publisher": "X", "url": "javascript:alert(1)", "title": "t"}))
     (blog / "drafts/casse.md").write_text("---\ntitle: [unclosed\n---\nbody\n")

@@ -133,6 +133,9 @@ class Theme:
 
         try:
             return self.template(name, language).render(context)
+        except jinja2.TemplateNotFound as exc:
+            searched = ", ".join(str(d / str(exc.name)) for d in self.dirs)
+            raise SatireError(f"{self._where(exc, name)}: template {exc.name!r} not found (searched {searched})") from None
         except jinja2.TemplateError as exc:
             raise SatireError(f"{self._where(exc, name)}: template error: {type(exc).__name__}: {exc}") from None
 
