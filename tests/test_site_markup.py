@@ -133,3 +133,30 @@ def test_localized_dates() -> None:
 
     assert i18n.long_date(dt.date(2025, 12, 9), "fr") == "9 décembre 2025"
     assert i18n.long_date(dt.date(2025, 12, 9), "en") == "December 9, 2025"
+
+
+# The rules written one regex each: slow, but plain to read. french_text must agree.
+_REFERENCE = [
+    (re.compile(r"[ \t\u00a0\u202f]+([;!?])"), NNBSP + r"\1"),
+    (re.compile(r"(?<=[\w»)\]…])([;!?])(?=\s|$|<)"), NNBSP + r"\1"),
+    (re.compile(r"(?:[ \t\u00a0\u202f]+|(?<=[\w»)\]])):(?=\s|$)"), NBSP + ":"),
+    (re.compile(r"«[ \t\u00a0\u202f]*"), "«" + NBSP),
+    (re.compile(r"[ \t\u00a0\u202f]*»"), NBSP + "»"),
+]
+
+
+def reference(text: str) -> str:
+    for pattern, replacement in _REFERENCE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def test_french_text_agrees_with_the_rules_one_by_one() -> None:
+    import random
+
+    rng = random.Random(4)
+    alphabet = "ab é1 ;!?:«»)]…_\u00a0\t<."
+    samples = ["« Bonjour » : dit-il ; « non ! »", "l'IA ; puis: fin", "Quoi ?!", "« »", "à 10:30"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    for sample in samples:
+        assert french_text.__wrapped__(sample) == reference(sample), repr(sample)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import markdown
 
 # Bump when the output of body_html changes for the same input (it keys the cache).
-VERSION = "body-4"
+VERSION = "body-5"
 
 TAGS = {
     "p", "br", "hr", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
