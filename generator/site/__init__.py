@@ -110,8 +110,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
             raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
         stat = path.stat()
         wanted[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
-    manifest_key = "manifest:" + hashlib.sha256(str(out).encode()).hexdigest()
-    manifest: dict[str, list[Any]] = json.loads(store.get_many([manifest_key]).get(manifest_key) or "{}")
+    manifest = load_manifest(store, out)
     current = {rel: entry for rel, entry in manifest.items() if entry[0] == wanted.get(rel) and _stat(out / rel) == tuple(entry[1:])}
     todo = [page for page in pages if page.path not in current]
     writer = SiteWriter(out)
@@ -138,9 +137,29 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.removed = removed
     fresh = {rel: [key, *_stat(out / rel)] for rel, key in wanted.items() if rel not in current}
     if fresh or removed or len(current) != len(manifest):
-        store.put_many({manifest_key: json.dumps({**current, **fresh})})
+        save_manifest(store, out, {**current, **fresh})
     report.lap("manifest", clock)
     return report
+
+
+# The manifest: for each file of an output folder, the key it was made from and
+# its (size, mtime) then. A file whose key is unchanged and whose stat matches
+# is up to date: it is neither rendered nor written.
+Manifest = dict[str, list[Any]]
+
+
+def _manifest_key(out: Path) -> str:
+    return "manifest:" + hashlib.sha256(str(out).encode()).hexdigest()
+
+
+def load_manifest(store: RenderCache, out: Path) -> Manifest:
+    key = _manifest_key(out)
+    manifest: Manifest = json.loads(store.get_many([key]).get(key) or "{}")
+    return manifest
+
+
+def save_manifest(store: RenderCache, out: Path, manifest: Manifest) -> None:
+    store.put_many({_manifest_key(out): json.dumps(manifest)})
 
 
 def _stat(path: Path) -> tuple[int, int]:
