@@ -249,6 +249,29 @@ def test_crash_while_writing_leaves_previous_site_identical(blog: Path, monkeypa
     assert not list(blog.glob(".site.*"))
 
 
+def test_exception_inside_a_page_render_leaves_previous_site_identical(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = load_project(blog)
+    build(project)
+    before = snapshot(blog / "site")
+    save(blog, make_draft("nouveau", date=dt.date(2025, 12, 20)))
+    from generator.site.theme import Theme
+
+    real_render = Theme.render
+    calls = {"n": 0}
+
+    def render_then_die(self: Theme, name: str, language: str, context: dict[str, object]) -> str:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt  # as if the user hit Ctrl-C mid-build
+        return real_render(self, name, language, context)
+
+    monkeypatch.setattr(Theme, "render", render_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        build(project)
+    assert snapshot(blog / "site") == before
+    assert not list(blog.glob(".site.*"))
+
+
 def test_commit_cut_short_is_finished_by_the_next_build(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = load_project(blog)
     build(project)
