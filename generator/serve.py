@@ -75,6 +75,8 @@ class Preview:
         else:
             problems = [e.message for e in report.errors]
             error = "\n".join(problems) or None
+            for warning in report.warnings:
+                print(f"warning: {warning}", file=sys.stderr, flush=True)
             print(f"built {report.posts} post(s): {report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s", file=sys.stderr, flush=True)
         with self.changed:
             self.error = error

@@ -357,6 +357,13 @@ def test_bad_draft_is_reported_and_the_rest_built(blog: Path) -> None:
     assert (blog / "site/posts/sora/index.html").is_file() and not (blog / "site/posts/mauvais").exists()
 
 
+def test_missing_local_image_is_a_warning(blog: Path) -> None:
+    save(blog, make_draft("sans-fichier", image={"src": "images/absent.png", "alt": "Nothing"}))
+    result = run_satire("build", cwd=blog)
+    assert result.code == 0
+    assert "warning: drafts/sans-fichier.md: image.src: images/absent.png is not in static/" in result.err
+
+
 def test_render_post_page_matches_the_built_page(blog: Path) -> None:
     project = load_project(blog)
     build(project)

@@ -21,6 +21,8 @@ def build(app: App, drafts: bool, out: Path | None) -> int:
     report = build_site(project, drafts=drafts, out=out)
     for error in report.errors:
         echo_err(error.message)
+    for warning in report.warnings:
+        echo_err(f"warning: {warning}")
     changed = len(report.written) + len(report.removed)
     click.echo(
         f"{report.posts} post(s), {report.pages} page(s) in {shown(report.out)}: "

@@ -58,6 +58,7 @@ class Report:
     removed: list[str] = field(default_factory=list)
     rendered_bodies: int = 0
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # built anyway, but worth a look
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
@@ -105,6 +106,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     shared = fingerprint(project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories)
     wanted = {page.path: page_key(page, shared) for page in pages}
     statics = static_files(project, theme)
+    report.warnings += missing_images(gathered.posts, statics)
     for rel, path in statics.items():
         if rel in wanted:
             raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
@@ -231,6 +233,15 @@ def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodie
     for post in posts:
         post.bodies = bodies
     return len(missing)
+
+
+def missing_images(posts: list[Post], statics: dict[str, Path]) -> list[str]:
+    """Posts whose hero image is a local path that static/ does not hold."""
+    return [
+        f"{p.file}: image.src: {p.image.src} is not in static/ (the page will show a broken image)"
+        for p in posts
+        if p.image is not None and "://" not in p.image.src and p.image.src not in statics
+    ]
 
 
 def static_files(project: Project, theme: Theme) -> dict[str, Path]:
