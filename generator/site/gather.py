@@ -96,10 +96,10 @@ def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -
     holds the drafts, not every file's text twice over.
     """
     store = DraftStore(project)
-    files: list[tuple[str, Path, str]] = []
+    files: list[tuple[str, str, str]] = []  # (shown path, full path, digest): plain strings, 10,000 of them
     for slug in store.slugs():
         path = store.path(slug)
-        files.append((project.rel(path), path, hashlib.sha256(path.read_bytes()).hexdigest()))
+        files.append((project.rel(path), str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
     loaded: list[Parsed] = []
     errors: list[InputError] = []
     for start in range(0, len(files), CHUNK):
@@ -147,13 +147,13 @@ class Parsed:
 Problem = tuple[str, int, int, str, str]  # an InputError's parts: they cross process boundaries
 
 
-def _parse(items: Sequence[tuple[str, Path, str]]) -> list[tuple[str | None, str, list[Problem]]]:
+def _parse(items: Sequence[tuple[str, str, str]]) -> list[tuple[str | None, str, list[Problem]]]:
     """Parse drafts into their cached form (front matter as JSON, reading time,
     body key) and their Markdown body, or problems."""
     out: list[tuple[str | None, str, list[Problem]]] = []
     for file, path, _ in items:
         try:
-            draft = parse_draft(path.read_bytes().decode("utf-8"), file)
+            draft = parse_draft(Path(path).read_bytes().decode("utf-8"), file)
         except UnicodeDecodeError as exc:
             out.append((None, "", [(file, 1, 1, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]))
             continue
