@@ -423,3 +423,19 @@ def test_lost_cache_entries_are_rebuilt_from_the_drafts(blog: Path) -> None:
     assert snapshot(blog / "site") == before
     build(project, cache=False, out=blog / "nocache")
     assert (blog / "nocache/posts/sora/index.html").read_bytes() == (blog / "site/posts/sora/index.html").read_bytes()
+
+
+def test_new_renderer_renders_cached_bodies_again(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site import gather, markup
+
+    project = load_project(blog)
+    assert build(project).rendered_bodies == 2
+    assert build(project).rendered_bodies == 0
+    monkeypatch.setattr(markup, "VERSION", "body-next")  # as after an nh3 or Markdown upgrade
+    markup.renderer.cache_clear()
+    gather._schema.cache_clear()
+    try:
+        assert build(project).rendered_bodies == 2
+    finally:
+        markup.renderer.cache_clear()
+        gather._schema.cache_clear()

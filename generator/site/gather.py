@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -126,7 +127,14 @@ CHUNK = 500  # drafts per round of read, parse and cache
 
 
 def _key(digest: str) -> str:
-    return f"draft:{_SCHEMA}:{digest}"
+    return f"draft:{_schema()}:{digest}"
+
+
+@lru_cache(maxsize=1)
+def _schema() -> str:
+    """The Draft schema's field names and the body renderer: a cached draft holds its
+    body's key, so a new renderer (say, an nh3 fix) must parse drafts again."""
+    return hashlib.sha256(f"{_SCHEMA}\0{markup.renderer()}".encode()).hexdigest()[:16]
 
 
 def _body_key(digest: str) -> str:

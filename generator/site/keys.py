@@ -31,9 +31,15 @@ def fingerprint(config_json: str, theme_fingerprint: str, drafts: bool, categori
     for path in sorted(_CODE.glob("*.py")):
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    digest.update(f"{markup.VERSION}\0{config_json}\0{theme_fingerprint}\0{drafts}\0".encode())
+    digest.update(f"{markup.renderer()}\0{_libraries()}\0{config_json}\0{theme_fingerprint}\0{drafts}\0".encode())
     digest.update(json.dumps([_encode(t) for t in categories]).encode())
     return digest.hexdigest()
+
+
+def _libraries() -> str:
+    from importlib.metadata import version
+
+    return " ".join(f"{name}-{version(name)}" for name in ("jinja2", "babel", "markupsafe"))
 
 
 def page_key(page: Page, shared: str) -> str:

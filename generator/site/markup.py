@@ -90,10 +90,19 @@ def body_html(text: str, language: str) -> str:
     return french_html(html) if is_french(language) else html
 
 
+@lru_cache(maxsize=1)
+def renderer() -> str:
+    """What makes a body: this module's version and the libraries' (an nh3
+    fix must not be hidden by bodies cached before it)."""
+    from importlib.metadata import version
+
+    return f"{VERSION} markdown-{version('markdown')} nh3-{version('nh3')}"
+
+
 def cache_key(text: str, language: str) -> str:
     """The render-cache key of `body_html(text, language)`."""
     lang = "fr" if is_french(language) else "-"
-    return hashlib.sha256(f"{VERSION}\0{lang}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{renderer()}\0{lang}\0{text}".encode()).hexdigest()
 
 
 WORD = re.compile(r"\w+")
