@@ -426,16 +426,19 @@ def test_lost_cache_entries_are_rebuilt_from_the_drafts(blog: Path) -> None:
 
 
 def test_new_renderer_renders_cached_bodies_again(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.site import gather, markup
+    import importlib
 
+    from generator.site import markup
+
+    gathering = importlib.import_module("generator.site.gather")  # the module, not the function it exports
     project = load_project(blog)
     assert build(project).rendered_bodies == 2
     assert build(project).rendered_bodies == 0
     monkeypatch.setattr(markup, "VERSION", "body-next")  # as after an nh3 or Markdown upgrade
     markup.renderer.cache_clear()
-    gather._schema.cache_clear()
+    gathering._schema.cache_clear()
     try:
         assert build(project).rendered_bodies == 2
     finally:
         markup.renderer.cache_clear()
-        gather._schema.cache_clear()
+        gathering._schema.cache_clear()
