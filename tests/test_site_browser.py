@@ -111,6 +111,7 @@ def test_post_page_shows_labels_with_a_clean_console(browser: Any, http_root: An
     assert problems == []
 
 
+@pytest.mark.slow
 def test_hostile_payloads_run_nothing(browser: Any, http_root: Any, demo_project: Path) -> None:
     save(demo_project, hostile_draft("piege"), hostile_draft("trap", language="en"), make_draft("normal"))
     result = run_satire("build", "--drafts", cwd=demo_project)
