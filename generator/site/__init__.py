@@ -1,0 +1,285 @@
+"""The static site: `build(project) -> Report` and `render_post_page(project, draft)`.
+
+The pipeline, top to bottom: gather the posts (gather.py), render their bodies
+(markup.py: Markdown, sanitize, typography; cached in the render cache and
+spread over the cores), plan the pages (pages.py), skip those whose inputs did
+not change (keys.py), render the others with the theme (theme.py) into a
+staged folder, check every post page's labelling (labels.py), stage static
+files, then commit the staged files into the output (write.py). Nothing
+touches the output folder before everything rendered and passed the checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from generator.config import Project
+from generator.drafts import Draft
+from generator.errors import InputError, SatireError
+from generator.fsutil import project_lock
+from generator.site import markup
+from generator.site.cache import Bodies, RenderCache
+from generator.site.gather import assemble, gather, make_post, markdown_of, today_in
+from generator.site.keys import fingerprint, page_key
+from generator.site.labels import check_post_page
+from generator.site.model import Page, Post
+from generator.site.pages import SiteInfo, plan, post_context
+from generator.site.parallel import Workers, job, run
+from generator.site.theme import Theme
+from generator.site.write import SiteWriter, recover
+
+__all__ = ["Report", "build", "render_post_page"]
+
+PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
+PARALLEL_PAGES = 400  # pages, likewise
+BODY_CHUNK = 500  # bodies rendered and stored per round (bounds memory)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class Report:
+    """What a build did."""
+
+    out: Path
+    posts: int = 0
+    pages: int = 0
+    rendered: int = 0  # pages rendered (the others were up to date)
+    written: list[str] = field(default_factory=list)  # files created or changed
+    removed: list[str] = field(default_factory=list)
+    rendered_bodies: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # built anyway, but worth a look
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+    def lap(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[phase] = self.timings.get(phase, 0.0) + now - since
+        return now
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def build(project: Project, *, drafts: bool = False, out: Path | None = None, today: dt.date | None = None, cache: bool = True, jobs: int | None = None) -> Report:
+    """Build the site into `out` (default site/). Bad drafts land in `report.errors`."""
+    started = time.perf_counter()
+    out = (out or project.site_dir).resolve()
+    with project_lock(project.state_dir, "build"):
+        recover(out)
+        store = RenderCache(project, enabled=cache)
+        bodies = Bodies(project, enabled=cache)
+        workers = Workers(jobs or os.cpu_count() or 1)
+        try:
+            report = _build(project, store, bodies, workers, drafts=drafts, out=out, today=today or today_in(project))
+        finally:
+            workers.close()
+            bodies.close()
+            store.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Workers, *, drafts: bool, out: Path, today: dt.date) -> Report:
+    clock = time.perf_counter()
+    theme = Theme(project)
+    info = SiteInfo(project, drafts, _zone(project))
+    gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
+    report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
+    clock = report.lap("gather", clock)
+    report.rendered_bodies = render_bodies(project, gathered.posts, store, bodies, workers)
+    clock = report.lap("bodies", clock)
+    pages = plan(info, gathered)
+    report.pages = len(pages)
+    clock = report.lap("plan", clock)
+    shared = fingerprint(project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories)
+    wanted = {page.path: page_key(page, shared) for page in pages}
+    statics = static_files(project, theme)
+    report.warnings += missing_images(gathered.posts, statics)
+    for rel, path in statics.items():
+        if rel in wanted:
+            raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
+        stat = path.stat()
+        wanted[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    manifest = load_manifest(store, out)
+    current = {rel: entry for rel, entry in manifest.items() if entry[0] == wanted.get(rel) and _stat(out / rel) == tuple(entry[1:])}
+    todo = [page for page in pages if page.path not in current]
+    writer = SiteWriter(out)
+    clock = report.lap("keys", clock)
+    try:
+        workers.close()  # pages fork afresh: they inherit what was planned
+        results = run(_render_pages, todo, workers.jobs, PARALLEL_PAGES, setup=lambda: _prepare(theme, todo, writer))
+        clock = report.lap("pages", clock)
+        problems = [problem for _, _, problem in results if problem]
+        if problems:
+            raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
+        written = [rel for rel, staged, _ in results if staged]
+        written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, path)]
+        old = set(manifest) if manifest and out.is_dir() else _walk(out)
+        removed = sorted(rel for rel in old if rel not in wanted and (out / rel).exists())
+        clock = report.lap("static", clock)
+        writer.commit(written, removed)
+        clock = report.lap("commit", clock)
+    except BaseException:
+        writer.abort()
+        raise
+    report.rendered = len(todo)
+    report.written = written
+    report.removed = removed
+    fresh = {rel: [key, *_stat(out / rel)] for rel, key in wanted.items() if rel not in current}
+    if fresh or removed or len(current) != len(manifest):
+        save_manifest(store, out, {**current, **fresh})
+    report.lap("manifest", clock)
+    return report
+
+
+# The manifest: for each file of an output folder, the key it was made from and
+# its (size, mtime) then. A file whose key is unchanged and whose stat matches
+# is up to date: it is neither rendered nor written.
+Manifest = dict[str, list[Any]]
+
+
+def _manifest_key(out: Path) -> str:
+    return "manifest:" + hashlib.sha256(str(out).encode()).hexdigest()
+
+
+def load_manifest(store: RenderCache, out: Path) -> Manifest:
+    key = _manifest_key(out)
+    manifest: Manifest = json.loads(store.get_many([key]).get(key) or "{}")
+    return manifest
+
+
+def save_manifest(store: RenderCache, out: Path, manifest: Manifest) -> None:
+    store.put_many({_manifest_key(out): json.dumps(manifest)})
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _walk(out: Path) -> set[str]:
+    if not out.is_dir():
+        return set()
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+
+def _zone(project: Project) -> ZoneInfo:
+    today_in(project)  # validates the zone name with a clear message
+    return ZoneInfo(project.config.site.timezone)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- rendering, spread over the cores -------------------------------------------
+
+def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter) -> None:
+    for page in pages[:50]:  # compile the templates once, before forking
+        theme.template(page.template, page.language)
+    job.update(theme=theme, writer=writer)
+
+
+def _render_pages(pages: Sequence[Page]) -> list[tuple[str, bool, str | None]]:
+    """Render, check and stage pages: (path, staged, labelling problem)."""
+    theme: Theme = job["theme"]
+    writer: SiteWriter = job["writer"]
+    results: list[tuple[str, bool, str | None]] = []
+    for page in pages:
+        context = page.make()
+        html = theme.render(page.template, page.language, context)
+        problem = None
+        if page.post is not None:
+            missing = check_post_page(html, page.post, disclaimer=context["disclaimer"], about_url=context["about_url"])
+            if missing:
+                problem = f"{_shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
+        results.append((page.path, writer.add(page.path, html.encode("utf-8")), problem))
+    return results
+
+
+def _render_bodies(items: Sequence[tuple[str, str]]) -> list[str]:
+    return [markup.body_html(text, language) for text, language in items]
+
+
+def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodies: Bodies, workers: Workers | None = None) -> int:
+    """Render the bodies the cache lacks and point every post at its body;
+    return how many were rendered. The Markdown source is dropped afterwards."""
+    present = store.present(p.body_key for p in posts) if bodies.enabled else set(bodies.memory)
+    missing = list({p.body_key: p for p in posts if p.body_key not in present}.values())
+    for start in range(0, len(missing), BODY_CHUNK):
+        chunk = missing[start : start + BODY_CHUNK]
+        source = markdown_of(project, [p for p in chunk if not p.draft.body], store)
+        items = [(p.draft.body or source.get(p.digest, ""), p.language) for p in chunk]
+        html = (workers or Workers(1)).map(_render_bodies, items, PARALLEL_BODIES)
+        bodies.put_many(dict(zip([p.body_key for p in chunk], html, strict=True)), store)
+    for post in posts:
+        post.bodies = bodies
+    return len(missing)
+
+
+def missing_images(posts: list[Post], statics: dict[str, Path]) -> list[str]:
+    """Posts whose hero image is a local path that static/ does not hold."""
+    return [
+        f"{p.file}: image.src: {p.image.src} is not in static/ (the page will show a broken image)"
+        for p in posts
+        if p.image is not None and "://" not in p.image.src and p.image.src not in statics
+    ]
+
+
+def static_files(project: Project, theme: Theme) -> dict[str, Path]:
+    """The theme's assets under theme/, then the project's static/ at the root."""
+    found: dict[str, Path] = {}
+    for folder in theme.asset_dirs():
+        for path in folder.rglob("*"):
+            if path.is_file():
+                found[f"theme/{path.relative_to(folder).as_posix()}"] = path
+    if project.static_dir.is_dir():
+        for path in project.static_dir.rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                found[path.relative_to(project.static_dir).as_posix()] = path
+    return found
+
+
+def render_post_page(project: Project, draft: Draft) -> str:
+    """The full HTML of one post page as the site shows it, among the site's
+    other posts (neighbours, translations); any status: the desk previews drafts."""
+    theme = Theme(project)
+    today = today_in(project)
+    info = SiteInfo(project, False, _zone(project))
+    store = RenderCache(project)
+    bodies = Bodies(project)
+    try:
+        site = gather(project, today=today, cache=store)
+        post = make_post(draft, project.rel(project.drafts_dir / f"{draft.slug}.md"), today)
+        others = [_relinkable(p, today) for p in site.posts if p.slug != draft.slug]
+        gathered = assemble([*others, post])
+        render_bodies(project, gathered.posts, store, bodies)
+        return theme.render("post.html", post.language, post_context(info, gathered, post))
+    finally:
+        bodies.close()
+        store.close()
+
+
+def _relinkable(post: Post, today: dt.date) -> Post:
+    """A fresh copy of a gathered post, for linking among a different set."""
+    copy = make_post(post.draft, post.file, today, post.digest)
+    copy.minutes, copy.body_key = post.minutes, post.body_key
+    return copy
