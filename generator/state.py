@@ -52,6 +52,17 @@ MIGRATIONS: list[str] = [
         value BLOB NOT NULL
     );
     """,
+    # 2: review moves in flight (review.py): written before the draft, cleared
+    # with the audit entry, so a crash between the two is recovered on next run
+    """
+    CREATE TABLE audit_pending (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL,
+        before_sha TEXT,               -- sha256 of the draft file before the move (NULL: none)
+        after_sha TEXT NOT NULL,       -- sha256 of the draft file the move writes
+        entry TEXT NOT NULL            -- JSON of the audit_log row to append once it is written
+    );
+    """,
 ]
 
 

@@ -1,12 +1,77 @@
 """Humor styles: `prompts/styles/NAME.yaml`, built-in ones overridable by a
-project's own `prompts/styles/`."""
+project's own `prompts/styles/`.
+
+A `Style` tells the LLM how to write (voice, devices, structure, length,
+do's and don'ts, notes per language) and gives the offline writer its
+phrasebook per language. The rules every style shares (real people say only
+the brief's quotes, no invented figure presented as fact, punch up) live in
+`prompts/system.j2`, so no style file can drop them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
+
+from generator import yamlfile
 from generator.config import Project
+from generator.errors import SatireError
 from generator.resources import search_path
+from generator.validation import Strict, did_you_mean, validate
+
+
+class Length(Strict):
+    """How long a post in this style runs."""
+
+    words: tuple[int, int] = Field((400, 700), description="target word count, min and max")
+    paragraphs: tuple[int, int] = Field((5, 8), description="target paragraph count, min and max")
+
+
+class Phrasebook(Strict):
+    """Stock lines for the offline writer. Placeholders: {topic}, {publisher},
+    {fact}, {person}, {quote}, {angle}, {title}. No figures, names or dates of
+    their own: everything checkable comes from the brief."""
+
+    proverbs: list[str] = Field(min_length=1, description="mock sayings that open a post")
+    openers: list[str] = Field(min_length=1, description="lines after the proverb that bring in the story ({publisher}, {title})")
+    fact_frames: list[str] = Field(min_length=1, description="ways to bring in one fact ({fact})")
+    quips: list[str] = Field(min_length=1, description="one-line comments after a fact, with no facts of their own")
+    quote_frames: list[str] = Field(min_length=1, description="ways to cite a brief quote ({person}, {quote})")
+    angle_frames: list[str] = Field(min_length=1, description="the joke's angle ({angle}) or, with no angle, the topic ({topic})")
+    pull_quotes: list[str] = Field(min_length=1, description="the bold line mid-article ({topic})")
+    angle_free: list[str] = Field(min_length=1, description="the closing thought when the brief has no angle ({topic})")
+    closers: list[str] = Field(min_length=1, description="the punning last line ({topic})")
+    titles: list[str] = Field(min_length=1, description="headlines ({topic})")
+    deks: list[str] = Field(min_length=1, description="one line under the title ({publisher}, {topic})")
+
+
+class LanguageNotes(Strict):
+    """What changes in this style from one language to another."""
+
+    notes: list[str] = Field(default_factory=list, description="advice to the writer for this language")
+    phrasebook: Phrasebook
+
+
+class Style(Strict):
+    """One humor style."""
+
+    name: str = ""
+    description: str = Field(min_length=1, description="one line, shown by `satire styles`")
+    voice: list[str] = Field(min_length=1, description="who is speaking and how")
+    devices: list[str] = Field(min_length=1, description="the comic devices to use")
+    structure: list[str] = Field(min_length=1, description="the shape of a post, in order")
+    length: Length = Field(default_factory=Length)
+    do: list[str] = Field(default_factory=list)
+    dont: list[str] = Field(default_factory=list)
+    languages: dict[str, LanguageNotes] = Field(min_length=1, description="notes and phrasebook per language (fr and en at least)")
+
+    def notes_for(self, language: str) -> LanguageNotes:
+        """The notes for `language`, else its base language, else English, else any."""
+        for key in (language, language.split("-")[0], "en"):
+            if key in self.languages:
+                return self.languages[key]
+        return next(iter(self.languages.values()))
 
 
 def style_files(project: Project) -> dict[str, Path]:
@@ -16,3 +81,32 @@ def style_files(project: Project) -> dict[str, Path]:
         for path in sorted((folder / "styles").glob("*.yaml")):
             found[path.stem] = path
     return found
+
+
+def load_style_file(path: Path, display: str | None = None) -> Style:
+    """One style file, checked; InputErrors point into it."""
+    data, marks = yamlfile.load(path, display)
+    style = validate(Style, data, marks, what="a mapping of style fields (description, voice, devices, ...)")
+    style.name = path.stem
+    return style
+
+
+def load_style(project: Project, name: str) -> Style:
+    """The style called `name` (project override first)."""
+    files = style_files(project)
+    if name not in files:
+        hint = did_you_mean(name, files) or f" (known styles: {', '.join(sorted(files))})"
+        raise SatireError(f"unknown style {name!r}{hint}")
+    return load_style_file(files[name], project.rel(files[name]))
+
+
+def load_styles(project: Project) -> tuple[list[Style], list[str]]:
+    """Every style, sorted by name, and one message per problem of the broken ones."""
+    styles: list[Style] = []
+    errors: list[str] = []
+    for _name, path in sorted(style_files(project).items()):
+        try:
+            styles.append(load_style_file(path, project.rel(path)))
+        except SatireError as exc:
+            errors.extend(exc.format_message().splitlines())
+    return styles, errors

@@ -1,0 +1,225 @@
+"""A batch of briefs to drafts, as `satire generate` runs it: plan the jobs
+(brief x language), skip what is unchanged or protected, then write with
+bounded concurrency under a cost budget, saving each draft as it lands.
+
+A job that fails writes nothing and stops nothing else. Each finished draft is
+saved at once (a revision snapshot, then the draft, both atomic), and its
+answer is already in the response cache, so a killed batch run again picks up
+where it stopped without asking twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from generator import compose
+from generator.drafts import DraftStore
+from generator.errors import SatireError
+
+if TYPE_CHECKING:
+    from generator.brief import Brief
+    from generator.config import Project
+    from generator.llm import Backend
+
+
+@dataclass
+class Job:
+    """One draft to write: a brief in one language."""
+
+    brief: Brief
+    style: str
+    language: str
+    slug: str
+    translations: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return f"{self.slug} ({self.language})"
+
+
+@dataclass
+class Report:
+    """What a batch did; `line()` is the closing summary."""
+
+    written: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    cached: int = 0
+    skipped: int = 0
+    kept: int = 0
+    not_started: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+    budget_stop: str = ""
+
+    def line(self) -> str:
+        parts = [
+            f"{len(self.written)} written",
+            f"{len(self.failed)} failed" + (f" ({', '.join(self.failed)})" if self.failed else ""),
+            f"{self.cached} cached",
+            f"{self.skipped} unchanged",
+        ]
+        if self.kept:
+            parts.append(f"{self.kept} kept (approved/published)")
+        if self.not_started:
+            parts.append(f"{self.not_started} not started")
+        parts += [f"tokens {self.tokens_in} in / {self.tokens_out} out", f"${self.cost_usd:.4f}", f"{self.seconds:.1f} s"]
+        return "generate: " + ", ".join(parts)
+
+
+def plan(project: Project, briefs: list[Brief], *, style: str | None, languages: list[str] | None, force: bool, say: Callable[[str], None]) -> tuple[list[Job], Report]:
+    """The jobs to run, after skipping unchanged and protected drafts."""
+    store = DraftStore(project)
+    report = Report()
+    jobs: list[Job] = []
+    for brief in briefs:
+        own = brief.language or project.config.language
+        langs = languages or [own]
+        primary = own if own in langs else langs[0]
+        slugs = {lang: brief.effective_slug if lang == primary else f"{brief.effective_slug}-{lang.lower()}" for lang in langs}
+        chosen_style = style or brief.style or project.config.style
+        for lang in langs:
+            slug = slugs[lang]
+            job = Job(brief, chosen_style, lang, slug, {other: s for other, s in slugs.items() if other != lang})
+            if store.exists(slug) and not force:
+                try:
+                    existing = store.load(slug)
+                except SatireError as exc:
+                    say(f"{exc.format_message()} (draft unreadable: not overwritten; fix it or use --force)")
+                    report.failed.append(slug)
+                    continue
+                if existing.provenance.brief_sha256 == brief.sha256 and existing.style == chosen_style and existing.language == lang:
+                    report.skipped += 1
+                    continue
+                if existing.status in ("approved", "published"):
+                    say(f"{project.rel(store.path(slug))} is {existing.status}: not overwritten though its brief changed (use --force for a new revision back to draft)")
+                    report.kept += 1
+                    continue
+            jobs.append(job)
+    return jobs, report
+
+
+class Budget:
+    """Stops starting calls that could take spending past `limit` (USD)."""
+
+    def __init__(self, limit: float | None) -> None:
+        self.limit = limit
+        self.spent = 0.0
+        self.reserved = 0.0
+        self.stopped = False
+        self._lock = threading.Lock()
+
+    def reserve(self, bound: float) -> bool:
+        with self._lock:
+            if self.limit is None:
+                return True
+            if self.stopped or self.spent + self.reserved + bound > self.limit:
+                self.stopped = True
+                return False
+            self.reserved += bound
+            return True
+
+    def settle(self, bound: float, actual: float) -> None:
+        with self._lock:
+            if self.limit is not None:
+                self.reserved -= bound
+            self.spent += actual
+
+
+def run(
+    project: Project,
+    jobs: list[Job],
+    backend: Backend,
+    report: Report,
+    *,
+    concurrency: int,
+    max_cost: float | None,
+    say: Callable[[str], None],
+    advance: Callable[[], None] = lambda: None,
+) -> Report:
+    """Write every job (at most `concurrency` at once), saving each draft as it lands."""
+    from generator.llm import Request
+    from generator.prompts import render_write
+    from generator.styles import load_style
+
+    store = DraftStore(project)
+    budget = Budget(max_cost)
+    save_lock = threading.Lock()
+    started = time.monotonic()
+    order = {id(job): n for n, job in enumerate(jobs)}
+    cursor = {"next": 0}
+    cursor_lock = threading.Lock()
+
+    def take() -> Job | None:
+        """The next job, or None when all are taken or the budget is spent."""
+        with cursor_lock:
+            if cursor["next"] >= len(jobs):
+                return None
+            job = jobs[cursor["next"]]
+            chosen = load_style(project, job.style)
+            bound = backend.cost_bound(Request("write", render_write(project, job.brief, chosen, job.language), job.brief, chosen, job.language, item=job.slug))
+            if not budget.reserve(bound):
+                return None
+            cursor["next"] += 1
+            job_bounds[id(job)] = bound
+            return job
+
+    job_bounds: dict[int, float] = {}
+
+    def worker() -> None:
+        while (job := take()) is not None:
+            bound = job_bounds[id(job)]
+            try:
+                draft = compose.write(project, job.brief, job.style, job.language, backend, slug=job.slug)
+            except SatireError as exc:
+                budget.settle(bound, 0.0)
+                say(f"{_where(project, job)}: generation failed: {exc.format_message()}")
+                with save_lock:
+                    report.failed.append(job.slug)
+                advance()
+                continue
+            draft = draft.model_copy(update={"translations": job.translations, "body": draft.body})
+            budget.settle(bound, draft.provenance.cost_usd)
+            with save_lock:
+                try:
+                    store.save_revision(draft)
+                except OSError as exc:
+                    say(f"{_where(project, job)}: could not save the draft: {exc.strerror or exc}")
+                    report.failed.append(job.slug)
+                    advance()
+                    continue
+                report.written.append(job.slug)
+                if draft.provenance.cached:
+                    report.cached += 1
+                else:
+                    report.tokens_in += draft.provenance.tokens_in
+                    report.tokens_out += draft.provenance.tokens_out
+                    report.cost_usd += draft.provenance.cost_usd
+            advance()
+
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs) or 1))) as pool:
+        futures = [pool.submit(worker) for _ in range(max(1, min(concurrency, len(jobs) or 1)))]
+        for future in futures:
+            future.result()
+    report.not_started = len(jobs) - cursor["next"]
+    if budget.stopped and report.not_started:
+        done = len(report.written) + len(report.failed)
+        report.budget_stop = (
+            f"budget: stopped before exceeding ${max_cost:.4f}: {done} of {len(jobs)} posts done (${budget.spent:.4f} spent), "
+            f"{report.not_started} not started (raise --max-cost or llm.max_cost_usd to go on)"
+        )
+        say(report.budget_stop)
+    report.written.sort(key=lambda s: next((order[id(j)] for j in jobs if j.slug == s), 0))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _where(project: Project, job: Job) -> str:
+    path = job.brief.path
+    return f"{project.rel(path) if path else job.slug} [{job.language}]"

@@ -1,0 +1,95 @@
+"""`satire generate [BRIEF...]`: briefs to drafts."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from generator.commands import App, echo_err, gather_briefs, pass_app
+
+
+@click.command()
+@click.argument("briefs", nargs=-1)
+@click.option("--style", "-s", help="Humor style for every brief (default: each brief's, then the config's).")
+@click.option("--lang", "langs", help="Comma-separated languages, one draft each (e.g. fr,en; default: each brief's).")
+@click.option("--model", "-m", help="Model name sent to the endpoint (default: llm.model or SATIRE_MODEL).")
+@click.option("--offline", is_flag=True, help="Write with the offline writer: no network, no LLM.")
+@click.option("-j", "--jobs", "concurrency", type=click.IntRange(1, 64), help="Calls at once (default: llm.concurrency).")
+@click.option("--force", is_flag=True, help="Regenerate even unchanged briefs, bypassing the response cache; approved or published drafts get a new revision back to draft.")
+@click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before the batch would cost more than this many USD (default: llm.max_cost_usd).")
+@pass_app
+def generate(app: App, briefs: tuple[str, ...], style: str | None, langs: str | None, model: str | None, offline: bool, concurrency: int | None, force: bool, max_cost: float | None) -> int:
+    """Turn briefs (default: all in briefs/) into drafts."""
+    from generator import batch
+    from generator.config import check_language
+    from generator.errors import SatireError
+    from generator.fsutil import project_lock
+    from generator.llm import get_backend
+    from generator.styles import style_files
+    from generator.validation import did_you_mean
+
+    project = app.project()
+    languages: list[str] | None = None
+    if langs:
+        try:
+            languages = list(dict.fromkeys(check_language(part.strip()) for part in langs.split(",") if part.strip()))
+        except ValueError as exc:
+            raise SatireError(f"--lang: {exc}") from None
+    if style is not None and style not in style_files(project):
+        known = style_files(project)
+        raise SatireError(f"--style: unknown style {style!r}{did_you_mean(style, known) or ' (known: ' + ', '.join(sorted(known)) + ')'}")
+
+    try:
+        lock = project_lock(project.state_dir, "generate", wait=False)
+        lock.__enter__()
+    except SatireError:
+        echo_err("another 'satire generate' is running on this project: waiting for it to finish…")
+        lock = project_lock(project.state_dir, "generate", wait=True)
+        lock.__enter__()
+    try:
+        good, errors = gather_briefs(project, briefs)
+        for error in errors:
+            echo_err(error.message)
+        if not good:
+            if not errors:
+                echo_err(f"no briefs in {project.rel(project.briefs_dir)}/: write one (see 'satire check')")
+            return 2 if errors else 0
+        if project.backend_name(offline) == "offline" and not offline:
+            echo_err(f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer")
+        backend = get_backend(project, offline=offline, model=model, read_cache=not force)
+        jobs, report = batch.plan(project, good, style=style, languages=languages, force=force, say=echo_err)
+        limit = max_cost if max_cost is not None else project.config.llm.max_cost_usd
+        with _progress(len(jobs)) as advance:
+            batch.run(project, jobs, backend, report, concurrency=concurrency or project.config.llm.concurrency, max_cost=limit, say=echo_err, advance=advance)
+        click.echo(report.line())
+        if errors:
+            return 2
+        return 1 if report.failed or report.not_started else 0
+    finally:
+        lock.__exit__(None, None, None)
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not sys.stderr.isatty() or self.total < 2:
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("writing", total=self.total)
+        bar = self.bar
+        return lambda: bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

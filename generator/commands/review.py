@@ -1,0 +1,209 @@
+"""`satire review list|show|approve|reject|revise|diff|log`: the editor's desk
+on the command line. Thin: parse, call one function of `generator.review`, print."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from generator.commands import App, echo_err, pass_app
+
+if TYPE_CHECKING:
+    from generator.drafts import Draft
+    from generator.factcheck import Finding
+
+STATUS_CHOICE = click.Choice(["draft", "approved", "rejected", "published"])
+
+
+@click.group()
+def review() -> None:
+    """Review drafts: list, read, approve, reject, revise, compare, audit."""
+
+
+@review.command("list")
+@click.option("--status", type=STATUS_CHOICE, help="Only drafts with this status.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def review_list(app: App, status: str | None, fmt: str) -> int:
+    """Drafts with status, style, language, revision and fact-check flags."""
+    from generator import review as rv
+
+    rows, errors = rv.listing(app.project(), status)
+    for error in errors:
+        echo_err(error.message)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        return 2 if errors else 0
+    if not rows:
+        click.echo("no drafts" + (f" with status {status!r}" if status else "") + ("" if status else ": 'satire generate' writes them from briefs/"))
+        return 2 if errors else 0
+    table = [("SLUG", "STATUS", "REV", "LANG", "STYLE", "FLAGS", "TITLE")]
+    for r in rows:
+        flags = "?" if r.findings is None else str(r.findings)
+        table.append((r.slug, r.status, str(r.revision), r.language, r.style, flags, r.title))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    for r in rows:
+        if r.problem:
+            echo_err(f"{r.slug}: fact check not run: {r.problem}")
+    return 2 if errors else 0
+
+
+@review.command("show")
+@click.argument("slug")
+@pass_app
+def review_show(app: App, slug: str) -> int:
+    """The draft and its fact-check report."""
+    from generator import review as rv
+    from generator.drafts import DraftStore
+
+    project = app.project()
+    draft = DraftStore(project).load(slug)
+    click.echo(click.style(draft.title, bold=True))
+    for label, value in (
+        ("status", draft.status),
+        ("revision", str(draft.revision)),
+        ("style", draft.style),
+        ("language", draft.language),
+        ("date", draft.date.isoformat() if draft.date else "-"),
+        ("brief", draft.brief),
+        ("source", f"{draft.source.publisher}: {draft.source.url}"),
+    ):
+        click.echo(f"{label + ':':10} {value}")
+    if draft.dek:
+        click.echo(f"\n{draft.dek}")
+    click.echo(f"\n{draft.body}\n")
+    findings = rv.factcheck(project, draft)
+    click.echo(click.style(f"Fact check: {len(findings)} finding(s)", bold=True))
+    for line in finding_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
+        click.echo(f"  {line}")
+    return 0
+
+
+@review.command("approve")
+@click.argument("slug")
+@click.option("--by", help="Who approves (default: git user.name, else the OS user).")
+@click.option("--note", help="A note for the audit log.")
+@click.option("--ack", is_flag=True, help="Accept the fact check's findings (required when there are any).")
+@pass_app
+def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: bool) -> int:
+    """draft -> approved."""
+    from generator import review as rv
+
+    draft = rv.approve(app.project(), slug, by=by, note=note, ack=ack)
+    click.echo(f"{slug}: approved (revision {draft.revision})")
+    return 0
+
+
+@review.command("reject")
+@click.argument("slug")
+@click.option("--note", required=True, help="Why (kept in the audit log).")
+@click.option("--by", help="Who rejects (default: git user.name, else the OS user).")
+@pass_app
+def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
+    """draft or approved -> rejected."""
+    from generator import review as rv
+
+    draft = rv.reject(app.project(), slug, by=by, note=note)
+    click.echo(f"{slug}: rejected (revision {draft.revision})")
+    return 0
+
+
+@review.command("revise")
+@click.argument("slug")
+@click.option("--note", required=True, help="What to change: the LLM rewrites the draft following it and the brief.")
+@click.option("--by", help="Who asks (default: git user.name, else the OS user).")
+@click.option("--offline", is_flag=True, help="Use the deterministic offline writer.")
+@click.option("--model", help="Model name (default: config or SATIRE_MODEL).")
+@pass_app
+def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None) -> int:
+    """A new revision following the note, back to draft."""
+    from generator import review as rv
+
+    draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model)
+    click.echo(f"{slug}: revision {draft.revision} written, status draft ('satire review diff {slug}' shows the change)")
+    return 0
+
+
+@review.command("diff")
+@click.argument("slug")
+@click.argument("rev_a", type=int, required=False)
+@click.argument("rev_b", type=int, required=False)
+@click.option("--color/--no-color", default=None, help="Color the diff (default: on a terminal).")
+@pass_app
+def review_diff(app: App, slug: str, rev_a: int | None, rev_b: int | None, color: bool | None) -> int:
+    """Unified diff between two revisions (default: the last two)."""
+    from generator import review as rv
+
+    a, b, lines = rv.diff(app.project(), slug, rev_a, rev_b)
+    if not lines:
+        click.echo(f"{slug}: revisions {a} and {b} are identical")
+        return 0
+    styles = {"+": "green", "-": "red", "@": "cyan"}
+    for line in lines:
+        text = line.rstrip("\n")
+        if line.startswith(("+++", "---")):
+            text = click.style(text, bold=True)
+        elif line[:1] in styles:
+            text = click.style(text, fg=styles[line[:1]])
+        click.echo(text, color=color)
+    return 0
+
+
+@review.command("log")
+@click.argument("slug", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def review_log(app: App, slug: str | None, fmt: str) -> int:
+    """The audit log: who did what, when (oldest first)."""
+    from generator import review as rv
+
+    entries = rv.log(app.project(), slug)
+    if fmt == "json":
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    if not entries:
+        click.echo("the audit log is empty" if slug is None else f"no audit entries for {slug!r}")
+        return 0
+    for e in entries:
+        click.echo(log_line(e))
+    return 0
+
+
+def log_line(entry: dict[str, Any]) -> str:
+    """'2026-11-29T04:10:00+00:00  alice  approve  amazon-desantis r2  draft -> approved  "note"'."""
+    details = entry.get("details") or {}
+    parts = [entry["at"], entry["who"], entry["action"], f"{entry['slug']} r{entry['revision']}"]
+    if "from" in details:
+        parts.append(f"{details['from']} -> {details['to']}")
+    if details.get("acknowledged"):
+        parts.append(f"acknowledged {len(details.get('findings', []))} finding(s)")
+    if details.get("date") and entry["action"] == "publish":
+        parts.append(f"dated {details['date']}")
+    if entry.get("note"):
+        parts.append(json.dumps(entry["note"], ensure_ascii=False))
+    if details.get("recovered"):
+        parts.append(f"[{details['recovered']}]")
+    return "  ".join(parts)
+
+
+def finding_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]:
+    """One line per finding: 'drafts/x.md:LINE:COL: kind: «text»: message', placed in the file."""
+    text = draft.to_text()
+    body = draft.body.strip()
+    body_at = text.rfind(body) - (len(draft.body) - len(draft.body.lstrip())) if body else len(text)
+    out = []
+    for f in findings:
+        if f.field == "body":
+            offset = body_at + f.start
+        else:
+            key = text.find(f"\n{f.field}:")
+            offset = key + 1 if key >= 0 else 0
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        where = f"{file}:{line}:{col}" + ("" if f.field == "body" else f": {f.field}")
+        out.append(f"{where}: {f.kind}: {f.text}: {f.message}")
+    return out

@@ -1,0 +1,23 @@
+"""`satire serve [--port N] [--drafts]`: local preview with live reload."""
+
+from __future__ import annotations
+
+import click
+
+from generator.commands import App, pass_app
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep 127.0.0.1 unless you mean to share the preview).")
+@click.option("--drafts", is_flag=True, help="Also show drafts, approved and scheduled posts.")
+@pass_app
+def serve(app: App, port: int, host: str, drafts: bool) -> int:
+    """Preview the site, rebuilding and reloading the browser on every change."""
+    from generator.serve import serve as run
+
+    try:
+        run(app.project(), host=host, port=port, drafts=drafts)
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    return 0

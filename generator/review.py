@@ -1,0 +1,383 @@
+"""Editorial review: the status machine, the audit log, and one function per
+editor's action (approve, reject, revise, publish, unpublish), plus the
+listing, fact-check, diff and log queries the CLI and the review desk share.
+
+Statuses live in each draft's front matter; `MOVES` is the one table of what
+may follow what:
+
+    draft ──approve──▶ approved ──publish──▶ published
+      │  ▲               │  ▲                   │
+      │  └───revise──────┘  └────unpublish──────┘
+      └──reject──▶ rejected ──revise──▶ draft
+
+Every action returns the updated `Draft` or raises `TransitionError` /
+`SatireError` with a one-line message (exit 2 on the CLI).
+
+The audit log (SQLite `audit_log`, append-only by trigger) and the draft file
+must agree even if the process dies between writing one and the other. Order:
+(1) the intended entry goes into `audit_pending` with the sha256 of the draft
+file before and after the move; (2) the draft is written atomically; (3) one
+transaction appends the entry to `audit_log` and clears the pending row. The
+next review command (or query) reconciles leftovers under the same lock: a
+draft that reads as the move wrote it gets its entry (marked `recovered`), a
+draft still as it was gets none. So the log never claims a move that did not
+happen, nor misses one that did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import getpass
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import state
+from generator.drafts import STATUSES, Draft, DraftStore, Status
+from generator.errors import InputError, SatireError, TransitionError
+from generator.fsutil import project_lock
+
+if TYPE_CHECKING:
+    from generator.brief import Brief
+    from generator.config import Project
+    from generator.factcheck import Finding
+
+# action -> (the statuses it may start from, the status it leads to)
+MOVES: dict[str, tuple[tuple[Status, ...], Status]] = {
+    "approve": (("draft",), "approved"),
+    "reject": (("draft", "approved"), "rejected"),
+    "revise": (("draft", "approved", "rejected"), "draft"),
+    "publish": (("approved",), "published"),
+    "unpublish": (("published",), "approved"),
+}
+ACTIONS = tuple(MOVES)
+LOCK = "review"
+CRASH_ENV = "SATIRE_TEST_CRASH_AT"  # test-only: "after-intent" or "after-draft" SIGKILLs the process there
+
+
+def check_move(action: str, slug: str, status: Status) -> Status:
+    """The status `action` leads to from `status`, or TransitionError."""
+    sources, target = MOVES[action]
+    if status not in sources:
+        expected = " or ".join(repr(s) for s in sources)
+        raise TransitionError(f"cannot {action} {slug!r}: status is {status!r}, expected {expected}")
+    return target
+
+
+def editor_name(by: str | None, root: Path | None = None) -> str:
+    """Who acts: `by`, else git's user.name, else the OS user."""
+    if by and by.strip():
+        return by.strip()
+    try:
+        proc = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True, timeout=5, check=False)
+        if proc.returncode == 0 and proc.stdout.strip():
+            return proc.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+# -- the actions -------------------------------------------------------------------
+
+
+def approve(project: Project, slug: str, *, by: str | None = None, note: str | None = None, ack: bool = False) -> Draft:
+    """draft -> approved. With fact-check findings, only when `ack` (they are logged)."""
+
+    def change(draft: Draft, details: dict[str, Any]) -> Draft:
+        findings = factcheck(project, draft)
+        if findings and not ack:
+            raise SatireError(
+                f"cannot approve {slug!r}: the fact check has {len(findings)} finding(s); "
+                f"read them with 'satire factcheck {slug}', then approve with --ack to accept them"
+            )
+        details["findings"] = [f.to_dict() for f in findings]
+        details["acknowledged"] = bool(findings)
+        return draft.model_copy(update={"status": "approved"})
+
+    return _move(project, "approve", slug, by, note, change)
+
+
+def reject(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:
+    """draft or approved -> rejected; the note says why (required)."""
+    if not (note and note.strip()):
+        raise SatireError(f"cannot reject {slug!r}: say why with --note TEXT")
+    return _move(project, "reject", slug, by, note, lambda d, _: d.model_copy(update={"status": "rejected"}))
+
+
+def publish(project: Project, slug: str, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> Draft:
+    """approved -> published, dated today (in the site's timezone) unless it has a date."""
+
+    def change(draft: Draft, details: dict[str, Any]) -> Draft:
+        date = draft.date or today or _today(project)
+        details["date"] = date.isoformat()
+        return draft.model_copy(update={"status": "published", "date": date})
+
+    return _move(project, "publish", slug, by, note, change)
+
+
+def publish_all(project: Project, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> list[Draft]:
+    """Every approved draft, published."""
+    drafts, _ = DraftStore(project).load_all()
+    return [publish(project, d.slug, by=by, note=note, today=today) for d in drafts if d.status == "approved"]
+
+
+def unpublish(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:
+    """published -> approved: gone from the site at the next build (its date is kept)."""
+    return _move(project, "unpublish", slug, by, note, lambda d, _: d.model_copy(update={"status": "approved"}))
+
+
+def revise(
+    project: Project,
+    slug: str,
+    *,
+    note: str,
+    by: str | None = None,
+    offline: bool = False,
+    model: str | None = None,
+) -> Draft:
+    """The LLM rewrites the draft following `note` and its brief: a new revision, back to draft."""
+    if not note.strip():
+        raise SatireError(f"cannot revise {slug!r}: say what to change with --note TEXT")
+    import importlib
+
+    # generation lives beside review (generator/compose.py, generator/llm/)
+    compose, llm = importlib.import_module("generator.compose"), importlib.import_module("generator.llm")
+    store = DraftStore(project)
+    current = store.load(slug)
+    check_move("revise", slug, current.status)  # fail before spending a call
+    brief = load_brief_of(project, current)
+    backend = llm.get_backend(project, offline=offline, model=model)
+    rewritten: Draft = compose.revise(project, current, brief, note, backend)
+
+    def change(draft: Draft, details: dict[str, Any]) -> Draft:
+        if draft.revision != current.revision:
+            raise SatireError(f"cannot revise {slug!r}: it changed to revision {draft.revision} while being revised; run again")
+        details["from_revision"] = current.revision
+        return rewritten.model_copy(update={"status": "draft", "slug": slug})
+
+    return _move(project, "revise", slug, by, note, change, new_revision=True)
+
+
+def log_event(project: Project, action: str, slug: str, *, by: str | None = None, revision: int | None = None, note: str | None = None, details: dict[str, Any] | None = None) -> None:
+    """Append an entry for something done outside the status table (e.g. generate)."""
+    with _db(project) as conn:
+        _append(conn, _entry(project, action, slug, by, revision, note, details or {}))
+
+
+# -- queries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    """One line of `review list`: a draft and how its fact check stands."""
+
+    slug: str
+    title: str
+    status: Status
+    style: str
+    language: str
+    revision: int
+    date: str | None
+    findings: int | None  # None when the fact check could not run
+    problem: str | None  # why it could not
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def listing(project: Project, status: str | None = None) -> tuple[list[DraftRow], list[InputError]]:
+    """Every draft (or those with `status`), with its fact-check count; and unreadable drafts."""
+    if status is not None and status not in STATUSES:
+        raise SatireError(f"unknown status {status!r} (statuses: {', '.join(STATUSES)})")
+    reconcile(project)
+    drafts, errors = DraftStore(project).load_all()
+    rows: list[DraftRow] = []
+    for d in drafts:
+        if status and d.status != status:
+            continue
+        count: int | None
+        problem: str | None = None
+        try:
+            count = len(factcheck(project, d))
+        except SatireError as exc:
+            count, problem = None, exc.format_message().splitlines()[0]
+        rows.append(DraftRow(d.slug, d.title, d.status, d.style, d.language, d.revision, d.date.isoformat() if d.date else None, count, problem))
+    return rows, errors
+
+
+def load_brief_of(project: Project, draft: Draft) -> Brief:
+    """The brief a draft was written from (its `brief` path, relative to the project)."""
+    from generator.brief import load_brief
+
+    path = project.root / draft.brief
+    if not path.is_file():
+        raise SatireError(f"drafts/{draft.slug}.md: brief: {draft.brief} not found; restore it or fix the draft's 'brief' field")
+    return load_brief(path, draft.brief)
+
+
+def factcheck(project: Project, draft: Draft) -> list[Finding]:
+    """The draft's claims that its brief does not back."""
+    from generator import factcheck as fc
+
+    return fc.check(load_brief_of(project, draft), draft)
+
+
+def log(project: Project, slug: str | None = None) -> list[dict[str, Any]]:
+    """Audit entries, oldest first, as dicts (details decoded from JSON)."""
+    reconcile(project)
+    with _db(project) as conn:
+        where, params = ("WHERE slug = ?", (slug,)) if slug is not None else ("", ())
+        rows = conn.execute(f"SELECT * FROM audit_log {where} ORDER BY id", params).fetchall()
+    return [{**dict(r), "details": json.loads(r["details"]) if r["details"] else {}} for r in rows]
+
+
+def diff(project: Project, slug: str, rev_a: int | None = None, rev_b: int | None = None) -> tuple[int, int, list[str]]:
+    """(a, b, unified diff lines) between two revisions (default: the last two)."""
+    store = DraftStore(project)
+    store.load(slug)  # a clear error for an unknown slug
+    known = store.revisions(slug)
+    if rev_a is None:
+        if len(known) < 2:
+            raise SatireError(f"{slug!r} has {len(known)} revision(s) ({', '.join(map(str, known)) or 'none'}): nothing to compare yet; 'satire review revise {slug} --note TEXT' makes another")
+        rev_a, rev_b = known[-2], known[-1]
+    elif rev_b is None:
+        rev_b = known[-1] if known else rev_a
+    a_text, b_text = store.revision_text(slug, rev_a), store.revision_text(slug, rev_b)
+    lines = difflib.unified_diff(
+        a_text.splitlines(keepends=True), b_text.splitlines(keepends=True), fromfile=f"{slug} revision {rev_a}", tofile=f"{slug} revision {rev_b}"
+    )
+    return rev_a, rev_b, list(lines)
+
+
+# -- moves, the log, and recovery ---------------------------------------------------------
+
+
+def _move(
+    project: Project,
+    action: str,
+    slug: str,
+    by: str | None,
+    note: str | None,
+    change: Callable[[Draft, dict[str, Any]], Draft],
+    *,
+    new_revision: bool = False,
+) -> Draft:
+    """Check, change and write one draft, and log it (see the module docstring)."""
+    store = DraftStore(project)
+    who = editor_name(by, project.root)
+    with project_lock(project.state_dir, LOCK), _db(project) as conn:
+        _reconcile(conn, store)
+        draft = store.load(slug)
+        target = check_move(action, slug, draft.status)
+        details: dict[str, Any] = {"from": draft.status, "to": target}
+        updated = change(draft, details)
+        if new_revision:
+            updated = updated.model_copy(update={"revision": store.next_revision(slug)})
+        entry = _entry(project, action, slug, who, updated.revision, note, details)
+        pending = conn.execute(
+            "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
+            (slug, _sha_of(store.path(slug)), _sha(updated.to_text()), json.dumps(entry)),
+        ).lastrowid
+        _crash_point("after-intent")
+        if new_revision:
+            updated = store.save_revision(updated)
+        else:
+            store.save(updated)
+        _crash_point("after-draft")
+        conn.execute("BEGIN IMMEDIATE")
+        _append(conn, entry)
+        conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
+        conn.execute("COMMIT")
+    return updated
+
+
+def reconcile(project: Project) -> int:
+    """Settle moves a crash left half-done; returns how many were found."""
+    with _db(project) as conn:
+        if conn.execute("SELECT COUNT(*) FROM audit_pending").fetchone()[0] == 0:
+            return 0
+        with project_lock(project.state_dir, LOCK):
+            return _reconcile(conn, DraftStore(project))
+
+
+def _reconcile(conn: sqlite3.Connection, store: DraftStore) -> int:
+    rows = conn.execute("SELECT * FROM audit_pending ORDER BY id").fetchall()
+    for row in rows:
+        entry = json.loads(row["entry"])
+        now = _sha_of(store.path(row["slug"]))
+        conn.execute("BEGIN IMMEDIATE")
+        if now == row["after_sha"]:
+            entry["details"]["recovered"] = "interrupted after the draft was written; logged on recovery"
+            _append(conn, entry)
+        elif now != row["before_sha"]:
+            entry["details"]["recovered"] = "interrupted, and the draft has changed since: whether this move took effect is unknown"
+            _append(conn, entry)
+        # else: the draft is as it was before the move, which never happened: nothing to log
+        conn.execute("DELETE FROM audit_pending WHERE id = ?", (row["id"],))
+        conn.execute("COMMIT")
+    return len(rows)
+
+
+def _entry(project: Project, action: str, slug: str, by: str | None, revision: int | None, note: str | None, details: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "who": editor_name(by, project.root),
+        "action": action,
+        "slug": slug,
+        "revision": revision,
+        "note": note.strip() if note and note.strip() else None,
+        "details": details,
+    }
+
+
+def _append(conn: sqlite3.Connection, entry: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO audit_log (at, who, action, slug, revision, note, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (entry["at"], entry["who"], entry["action"], entry["slug"], entry["revision"], entry["note"], json.dumps(entry["details"], ensure_ascii=False)),
+    )
+
+
+@contextmanager
+def _db(project: Project) -> Iterator[sqlite3.Connection]:
+    conn = state.connect(project.state_dir)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sha_of(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _crash_point(name: str) -> None:
+    """Test-only: die here, as a power cut would, when SATIRE_TEST_CRASH_AT names this point."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _today(project: Project) -> dt.date:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(project.config.site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return dt.datetime.now(zone).date()
+

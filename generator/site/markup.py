@@ -1,0 +1,78 @@
+"""Post bodies: Markdown to HTML (one reused Markdown instance), sanitized by
+an allowlist (nh3), then the language's typography.
+
+Whoever wrote the Markdown (an editor's brief or an LLM), no script, style,
+event attribute or javascript:/data: URL survives `body_html`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import markdown
+import nh3
+
+from generator.site.typography import french_html, is_french
+
+# Bump when the output of body_html changes for the same input (it keys the cache).
+VERSION = "body-1"
+
+TAGS = {
+    "p", "br", "hr", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
+    "blockquote", "q", "cite", "ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6",
+    "code", "pre", "kbd", "samp", "abbr", "img", "figure", "figcaption",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+}  # fmt: skip
+ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+_H1 = re.compile(r"<(/?)h1>")
+
+
+def to_html(text: str) -> str:
+    """Markdown to HTML with the shared instance (reset between documents)."""
+    html = _md.reset().convert(text)
+    return _H1.sub(r"<\1h2>", html)  # the page's only h1 is the title
+
+
+def sanitize(html: str) -> str:
+    """Keep only the allowlisted tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def body_html(text: str, language: str) -> str:
+    """A post body as safe HTML in its language's typography."""
+    html = sanitize(to_html(text))
+    return french_html(html) if is_french(language) else html
+
+
+def cache_key(text: str, language: str) -> str:
+    """The render-cache key of `body_html(text, language)`."""
+    lang = "fr" if is_french(language) else "-"
+    return hashlib.sha256(f"{VERSION}\0{lang}\0{text}".encode()).hexdigest()
+
+
+WORD = re.compile(r"\w+")
+
+
+def reading_minutes(text: str, per_minute: int = 230) -> int:
+    """Whole minutes to read `text`, at least one."""
+    return max(1, round(len(WORD.findall(text)) / per_minute))

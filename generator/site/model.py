@@ -1,0 +1,94 @@
+"""What the site is made of: posts (a published draft, ready for the theme),
+the terms that group them (categories, tags), and pages (one output file each).
+
+URLs are paths relative to the site root ("posts/slug/"); the theme prefixes
+them with `root` (the path of `url` in satire.yaml) or the absolute base URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.brief import Image
+from generator.drafts import Draft, SourceRef
+
+
+@dataclass(eq=False)
+class Term:
+    """A category or a tag, and the posts that carry it (newest first)."""
+
+    kind: str  # "category" or "tag"
+    name: str
+    slug: str
+    posts: list[Post] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
+
+@dataclass(eq=False)
+class Post:
+    """One post as the theme sees it. `body_html` is sanitized already."""
+
+    draft: Draft
+    file: str  # the draft's path, for messages
+    digest: str  # sha256 of the draft file: a post's content identity
+    date: dt.date
+    scheduled: bool = False  # dated in the future (shown only with --drafts)
+    body_html: str = ""
+    minutes: int = 1
+    categories: list[Term] = field(default_factory=list)
+    tags: list[Term] = field(default_factory=list)
+    translations: list[Post] = field(default_factory=list)
+    previous: Post | None = None  # older, same language
+    next: Post | None = None  # newer, same language
+
+    @property
+    def slug(self) -> str:
+        return self.draft.slug
+
+    @property
+    def title(self) -> str:
+        return self.draft.title
+
+    @property
+    def dek(self) -> str:
+        return self.draft.dek
+
+    @property
+    def language(self) -> str:
+        return self.draft.language
+
+    @property
+    def status(self) -> str:
+        return self.draft.status
+
+    @property
+    def is_draft(self) -> bool:
+        """Shown only in a --drafts build: not published, or not yet due."""
+        return self.draft.status != "published" or self.scheduled
+
+    @property
+    def source(self) -> SourceRef:
+        return self.draft.source
+
+    @property
+    def image(self) -> Image | None:
+        return self.draft.image
+
+    @property
+    def url(self) -> str:
+        return f"posts/{self.slug}/"
+
+
+@dataclass(eq=False)
+class Page:
+    """One output file: the template that renders it and its context."""
+
+    path: str  # relative to the site root, e.g. "posts/slug/index.html"
+    template: str
+    context: dict[str, Any]
+    post: Post | None = None  # set on post pages: they get the labelling check

@@ -1,0 +1,252 @@
+"""Which pages the site has and what each template receives.
+
+`plan(...)` lists every output file as a `Page` (template + context); nothing
+is rendered here. Templates get plain values: posts, terms, URLs (relative to
+`root`), the page's meta (canonical URL, alternates, noindex) and the chrome's
+language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from markupsafe import escape
+
+from generator.config import Project
+from generator.site import i18n
+from generator.site.gather import Gathered
+from generator.site.labels import jsonld
+from generator.site.model import Page, Post
+from generator.site.typography import for_language
+
+DEFAULT_DISCLAIMER = {
+    "fr": "Cet article est une satire : une intelligence artificielle l'a écrit à partir d'une vraie dépêche, en mêlant les faits à la fiction. Ne le citez pas comme une information.",
+    "en": "This post is satire: an artificial intelligence wrote it from a real news story, mixing facts with fiction. Do not quote it as news.",
+}
+
+
+@dataclass
+class SiteInfo:
+    """What every page knows about the site."""
+
+    project: Project
+    drafts: bool
+    zone: ZoneInfo
+
+    @property
+    def url(self) -> str:
+        return self.project.config.url
+
+    @property
+    def root(self) -> str:
+        return urlsplit(self.project.config.url).path or "/"
+
+    def absolute(self, rel: str) -> str:
+        return self.url + rel
+
+    def image_url(self, post: Post, *, absolute: bool = False) -> str | None:
+        if post.image is None:
+            return None
+        src = post.image.src
+        if "://" in src:
+            return src
+        return self.absolute(src) if absolute else self.root + src
+
+    def disclaimer(self, language: str) -> str:
+        own = self.project.config.site.disclaimer
+        text = own.get(language) or own.get(i18n.base_language(language))
+        if not text:
+            text = DEFAULT_DISCLAIMER.get(i18n.base_language(language), DEFAULT_DISCLAIMER["en"])
+        return for_language(text, language)
+
+    def moment(self, day: dt.date) -> dt.datetime:
+        """A post's date as the start of that day in the site's zone."""
+        return dt.datetime.combine(day, dt.time(0, 0), tzinfo=self.zone)
+
+    def csp(self) -> str:
+        """Content-Security-Policy: nothing runs but our own files (and a comments embed)."""
+        comments = self.project.config.site.comments
+        script, frame, connect = ["'self'"], ["'none'"], ["'self'"]
+        if comments.system == "isso" and comments.url:
+            host = _origin(comments.url)
+            script.append(host)
+            connect.append(host)
+        elif comments.system == "giscus":
+            script.append("https://giscus.app")
+            frame = ["https://giscus.app"]
+        return (
+            f"default-src 'self'; script-src {' '.join(script)}; style-src 'self'; img-src 'self' https: http:; "
+            f"connect-src {' '.join(connect)}; frame-src {' '.join(frame)}; object-src 'none'; base-uri 'self'; form-action 'self'"
+        )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def common(info: SiteInfo, gathered: Gathered, language: str, rel_url: str, title: str | None, *, description: str | None = None, noindex: bool = False) -> dict[str, Any]:
+    config = info.project.config
+    return {
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "url": config.url,
+            "author": config.author,
+            "language": config.language,
+            "comments": config.site.comments,
+        },
+        "root": info.root,
+        "lang": language,
+        "drafts_mode": info.drafts,
+        "categories": gathered.categories,
+        "disclaimer": info.disclaimer(language),
+        "about_url": info.root + "about/",
+        "csp": info.csp(),
+        "page": {
+            "title": title,
+            "description": description or config.description,
+            "url": rel_url,
+            "canonical": info.absolute(rel_url),
+            "noindex": noindex or info.drafts,
+            "alternates": [],
+            "og_type": "website",
+            "image": None,
+            "jsonld": None,
+        },
+    }
+
+
+def post_context(info: SiteInfo, gathered: Gathered, post: Post) -> dict[str, Any]:
+    """Everything the post template gets, also used by `render_post_page`."""
+    context = common(info, gathered, post.language, post.url, post.title, description=post.dek or None, noindex=post.is_draft)
+    canonical = context["page"]["canonical"]
+    image_abs = info.image_url(post, absolute=True)
+    others = [(post.language, canonical)] + [(t.language, info.absolute(t.url)) for t in post.translations]
+    context["page"].update(
+        og_type="article",
+        image=image_abs,
+        alternates=others if post.translations else [],
+        jsonld=jsonld(post, canonical=canonical, image_url=image_abs, publisher=info.project.config.author, site_url=info.url),
+    )
+    context.update(post=post, image_src=info.image_url(post), body=post.body_html)
+    return context
+
+
+def paginate(posts: list[Post], per_page: int) -> Iterator[tuple[int, int, list[Post]]]:
+    """(number, total, posts) for each page; one empty page when there are no posts."""
+    total = max(1, -(-len(posts) // per_page))
+    for number in range(1, total + 1):
+        yield number, total, posts[(number - 1) * per_page : number * per_page]
+
+
+def listing(info: SiteInfo, gathered: Gathered, base: str, template: str, posts: list[Post], title: str | None, extra: dict[str, Any]) -> Iterator[Page]:
+    """A paginated list: BASE/index.html, BASE/page/2/index.html, ..."""
+    language = info.project.config.language
+    for number, total, chunk in paginate(posts, info.project.config.site.posts_per_page):
+        rel = base if number == 1 else f"{base}page/{number}/"
+        context = common(info, gathered, language, rel, title)
+        context.update(extra)
+        context["posts"] = chunk
+        context["pagination"] = {
+            "number": number,
+            "total": total,
+            "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
+            "next": None if number == total else f"{base}page/{number + 1}/",
+        }
+        yield Page(rel + "index.html", template, context)
+
+
+def archive_groups(posts: list[Post], language: str) -> list[tuple[str, list[Post]]]:
+    """Posts grouped by month, newest first: [('décembre 2025', [...]), ...]."""
+    groups: dict[tuple[int, int], list[Post]] = {}
+    for post in posts:
+        groups.setdefault((post.date.year, post.date.month), []).append(post)
+    from babel.dates import format_date
+
+    return [(format_date(dt.date(y, m, 1), "LLLL y", locale=i18n.locale(language)), items) for (y, m), items in groups.items()]
+
+
+def feed_entries(info: SiteInfo, posts: list[Post]) -> list[dict[str, Any]]:
+    """The newest published posts as feed entries, each carrying the disclaimer."""
+    shown = [p for p in posts if not p.is_draft][: info.project.config.site.feed_items]
+    entries = []
+    for post in shown:
+        moment = info.moment(post.date)
+        entries.append(
+            {
+                "post": post,
+                "url": info.absolute(post.url),
+                "updated": moment.isoformat(),
+                "rfc822": email.utils.format_datetime(moment),
+                "disclaimer": info.disclaimer(post.language),
+                "content_html": feed_html(info, post),
+            }
+        )
+    return entries
+
+
+def feed_html(info: SiteInfo, post: Post) -> str:
+    """A feed item's HTML: image, body, source line and disclaimer (escaped once more by the feed template)."""
+    parts = []
+    image = info.image_url(post, absolute=True)
+    if image and post.image:
+        parts.append(f'<p><img src="{escape(image)}" alt="{escape(post.image.alt)}"></p>')
+    parts.append(post.body_html)
+    source = escape(post.source.publisher)
+    parts.append(f'<p>Source: <a href="{escape(post.source.url)}">{source}</a></p>')
+    parts.append(f"<p><em>{escape(info.disclaimer(post.language))}</em></p>")
+    return "\n".join(parts)
+
+
+def plan(info: SiteInfo, gathered: Gathered) -> list[Page]:
+    """Every page of the site, posts first."""
+    config = info.project.config
+    language = config.language
+    pages = [Page(p.url + "index.html", "post.html", post_context(info, gathered, p), post=p) for p in gathered.posts]
+    pages += listing(info, gathered, "", "index.html", gathered.posts, None, {})
+    for term in gathered.categories + gathered.tags:
+        pages += listing(info, gathered, term.url, f"{term.kind}.html", term.posts, term.name, {"term": term})
+    archive = common(info, gathered, language, "archive/", "archive")
+    archive["groups"] = archive_groups(gathered.posts, language)
+    pages.append(Page("archive/index.html", "archive.html", archive))
+    pages.append(Page("about/index.html", "about.html", common(info, gathered, language, "about/", "about")))
+    missing = common(info, gathered, language, "404.html", "404", noindex=True)
+    pages.append(Page("404.html", "404.html", missing))
+    latest = feed_entries(info, gathered.posts)
+    updated = latest[0]["updated"] if latest else info.moment(dt.date(2000, 1, 1)).isoformat()
+    feed = common(info, gathered, language, "atom.xml", None)
+    feed.update(entries=latest, updated=updated, rfc822=latest[0]["rfc822"] if latest else email.utils.format_datetime(info.moment(dt.date(2000, 1, 1))))
+    pages.append(Page("atom.xml", "atom.xml", feed))
+    pages.append(Page("rss.xml", "rss.xml", dict(feed)))
+    sitemap = common(info, gathered, language, "sitemap.xml", None)
+    sitemap["urls"] = sitemap_urls(info, pages, gathered)
+    pages.append(Page("sitemap.xml", "sitemap.xml", sitemap))
+    pages.append(Page("robots.txt", "robots.txt", common(info, gathered, language, "robots.txt", None)))
+    return pages
+
+
+def sitemap_urls(info: SiteInfo, pages: list[Page], gathered: Gathered) -> list[dict[str, Any]]:
+    """Indexable HTML pages: posts with their date and language alternates."""
+    urls: list[dict[str, Any]] = []
+    for page in pages:
+        if not page.path.endswith("index.html"):
+            continue
+        post = page.post
+        if post is not None and post.is_draft:
+            continue
+        urls.append(
+            {
+                "loc": info.absolute(page.path.removesuffix("index.html")),
+                "lastmod": post.date.isoformat() if post else None,
+                "alternates": page.context["page"]["alternates"],
+            }
+        )
+    return urls
+

@@ -1,0 +1,110 @@
+"""The theme: Jinja templates looked up in the project's `templates/` first,
+then the built-in theme (also reachable as `builtin/NAME`, so an override can
+extend the template it replaces). One environment per chrome language.
+
+Templates are autoescaped and strict about undefined names. Nothing from a
+brief or a draft is ever compiled as a template: it only arrives as values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.config import Project
+from generator.errors import SatireError
+from generator.resources import builtin_dir, search_path
+from generator.site import i18n
+from generator.site.typography import for_language
+
+ASSETS = "theme"  # the theme's own static files: templates/theme/ -> site/theme/
+
+
+class Theme:
+    """Template lookup, one Jinja environment per language, and a fingerprint."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.dirs = search_path(project.root, "templates")
+        self.builtin = builtin_dir("templates")
+        self._envs: dict[str, jinja2.Environment] = {}
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> str:
+        """Changes when any template, catalogue or theme asset changes."""
+        digest = hashlib.sha256()
+        for folder in self.dirs:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        return digest.hexdigest()
+
+    def env(self, language: str) -> jinja2.Environment:
+        key = i18n.base_language(language)
+        if key not in self._envs:
+            self._envs[key] = self._make_env(language)
+        return self._envs[key]
+
+    def _make_env(self, language: str) -> jinja2.Environment:
+        loader = jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+                jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(self.builtin))}),
+            ]
+        )
+        env = jinja2.Environment(
+            loader=loader,
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        env.install_gettext_translations(i18n.translations(self.dirs, language), newstyle=True)  # type: ignore[attr-defined]
+        env.filters["long_date"] = i18n.long_date
+        env.filters["typo"] = for_language
+        env.filters["og_locale"] = i18n.og_locale
+        return env
+
+    def template(self, name: str, language: str) -> jinja2.Template:
+        try:
+            return self.env(language).get_template(name)
+        except jinja2.TemplateNotFound:
+            searched = ", ".join(str(d / name) for d in self.dirs)
+            raise SatireError(f"template {name!r} not found (searched {searched})") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise SatireError(f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}") from None
+
+    def source_of(self, name: str) -> str:
+        """The file a template name resolves to (for messages)."""
+        for folder in self.dirs:
+            if (folder / name).is_file():
+                return self.project.rel(folder / name)
+        return name
+
+    def asset_dirs(self) -> list[Path]:
+        """Theme static folders, lowest priority first (built-in, then project)."""
+        return [d / ASSETS for d in reversed(self.dirs) if (d / ASSETS).is_dir()]
+
+    def render(self, name: str, language: str, context: dict[str, Any]) -> str:
+        try:
+            return self.template(name, language).render(context)
+        except jinja2.TemplateError as exc:
+            raise SatireError(f"{self._where(exc, name)}: template error: {type(exc).__name__}: {exc}") from None
+
+    def _where(self, exc: BaseException, name: str) -> str:
+        """'templates/post.html:12' from the innermost template frame of a traceback."""
+        where = self.source_of(name)
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith((".html", ".xml", ".txt")):
+                where = f"{self.project.rel(Path(filename))}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        return where

@@ -1,0 +1,334 @@
+"""`satire build`: pages, feeds, labelling, status and scheduling, incremental
+and crash-safe writes, theme overrides. Drafts are written through DraftStore."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from generator.config import load_project
+from generator.site import build, render_post_page
+from generator.site.typography import NBSP, NNBSP
+from tests.conftest import run_satire
+from tests.sitekit import make_draft, save
+
+JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def blog(demo_project: Path) -> Path:
+    """The demo project with four published posts (fr and en, one a translation of another)."""
+    save(
+        demo_project,
+        make_draft("amazon-ia", date=dt.date(2025, 12, 4), translations={"en": "amazon-ai"}),
+        make_draft("amazon-ai", language="en", date=dt.date(2025, 12, 4), translations={"fr": "amazon-ia"}),
+        make_draft("iphone-air", date=dt.date(2025, 9, 10), image=None, categories=["Mobile"]),
+        make_draft("sora", language="en", date=dt.date(2025, 10, 1), tags=["openai"]),
+    )
+    return demo_project
+
+
+def test_build_writes_every_page_kind(blog: Path) -> None:
+    result = run_satire("build", cwd=blog)
+    assert result.code == 0, result.err
+    assert "4 post(s)" in result.out
+    site = blog / "site"
+    for rel in [
+        "index.html", "archive/index.html", "about/index.html", "404.html", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt",
+        "posts/amazon-ia/index.html", "posts/sora/index.html", "category/mobile/index.html", "tag/openai/index.html",
+        "theme/style.css", "images/stage.svg",
+    ]:  # fmt: skip
+        assert (site / rel).is_file(), rel
+    page = (site / "posts/amazon-ia/index.html").read_text()
+    assert 'data-satire="disclaimer"' in page and "En savoir plus" in page
+    assert "Crédits image" in page and 'href="https://unsplash.com/"' in page
+    assert 'href="https://techcrunch.com/2025/12/03/amazon-ia/"' in page and "TechCrunch" in page
+    assert "4 décembre 2025" in page
+    assert "min de lecture" in page
+    assert '<blockquote>' in page
+    assert 'rel="prev"' in page or 'rel="next"' in page
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_no_request_to_another_host(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    for path in (blog / "site").rglob("*.html"):
+        text = path.read_text()
+        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", text):
+            src = re.search(r'\b(?:src|href)="([^"]+)"', tag)
+            if src and "rel=\"alternate\"" not in tag and "rel=\"canonical\"" not in tag:
+                assert not src.group(1).startswith(("http:", "https:", "//")), (path, tag)
+    css = (blog / "site/theme/style.css").read_text()
+    assert "@import" not in css and "url(" not in css
+    assert "prefers-color-scheme: dark" in css and "@media (max-width" in css
+
+
+def test_feeds_parse_with_entries_titles_links_dates(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse((blog / "site" / name).read_bytes())
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+        assert len(feed.entries) == 4
+        first = feed.entries[0]
+        assert first.title in ("Titre de amazon-ia (satire)", "Title of amazon-ai (satire)")
+        assert first.link.startswith("http://127.0.0.1:8000/posts/amazon-")
+        assert tuple(first.published_parsed[:3]) == (2025, 12, 4)
+        assert [tuple(e.published_parsed[:3]) for e in feed.entries][-1] == (2025, 9, 10)
+        for entry in feed.entries:
+            content = entry.content[0].value if name == "atom.xml" else entry.description
+            assert "satire" in content.lower() and ("intelligence artificielle" in content or "artificial intelligence" in content)
+            assert "techcrunch.com" in content
+
+
+def test_feed_items_limit(blog: Path) -> None:
+    with (blog / "satire.yaml").open("a") as handle:
+        handle.write("  feed_items: 2\n")
+    assert run_satire("build", cwd=blog).code == 0
+    assert len(feedparser.parse((blog / "site/atom.xml").read_bytes()).entries) == 2
+
+
+def test_jsonld_is_satirical_article_based_on_source(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    for slug in ("amazon-ia", "amazon-ai", "iphone-air", "sora"):
+        page = (blog / f"site/posts/{slug}/index.html").read_text()
+        blocks = [json.loads(b) for b in JSONLD.findall(page)]
+        assert len(blocks) == 1
+        data = blocks[0]
+        assert data["@type"] == "SatiricalArticle"
+        assert data["isBasedOn"] == f"https://techcrunch.com/2025/12/03/{slug}/"
+        assert data["inLanguage"] in ("fr", "en") and data["datePublished"].startswith("2025-")
+        assert data["publisher"]["name"] == "Le Satiriste Numérique"
+        assert '(satire)" property="og:title"' in page or re.search(r'property="og:title" content="[^"]*\(satire\)"', page)
+        assert f'<link rel="canonical" href="http://127.0.0.1:8000/posts/{slug}/">' in page
+
+
+def test_translations_link_with_hreflang(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    fr = (blog / "site/posts/amazon-ia/index.html").read_text()
+    en = (blog / "site/posts/amazon-ai/index.html").read_text()
+    assert '<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000/posts/amazon-ai/">' in fr
+    assert '<link rel="alternate" hreflang="fr" href="http://127.0.0.1:8000/posts/amazon-ia/">' in en
+    assert 'href="/posts/amazon-ai/" hreflang="en"' in fr  # the visible language switch
+    assert '<html lang="en">' in en and "Learn more" in en and "December 4, 2025" in en
+
+
+def test_french_typography_on_french_pages_only(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    fr = (blog / "site/posts/amazon-ia/index.html").read_text()
+    en = (blog / "site/posts/amazon-ai/index.html").read_text()
+    assert f"Pourquoi{NNBSP}?" in fr and f"«{NBSP}l'innovation{NBSP}»" in fr and f"milliards{NNBSP};" in fr
+    assert f"réorganisation{NBSP}:" in fr and f"hauteur{NNBSP}!" in fr
+    assert "<code>code ? : ;</code>" in fr  # never inside code
+    assert 'title="titre : ici"' in fr and 'href="https://example.com/a?b=1&amp;c=2"' in fr  # never inside attributes
+    assert f"Source{NBSP}:" in fr
+    assert "Why ?" in en and "reorganization: a new" in en and "match!" in en
+    assert NNBSP not in en and NBSP not in en
+
+
+def test_only_published_and_due_posts_appear(blog: Path) -> None:
+    save(
+        blog,
+        make_draft("brouillon", status="draft"),
+        make_draft("approuve", status="approved"),
+        make_draft("rejete", status="rejected"),
+        make_draft("futur", date=dt.date(2999, 1, 1)),
+    )
+    assert run_satire("build", cwd=blog).code == 0
+    posts = {p.name for p in (blog / "site/posts").iterdir()}
+    assert posts == {"amazon-ia", "amazon-ai", "iphone-air", "sora"}
+    assert "futur" not in (blog / "site/index.html").read_text()
+    assert "futur" not in (blog / "site/sitemap.xml").read_text()
+
+
+def test_scheduled_post_appears_from_its_date(blog: Path) -> None:
+    save(blog, make_draft("programme", date=dt.date(2026, 3, 1)))
+    project = load_project(blog)
+    build(project, today=dt.date(2026, 2, 28))
+    assert not (blog / "site/posts/programme").exists()
+    build(project, today=dt.date(2026, 3, 1))
+    assert (blog / "site/posts/programme/index.html").is_file()
+    assert "programme" in (blog / "site/atom.xml").read_text()
+
+
+def test_drafts_flag_adds_drafts_with_banner_and_noindex(blog: Path) -> None:
+    save(blog, make_draft("brouillon", status="draft"), make_draft("rejete", status="rejected"))
+    result = run_satire("build", "--drafts", "--out", "preview", cwd=blog)
+    assert result.code == 0, result.err
+    page = (blog / "preview/posts/brouillon/index.html").read_text()
+    assert "BROUILLON" in page and 'class="draft-banner"' in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert not (blog / "preview/posts/rejete").exists()
+    assert "Disallow: /" in (blog / "preview/robots.txt").read_text()
+    assert "brouillon" not in (blog / "preview/atom.xml").read_text()
+    assert not (blog / "site").exists()  # --out left site/ alone
+
+
+def test_pagination(blog: Path) -> None:
+    save(blog, *[make_draft(f"post-{n:02d}", date=dt.date(2025, 1, 1) + dt.timedelta(days=n)) for n in range(12)])
+    text = (blog / "satire.yaml").read_text().replace("posts_per_page: 10", "posts_per_page: 5")
+    (blog / "satire.yaml").write_text(text)
+    assert run_satire("build", cwd=blog).code == 0
+    site = blog / "site"
+    assert (site / "page/2/index.html").is_file() and (site / "page/4/index.html").is_file() and not (site / "page/5").exists()
+    first = (site / "index.html").read_text()
+    assert first.count('class="card"') == 5 and 'href="/page/2/"' in first and "Page 1 sur 4" in first
+    assert 'rel="prev" href="/"' in (site / "page/2/index.html").read_text()
+    assert (site / "category/intelligence-artificielle/page/3/index.html").is_file()
+
+
+def test_incremental_rebuild_keeps_unchanged_files(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    before = snapshot(blog / "site")
+    again = run_satire("build", cwd=blog)
+    assert again.code == 0 and "nothing changed" in again.out
+    assert snapshot(blog / "site") == before
+    changed = make_draft("sora", language="en", date=dt.date(2025, 10, 1), tags=["openai"], body="A brand new body.")
+    save(blog, changed)
+    assert run_satire("build", cwd=blog).code == 0
+    after = snapshot(blog / "site")
+    moved = {rel for rel in after if after[rel] != before.get(rel)}
+    assert "posts/sora/index.html" in moved and "atom.xml" in moved
+    assert "posts/amazon-ia/index.html" not in moved and "theme/style.css" not in moved and "images/stage.svg" not in moved
+    assert after["posts/amazon-ia/index.html"] == before["posts/amazon-ia/index.html"]  # same bytes, same mtime
+
+
+def test_unpublished_post_is_removed(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    save(blog, make_draft("sora", language="en", status="approved"))
+    result = run_satire("build", cwd=blog)
+    assert result.code == 0 and "removed" in result.out
+    assert not (blog / "site/posts/sora").exists() and not (blog / "site/tag/openai").exists()
+
+
+def test_template_error_mid_build_leaves_previous_site_identical(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    before = snapshot(blog / "site")
+    (blog / "templates").mkdir()
+    (blog / "templates/post.html").write_text('{% extends "builtin/post.html" %}{% block content %}{% if post.slug == "sora" %}{{ no_such.thing }}{% endif %}{{ super() }}{% endblock %}')
+    save(blog, make_draft("nouveau", date=dt.date(2025, 12, 20)))  # changes index, feeds... if it got that far
+    result = run_satire("build", cwd=blog)
+    assert result.code == 2
+    assert "templates/post.html:1" in result.err and "no_such" in result.err and "Traceback" not in result.err
+    assert snapshot(blog / "site") == before
+    assert not list(blog.glob(".site.*"))  # the staged folder is gone
+
+
+def test_crash_while_writing_leaves_previous_site_identical(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = load_project(blog)
+    build(project)
+    before = snapshot(blog / "site")
+    save(blog, make_draft("nouveau", date=dt.date(2025, 12, 20)))
+    from generator.site import write
+
+    calls = {"n": 0}
+    real_add = write.SiteWriter.add
+
+    def crash_after_some(self: write.SiteWriter, rel: str, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise RuntimeError("killed mid-way")
+        real_add(self, rel, data)
+
+    monkeypatch.setattr(write.SiteWriter, "add", crash_after_some)
+    with pytest.raises(RuntimeError, match="killed mid-way"):
+        build(project)
+    assert snapshot(blog / "site") == before
+    monkeypatch.undo()
+    build(project)  # the next build cleans up and succeeds
+    assert (blog / "site/posts/nouveau/index.html").is_file()
+    assert not list(blog.glob(".site.*"))
+
+
+@pytest.mark.parametrize(
+    ("override", "missing"),
+    [
+        ("{% block content %}<h1>{{ post.title }}</h1>{{ body | safe }}{% endblock %}", "disclaimer"),
+        ('{% block content %}<aside data-satire="disclaimer"></aside>{% endblock %}', "disclaimer"),
+        (
+            '{% block content %}<aside data-satire="disclaimer">{{ disclaimer }} <a href="{{ about_url }}">more</a></aside>'
+            '<figcaption data-satire="credit">{{ post.image.credit if post.image else "" }}</figcaption>{% endblock %}',
+            "source attribution",
+        ),
+    ],
+)
+def test_theme_override_without_labels_fails_naming_template(blog: Path, override: str, missing: str) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    before = snapshot(blog / "site")
+    (blog / "templates").mkdir()
+    (blog / "templates/post.html").write_text('{% extends "base.html" %}' + override)
+    result = run_satire("build", cwd=blog)
+    assert result.code == 2, result.out
+    assert "templates/post.html" in result.err and missing in result.err
+    assert "posts/amazon-ia/index.html" in result.err
+    assert "Traceback" not in result.err
+    assert snapshot(blog / "site") == before
+
+
+def test_override_that_keeps_labels_builds(blog: Path) -> None:
+    (blog / "templates/theme").mkdir(parents=True)
+    (blog / "templates/post.html").write_text('{% extends "builtin/post.html" %}{% block title %}OVERRIDDEN {{ post.title }}{% endblock %}')
+    (blog / "templates/theme/style.css").write_text("body { color: red; }\n")
+    result = run_satire("build", cwd=blog)
+    assert result.code == 0, result.err
+    assert "<title>OVERRIDDEN Titre de amazon-ia</title>" in (blog / "site/posts/amazon-ia/index.html").read_text()
+    assert (blog / "site/theme/style.css").read_text() == "body { color: red; }\n"
+    assert (blog / "site/theme/favicon.svg").is_file()  # the rest of the theme still comes from the built-in one
+
+
+def test_bad_draft_is_reported_and_the_rest_built(blog: Path) -> None:
+    save(blog, make_draft("mauvais", source={"publisher": "X", "url": "javascript:alert(1)", "title": "t"}))
+    (blog / "drafts/casse.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    result = run_satire("build", cwd=blog)
+    assert result.code == 2
+    assert any(line.startswith("drafts/mauvais.md:1:1: source.url:") for line in result.err_lines), result.err
+    assert any(line.startswith("drafts/casse.md:") for line in result.err_lines), result.err
+    assert "Traceback" not in result.err
+    assert (blog / "site/posts/sora/index.html").is_file() and not (blog / "site/posts/mauvais").exists()
+
+
+def test_render_post_page_matches_the_built_page(blog: Path) -> None:
+    project = load_project(blog)
+    build(project)
+    from generator.drafts import DraftStore
+
+    draft = DraftStore(project).load("iphone-air")
+    page = render_post_page(project, draft)
+    built = (blog / "site/posts/iphone-air/index.html").read_text()
+    assert page.split('<main id="main" class="wrap">')[1].split('<nav class="post-nav"')[0] == built.split('<main id="main" class="wrap">')[1].split('<nav class="post-nav"')[0]
+    preview = render_post_page(project, draft.model_copy(update={"status": "draft", "body": draft.body}))
+    assert "BROUILLON" in preview and 'data-satire="disclaimer"' in preview and "noindex" in preview
+
+
+def test_comments_embed_only_when_configured(blog: Path) -> None:
+    assert run_satire("build", cwd=blog).code == 0
+    assert "isso" not in (blog / "site/posts/sora/index.html").read_text()
+    with (blog / "satire.yaml").open("a") as handle:
+        handle.write("  comments: {system: isso, url: 'https://comments.example.org/'}\n")
+    assert run_satire("build", cwd=blog).code == 0
+    page = (blog / "site/posts/sora/index.html").read_text()
+    assert 'src="https://comments.example.org/js/embed.min.js"' in page and 'id="isso-thread"' in page
+    assert "script-src &#39;self&#39; https://comments.example.org" in page
+
+
+def test_custom_disclaimer_from_config(blog: Path) -> None:
+    with (blog / "satire.yaml").open("a") as handle:
+        handle.write("  disclaimer: {fr: 'Tout est faux ici, sauf la source.'}\n")
+    assert run_satire("build", cwd=blog).code == 0
+    assert "Tout est faux ici, sauf la source." in (blog / "site/posts/amazon-ia/index.html").read_text()
+    assert "This post is satire" in (blog / "site/posts/sora/index.html").read_text()
+
+
+def test_empty_project_builds(demo_project: Path) -> None:
+    result = run_satire("build", cwd=demo_project)
+    assert result.code == 0, result.err
+    assert "Rien de publié" in (demo_project / "site/index.html").read_text()
+    assert not feedparser.parse((demo_project / "site/atom.xml").read_bytes()).bozo
