@@ -14,8 +14,11 @@ from generator.commands import App, pass_app
 @pass_app
 def serve(app: App, port: int, host: str, drafts: bool) -> int:
     """Preview the site, rebuilding and reloading the browser on every change."""
+    from generator.desk.security import is_loopback
     from generator.serve import serve as run
 
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach this address sees the preview and can use the review desk at /_desk/", err=True)
     try:
         run(app.project(), host=host, port=port, drafts=drafts)
     except KeyboardInterrupt:

@@ -45,7 +45,7 @@ ASSETS = {"desk.css": "text/css; charset=utf-8", "desk.js": "text/javascript; ch
 
 DESK_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 # the preview is the site's own page: its styles and images, but no script at all
-PREVIEW_CSP = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'; object-src 'none'"
+PREVIEW_CSP = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'"
 
 Route = tuple[str, re.Pattern[str], str]
 ROUTES: list[Route] = [
@@ -207,25 +207,27 @@ class Desk:
     def act(self, request: Request, *, session: Session, editor: str, slug: str, action: str) -> Response:
         form = request.form
         note = form.get("note", "").strip()
-        back = f"{PREFIX}drafts/{slug}"
+
+        def refuse(message: str, status: int) -> Response:
+            return self.draft_page(request, session=session, editor=editor, slug=slug, error=message, status=status)
+
         if len(note) > MAX_NOTE:
-            return self.draft_page(request, session=session, editor=editor, slug=slug, error=f"The note is too long ({len(note)} characters, at most {MAX_NOTE}).", status=400)
+            return refuse(f"The note is too long ({len(note)} characters, at most {MAX_NOTE}).", 400)
         if action in NEEDS_NOTE and not note:
-            return self.draft_page(request, session=session, editor=editor, slug=slug, error=f"To {action}, say why in the note: it goes to the log{' and to the writer' if action == 'revise' else ''}.", status=400)
+            return refuse(f"To {action}, say why in the note: it goes to the audit log{' and to the writer' if action == 'revise' else ''}.", 400)
+        busy = "A revision of this draft is being written; wait for it to finish."
         if self.jobs.running(slug):
-            return self.draft_page(request, session=session, editor=editor, slug=slug, error="A revision of this draft is being written; wait for it to finish.", status=409)
+            return refuse(busy, 409)
         if action == "revise":
-            job = self.jobs.start(slug, "revise", editor, note, lambda job: self._revise(job))
-            if job is None:
-                return self.draft_page(request, session=session, editor=editor, slug=slug, error="A revision of this draft is being written; wait for it to finish.", status=409)
-            return Response.redirect(f"{PREFIX}jobs/{job.id}")
+            job = self.jobs.start(slug, "revise", editor, note, self._revise)
+            return refuse(busy, 409) if job is None else Response.redirect(f"{PREFIX}jobs/{job.id}")
         try:
             pages.act(self.project, slug, action, by=editor, note=note or None, ack=form.get("ack") == "yes")
         except SatireError as exc:
-            return self.draft_page(request, session=session, editor=editor, slug=slug, error=exc.format_message(), status=409)
+            return refuse(exc.format_message(), 409)
         if action in ("publish", "unpublish") and self.on_change is not None:
             self.on_change()
-        return Response.redirect(f"{back}?done={action}")
+        return Response.redirect(f"{PREFIX}drafts/{slug}?done={action}")
 
     def _revise(self, job: Job) -> int:
         job.report("the writer is revising the draft following your note")

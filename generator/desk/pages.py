@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import factcheck, review
-from generator.brief import Brief, load_brief
+from generator.brief import Brief
 from generator.config import Project
 from generator.desk.diffs import Layout, layout
 from generator.desk.marks import mark_findings
 from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
-from generator.errors import InputError, InputErrors, SatireError
+from generator.errors import SatireError
 
 
 @dataclass
@@ -40,8 +40,8 @@ class Listing:
 
 
 def listing(project: Project, status: str) -> Listing:
-    rows, errors = review.listing(project)
-    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
+    rows, errors = review.listing(project)  # all of them: the filter chips show every count
+    counts: dict[str, int] = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     wanted = status if status in STATUSES else ""
     shown = [r for r in rows if not wanted or r.status == wanted]
     return Listing(shown, counts, wanted, [e.message for e in errors])
@@ -69,20 +69,20 @@ class DraftView:
     revisions: list[Revision]
     diff: Layout | None
     diff_pair: tuple[int, int] | None
-    log: list[Any]
+    log: list[dict[str, Any]]
+
+    @property
+    def allowed(self) -> list[str]:
+        """The review moves open from the draft's status (review's own table)."""
+        return [action for action, (sources, _) in review.MOVES.items() if self.draft.status in sources]
 
 
 def load_draft_brief(project: Project, draft: Draft) -> tuple[Brief | None, str]:
     """The draft's brief, or why it cannot be read."""
-    path = project.root / draft.brief
-    if not path.is_file():
-        return None, f"{draft.brief}: the brief this draft was written from is gone"
     try:
-        return load_brief(path, draft.brief), ""
-    except InputErrors as exc:
-        return None, exc.errors[0].message
-    except InputError as exc:
-        return None, exc.message
+        return review.load_brief_of(project, draft), ""
+    except SatireError as exc:
+        return None, exc.format_message().splitlines()[0]
 
 
 def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") -> DraftView:
@@ -93,8 +93,8 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
     numbers = store.revisions(slug)
     revisions = [_revision(store, slug, n) for n in reversed(numbers)]
     pair = _pair(numbers, rev_a, rev_b)
-    diff = layout(review.diff(project, slug, *pair).splitlines()) if pair else None
-    return DraftView(draft, brief, brief_error, findings, revisions, diff, pair, review.log(project, slug))
+    diff = layout(review.diff(project, slug, *pair)[2]) if pair else None
+    return DraftView(draft, brief, brief_error, findings, revisions, diff, pair, audit(project, slug))
 
 
 def _revision(store: DraftStore, slug: str, number: int) -> Revision:
@@ -144,9 +144,9 @@ def act(project: Project, slug: str, action: str, *, by: str, note: str | None, 
 
 def revise(project: Project, slug: str, *, by: str, note: str) -> int:
     """Have the writer revise the draft; the new revision's number."""
-    review.revise(project, slug, by=by, note=note)
-    return DraftStore(project).load(slug).revision
+    return review.revise(project, slug, by=by, note=note).revision
 
 
-def audit(project: Project, slug: str | None) -> list[Any]:
-    return list(review.log(project, slug))
+def audit(project: Project, slug: str | None) -> list[dict[str, Any]]:
+    """The audit log (of one draft, or all), newest first."""
+    return list(reversed(review.log(project, slug)))
