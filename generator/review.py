@@ -152,12 +152,12 @@ def revise(
         raise SatireError(f"cannot revise {slug!r}: say what to change with --note TEXT")
     import importlib
 
-    # generation lives beside review (generator/compose.py, generator/llm/)
-    compose, llm = importlib.import_module("generator.compose"), importlib.import_module("generator.llm")
     store = DraftStore(project)
     current = store.load(slug)
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
+    # generation lives beside review (generator/compose.py, generator/llm/)
+    compose, llm = importlib.import_module("generator.compose"), importlib.import_module("generator.llm")
     backend = llm.get_backend(project, offline=offline, model=model)
     rewritten: Draft = compose.revise(project, current, brief, note, backend)
 

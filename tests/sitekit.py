@@ -63,3 +63,45 @@ def save(project_dir: Path, *drafts: Draft) -> None:
     store = DraftStore(load_project(project_dir))
     for draft in drafts:
         store.save(draft)
+
+
+PWN = "window.__pwned=1"
+HOSTILE_BODY = f"""Un texte normal, puis des pièges.
+
+<script>{PWN}</script>
+
+<img src="x" onerror="{PWN}"> <svg onload="{PWN}"></svg>
+
+[un lien piégé](javascript:{PWN}) et [un autre](data:text/html,<script>{PWN}</script>)
+
+<a href="jav&#x09;ascript:{PWN}">encodé</a> <a href="https://example.com/" onmouseover="{PWN}" onclick="{PWN}">survol</a>
+
+<iframe src="javascript:{PWN}"></iframe> <object data="javascript:{PWN}"></object>
+
+<p style="background:url(javascript:{PWN})">stylé</p> <style>body {{ display: none }}</style>
+
+{{{{ 7*7 }}}} {{% raw %}} {{{{ config }}}} {{# commentaire #}}
+
+> Une citation « piégée » ? <script>{PWN}</script>
+"""
+
+
+def hostile_draft(slug: str = "piege", language: str = "fr") -> Draft:
+    """A published draft with script, event-handler, javascript:/data: and Jinja payloads in every field."""
+    return make_draft(
+        slug,
+        language=language,
+        title=f"<script>{PWN}</script> Titre {{{{ 7*7 }}}} <img src=x onerror={PWN}>",
+        dek=f'"><svg onload={PWN}> {{% if true %}}chapeau{{% endif %}}',
+        pull_quote=f"<script>{PWN}</script>",
+        categories=[f'"><script>{PWN}</script>', "{{ config }}"],
+        tags=[f"<img src=x onerror={PWN}>", "{% raw %}"],
+        image={
+            "src": "images/chip.svg",
+            "alt": f'" onerror="{PWN}" x="',
+            "credit": f"<script>{PWN}</script> Photographe {{{{ 7*7 }}}}",
+            "credit_url": f'https://example.com/"onmouseover="{PWN}',
+        },
+        source={"publisher": f"<b onmouseover={PWN}>Pub</b>", "url": f'https://example.com/story?a="><script>{PWN}</script>', "title": "{{ 7*7 }}"},
+        body=HOSTILE_BODY,
+    )

@@ -161,6 +161,10 @@ class OpenAIBackend:
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                 problem = "timed out" if isinstance(exc, openai.APITimeoutError) else "could not connect"
                 wait = self._backoff(attempt)
+            except (ValueError, openai.APIResponseValidationError):
+                # a body that is not a completion (a proxy's HTML page): transient, like a 502
+                problem = "unreadable response"
+                wait = self._backoff(attempt)
             except openai.APIStatusError as exc:
                 if exc.status_code not in RETRYABLE_STATUS:
                     hint = " (check the API key)" if exc.status_code in {401, 403} else " (check llm.model)" if exc.status_code == 404 else ""

@@ -63,12 +63,19 @@ def catalogue_files(template_dirs: list[Path], language: str) -> list[Path]:
 def translations(template_dirs: list[Path], language: str) -> Translations:
     """gettext translations for the chrome (English msgids: empty for 'en')."""
     files = catalogue_files(template_dirs, language) or catalogue_files(template_dirs, FALLBACK)
-    merged = Catalog(locale=locale(language))
-    for path in files:
+    merged: Catalog | None = None
+    for path in files:  # the first (built-in) catalogue also brings its Plural-Forms header
         with path.open("rb") as handle:
-            for message in read_po(handle, locale=str(locale(language))):
-                if message.id and message.string and any(message.string if isinstance(message.string, tuple) else (message.string,)):
-                    merged[message.id] = message
+            catalog = read_po(handle, locale=str(locale(language)))
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.id and any(strings):
+                merged.delete(message.id)  # babel's item assignment would keep the old string
+                merged[message.id] = message
+    merged = merged or Catalog(locale=locale(language))
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)

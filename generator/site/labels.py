@@ -30,7 +30,7 @@ def jsonld(post: Post, *, canonical: str, image_url: str | None, publisher: str,
         "inLanguage": post.language,
         "url": canonical,
         "mainEntityOfPage": canonical,
-        "isBasedOn": post.source.url,
+        "isBasedOn": post.source_url,
         "author": {"@type": "Organization", "name": publisher},
         "publisher": {"@type": "Organization", "name": publisher, "url": site_url},
         "keywords": post.draft.tags,
@@ -62,8 +62,11 @@ def text_of(fragment: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
+_HREF = re.compile(r'\bhref="([^"]*)"')
+
+
 def _has_link(fragment: str, url: str) -> bool:
-    return f'href="{html.escape(url)}"' in fragment or f'href="{url}"' in fragment
+    return any(html.unescape(href) == url for href in _HREF.findall(fragment))
 
 
 def check_post_page(page: str, post: Post, *, disclaimer: str, about_url: str) -> list[str]:
@@ -75,13 +78,13 @@ def check_post_page(page: str, post: Post, *, disclaimer: str, about_url: str) -
     elif not _has_link(inner, about_url):
         problems.append(f"the disclaimer's link to the about page ({about_url})")
     inner = _element(page, "source")
-    if inner is None or not _has_link(inner, post.source.url) or post.source.publisher not in text_of(inner):
-        problems.append(f'the source attribution (an element with data-satire="source" linking to {post.source.url})')
+    if inner is None or not _has_link(inner, post.source_url) or post.source.publisher not in text_of(inner):
+        problems.append(f'the source attribution (an element with data-satire="source" linking to {post.source_url})')
     if post.image and post.image.credit:
         inner = _element(page, "credit")
         if inner is None or _SPACE.sub(" ", post.image.credit).strip() not in text_of(inner):
             problems.append('the image credit (an element with data-satire="credit")')
-    if not _jsonld_ok(page, post.source.url):
+    if not _jsonld_ok(page, post.source_url):
         problems.append("the SatiricalArticle JSON-LD with isBasedOn the source URL")
     return problems
 

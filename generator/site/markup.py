@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -16,7 +17,7 @@ import nh3
 from generator.site.typography import french_html, is_french
 
 # Bump when the output of body_html changes for the same input (it keys the cache).
-VERSION = "body-1"
+VERSION = "body-2"
 
 TAGS = {
     "p", "br", "hr", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
@@ -58,9 +59,23 @@ def sanitize(html: str) -> str:
     )
 
 
+_IMG_NO_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+_A_NO_HREF = re.compile(r'<a\b(?![^>]*\bhref=)([^>]*?) rel="[^"]*"')
+
+
+def valid_html(html: str) -> str:
+    """What the sanitizer leaves that HTML5 refuses: an img needs alt, rel needs href."""
+    return _A_NO_HREF.sub(r"<a\1", _IMG_NO_ALT.sub('<img alt=""', html))
+
+
+def safe_url(url: str) -> str:
+    """An http(s) URL with the characters a URL may not hold percent-encoded."""
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+
+
 def body_html(text: str, language: str) -> str:
     """A post body as safe HTML in its language's typography."""
-    html = sanitize(to_html(text))
+    html = valid_html(sanitize(to_html(text)))
     return french_html(html) if is_french(language) else html
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.brief import Image
 from generator.drafts import Draft, SourceRef
+from generator.site.markup import safe_url
 
 
 @dataclass(eq=False)
@@ -74,6 +75,11 @@ class Post:
     @property
     def source(self) -> SourceRef:
         return self.draft.source
+
+    @property
+    def source_url(self) -> str:
+        """The source link as it appears in pages (illegal characters percent-encoded)."""
+        return safe_url(self.draft.source.url)
 
     @property
     def image(self) -> Image | None:

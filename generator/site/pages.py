@@ -22,6 +22,7 @@ from generator.config import Project
 from generator.site import i18n
 from generator.site.gather import Gathered
 from generator.site.labels import jsonld
+from generator.site.markup import safe_url
 from generator.site.model import Page, Post
 from generator.site.typography import for_language
 
@@ -53,7 +54,7 @@ class SiteInfo:
     def image_url(self, post: Post, *, absolute: bool = False) -> str | None:
         if post.image is None:
             return None
-        src = post.image.src
+        src = safe_url(post.image.src)
         if "://" in src:
             return src
         return self.absolute(src) if absolute else self.root + src
@@ -200,7 +201,7 @@ def feed_html(info: SiteInfo, post: Post) -> str:
         parts.append(f'<p><img src="{escape(image)}" alt="{escape(post.image.alt)}"></p>')
     parts.append(post.body_html)
     source = escape(post.source.publisher)
-    parts.append(f'<p>Source: <a href="{escape(post.source.url)}">{source}</a></p>')
+    parts.append(f'<p>Source: <a href="{escape(post.source_url)}">{source}</a></p>')
     parts.append(f"<p><em>{escape(info.disclaimer(post.language))}</em></p>")
     return "\n".join(parts)
 

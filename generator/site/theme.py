@@ -18,6 +18,7 @@ from generator.config import Project
 from generator.errors import SatireError
 from generator.resources import builtin_dir, search_path
 from generator.site import i18n
+from generator.site.markup import safe_url
 from generator.site.typography import for_language
 
 ASSETS = "theme"  # the theme's own static files: templates/theme/ -> site/theme/
@@ -70,6 +71,7 @@ class Theme:
         env.filters["long_date"] = i18n.long_date
         env.filters["typo"] = for_language
         env.filters["og_locale"] = i18n.og_locale
+        env.filters["safe_url"] = safe_url
         return env
 
     def template(self, name: str, language: str) -> jinja2.Template:

@@ -1,0 +1,220 @@
+"""A fake Chat Completions server for tests: stdlib `http.server` on
+127.0.0.1, spoken to by the real `openai` client over HTTP.
+
+    def test_x(fake_openai):
+        fake_openai.enqueue(Reply(status=429, headers={"retry-after-ms": "1"}), Reply())
+        ... OPENAI_BASE_URL=fake_openai.base_url ...
+        assert len(fake_openai.requests) == 2
+
+Scripted replies are used in arrival order; when none is left, `default`
+answers (a valid article by default, after `latency` seconds). Each received
+request is kept in `.requests` (JSON body and headers); `.max_concurrency` is
+the most requests it held open at once. `reject_formats` makes it answer 400
+to a `response_format` of those types, as servers without structured output do.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+
+def article(title: str = "A fake post", *, body: str | None = None, pull_quote: str = "A line worth repeating.", dek: str = "A fake dek.", tags: list[str] | None = None) -> dict[str, Any]:
+    """A valid article as the model would return it."""
+    body = body or "\n\n".join(
+        [
+            "First paragraph of a fake post, long enough to read as one.",
+            "Second paragraph, with the facts a real model would weave in.",
+            f"> {pull_quote}",
+            "Third paragraph, where the angle lands with a pun or two.",
+            "Closer: the last line, punning as it should be.",
+        ]
+    )
+    return {"title": title, "dek": dek, "body": body, "pull_quote": pull_quote, "tags": tags or ["fake"]}
+
+
+@dataclass
+class Reply:
+    """One scripted answer. `content=None` means a valid article; `raw` replaces the whole HTTP body."""
+
+    status: int = 200
+    content: str | None = None
+    finish_reason: str = "stop"
+    refusal: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    raw: bytes | None = None
+    error_message: str = "scripted error"
+    prompt_tokens: int = 100
+    completion_tokens: int = 200
+
+
+@dataclass
+class Received:
+    body: dict[str, Any]
+    headers: dict[str, str]
+    path: str
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return list(self.body.get("messages", []))
+
+    @property
+    def response_format(self) -> str | None:
+        fmt = self.body.get("response_format")
+        return fmt.get("type") if isinstance(fmt, dict) else None
+
+
+class FakeOpenAI:
+    """The server and its script."""
+
+    def __init__(self) -> None:
+        self.requests: list[Received] = []
+        self.script: deque[Reply] = deque()
+        self.latency = 0.0
+        self.reject_formats: set[str] = set()
+        self.default: Callable[[Received], Reply] = lambda request: Reply(content=json.dumps(article(_title_of(request))))
+        self.max_concurrency = 0
+        self._open = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def enqueue(self, *replies: Reply) -> None:
+        with self._lock:
+            self.script.extend(replies)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.requests)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- serving -------------------------------------------------------------
+
+    def _next(self, received: Received) -> Reply:
+        with self._lock:
+            self.requests.append(received)
+            scripted = self.script.popleft() if self.script else None
+        if received.response_format in self.reject_formats:
+            return Reply(status=400, error_message=f"response_format {received.response_format!r} is not supported by this server")
+        return scripted or self.default(received)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = {}
+                received = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, path=self.path)
+                with fake._lock:
+                    fake._open += 1
+                    fake.max_concurrency = max(fake.max_concurrency, fake._open)
+                try:
+                    reply = fake._next(received)
+                    wait = reply.delay or fake.latency
+                    if wait:
+                        time.sleep(wait)
+                    if reply.raw is not None:
+                        self._send_bytes(reply.status, reply.raw, reply.headers)
+                    elif reply.status != 200:
+                        kind = "rate_limit_error" if reply.status == 429 else "invalid_request_error" if reply.status < 500 else "server_error"
+                        self._send(reply.status, {"error": {"message": reply.error_message, "type": kind, "param": None, "code": None}}, reply.headers)
+                    else:
+                        self._send(200, _completion(received, reply), reply.headers)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+                finally:
+                    with fake._lock:
+                        fake._open -= 1
+
+            def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+                self._send_bytes(status, json.dumps(payload).encode(), headers)
+
+            def _send_bytes(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+                self.wfile.flush()
+
+        return Handler
+
+
+def _title_of(received: Received) -> str:
+    """The brief's title from the request, so each draft can be told apart."""
+    for message in received.messages:
+        content = str(message.get("content", ""))
+        marker = '"title": "'
+        at = content.find(marker)
+        if message.get("role") == "user" and at >= 0:
+            end = content.find('"', at + len(marker))
+            return "Fake: " + content[at + len(marker) : end]
+    return "A fake post"
+
+
+def _completion(received: Received, reply: Reply) -> dict[str, Any]:
+    content = reply.content
+    if content is None and reply.refusal is None:
+        content = json.dumps(article(_title_of(received)))
+    return {
+        "id": f"chatcmpl-fake-{len(received.body)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": received.body.get("model", "fake"),
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": reply.refusal},
+                "finish_reason": reply.finish_reason,
+                "logprobs": None,
+            }
+        ],
+        "usage": {"prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens, "total_tokens": reply.prompt_tokens + reply.completion_tokens},
+    }
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A running fake Chat Completions server on 127.0.0.1."""
+    server = FakeOpenAI()
+    try:
+        yield server
+    finally:
+        server.close()

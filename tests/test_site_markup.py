@@ -1,0 +1,135 @@
+"""Bodies: Markdown, the nh3 allowlist, French typography; the chrome catalogues."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from generator.resources import builtin_dir
+from generator.site import i18n
+from generator.site.markup import body_html, cache_key, reading_minutes
+from generator.site.typography import NBSP, NNBSP, french_html, french_text
+
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=window.__pwned=1>",
+    "<svg onload=window.__pwned=1><circle/></svg>",
+    "[click](javascript:window.__pwned=1)",
+    "[click](JaVaScRiPt:window.__pwned=1)",
+    "[click](  javascript:window.__pwned=1)",
+    "<a href='java&#x09;script:window.__pwned=1'>x</a>",
+    "[data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+)",
+    "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "<iframe src='https://evil.example'></iframe>",
+    "<style>body{display:none}</style>",
+    "<p style='background:url(javascript:x)' onclick='x()'>styled</p>",
+    "<form action='https://evil.example'><input name=a></form>",
+    "<object data='x.swf'></object><embed src='x.swf'>",
+    "<base href='https://evil.example/'>",
+    "<meta http-equiv='refresh' content='0;url=https://evil.example'>",
+    "<a href='https://ok.example' onmouseover='window.__pwned=1'>hover</a>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=1>",
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_sanitizer_removes_every_active_thing(payload: str) -> None:
+    html = body_html(f"Intro.\n\n{payload}\n\nOutro.", "en")
+    elements = Elements()
+    elements.feed(html)
+    assert not {"script", "style", "iframe", "svg", "math", "form", "input", "object", "embed", "base", "meta"} & {tag for tag, _ in elements.found}
+    for tag, attrs in elements.found:
+        for name, value in attrs:
+            assert not name.startswith("on") and name != "style", (tag, name)
+            if name in ("href", "src"):
+                assert re.match(r"^(https?:|mailto:|[^:]*$)", (value or "").strip(), re.I), (tag, name, value)
+    assert "Intro." in html  # (an unclosed <style> may swallow what follows: harmless)
+
+
+class Elements(HTMLParser):
+    """Every start tag and its attributes, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+def test_markdown_kept_and_links_marked() -> None:
+    html = body_html("## Part\n\nSome *em* and **strong**, a [link](https://example.com/x) and `code`.\n\n> pulled\n\n- a\n- b", "en")
+    assert "<h2>Part</h2>" in html and "<em>em</em>" in html and "<strong>strong</strong>" in html
+    assert '<a href="https://example.com/x" rel="noopener noreferrer nofollow">link</a>' in html
+    assert "<blockquote>" in html and "<li>a</li>" in html and "<code>code</code>" in html
+
+
+def test_template_syntax_stays_text() -> None:
+    html = body_html("{{ 7*7 }} {% for x in y %}loop{% endfor %} {# c #}", "en")
+    assert "{{ 7*7 }}" in html and "{% for x in y %}" in html and "49" not in html
+
+
+def test_h1_in_body_becomes_h2() -> None:
+    assert "<h1>" not in body_html("# Big\n\ntext", "fr")
+
+
+def test_french_rules() -> None:
+    assert french_text("Quoi ? Oui ! Non ; bon : « ici »") == f"Quoi{NNBSP}? Oui{NNBSP}! Non{NNBSP}; bon{NBSP}: «{NBSP}ici{NBSP}»"
+    assert french_text("Pourquoi? Ainsi:") == f"Pourquoi{NNBSP}? Ainsi{NBSP}:"
+    assert french_text("à 10:30, https://x.fr/?a=1") == "à 10:30, https://x.fr/?a=1"
+
+
+def test_french_rules_skip_tags_attributes_code_and_entities() -> None:
+    html = '<p title="a : b ?">Vrai ? <a href="https://x.fr/?q=1">lien !</a> AT&amp;T ; <code>a ? b</code> <pre>x : y</pre></p>'
+    out = french_html(html)
+    assert 'title="a : b ?"' in out and 'href="https://x.fr/?q=1"' in out
+    assert f"Vrai{NNBSP}?" in out and f"lien{NNBSP}!" in out and f"AT&amp;T{NNBSP};" in out
+    assert "<code>a ? b</code>" in out and "<pre>x : y</pre>" in out
+
+
+def test_english_body_untouched() -> None:
+    html = body_html("Why ? Because: « this » !", "en")
+    assert NBSP not in html and NNBSP not in html
+
+
+def test_cache_key_depends_on_text_and_typography() -> None:
+    assert cache_key("a", "fr") != cache_key("b", "fr")
+    assert cache_key("a", "fr") != cache_key("a", "en")
+    assert cache_key("a", "en") == cache_key("a", "de")
+
+
+def test_reading_minutes() -> None:
+    assert reading_minutes("mot " * 10) == 1
+    assert reading_minutes("mot " * 690) == 3
+
+
+def test_every_chrome_string_has_a_french_translation() -> None:
+    templates = builtin_dir("templates")
+    options = {"**": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
+    found = {msg[2] for msg in extract_from_dir(str(templates), method_map=[("**.html", "jinja2"), ("**.xml", "jinja2")], options_map=options)}
+    assert len(found) > 20
+    fr = i18n.translations([templates], "fr")
+    for message in found:
+        if isinstance(message, tuple):
+            assert fr.ngettext(message[0], message[1], 2) != message[1], message
+        else:
+            assert fr.gettext(message) != message or message in {"Satire", "satire", "Site", "Pages"}, message
+
+
+def test_project_catalogue_overrides_one_message(tmp_path: Path) -> None:
+    (tmp_path / "i18n").mkdir()
+    (tmp_path / "i18n/fr.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Learn more"\nmsgstr "Pourquoi ?"\n', encoding="utf-8")
+    fr = i18n.translations([tmp_path, builtin_dir("templates")], "fr")
+    assert fr.gettext("Learn more") == "Pourquoi ?"
+    assert fr.gettext("Home") == "Accueil"
+
+
+def test_localized_dates() -> None:
+    import datetime as dt
+
+    assert i18n.long_date(dt.date(2025, 12, 9), "fr") == "9 décembre 2025"
+    assert i18n.long_date(dt.date(2025, 12, 9), "en") == "December 9, 2025"
