@@ -41,7 +41,7 @@ NEEDS_NOTE = frozenset({"reject", "revise"})
 MAX_NOTE = 4000
 YEAR = 365 * 24 * 3600
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
-ASSETS = {"desk.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8"}
+ASSETS = {"desk.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
 
 DESK_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 # the preview is the site's own page: its styles and images, but no script at all
@@ -58,7 +58,7 @@ ROUTES: list[Route] = [
     ("GET", re.compile(r"/_desk/jobs/(?P<job>[A-Za-z0-9_-]{8,40})"), "job_page"),
     ("GET", re.compile(r"/_desk/jobs/(?P<job>[A-Za-z0-9_-]{8,40})\.json"), "job_state"),
     ("GET", re.compile(r"/_desk/log"), "log_page"),
-    ("GET", re.compile(r"/_desk/assets/(?P<name>[a-z]+\.(?:css|js))"), "asset"),
+    ("GET", re.compile(r"/_desk/assets/(?P<name>[a-z]+\.(?:css|js|svg))"), "asset"),
 ]
 OPEN_ROUTES = frozenset({"editor_page", "editor_set", "asset"})  # answered before the editor has a name
 
