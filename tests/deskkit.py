@@ -107,12 +107,12 @@ class Client:
         self.host = f"127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, host: str | None = None, origin: str | None = None, cookies: bool = True) -> Reply:
+    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, host: str | None = None, origin: str | None = None, extra: dict[str, str] | None = None) -> Reply:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Host": host or self.host}
+        headers = {"Host": host or self.host, **(extra or {})}
         if origin is not None:
             headers["Origin"] = origin
-        if cookies and self.cookies:
+        if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
