@@ -110,7 +110,8 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
         page.get_by_test_id("revise").click()
         page.wait_for_url(re.compile(r".*/_desk/jobs/.*"))
         assert page.get_by_test_id("job").is_visible()
-        assert "revising" in page.locator("[data-job-phase]").inner_text().lower()
+        assert "gpt-4o-mini is revising" in page.locator("[data-job-phase]").inner_text()
+        page.wait_for_function("() => document.querySelector('[data-job-seconds]').textContent !== '0'")  # progress, live
         screenshot(page, "desk-revising.png")
         page.wait_for_url(re.compile(rf".*/_desk/drafts/{SLUG}\?.*done=revise.*"), timeout=30_000)
         assert page.get_by_test_id("revision").inner_text() == "2"

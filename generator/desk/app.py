@@ -27,7 +27,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
-from generator.config import Project
+from generator.config import Project, check_http_url
 from generator.desk import pages
 from generator.desk.http import Request, Response, WSGIApp, wsgi
 from generator.desk.jobs import Job, Jobs
@@ -81,7 +81,18 @@ def template_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+    env.filters["external"] = external_url
     return env
+
+
+def external_url(url: str) -> str:
+    """A link out of the desk: http(s) only, percent-encoded as the site does it."""
+    from generator.site.markup import safe_url
+
+    try:
+        return safe_url(check_http_url(url))
+    except ValueError:
+        return "#"
 
 
 class Desk:
@@ -219,7 +230,8 @@ class Desk:
         if self.jobs.running(slug):
             return refuse(busy, 409)
         if action == "revise":
-            job = self.jobs.start(slug, "revise", editor, note, self._revise)
+            writer = "The offline writer" if self.project.backend_name() == "offline" else self.project.model
+            job = self.jobs.start(slug, "revise", editor, note, self._revise, phase=f"{writer} is revising the draft following your note")
             return refuse(busy, 409) if job is None else Response.redirect(f"{PREFIX}jobs/{job.id}")
         try:
             pages.act(self.project, slug, action, by=editor, note=note or None, ack=form.get("ack") == "yes")
@@ -230,7 +242,6 @@ class Desk:
         return Response.redirect(f"{PREFIX}drafts/{slug}?done={action}")
 
     def _revise(self, job: Job) -> int:
-        job.report("the writer is revising the draft following your note")
         return pages.revise(self.project, job.slug, by=job.by, note=job.note)
 
     def job_page(self, request: Request, *, session: Session, editor: str, job: str) -> Response:

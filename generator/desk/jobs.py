@@ -39,10 +39,6 @@ class Job:
     def seconds(self) -> float:
         return (self.finished or time.monotonic()) - self.started
 
-    def report(self, phase: str) -> None:
-        """Called by the work to say what it is doing now."""
-        self.phase = phase
-
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "slug": self.slug, "what": self.what, "state": self.state, "phase": self.phase, "seconds": round(self.seconds, 1), "error": self.error}
 
@@ -62,12 +58,13 @@ class Jobs:
         with self._lock:
             return next((j for j in self._jobs.values() if j.slug == slug and j.state == "running"), None)
 
-    def start(self, slug: str, what: str, by: str, note: str, work: Callable[[Job], Any]) -> Job | None:
-        """Run `work(job)` in the background; None if `slug` already has a running job."""
+    def start(self, slug: str, what: str, by: str, note: str, work: Callable[[Job], Any], *, phase: str = "starting") -> Job | None:
+        """Run `work(job)` in the background; None if `slug` already has a running job.
+        `phase` says what is happening, for the page that follows the job."""
         with self._lock:
             if any(j.slug == slug and j.state == "running" for j in self._jobs.values()):
                 return None
-            job = Job(secrets.token_urlsafe(12), slug, what, by, note)
+            job = Job(secrets.token_urlsafe(12), slug, what, by, note, phase=phase)
             self._jobs[job.id] = job
             self._forget_old()
         threading.Thread(target=self._run, args=(job, work), name=f"desk-{what}-{slug}", daemon=True).start()

@@ -12,7 +12,7 @@
         .then(function (response) { return response.json(); })
         .then(function (job) {
           if (job.state === "running") {
-            if (phase) { phase.textContent = job.phase.charAt(0).toUpperCase() + job.phase.slice(1); }
+            if (phase) { phase.textContent = job.phase; }
             if (seconds) { seconds.textContent = Math.round(job.seconds); }
             window.setTimeout(poll, 700);
           } else if (job.state === "done") {
