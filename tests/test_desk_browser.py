@@ -123,6 +123,7 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
         sent = fake_openai.requests[-1]
         assert any(NOTE in str(m.get("content")) for m in sent.messages), "the note reached the writer"
         assert any("Jeff Bezos" in str(m.get("content")) for m in sent.messages), "the current draft reached the writer"
+        page.evaluate("() => window.scrollTo(0, 0)")
         screenshot(page, "desk-diff.png")
 
         # approve: with a finding left, only with acknowledgement

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from generator.desk.diffs import layout
+from generator.desk.diffs import front_matter_end, layout
 from generator.desk.http import Request
 from generator.desk.marks import mark_findings
 from generator.desk.security import Guard, clean_editor, is_loopback, split_host
@@ -41,16 +41,20 @@ def test_marks_follow_markdown_quotes_and_typography() -> None:
     assert marked.located == {0, 1}
 
 
-def test_diff_layout_marks_changed_words_and_counts_lines() -> None:
-    old = "title: A\n\nLe chat dort sur le clavier.\nligne 2\n".splitlines(keepends=True)
-    new = "title: A\n\nLe chien dort sous le clavier.\nligne 2\nnouvelle\n".splitlines(keepends=True)
-    diff = layout(difflib.unified_diff(old, new, "a", "b"))
-    assert (diff.added, diff.removed) == (2, 1)
-    removed = next(line for line in diff.lines if line.kind == "removed")
-    added = [line for line in diff.lines if line.kind == "added"]
-    assert [text for text, changed in removed.pieces if changed] == ["chat", "sur"]
-    assert [text for text, changed in added[0].pieces if changed] == ["chien", "sous"]
-    assert added[1].text == "nouvelle" and added[1].pieces == [("nouvelle", False)]
+def test_diff_layout_marks_changed_words_and_keeps_front_matter_apart() -> None:
+    old_text = "---\ntitle: A\nrevision: 1\n---\n\nLe chat dort sur le clavier.\n\nligne 2\n"
+    new_text = "---\ntitle: A\nrevision: 2\n---\n\nLe chien dort sous le clavier.\n\nligne 2\nnouvelle\n"
+    assert front_matter_end(old_text) == 4 and front_matter_end("no front matter") == 0
+    unified = difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), "a", "b", n=1)
+    diff = layout(unified, old_front=4, new_front=4)
+    assert (diff.added, diff.removed) == (3, 2)
+    assert diff.front_keys == ["revision"]
+    changed = [line for line in diff.body if line.kind in ("added", "removed")]
+    assert [line.kind for line in changed] == ["removed", "added", "added"]
+    assert [text for text, hit in changed[0].pieces if hit] == ["chat", "sur"]
+    assert [text for text, hit in changed[1].pieces if hit] == ["chien", "sous"]
+    assert changed[2].pieces == [("nouvelle", False)]
+    assert not any("revision" in line.text for line in diff.body)
     assert layout([]).empty
 
 

@@ -32,6 +32,7 @@ from generator.desk import pages
 from generator.desk.http import Request, Response, WSGIApp, wsgi
 from generator.desk.jobs import Job, Jobs
 from generator.desk.security import EDITOR_COOKIE, SAFE_METHODS, Guard, clean_editor
+from generator.drafts import DraftStore
 from generator.errors import SatireError
 from generator.resources import builtin_dir
 
@@ -185,7 +186,8 @@ class Desk:
         try:
             view = pages.draft_view(self.project, slug, request.arg("a"), request.arg("b"))
         except SatireError as exc:
-            return self.render("error.html", session, editor, status=404, title="No such draft", message=exc.format_message())
+            title = "No such draft" if not DraftStore(self.project).exists(slug) else "This draft cannot be shown"
+            return self.render("error.html", session, editor, status=404, title=title, message=exc.format_message())
         done = request.arg("done")
         return self.render(
             "draft.html", session, editor, status=status, view=view, error=error, done=done if done in ACTIONS else "", job=self.jobs.running(slug)
@@ -196,6 +198,8 @@ class Desk:
             html = pages.preview_html(self.project, slug, PREFIX + "assets/preview.css")
         except SatireError as exc:
             return Response.text(exc.format_message(), 404)
+        except Exception as exc:  # a broken theme override: say so in the frame, keep the desk up
+            return Response.text(f"the site cannot render this post: {type(exc).__name__}: {exc}", 500)
         response = Response.html(html)
         response.headers["Content-Security-Policy"] = PREVIEW_CSP
         response.headers["X-Frame-Options"] = "SAMEORIGIN"

@@ -15,7 +15,7 @@ from typing import Any
 from generator import factcheck, review
 from generator.brief import Brief
 from generator.config import Project
-from generator.desk.diffs import Layout, layout
+from generator.desk.diffs import Layout, front_matter_end, layout
 from generator.desk.marks import mark_findings
 from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
 from generator.errors import SatireError
@@ -56,6 +56,8 @@ class Revision:
     backend: str
     model: str
     title: str
+    asked_by: str | None = None  # the editor whose note it follows (from the audit log)
+    note: str | None = None
 
 
 @dataclass
@@ -91,18 +93,24 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
     brief, brief_error = load_draft_brief(project, draft)
     findings = factcheck.check(brief, draft) if brief is not None else []
     numbers = store.revisions(slug)
-    revisions = [_revision(store, slug, n) for n in reversed(numbers)]
+    log = audit(project, slug)
+    revisions = [_revision(store, slug, n, log) for n in reversed(numbers)]
     pair = _pair(numbers, rev_a, rev_b)
-    diff = layout(review.diff(project, slug, *pair)[2]) if pair else None
-    return DraftView(draft, brief, brief_error, findings, revisions, diff, pair, audit(project, slug))
+    diff = None
+    if pair:
+        fences = [front_matter_end(store.revision_text(slug, n)) for n in pair]
+        diff = layout(review.diff(project, slug, *pair)[2], old_front=fences[0], new_front=fences[1])
+    return DraftView(draft, brief, brief_error, findings, revisions, diff, pair, log)
 
 
-def _revision(store: DraftStore, slug: str, number: int) -> Revision:
+def _revision(store: DraftStore, slug: str, number: int, log: list[dict[str, Any]]) -> Revision:
+    asked = next((e for e in log if e["action"] == "revise" and e["revision"] == number), None)
+    who, note = (asked["who"], asked["note"]) if asked else (None, None)
     try:
         old = parse_draft(store.revision_text(slug, number), f"revision {number}")
     except SatireError:
-        return Revision(number, None, "?", "?", "(unreadable revision)")
-    return Revision(number, old.provenance.generated_at, old.provenance.backend, old.provenance.model, old.title)
+        return Revision(number, None, "?", "?", "(unreadable revision)", who, note)
+    return Revision(number, old.provenance.generated_at, old.provenance.backend, old.provenance.model, old.title, who, note)
 
 
 def _pair(numbers: list[int], rev_a: str, rev_b: str) -> tuple[int, int] | None:
