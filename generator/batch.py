@@ -162,8 +162,10 @@ def run(
             if cursor["next"] >= len(jobs):
                 return None
             job = jobs[cursor["next"]]
-            chosen = load_style(project, job.style)
-            bound = backend.cost_bound(Request("write", render_write(project, job.brief, chosen, job.language), job.brief, chosen, job.language, item=job.slug))
+            bound = 0.0
+            if budget.limit is not None:
+                chosen = load_style(project, job.style)
+                bound = backend.cost_bound(Request("write", render_write(project, job.brief, chosen, job.language), job.brief, chosen, job.language, item=job.slug))
             if not budget.reserve(bound):
                 return None
             cursor["next"] += 1

@@ -163,7 +163,12 @@ _NUM_RE = re.compile(
     re.IGNORECASE,
 )
 _UNIT_AFTER = re.compile(rf"^[\s\u00a0\u202f]*(?:(?:de|of)[\s\u00a0]+|d['’][\s\u00a0]*)?(?P<unit>{_alternation(lx.UNITS)})(?!\w)", re.IGNORECASE)
-_SCALE_AFTER = {lang: re.compile(rf"^[\s\u00a0\u202f]*(?P<scale>{_alternation(scales)})(?!\w)", re.IGNORECASE) for lang, scales in lx.SCALES.items()}
+# a French post may quote its English brief ("8 billion dollars"): a scale word means
+# what it means in any language that has it (French billion 1e12, English 1e9)
+_ANY_SCALE: dict[str, frozenset[float]] = {
+    w: frozenset(scales[w] for scales in lx.SCALES.values() if w in scales) for w in {w for scales in lx.SCALES.values() for w in scales}
+}
+_SCALE_AFTER = re.compile(rf"^[\s\u00a0\u202f]*(?P<scale>{_alternation(_ANY_SCALE)})(?!\w)", re.IGNORECASE)
 _GLUED_SCALES = {"bn": 1e9, "md": 1e9, "mds": 1e9, "k": 1e3}
 
 
@@ -241,23 +246,27 @@ def scan(text: str, lang: str, *, evidence: bool = False) -> Scan:
             continue
         values = _values(m.group("num"))
         end = m.end()
-        unit = "money" if m.group("cur") else None
+        unit = lx.UNITS[m.group("cur").strip()] if m.group("cur") else None
         glued = (m.group("glued") or "").lower()
         scale = _GLUED_SCALES.get(glued)
         if glued and scale is None:
             unit = lx.UNITS.get(glued, unit)
-        if scale is None:
-            s = _SCALE_AFTER[lang].match(text[end : end + 30])
+        multipliers = frozenset({scale}) if scale else frozenset()
+        if not multipliers:
+            s = _SCALE_AFTER.match(text[end : end + 30])
             if s:
-                scale, end = scales[s.group("scale").lower()], end + s.end()
+                word = s.group("scale").lower()
+                multipliers = frozenset({scales[word]}) if word in scales else _ANY_SCALE[word]
+                multipliers |= _ANY_SCALE[word] if word in {"billion", "billions", "trillion", "trillions"} else frozenset()
+                end += s.end()
         if unit is None:
             unit, end = _unit_after(text, end)
         start = m.start()
         raw = m.group("num")
-        if scale is None and unit is None and re.fullmatch(r"(?:19|20)\d\d", raw):
+        if not multipliers and unit is None and re.fullmatch(r"(?:19|20)\d\d", raw):
             out.dates.append(When(None, None, int(raw), m.start("num"), m.end("num")))
         else:
-            out.figures.append(Figure(frozenset(v * (scale or 1) for v in values), unit, start, end))
+            out.figures.append(Figure(frozenset(v * k for v in values for k in multipliers or {1.0}), unit, start, end))
         taken.append((start, end))
     for start, end, value in _number_words(text, lang):
         if not free(start, end):
@@ -468,7 +477,14 @@ class Evidence:
 
 # -- checking one field -----------------------------------------------------------
 
-_QUOTE_RE = re.compile(r"«[\s\u00a0\u202f]*(?P<g>[^«»]{1,800}?)[\s\u00a0\u202f]*»|“(?P<c>[^“”]{1,800})”|\"(?P<s>[^\"\n]{1,800})\"|„(?P<l>[^„“”]{1,800})[“”]")
+# quotes may wrap lines but not paragraphs
+_QUOTE_RE = re.compile(
+    r"«[\s\u00a0\u202f]*(?P<g>(?:[^«»\n]|\n(?!\s*\n)){1,800}?)[\s\u00a0\u202f]*»"
+    r"|“(?P<c>(?:[^“”\n]|\n(?!\s*\n)){1,800})”"
+    r"|\"(?P<s>(?:[^\"\n]|\n(?!\s*\n)){1,800})\""
+    r"|„(?P<l>(?:[^„“”\n]|\n(?!\s*\n)){1,800})[“”]"
+)
+MIN_QUOTE_WORDS = 3  # « la fenêtre », "momentum": quoted terms, not quotes
 
 
 def _quote_inner(m: re.Match[str]) -> str:
@@ -489,6 +505,9 @@ _SAYS = re.compile(
 )
 
 
+_OBJECT_CUE = re.compile(r"(?i)\b(?:que|qu'|qu’|that|à|to|pour|for|avec|with|de|d'|d’|of)\s*$")
+
+
 def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention | None:
     """Who says the quote at [start, end): a name that a speech verb ties to it
     just after ("», a déclaré X"), else the nearest name before it in its sentence."""
@@ -497,7 +516,10 @@ def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention 
         if end <= m.start < min(s_end, end + 60) and _SAYS.search(text[end : m.start]):
             return m
     before = [m for m in people if s_start <= m.start and m.end <= start]
-    return before[-1] if before else None
+    # "X compte bien que Y ... : « »", "X wants Y to": Y is not who speaks
+    subjects = [m for m in before if not _OBJECT_CUE.search(text[max(s_start, m.start - 12) : m.start])]
+    chosen = subjects or before
+    return chosen[-1] if chosen else None
 
 
 def _check_text(raw: str, where: FieldName, ev: Evidence) -> list[Finding]:
@@ -532,7 +554,7 @@ def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evide
     """Why the quote `m` is not backed, or None when it is."""
     inner = _quote_inner(m)
     said = _words(inner)
-    if len(said.split()) < 2 or text.strip(" *_#>\n") == m.group():
+    if len(said.split()) < MIN_QUOTE_WORDS or text.strip(" *_#>\n") == m.group():
         return None  # a quoted term, or a title framed in quote marks
     speaker = _speaker(text, m.start(), m.end(), [p for p in people if not (m.start() <= p.start < m.end())])
     who = _surname(speaker.name) if speaker else None

@@ -35,9 +35,9 @@ CONNECTORS = frozenset({"and", "et"})
 
 # unit word -> class; a figure matches a brief figure of the same value and class (or of no class)
 UNITS: dict[str, str] = {
-    "$": "money", "us$": "money", "dollar": "money", "dollars": "money", "usd": "money", "€": "money", "euro": "money",
-    "euros": "money", "eur": "money", "£": "money", "pound": "money", "pounds": "money", "livres": "money", "yen": "money",
-    "yuan": "money",
+    "$": "usd", "us$": "usd", "dollar": "usd", "dollars": "usd", "usd": "usd", "€": "eur", "euro": "eur",
+    "euros": "eur", "eur": "eur", "£": "gbp", "pound": "gbp", "pounds": "gbp", "livres": "gbp", "yen": "jpy",
+    "yuan": "cny",
     "%": "percent", "percent": "percent", "pourcent": "percent", "pour cent": "percent", "per cent": "percent",
     "mm": "length", "millimètre": "length", "millimètres": "length", "millimeter": "length", "millimeters": "length",
     "millimetre": "length", "millimetres": "length", "cm": "length", "centimètres": "length", "centimeters": "length",
@@ -143,7 +143,8 @@ ORG_SUFFIXES = (
     "Inc", "Inc.", "Corp", "Corp.", "Corporation", "Labs", "Lab", "Group", "Groupe", "Holdings", "Technologies",
     "Systems", "Ventures", "Capital", "Partners", "Foundation", "Institute", "University", "Ltd", "LLC", "GmbH",
     "SA", "SAS", "Robotics", "Analytics", "Research", "Consulting", "Studios", "Networks", "Software", "Dynamics",
-    "Industries", "Bank", "Insights", "Intelligence", "Associates", "Agency",
+    "Industries", "Bank", "Insights", "Intelligence", "Associates", "Agency", "Commission", "Authority", "Council",
+    "Department", "Ministry", "Office", "Bureau", "Administration",
 )
 # words before a capitalized name that make it an organization: "la startup Quantix"
 ORG_CUES = (

@@ -8,6 +8,7 @@ holding `{{ ... }}` or "ignore previous instructions" changes nothing but data.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -48,10 +49,15 @@ def _untrusted(value: Any, label: str) -> str:
 
 
 def environment(project: Project) -> SandboxedEnvironment:
-    """The sandboxed Jinja environment over the prompt folders."""
-    folders = [str(p) for p in search_path(project.root, "prompts")]
+    """The sandboxed Jinja environment over the prompt folders (one per set of
+    folders, so templates compile once; Jinja reloads a file that changed)."""
+    return _environment(tuple(str(p) for p in search_path(project.root, "prompts")))
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(folders: tuple[str, ...]) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.FileSystemLoader(list(folders)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,

@@ -5,10 +5,11 @@ listing, fact-check, diff and log queries the CLI and the review desk share.
 Statuses live in each draft's front matter; `MOVES` is the one table of what
 may follow what:
 
-    draft ──approve──▶ approved ──publish──▶ published
-      │  ▲               │  ▲                   │
-      │  └───revise──────┘  └────unpublish──────┘
-      └──reject──▶ rejected ──revise──▶ draft
+    approve    draft                      -> approved
+    reject     draft, approved            -> rejected   (with a note saying why)
+    revise     draft, approved, rejected  -> draft      (a new revision, by the LLM)
+    publish    approved                   -> published  (dated today unless dated)
+    unpublish  published                  -> approved   (off the site at the next build)
 
 Every action returns the updated `Draft` or raises `TransitionError` /
 `SatireError` with a one-line message (exit 2 on the CLI).
@@ -20,8 +21,9 @@ file before and after the move; (2) the draft is written atomically; (3) one
 transaction appends the entry to `audit_log` and clears the pending row. The
 next review command (or query) reconciles leftovers under the same lock: a
 draft that reads as the move wrote it gets its entry (marked `recovered`), a
-draft still as it was gets none. So the log never claims a move that did not
-happen, nor misses one that did.
+draft still as it was gets none, and a draft changed since by something else
+gets the entry marked as uncertain. So the log never claims a move that did
+not happen, nor misses one that did.
 """
 
 from __future__ import annotations
@@ -127,10 +129,10 @@ def publish(project: Project, slug: str, *, by: str | None = None, note: str | N
     return _move(project, "publish", slug, by, note, change)
 
 
-def publish_all(project: Project, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> list[Draft]:
-    """Every approved draft, published."""
-    drafts, _ = DraftStore(project).load_all()
-    return [publish(project, d.slug, by=by, note=note, today=today) for d in drafts if d.status == "approved"]
+def publish_all(project: Project, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> tuple[list[Draft], list[InputError]]:
+    """Every approved draft, published; and the drafts that could not be read."""
+    drafts, errors = DraftStore(project).load_all()
+    return [publish(project, d.slug, by=by, note=note, today=today) for d in drafts if d.status == "approved"], errors
 
 
 def unpublish(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:
@@ -150,16 +152,14 @@ def revise(
     """The LLM rewrites the draft following `note` and its brief: a new revision, back to draft."""
     if not note.strip():
         raise SatireError(f"cannot revise {slug!r}: say what to change with --note TEXT")
-    import importlib
+    from generator import compose, llm
 
     store = DraftStore(project)
     current = store.load(slug)
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
-    # generation lives beside review (generator/compose.py, generator/llm/)
-    compose, llm = importlib.import_module("generator.compose"), importlib.import_module("generator.llm")
     backend = llm.get_backend(project, offline=offline, model=model)
-    rewritten: Draft = compose.revise(project, current, brief, note, backend)
+    rewritten = compose.revise(project, current, brief, note, backend)
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
         if draft.revision != current.revision:
@@ -168,12 +168,6 @@ def revise(
         return rewritten.model_copy(update={"status": "draft", "slug": slug})
 
     return _move(project, "revise", slug, by, note, change, new_revision=True)
-
-
-def log_event(project: Project, action: str, slug: str, *, by: str | None = None, revision: int | None = None, note: str | None = None, details: dict[str, Any] | None = None) -> None:
-    """Append an entry for something done outside the status table (e.g. generate)."""
-    with _db(project) as conn:
-        _append(conn, _entry(project, action, slug, by, revision, note, details or {}))
 
 
 # -- queries ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ the brief's quotes, no invented figure presented as fact, punch up) live in
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from pydantic import Field
@@ -84,7 +85,13 @@ def style_files(project: Project) -> dict[str, Path]:
 
 
 def load_style_file(path: Path, display: str | None = None) -> Style:
-    """One style file, checked; InputErrors point into it."""
+    """One style file, checked; InputErrors point into it. Read once per version of the file."""
+    stat = path.stat()
+    return _load_style_file(path, display, stat.st_mtime_ns, stat.st_size).model_copy(deep=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_style_file(path: Path, display: str | None, mtime_ns: int, size: int) -> Style:
     data, marks = yamlfile.load(path, display)
     style = validate(Style, data, marks, what="a mapping of style fields (description, voice, devices, ...)")
     style.name = path.stem

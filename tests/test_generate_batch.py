@@ -123,7 +123,7 @@ def test_two_runs_at_once_do_not_collide(demo_project: Path, fake_openai: FakeOp
     first = spawn(demo_project, env, "-j", "2")
     time.sleep(0.4)
     second = spawn(demo_project, env, "-j", "2")
-    out1, err1 = first.communicate(timeout=60)
+    _, err1 = first.communicate(timeout=60)
     out2, err2 = second.communicate(timeout=60)
     assert first.returncode == 0 and second.returncode == 0, (err1, err2)
     assert "waiting for it to finish" in err2

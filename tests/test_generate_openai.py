@@ -52,7 +52,12 @@ def test_server_rejecting_json_schema_falls_back_to_json_mode(one: Path, fake_op
 def test_server_rejecting_every_response_format_falls_back_to_plain_text(one: Path, fake_openai: FakeOpenAI) -> None:
     fake_openai.reject_formats = {"json_schema", "json_object"}
     plain = "# Thin, thinner, gone\n\n*A dek in italics.*\n\n" + "\n\n".join(
-        ["Opening paragraph with enough words to count as one, and a bit more.", "> Nothing left to remove.", "Second paragraph, more words about the phone that got thin, and thinner still, until only the price was left.", "Closer."]
+        [
+            "Opening paragraph with enough words to count as one, and a bit more.",
+            "> Nothing left to remove.",
+            "Second paragraph, more words about the phone that got thin, and thinner still, until only the price was left.",
+            "Closer.",
+        ]
     )
     fake_openai.enqueue(Reply(), Reply(), Reply(content=plain))
     result = run_satire("generate", cwd=one, env=point_at(one, fake_openai))

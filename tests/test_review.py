@@ -64,15 +64,17 @@ def test_every_allowed_move_in_turn(project: Project) -> None:
     assert rv.publish(project, slug, by="ed").status == "published"
     assert rv.unpublish(project, slug, by="ed").status == "approved"
     assert rv.reject(project, slug, by="ed", note="on second thought").status == "rejected"
-    # approved -> published -> approved, then draft -> rejected through a second draft
     make_draft(project, "second")
     assert rv.reject(project, "second", by="ed", note="no").status == "rejected"
     assert status_of(project) == "rejected" and status_of(project, "second") == "rejected"
-    actions = [e["action"] for e in rv.log(project, slug)]
-    assert actions == ["approve", "publish", "unpublish", "reject"]
-    # every status move is recorded with its from/to and the draft's revision
-    moves = [(e["details"]["from"], e["details"]["to"], e["revision"]) for e in rv.log(project, slug)]
-    assert moves == [("draft", "approved", 1), ("approved", "published", 1), ("published", "approved", 1), ("approved", "rejected", 1)]
+    # (revise, from draft, approved and rejected: test_review_revise.py)
+    moves = [(e["action"], e["details"]["from"], e["details"]["to"], e["revision"]) for e in rv.log(project, slug)]
+    assert moves == [
+        ("approve", "draft", "approved", 1),
+        ("publish", "approved", "published", 1),
+        ("unpublish", "published", "approved", 1),
+        ("reject", "approved", "rejected", 1),
+    ]
 
 
 def test_every_move_in_the_table_is_exercised_and_every_other_refused(project: Project) -> None:
@@ -199,6 +201,12 @@ def test_publish_without_slug_publishes_every_approved_draft(project: Project) -
     assert result.code == 0
     assert [status_of(project, s) for s in ("one", "two", "three")] == ["published", "published", "draft"]
     assert run_satire("publish", cwd=project.root).out.startswith("nothing to publish")
+    # an unreadable draft is reported (file:line:col) and the others are still published
+    make_draft(project, "four", status="approved")
+    (project.drafts_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nbody\n")
+    result = run_satire("publish", cwd=project.root)
+    assert result.code == 2 and status_of(project, "four") == "published"
+    assert len(result.err_lines) == 1 and result.err_lines[0].startswith("drafts/broken.md:")
 
 
 def test_publish_goes_on_after_a_bad_slug(project: Project) -> None:
@@ -242,6 +250,7 @@ def test_review_show_prints_the_draft_and_its_report(project: Project) -> None:
     result = run_satire("review", "show", "amazon-desantis", cwd=project.root)
     assert result.code == 0
     assert "Sarah Chen" in result.out and "status:    draft" in result.out
+    assert STRAYING in result.out  # not a terminal: the body as written, no escapes
     assert "Fact check: 3 finding(s)" in result.out
     # each finding points at its line and column in the file
     text = DraftStore(project).path("amazon-desantis").read_text().splitlines()
@@ -339,3 +348,41 @@ def test_a_pending_move_whose_draft_changed_since_is_logged_as_uncertain(project
     make_draft(project, body="Une réécriture par generate --force : 27 ans chez Amazon.")  # someone else wrote it meanwhile
     (entry,) = rv.log(project)
     assert "unknown" in entry["details"]["recovered"]
+
+
+def test_diff_is_colored_on_a_terminal(project: Project) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    make_draft(project, body="Avant : 27 ans chez Amazon.")
+    make_draft(project, body="Après : huit années chez AWS.")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
+    proc = subprocess.run([sys.executable, "-m", "generator", "review", "diff", "amazon-desantis"], cwd=project.root, env=env, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    text = out.decode()
+    assert "\x1b[31m-Avant : 27 ans chez Amazon." in text and "\x1b[32m+Après : huit années chez AWS." in text
+
+
+def test_review_show_without_its_brief_still_shows_the_draft(project: Project) -> None:
+    make_draft(project)
+    (project.root / "briefs" / "amazon-desantis.yaml").unlink()
+    result = run_satire("review", "show", "amazon-desantis", cwd=project.root)
+    assert result.code == 2
+    assert "Peter DeSantis n'est pas un stagiaire" in result.out and "Fact check: not run" in result.out
+    assert result.err_lines == ["drafts/amazon-desantis.md: brief: briefs/amazon-desantis.yaml not found; restore it or fix the draft's 'brief' field"]

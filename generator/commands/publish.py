@@ -19,12 +19,14 @@ def publish(app: App, slugs: tuple[str, ...], by: str | None, note: str | None) 
 
     project = app.project()
     if not slugs:
-        done = rv.publish_all(project, by=by, note=note)
+        done, errors = rv.publish_all(project, by=by, note=note)
+        for error in errors:
+            echo_err(error.message)
         for draft in done:
             click.echo(f"{draft.slug}: published ({draft.date})")
         if not done:
             click.echo("nothing to publish: no approved drafts ('satire review list --status approved')")
-        return 0
+        return 2 if errors else 0
     failed = False
     for slug in slugs:  # each is its own move: one bad slug does not stop the others
         try:

@@ -59,6 +59,7 @@ def review_show(app: App, slug: str) -> int:
     """The draft and its fact-check report."""
     from generator import review as rv
     from generator.drafts import DraftStore
+    from generator.errors import SatireError
 
     project = app.project()
     draft = DraftStore(project).load(slug)
@@ -73,10 +74,18 @@ def review_show(app: App, slug: str) -> int:
         ("source", f"{draft.source.publisher}: {draft.source.url}"),
     ):
         click.echo(f"{label + ':':10} {value}")
+    problem: str | None = None
+    try:
+        findings = rv.factcheck(project, draft)
+    except SatireError as exc:
+        findings, problem = [], exc.format_message()
     if draft.dek:
-        click.echo(f"\n{draft.dek}")
-    click.echo(f"\n{draft.body}\n")
-    findings = rv.factcheck(project, draft)
+        click.echo(f"\n{highlighted(draft.dek, [f for f in findings if f.field == 'dek'])}")
+    click.echo(f"\n{highlighted(draft.body, [f for f in findings if f.field == 'body'])}\n")
+    if problem:
+        click.echo(click.style("Fact check: not run", bold=True))
+        echo_err(problem)
+        return 2
     click.echo(click.style(f"Fact check: {len(findings)} finding(s)", bold=True))
     for line in finding_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
         click.echo(f"  {line}")
@@ -90,7 +99,7 @@ def review_show(app: App, slug: str) -> int:
 @click.option("--ack", is_flag=True, help="Accept the fact check's findings (required when there are any).")
 @pass_app
 def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: bool) -> int:
-    """draft -> approved."""
+    """Approve a draft (draft -> approved); --ack accepts its fact-check findings."""
     from generator import review as rv
 
     draft = rv.approve(app.project(), slug, by=by, note=note, ack=ack)
@@ -104,7 +113,7 @@ def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: b
 @click.option("--by", help="Who rejects (default: git user.name, else the OS user).")
 @pass_app
 def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
-    """draft or approved -> rejected."""
+    """Reject a draft (draft or approved -> rejected), saying why."""
     from generator import review as rv
 
     draft = rv.reject(app.project(), slug, by=by, note=note)
@@ -120,7 +129,7 @@ def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
 @click.option("--model", help="Model name (default: config or SATIRE_MODEL).")
 @pass_app
 def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None) -> int:
-    """A new revision following the note, back to draft."""
+    """Have the LLM rewrite a draft following --note: a new revision, back to draft."""
     from generator import review as rv
 
     draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model)
@@ -188,6 +197,17 @@ def log_line(entry: dict[str, Any]) -> str:
     if details.get("recovered"):
         parts.append(f"[{details['recovered']}]")
     return "  ".join(parts)
+
+
+def highlighted(text: str, findings: list[Finding]) -> str:
+    """`text` with each finding's span in reverse video (plain when not on a terminal)."""
+    out, at = [], 0
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.start < at:
+            continue  # overlapping spans: the first one shows
+        out += [text[at : f.start], click.style(text[f.start : f.end], reverse=True, fg="yellow")]
+        at = f.end
+    return "".join([*out, text[at:]])
 
 
 def finding_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]:
