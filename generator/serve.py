@@ -73,7 +73,7 @@ class Preview:
         else:
             problems = [e.message for e in report.errors]
             error = "\n".join(problems) or None
-            print(f"built {report.posts} post(s): {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s", file=sys.stderr, flush=True)
+            print(f"built {report.posts} post(s): {report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s", file=sys.stderr, flush=True)
         with self.changed:
             self.error = error
             self.version += 1
@@ -96,7 +96,8 @@ class Preview:
                 if changes:
                     self.rebuild()
                 elif set(targets[:-1]) != {self.project.root / n for n in WATCHED if (self.project.root / n).is_dir()}:
-                    break  # a watched folder appeared or went away: watch the new set
+                    self.rebuild()  # a watched folder appeared or went away, maybe with files in it
+                    break  # and watch the new set
 
 
 class PreviewServer(ThreadingHTTPServer):

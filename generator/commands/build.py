@@ -24,7 +24,7 @@ def build(app: App, drafts: bool, out: Path | None) -> int:
     changed = len(report.written) + len(report.removed)
     click.echo(
         f"{report.posts} post(s), {report.pages} page(s) in {shown(report.out)}: "
-        f"{len(report.written)} written, {report.kept} unchanged, {len(report.removed)} removed "
+        f"{report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed "
         f"({report.rendered_bodies} bodies rendered, {report.seconds:.2f} s)" + ("" if changed else "; nothing changed")
     )
     if report.errors:

@@ -2,21 +2,26 @@
 
 The pipeline, top to bottom: gather the posts (gather.py), render their bodies
 (markup.py: Markdown, sanitize, typography; cached in the render cache and
-spread over the cores), plan the pages (pages.py), render each with the theme
-(theme.py) into a staged folder, check every post page's labelling
-(labels.py), copy static files, then swap the staged folder in (write.py).
-Nothing touches the output folder before everything rendered and checked.
+spread over the cores), plan the pages (pages.py), skip those whose inputs did
+not change (keys.py), render the others with the theme (theme.py) into a
+staged folder, check every post page's labelling (labels.py), stage static
+files, then commit the staged files into the output (write.py). Nothing
+touches the output folder before everything rendered and passed the checks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from generator.config import Project
@@ -26,15 +31,19 @@ from generator.fsutil import project_lock
 from generator.site import markup
 from generator.site.cache import RenderCache
 from generator.site.gather import assemble, gather, make_post, today_in
+from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
-from generator.site.model import Post
+from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
 from generator.site.theme import Theme
-from generator.site.write import SiteWriter
+from generator.site.write import SiteWriter, recover
 
 __all__ = ["Report", "build", "render_post_page"]
 
-PARALLEL_FROM = 200  # bodies to render before forking workers pays off
+PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
+PARALLEL_PAGES = 400  # pages, likewise
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -44,12 +53,18 @@ class Report:
     out: Path
     posts: int = 0
     pages: int = 0
-    written: list[str] = field(default_factory=list)
-    kept: int = 0
+    rendered: int = 0  # pages rendered (the others were up to date)
+    written: list[str] = field(default_factory=list)  # files created or changed
     removed: list[str] = field(default_factory=list)
     rendered_bodies: int = 0
     errors: list[InputError] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+    def lap(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[phase] = self.timings.get(phase, 0.0) + now - since
+        return now
 
     @property
     def changed(self) -> bool:
@@ -61,38 +76,80 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
     with project_lock(project.state_dir, "build"):
-        theme = Theme(project)
-        info = SiteInfo(project, drafts, _zone(project))
-        gathered = gather(project, drafts=drafts, today=today or today_in(project))
-        report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
-        report.rendered_bodies = render_bodies(project, gathered.posts, cache=cache, jobs=jobs)
-        pages = plan(info, gathered)
-        writer = SiteWriter(out)
+        recover(out)
+        store = RenderCache(project, enabled=cache)
         try:
-            problems: list[str] = []
-            for page in pages:
-                language = page.context["lang"]
-                html = theme.render(page.template, language, page.context)
-                if page.post is not None:
-                    missing = check_post_page(html, page.post, disclaimer=page.context["disclaimer"], about_url=page.context["about_url"])
-                    if missing:
-                        problems.append(f"{_shown(out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})")
-                writer.add(page.path, html.encode("utf-8"))
-            if problems:
-                raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
-            copy_static(project, theme, writer)
-            report.removed = writer.commit()
-        except ValueError as exc:
-            writer.abort()
-            raise SatireError(str(exc)) from None
-        except BaseException:
-            writer.abort()
-            raise
-    report.pages = len(pages)
-    report.written = writer.written
-    report.kept = writer.kept
+            report = _build(project, store, drafts=drafts, out=out, today=today or today_in(project), jobs=jobs or os.cpu_count() or 1)
+        finally:
+            store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _build(project: Project, store: RenderCache, *, drafts: bool, out: Path, today: dt.date, jobs: int) -> Report:
+    clock = time.perf_counter()
+    theme = Theme(project)
+    info = SiteInfo(project, drafts, _zone(project))
+    gathered = gather(project, drafts=drafts, today=today, cache=store)
+    report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
+    clock = report.lap("gather", clock)
+    report.rendered_bodies = render_bodies(gathered.posts, store, jobs=jobs)
+    clock = report.lap("bodies", clock)
+    pages = plan(info, gathered)
+    report.pages = len(pages)
+    clock = report.lap("plan", clock)
+    shared = fingerprint(project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories)
+    wanted = {page.path: page_key(page, shared) for page in pages}
+    statics = static_files(project, theme)
+    for rel, path in statics.items():
+        if rel in wanted:
+            raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
+        stat = path.stat()
+        wanted[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    manifest_key = "manifest:" + hashlib.sha256(str(out).encode()).hexdigest()
+    manifest: dict[str, list[Any]] = json.loads(store.get_many([manifest_key]).get(manifest_key) or "{}")
+    current = {rel: entry for rel, entry in manifest.items() if entry[0] == wanted.get(rel) and _stat(out / rel) == tuple(entry[1:])}
+    todo = [page for page in pages if page.path not in current]
+    writer = SiteWriter(out)
+    clock = report.lap("keys", clock)
+    try:
+        results = _map(_render_pages, todo, jobs, PARALLEL_PAGES, setup=lambda: _prepare(theme, todo, writer))
+        clock = report.lap("pages", clock)
+        problems = [problem for _, _, problem in results if problem]
+        if problems:
+            raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
+        written = [rel for rel, staged, _ in results if staged]
+        written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, path)]
+        old = set(manifest) if manifest and out.is_dir() else _walk(out)
+        removed = sorted(rel for rel in old if rel not in wanted and (out / rel).exists())
+        clock = report.lap("static", clock)
+        writer.commit(written, removed)
+        clock = report.lap("commit", clock)
+    except BaseException:
+        writer.abort()
+        raise
+    report.rendered = len(todo)
+    report.written = written
+    report.removed = removed
+    fresh = {rel: [key, *_stat(out / rel)] for rel, key in wanted.items() if rel not in current}
+    if fresh or removed or len(current) != len(manifest):
+        store.put_many({manifest_key: json.dumps({**current, **fresh})})
+    report.lap("manifest", clock)
+    return report
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _walk(out: Path) -> set[str]:
+    if not out.is_dir():
+        return set()
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
 
 
 def _zone(project: Project) -> ZoneInfo:
@@ -107,50 +164,91 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def render_bodies(project: Project, posts: list[Post], *, cache: bool = True, jobs: int | None = None) -> int:
-    """Fill `post.body_html` and `post.minutes`; return how many were rendered (not cached)."""
-    store = RenderCache(project, enabled=cache)
+# -- rendering, spread over the cores -------------------------------------------
+
+_job: dict[str, Any] = {}  # what forked workers inherit: theme, pages, writer
+
+
+def _map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, threshold: int, setup: Callable[[], None] | None = None) -> list[R]:
+    """`work` over `items`, in forked worker processes when there are enough items.
+
+    Workers inherit `items` through fork and receive only index ranges, so
+    nothing big (or cyclic, like linked posts) is ever pickled to them.
+    """
+    if setup is not None:
+        setup()
     try:
-        keys = [markup.cache_key(p.draft.body, p.language) for p in posts]
-        known = store.get_many(keys)
-        todo = [(i, p) for i, (p, k) in enumerate(zip(posts, keys, strict=True)) if k not in known]
-        fresh = _render_many([(p.draft.body, p.language) for _, p in todo], jobs)
-        store.put_many({keys[i]: html for (i, _), html in zip(todo, fresh, strict=True)})
-        known.update({keys[i]: html for (i, _), html in zip(todo, fresh, strict=True)})
+        if jobs < 2 or len(items) < threshold:
+            return work(items)
+        _job.update(items=items, work=work)
+        size = -(-len(items) // (jobs * 4))
+        spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for part in pool.map(_run_span, spans) for result in part]
     finally:
-        store.close()
+        _job.clear()
+
+
+def _run_span(span: tuple[int, int]) -> list[Any]:
+    work: Callable[[Sequence[Any]], list[Any]] = _job["work"]
+    result: list[Any] = work(_job["items"][span[0] : span[1]])
+    return result
+
+
+def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter) -> None:
+    for page in pages[:50]:  # compile the templates once, before forking
+        theme.template(page.template, page.context["lang"])
+    _job.update(theme=theme, writer=writer)
+
+
+def _render_pages(pages: Sequence[Page]) -> list[tuple[str, bool, str | None]]:
+    """Render, check and stage pages: (path, staged, labelling problem)."""
+    theme: Theme = _job["theme"]
+    writer: SiteWriter = _job["writer"]
+    results: list[tuple[str, bool, str | None]] = []
+    for page in pages:
+        html = theme.render(page.template, page.context["lang"], page.context)
+        problem = None
+        if page.post is not None:
+            missing = check_post_page(html, page.post, disclaimer=page.context["disclaimer"], about_url=page.context["about_url"])
+            if missing:
+                problem = f"{_shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
+        results.append((page.path, writer.add(page.path, html.encode("utf-8")), problem))
+    return results
+
+
+def _render_bodies(items: Sequence[tuple[str, str]]) -> list[str]:
+    """Bodies as cached: 'MINUTES:HTML'."""
+    return [f"{markup.reading_minutes(text)}:{markup.body_html(text, language)}" for text, language in items]
+
+
+def render_bodies(posts: list[Post], store: RenderCache, *, jobs: int = 1) -> int:
+    """Fill `post.body_html` and `post.minutes`; return how many were rendered (not cached)."""
+    keys = [markup.cache_key(p.draft.body, p.language) for p in posts]
+    known = store.get_many(keys)
+    todo = [(key, (p.draft.body, p.language)) for p, key in zip(posts, keys, strict=True) if key not in known]
+    todo = list(dict(todo).items())  # the same body twice is rendered once
+    fresh = dict(zip([k for k, _ in todo], _map(_render_bodies, [item for _, item in todo], jobs, PARALLEL_BODIES), strict=True))
+    store.put_many(fresh)
+    known.update(fresh)
     for post, key in zip(posts, keys, strict=True):
-        post.body_html = known[key]
-        post.minutes = markup.reading_minutes(post.draft.body)
+        minutes, _, post.body_html = known[key].partition(":")
+        post.minutes = int(minutes)
     return len(todo)
 
 
-def _render_one(item: tuple[str, str]) -> str:
-    return markup.body_html(*item)
-
-
-def _render_many(items: list[tuple[str, str]], jobs: int | None) -> list[str]:
-    workers = jobs or os.cpu_count() or 1
-    if workers < 2 or len(items) < PARALLEL_FROM:
-        return [_render_one(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_render_one, items, chunksize=max(16, len(items) // (workers * 8))))
-
-
-def copy_static(project: Project, theme: Theme, writer: SiteWriter) -> None:
+def static_files(project: Project, theme: Theme) -> dict[str, Path]:
     """The theme's assets under theme/, then the project's static/ at the root."""
-    assets: dict[str, Path] = {}
+    found: dict[str, Path] = {}
     for folder in theme.asset_dirs():
         for path in folder.rglob("*"):
             if path.is_file():
-                assets[f"theme/{path.relative_to(folder).as_posix()}"] = path
+                found[f"theme/{path.relative_to(folder).as_posix()}"] = path
     if project.static_dir.is_dir():
         for path in project.static_dir.rglob("*"):
             if path.is_file() and not path.name.startswith("."):
-                assets[path.relative_to(project.static_dir).as_posix()] = path
-    for rel, path in sorted(assets.items()):
-        writer.add_file(rel, path)
+                found[path.relative_to(project.static_dir).as_posix()] = path
+    return found
 
 
 def render_post_page(project: Project, draft: Draft) -> str:
@@ -159,9 +257,13 @@ def render_post_page(project: Project, draft: Draft) -> str:
     theme = Theme(project)
     today = today_in(project)
     info = SiteInfo(project, False, _zone(project))
-    site = gather(project, today=today)
-    post = make_post(draft, project.rel(project.drafts_dir / f"{draft.slug}.md"), today)
-    others = [make_post(p.draft, p.file, today) for p in site.posts if p.slug != draft.slug]
-    gathered = assemble([*others, post])
-    render_bodies(project, gathered.posts, jobs=1)
+    store = RenderCache(project)
+    try:
+        site = gather(project, today=today, cache=store)
+        post = make_post(draft, project.rel(project.drafts_dir / f"{draft.slug}.md"), today)
+        others = [make_post(p.draft, p.file, today, p.digest) for p in site.posts if p.slug != draft.slug]
+        gathered = assemble([*others, post])
+        render_bodies(gathered.posts, store)
+    finally:
+        store.close()
     return theme.render("post.html", post.language, post_context(info, gathered, post))

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.brief import slugify
 from generator.config import Project, check_http_url
-from generator.drafts import Draft, DraftStore
-from generator.errors import InputError, SatireError
+from generator.drafts import Draft, DraftStore, parse_draft
+from generator.errors import InputError, InputErrors, SatireError
+from generator.site.cache import RenderCache
 from generator.site.model import Post, Term
 
 SHOWN_WITH_DRAFTS = ("draft", "approved", "published")
@@ -44,19 +45,17 @@ def today_in(project: Project) -> dt.date:
     return dt.datetime.now(zone).date()
 
 
-def gather(project: Project, *, drafts: bool = False, today: dt.date | None = None) -> Gathered:
+def gather(project: Project, *, drafts: bool = False, today: dt.date | None = None, cache: RenderCache | None = None) -> Gathered:
     """The posts of the site, sorted, with their terms and neighbours linked."""
     today = today or today_in(project)
-    store = DraftStore(project)
-    loaded, errors = store.load_all()
+    loaded, errors = load_drafts(project, cache)
     posts: list[Post] = []
-    for draft in loaded:
-        file = project.rel(store.path(draft.slug))
+    for draft, file, digest in loaded:
         problem = check_draft(draft, file)
         if problem:
             errors.append(problem)
             continue
-        post = make_post(draft, file, today)
+        post = make_post(draft, file, today, digest)
         if (post.status == "published" and not post.scheduled) or (drafts and post.status in SHOWN_WITH_DRAFTS):
             posts.append(post)
     return assemble(posts, errors)
@@ -78,9 +77,65 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
     return None
 
 
-def make_post(draft: Draft, file: str, today: dt.date) -> Post:
+# Cached drafts are keyed by their bytes and by the Draft schema's field names,
+# so a draft written by a newer schema is parsed again, not misread.
+_SCHEMA = hashlib.sha256(" ".join(sorted(Draft.model_fields)).encode()).hexdigest()[:16]
+
+
+def load_drafts(project: Project, cache: RenderCache | None = None) -> tuple[list[tuple[Draft, str, str]], list[InputError]]:
+    """Every readable draft with its file and content digest; one error per unreadable one.
+
+    Parsing goes through `parse_draft` (as `DraftStore.load` does); a draft
+    whose bytes were parsed before comes back from the render cache instead.
+    """
+    store = DraftStore(project)
+    files = []
+    for slug in store.slugs():
+        path = store.path(slug)
+        data = path.read_bytes()
+        files.append((project.rel(path), data, hashlib.sha256(data).hexdigest()))
+    known = cache.get_many(f"draft:{_SCHEMA}:{d}" for _, _, d in files) if cache else {}
+    loaded: list[tuple[Draft, str, str]] = []
+    errors: list[InputError] = []
+    fresh: dict[str, str] = {}
+    for file, data, digest in files:
+        key = f"draft:{_SCHEMA}:{digest}"
+        draft = _from_cache(known.get(key))
+        if draft is None:
+            try:
+                draft = parse_draft(data.decode("utf-8"), file)
+            except UnicodeDecodeError as exc:
+                errors.append(InputError(file, 1, 1, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+                continue
+            except InputErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            except InputError as exc:
+                errors.append(exc)
+                continue
+            front = draft.model_dump_json()
+            fresh[key] = f"{len(front)}:{front}{draft.body}"
+        loaded.append((draft, file, digest))
+    if cache:
+        cache.put_many(fresh)
+    return loaded, errors
+
+
+def _from_cache(value: str | None) -> Draft | None:
+    if value is None:
+        return None
+    size, _, rest = value.partition(":")
+    try:
+        draft = Draft.model_validate_json(rest[: int(size)])
+    except ValueError:
+        return None
+    draft.body = rest[int(size) :]
+    return draft
+
+
+def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None) -> Post:
     date = draft.date or draft.provenance.generated_at.date()
-    digest = hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
+    digest = digest or hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
     return Post(draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
 
 

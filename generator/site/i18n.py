@@ -43,6 +43,7 @@ def og_locale(language: str) -> str:
     return f"{language.lower()}_{territory}" if territory else language.lower()
 
 
+@lru_cache(maxsize=16384)
 def long_date(day: dt.date, language: str) -> str:
     """'9 décembre 2025', 'December 9, 2025'."""
     return format_date(day, format="long", locale=locale(language))

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
+from markupsafe import Markup
 
 from generator.config import Project
 from generator.errors import SatireError
@@ -32,6 +34,7 @@ class Theme:
         self.dirs = search_path(project.root, "templates")
         self.builtin = builtin_dir("templates")
         self._envs: dict[str, jinja2.Environment] = {}
+        self._cards: dict[tuple[int, str], Markup] = {}
         self.fingerprint = self._fingerprint()
 
     def _fingerprint(self) -> str:
@@ -72,7 +75,18 @@ class Theme:
         env.filters["typo"] = for_language
         env.filters["og_locale"] = i18n.og_locale
         env.filters["safe_url"] = safe_url
+        env.globals["card"] = self._card
         return env
+
+    @jinja2.pass_context
+    def _card(self, context: jinja2.runtime.Context, post: Any) -> Markup:
+        """`partials/post_card.html` for `post`, rendered once per post and language
+        (list pages show the same card many times)."""
+        key = (id(post), context["lang"])
+        if key not in self._cards:
+            template = context.environment.get_template("partials/post_card.html")
+            self._cards[key] = Markup(template.render({**context.get_all(), "post": post}))
+        return self._cards[key]
 
     def template(self, name: str, language: str) -> jinja2.Template:
         try:

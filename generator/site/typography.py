@@ -8,6 +8,7 @@ markup keep their bytes. English (and every other language) is left alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NNBSP = "\u202f"  # narrow no-break space, before ; ! ?
 NBSP = "\u00a0"  # no-break space, before : and inside « »
@@ -25,6 +26,7 @@ def is_french(language: str) -> bool:
     return language.lower().split("-")[0] == "fr"
 
 
+@lru_cache(maxsize=65536)  # titles and chrome strings repeat across list pages
 def french_text(text: str) -> str:
     """The rules on plain text (no markup in it)."""
     text = _BEFORE_TIGHT.sub(NNBSP + r"\1", text)

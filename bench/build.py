@@ -1,0 +1,171 @@
+"""Build speed and memory: N synthetic published posts (~600 words, 8
+categories, 40 tags), timed for a full build, a no-op rebuild and a rebuild
+after one post changed, plus peak memory. Each build runs in a fresh
+subprocess, as `satire build` would. With Pelican importable, the same corpus
+is built by Pelican too, side by side.
+
+    .venv/bin/python bench/build.py            # 1,000 and 10,000 posts
+    .venv/bin/python bench/build.py --posts 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+WORDS = [
+    "nuage", "serveur", "puce", "modèle", "données", "réseau", "startup", "milliard", "annonce", "plateforme", "algorithme",
+    "robot", "écran", "batterie", "application", "abonnement", "cloud", "quantique", "silicium", "investissement",
+    "utilisateur", "téléphone", "lunettes", "vidéo", "intelligence", "artificielle", "patron", "stratégie", "marché",
+    "concurrent", "innovation", "lancement", "version", "mise", "à", "jour", "bug", "sécurité",
+]  # fmt: skip
+CATEGORIES = ["Intelligence Artificielle", "Hardware", "Technologie", "Mobile", "Cloud", "Startups", "Réseaux sociaux", "Jeux vidéo"]
+TAGS = [f"tag{n:02d}" for n in range(40)]
+BUILD = """
+import sys, time, resource, json
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from generator.config import load_project
+from generator.site import build
+started = time.perf_counter()
+report = build(load_project(Path({root!r})))
+seconds = time.perf_counter() - started
+peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({{"timings": report.timings, "seconds": seconds, "written": len(report.written), "pages": report.pages,
+    "bodies": report.rendered_bodies, "peak_kb": peak_self, "children_kb": peak_children}}))
+"""
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def body(rng: random.Random, n: int) -> str:
+    parts = [paragraph(rng, 95) for _ in range(3)]
+    parts.append(f"> {paragraph(rng, 15)}")
+    parts += [paragraph(rng, 95) for _ in range(3)]
+    parts.append(f"Un lien vers [la source](https://example.com/story/{n}) et du **gras** ?")
+    return "\n\n".join(parts)
+
+
+def draft_text(n: int, rng: random.Random) -> str:
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=n % 2000)
+    cats = rng.sample(CATEGORIES, 2)
+    tags = rng.sample(TAGS, 3)
+    front = {
+        "title": f"Article numéro {n} : {rng.choice(WORDS)} et {rng.choice(WORDS)}",
+        "slug": f"post-{n:05d}",
+        "date": day.isoformat(),
+        "status": "published",
+        "brief": f"briefs/post-{n:05d}.yaml",
+        "style": "geek-puns",
+        "language": "fr",
+        "dek": paragraph(rng, 14),
+        "pull_quote": "",
+        "categories": cats,
+        "tags": tags,
+        "source": {"publisher": "TechCrunch", "url": f"https://techcrunch.com/story/{n}/", "title": f"Story {n}"},
+        "image": {"src": "images/stage.svg", "alt": "A stage", "credit": "Carlos Gil / Unsplash", "credit_url": "https://unsplash.com/"},
+        "revision": 1,
+        "translations": {},
+        "provenance": {"backend": "offline", "model": "offline", "prompt_sha256": "0" * 64, "brief_sha256": "1" * 64, "generated_at": "2025-12-01T00:00:00Z"},
+    }
+    return "---\n" + json.dumps(front, ensure_ascii=False, indent=1) + "\n---\n\n" + body(rng, n) + "\n"  # JSON is YAML
+
+
+def make_corpus(root: Path, posts: int) -> None:
+    rng = random.Random(posts)
+    (root / "drafts").mkdir(parents=True)
+    shutil.copytree(REPO / "static", root / "static")
+    (root / "satire.yaml").write_text('title: "Bench"\nurl: "https://bench.example/"\nlanguage: fr\n', encoding="utf-8")
+    for n in range(posts):
+        (root / "drafts" / f"post-{n:05d}.md").write_text(draft_text(n, rng), encoding="utf-8")
+
+
+def phases(result: dict[str, Any]) -> str:
+    return ", ".join(f"{name} {seconds:.2f}" for name, seconds in result["timings"].items())
+
+
+def run_build(root: Path) -> dict[str, Any]:
+    code = BUILD.format(repo=str(REPO), root=str(root))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"build failed:\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def pelican_seconds(root: Path, posts: int) -> float | None:
+    """The same corpus through Pelican (Markdown reader), when it is installed."""
+    if importlib.util.find_spec("pelican") is None or importlib.util.find_spec("markdown") is None:
+        return None
+    content = root / "pelican-content"
+    content.mkdir()
+    for path in sorted((root / "drafts").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        head, _, text_body = text[4:].partition("\n---\n")
+        meta = json.loads(head)
+        lines = [f"Title: {meta['title']}", f"Date: {meta['date']}", f"Category: {meta['categories'][0]}", f"Tags: {', '.join(meta['tags'])}", f"Slug: {meta['slug']}", ""]
+        (content / path.name).write_text("\n".join(lines) + text_body, encoding="utf-8")
+    settings = root / "pelicanconf.py"
+    settings.write_text("SITENAME = 'Bench'\nSITEURL = ''\nTIMEZONE = 'UTC'\nDEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n", encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pelican", str(content), "-o", str(root / "pelican-out"), "-s", str(settings), "-q"], check=True)
+    return time.perf_counter() - started
+
+
+def bench(posts: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="satire-bench-") as folder:
+        root = Path(folder)
+        started = time.perf_counter()
+        make_corpus(root, posts)
+        print(f"\n{posts:,} posts (corpus written in {time.perf_counter() - started:.1f} s)")
+        full = run_build(root)
+        print(f"  full build            {full['seconds']:7.2f} s   {full['pages']:,.0f} pages, {full['bodies']:,.0f} bodies rendered ({phases(full)})")
+        noop = run_build(root)
+        print(f"  no-op rebuild         {noop['seconds']:7.2f} s   {noop['written']:,.0f} files written ({phases(noop)})")
+        target = root / "drafts" / "post-00007.md"
+        target.write_text(target.read_text(encoding="utf-8").replace("Un lien vers", "Un lien tout neuf vers"), encoding="utf-8")
+        one = run_build(root)
+        print(f"  one post changed      {one['seconds']:7.2f} s   {one['written']:,.0f} files written, {one['bodies']:,.0f} body rendered ({phases(one)})")
+        peak = max(full["peak_kb"], full["children_kb"]) / 1024
+        print(f"  peak memory (full)    {full['peak_kb'] / 1024:7.0f} MB   main process; largest worker {full['children_kb'] / 1024:.0f} MB (peak {peak:.0f} MB)")
+        print(f"  wall clock, process   (interpreter start and imports add about {startup_seconds():.2f} s to each of the above)")
+        pelican = pelican_seconds(root, posts)
+        if pelican is None:
+            print("  pelican               not installed in this venv: no side-by-side figure")
+        else:
+            print(f"  pelican full build    {pelican:7.2f} s   ratio {pelican / full['seconds']:.1f}x")
+
+
+def startup_seconds() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import generator.site"], check=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, action="append", help="corpus size (repeatable; default 1000 and 10000)")
+    args = parser.parse_args()
+    print(f"satire build bench: python {sys.version.split()[0]}, {resource.getpagesize()} B pages")
+    for posts in args.posts or [1000, 10000]:
+        bench(posts)
+
+
+if __name__ == "__main__":
+    main()

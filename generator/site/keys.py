@@ -1,0 +1,63 @@
+"""What a page depends on, as one hash: a page whose key and file did not
+change since the last build is neither rendered nor written again.
+
+A key covers the page's own context (posts by content digest, with their
+neighbours and translations), plus one fingerprint for what every page shares:
+the config, the theme's files, the catalogues, this package's code, the set of
+categories. Over-covering only costs a render; the writer still compares bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.site import markup
+from generator.site.model import Page, Post, Term
+
+# covered by the fingerprint; "body" by the post's digest and markup.VERSION
+SHARED = ("site", "root", "drafts_mode", "categories", "about_url", "csp", "body")
+_CODE = Path(__file__).resolve().parent
+
+
+def fingerprint(config_json: str, theme_fingerprint: str, drafts: bool, categories: list[Term]) -> str:
+    """What every page of a build shares."""
+    digest = hashlib.sha256()
+    for path in sorted(_CODE.glob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    digest.update(f"{markup.VERSION}\0{config_json}\0{theme_fingerprint}\0{drafts}\0".encode())
+    digest.update(json.dumps([_encode(t) for t in categories]).encode())
+    return digest.hexdigest()
+
+
+def page_key(page: Page, shared: str) -> str:
+    own = {k: v for k, v in page.context.items() if k not in SHARED}
+    text = json.dumps([shared, page.path, page.template, own], default=_encode, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _near(post: Post | None) -> list[str] | None:
+    return None if post is None else [post.slug, post.title, post.language]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Post):
+        return [
+            "post", value.digest, value.date.isoformat(), value.scheduled, value.minutes, value.file,
+            [_near(t) for t in value.translations], _near(value.previous), _near(value.next),
+        ]  # fmt: skip
+    if isinstance(value, Term):
+        return ["term", value.kind, value.name, value.slug, len(value.posts)]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, tuple | set):
+        return list(value)
+    raise TypeError(f"page context value of type {type(value).__name__} has no key encoding")
