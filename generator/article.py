@@ -28,10 +28,15 @@ class Article(BaseModel):
     def _tags(cls, values: list[str]) -> list[str]:
         return [v.strip().lower() for v in values if v.strip()]
 
+    @field_validator("title", "dek")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split()).strip("#* ")
+
     @field_validator("pull_quote")
     @classmethod
     def _pull_quote(cls, value: str) -> str:
-        return value.strip().lstrip(">").strip().strip("\"«»“” ").strip()
+        return " ".join(value.split()).lstrip(">").strip().strip("\"«»“”* ").strip()
 
 
 # Strict Structured Outputs: every property required, no others.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from generator.errors import SatireError
 if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.config import Project
+    from generator.drafts import Draft
     from generator.llm import Backend
 
 
@@ -188,27 +189,35 @@ def run(
                 continue
             draft = draft.model_copy(update={"translations": job.translations, "body": draft.body})
             budget.settle(bound, draft.provenance.cost_usd)
-            with save_lock:
-                try:
-                    store.save_revision(draft)
-                except OSError as exc:
-                    say(f"{_where(project, job)}: could not save the draft: {exc.strerror or exc}")
-                    report.failed.append(job.slug)
-                    advance()
-                    continue
-                report.written.append(job.slug)
-                if draft.provenance.cached:
-                    report.cached += 1
-                else:
-                    report.tokens_in += draft.provenance.tokens_in
-                    report.tokens_out += draft.provenance.tokens_out
-                    report.cost_usd += draft.provenance.cost_usd
-            advance()
+            # Saving (two fsyncs) is handed off so this worker can start its next call at once.
+            saves.append(saver.submit(save, job, draft))
 
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs) or 1))) as pool:
-        futures = [pool.submit(worker) for _ in range(max(1, min(concurrency, len(jobs) or 1)))]
-        for future in futures:
+    def save(job: Job, draft: Draft) -> None:
+        try:
+            store.save_revision(draft)  # one slug per job: saves need no lock between them
+        except OSError as exc:
+            say(f"{_where(project, job)}: could not save the draft: {exc.strerror or exc}")
+            with save_lock:
+                report.failed.append(job.slug)
+            advance()
+            return
+        with save_lock:
+            report.written.append(job.slug)
+            if draft.provenance.cached:
+                report.cached += 1
+            else:
+                report.tokens_in += draft.provenance.tokens_in
+                report.tokens_out += draft.provenance.tokens_out
+                report.cost_usd += draft.provenance.cost_usd
+        advance()
+
+    workers = max(1, min(concurrency, len(jobs) or 1))
+    saves: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=2) as saver, ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(worker) for _ in range(workers)]:
             future.result()
+        for saved in saves:
+            saved.result()
     report.not_started = len(jobs) - cursor["next"]
     if budget.stopped and report.not_started:
         done = len(report.written) + len(report.failed)

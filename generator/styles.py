@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from generator import yamlfile
 from generator.config import Project
@@ -55,7 +55,9 @@ class LanguageNotes(Strict):
 
 
 class Style(Strict):
-    """One humor style."""
+    """One humor style (frozen: loaded styles are shared)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
     name: str = ""
     description: str = Field(min_length=1, description="one line, shown by `satire styles`")
@@ -87,15 +89,14 @@ def style_files(project: Project) -> dict[str, Path]:
 def load_style_file(path: Path, display: str | None = None) -> Style:
     """One style file, checked; InputErrors point into it. Read once per version of the file."""
     stat = path.stat()
-    return _load_style_file(path, display, stat.st_mtime_ns, stat.st_size).model_copy(deep=True)
+    return _load_style_file(path, display, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=64)
 def _load_style_file(path: Path, display: str | None, mtime_ns: int, size: int) -> Style:
     data, marks = yamlfile.load(path, display)
     style = validate(Style, data, marks, what="a mapping of style fields (description, voice, devices, ...)")
-    style.name = path.stem
-    return style
+    return style.model_copy(update={"name": path.stem})
 
 
 def load_style(project: Project, name: str) -> Style:

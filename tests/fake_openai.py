@@ -125,6 +125,7 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in two writes: without this, delayed ACKs add 40 ms
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -248,3 +248,24 @@ def test_unknown_style_option_is_bad_usage(demo_project: Path) -> None:
 def test_bad_lang_option_is_bad_usage(demo_project: Path) -> None:
     result = run_satire("generate", "--lang", "fr,english!", cwd=demo_project)
     assert result.code == 2 and result.err_lines[0].startswith("--lang: not a BCP 47 language tag")
+
+
+def test_progress_bar_on_a_terminal_only(demo_project: Path) -> None:
+    import pty
+
+    many_briefs(demo_project, 5)
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")} | {"PYTHONPATH": str(REPO), "COLUMNS": "100"}
+    proc = subprocess.run([sys.executable, "-m", "generator", "generate", "--offline"], cwd=demo_project, env=env, stdout=subprocess.PIPE, stderr=follower, timeout=60, check=False)
+    os.close(follower)
+    seen = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            seen += chunk
+    except OSError:
+        pass
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"writing" in seen and b"100%" in seen, seen[-300:]
+    piped = run_satire("generate", "--offline", "--force", cwd=demo_project)
+    assert "100%" not in piped.err and "writing" not in piped.err

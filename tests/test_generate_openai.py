@@ -184,3 +184,27 @@ def test_model_option_and_env(one: Path, fake_openai: FakeOpenAI) -> None:
     assert fake_openai.requests[0].body["model"] == "llama3.2"
     draft = drafts(one)["iphone-air"]
     assert draft.provenance.model == "llama3.2" and draft.provenance.cost_usd == 0.0, "a model without a price costs $0"
+
+
+def test_openai_backend_without_key_or_url_says_what_to_set(one: Path) -> None:
+    point_at(one, None, backend="openai")
+    result = run_satire("generate", cwd=one)
+    assert result.code == 2
+    assert result.err_lines == [
+        "no LLM endpoint: set the OPENAI_API_KEY environment variable, or llm.base_url in satire.yaml (e.g. http://localhost:11434/v1 for Ollama), or use --offline"
+    ]
+
+
+def test_local_endpoint_needs_no_key(one: Path, fake_openai: FakeOpenAI) -> None:
+    point_at(one, None, base_url=fake_openai.base_url, model="llama3.2")
+    result = run_satire("generate", cwd=one)
+    assert result.code == 0, result.err
+    assert fake_openai.requests[0].headers["authorization"] == "Bearer no-key"
+    assert drafts(one)["iphone-air"].provenance.cost_usd == 0.0
+
+
+def test_multiline_title_from_the_model_is_one_line(one: Path, fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue(Reply(content=json.dumps(article("# A title\nthat runs on", pull_quote="> «Quoted»"))))
+    run_satire("generate", cwd=one, env=point_at(one, fake_openai))
+    draft = drafts(one)["iphone-air"]
+    assert draft.title == "A title that runs on" and draft.pull_quote == "Quoted"
