@@ -231,6 +231,10 @@ def test_serve_binds_loopback_and_warns_when_told_otherwise(blog: Path) -> None:
     with serving(blog) as served:
         assert served.url.startswith("http://127.0.0.1:")
         assert not any("warning" in line for line in served.err)
+        deadline = time.monotonic() + 5
+        while not any("Review desk on" in line for line in served.out) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert f"Review desk on http://127.0.0.1:{served.port}/_desk/\n" in served.out
     with serving(blog, "--host", "0.0.0.0") as served:
         time.sleep(0.2)
         assert any("warning: listening on 0.0.0.0" in line for line in served.err), served.err
