@@ -63,7 +63,7 @@ class Preview:
         from generator.site import build
 
         try:
-            report = build(self.project, drafts=self.drafts, out=self.out)
+            report = build(self.project, drafts=self.drafts, out=self.out, jobs=1)  # no fork from a threaded server
         except SatireError as exc:
             error: str | None = exc.format_message()
             print(f"build failed: {error}", file=sys.stderr, flush=True)

@@ -248,6 +248,35 @@ def test_crash_while_writing_leaves_previous_site_identical(blog: Path, monkeypa
     assert not list(blog.glob(".site.*"))
 
 
+def test_commit_cut_short_is_finished_by_the_next_build(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = load_project(blog)
+    build(project)
+    save(blog, make_draft("nouveau", date=dt.date(2025, 12, 20)), make_draft("sora", language="en", status="approved"))
+    from generator.site import write
+
+    moves = {"n": 0}
+    real_replace = write.os.replace
+
+    def power_cut(src: str | Path, dst: str | Path) -> None:
+        if ".commit-" in str(src):
+            moves["n"] += 1
+            if moves["n"] == 3:
+                raise OSError("power cut")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", power_cut)
+    with pytest.raises(OSError, match="power cut"):
+        build(project)
+    monkeypatch.undo()
+    assert list(blog.glob(".site.commit-*"))  # the journal survived
+    write.recover(blog / "site")
+    finished = snapshot(blog / "site")
+    clean = blog / "clean"
+    build(project, out=clean)
+    assert {k: v[0] for k, v in finished.items()} == {k: v[0] for k, v in snapshot(clean).items()}
+    assert not list(blog.glob(".site.*"))
+
+
 @pytest.mark.parametrize(
     ("override", "missing"),
     [

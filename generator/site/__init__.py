@@ -14,11 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,12 +27,13 @@ from generator.drafts import Draft
 from generator.errors import InputError, SatireError
 from generator.fsutil import project_lock
 from generator.site import markup
-from generator.site.cache import RenderCache
+from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, today_in
 from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
+from generator.site.parallel import job, run
 from generator.site.theme import Theme
 from generator.site.write import SiteWriter, recover
 
@@ -42,6 +41,7 @@ __all__ = ["Report", "build", "render_post_page"]
 
 PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
 PARALLEL_PAGES = 400  # pages, likewise
+BODY_CHUNK = 2000  # bodies rendered and stored per round (bounds memory)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -78,22 +78,26 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
     with project_lock(project.state_dir, "build"):
         recover(out)
         store = RenderCache(project, enabled=cache)
+        bodies = Bodies(project, enabled=cache)
         try:
-            report = _build(project, store, drafts=drafts, out=out, today=today or today_in(project), jobs=jobs or os.cpu_count() or 1)
+            report = _build(project, store, bodies, drafts=drafts, out=out, today=today or today_in(project), jobs=jobs or os.cpu_count() or 1)
         finally:
+            bodies.close()
             store.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build(project: Project, store: RenderCache, *, drafts: bool, out: Path, today: dt.date, jobs: int) -> Report:
+def _build(project: Project, store: RenderCache, bodies: Bodies, *, drafts: bool, out: Path, today: dt.date, jobs: int) -> Report:
     clock = time.perf_counter()
     theme = Theme(project)
     info = SiteInfo(project, drafts, _zone(project))
-    gathered = gather(project, drafts=drafts, today=today, cache=store)
+    gathered = gather(project, drafts=drafts, today=today, cache=store, jobs=jobs)
     report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
-    report.rendered_bodies = render_bodies(gathered.posts, store, jobs=jobs)
+    report.rendered_bodies = render_bodies(gathered.posts, store, bodies, jobs=jobs)
+    for post in gathered.posts:
+        post.draft.body = ""  # rendered and stored: the Markdown is not needed any more
     clock = report.lap("bodies", clock)
     pages = plan(info, gathered)
     report.pages = len(pages)
@@ -113,7 +117,7 @@ def _build(project: Project, store: RenderCache, *, drafts: bool, out: Path, tod
     writer = SiteWriter(out)
     clock = report.lap("keys", clock)
     try:
-        results = _map(_render_pages, todo, jobs, PARALLEL_PAGES, setup=lambda: _prepare(theme, todo, writer))
+        results = run(_render_pages, todo, jobs, PARALLEL_PAGES, setup=lambda: _prepare(theme, todo, writer))
         clock = report.lap("pages", clock)
         problems = [problem for _, _, problem in results if problem]
         if problems:
@@ -166,45 +170,16 @@ def _shown(path: Path) -> str:
 
 # -- rendering, spread over the cores -------------------------------------------
 
-_job: dict[str, Any] = {}  # what forked workers inherit: theme, pages, writer
-
-
-def _map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, threshold: int, setup: Callable[[], None] | None = None) -> list[R]:
-    """`work` over `items`, in forked worker processes when there are enough items.
-
-    Workers inherit `items` through fork and receive only index ranges, so
-    nothing big (or cyclic, like linked posts) is ever pickled to them.
-    """
-    if setup is not None:
-        setup()
-    try:
-        if jobs < 2 or len(items) < threshold:
-            return work(items)
-        _job.update(items=items, work=work)
-        size = -(-len(items) // (jobs * 4))
-        spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for part in pool.map(_run_span, spans) for result in part]
-    finally:
-        _job.clear()
-
-
-def _run_span(span: tuple[int, int]) -> list[Any]:
-    work: Callable[[Sequence[Any]], list[Any]] = _job["work"]
-    result: list[Any] = work(_job["items"][span[0] : span[1]])
-    return result
-
-
 def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter) -> None:
     for page in pages[:50]:  # compile the templates once, before forking
         theme.template(page.template, page.context["lang"])
-    _job.update(theme=theme, writer=writer)
+    job.update(theme=theme, writer=writer)
 
 
 def _render_pages(pages: Sequence[Page]) -> list[tuple[str, bool, str | None]]:
     """Render, check and stage pages: (path, staged, labelling problem)."""
-    theme: Theme = _job["theme"]
-    writer: SiteWriter = _job["writer"]
+    theme: Theme = job["theme"]
+    writer: SiteWriter = job["writer"]
     results: list[tuple[str, bool, str | None]] = []
     for page in pages:
         html = theme.render(page.template, page.context["lang"], page.context)
@@ -218,22 +193,20 @@ def _render_pages(pages: Sequence[Page]) -> list[tuple[str, bool, str | None]]:
 
 
 def _render_bodies(items: Sequence[tuple[str, str]]) -> list[str]:
-    """Bodies as cached: 'MINUTES:HTML'."""
-    return [f"{markup.reading_minutes(text)}:{markup.body_html(text, language)}" for text, language in items]
+    return [markup.body_html(text, language) for text, language in items]
 
 
-def render_bodies(posts: list[Post], store: RenderCache, *, jobs: int = 1) -> int:
-    """Fill `post.body_html` and `post.minutes`; return how many were rendered (not cached)."""
-    keys = [markup.cache_key(p.draft.body, p.language) for p in posts]
-    known = store.get_many(keys)
-    todo = [(key, (p.draft.body, p.language)) for p, key in zip(posts, keys, strict=True) if key not in known]
-    todo = list(dict(todo).items())  # the same body twice is rendered once
-    fresh = dict(zip([k for k, _ in todo], _map(_render_bodies, [item for _, item in todo], jobs, PARALLEL_BODIES), strict=True))
-    store.put_many(fresh)
-    known.update(fresh)
-    for post, key in zip(posts, keys, strict=True):
-        minutes, _, post.body_html = known[key].partition(":")
-        post.minutes = int(minutes)
+def render_bodies(posts: list[Post], store: RenderCache, bodies: Bodies, *, jobs: int = 1) -> int:
+    """Render the bodies the cache lacks and point every post at its body;
+    return how many were rendered. The Markdown source is dropped afterwards."""
+    present = store.present(p.body_key for p in posts) if bodies.enabled else set(bodies.memory)
+    todo = list({p.body_key: (p.draft.body, p.language) for p in posts if p.body_key not in present}.items())
+    for start in range(0, len(todo), BODY_CHUNK):
+        chunk = todo[start : start + BODY_CHUNK]
+        html = run(_render_bodies, [item for _, item in chunk], jobs, PARALLEL_BODIES)
+        bodies.put_many(dict(zip([key for key, _ in chunk], html, strict=True)), store)
+    for post in posts:
+        post.bodies = bodies
     return len(todo)
 
 
@@ -258,12 +231,21 @@ def render_post_page(project: Project, draft: Draft) -> str:
     today = today_in(project)
     info = SiteInfo(project, False, _zone(project))
     store = RenderCache(project)
+    bodies = Bodies(project)
     try:
         site = gather(project, today=today, cache=store)
         post = make_post(draft, project.rel(project.drafts_dir / f"{draft.slug}.md"), today)
-        others = [make_post(p.draft, p.file, today, p.digest) for p in site.posts if p.slug != draft.slug]
+        others = [_relinkable(p, today) for p in site.posts if p.slug != draft.slug]
         gathered = assemble([*others, post])
-        render_bodies(gathered.posts, store)
+        render_bodies(gathered.posts, store, bodies)
+        return theme.render("post.html", post.language, post_context(info, gathered, post))
     finally:
+        bodies.close()
         store.close()
-    return theme.render("post.html", post.language, post_context(info, gathered, post))
+
+
+def _relinkable(post: Post, today: dt.date) -> Post:
+    """A fresh copy of a gathered post, for linking among a different set."""
+    copy = make_post(post.draft, post.file, today, post.digest)
+    copy.minutes, copy.body_key = post.minutes, post.body_key
+    return copy

@@ -17,7 +17,7 @@ import nh3
 from generator.site.typography import french_html, is_french
 
 # Bump when the output of body_html changes for the same input (it keys the cache).
-VERSION = "body-3"
+VERSION = "body-4"
 
 TAGS = {
     "p", "br", "hr", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.brief import Image
 from generator.drafts import Draft, SourceRef
+from generator.site.cache import Bodies
 from generator.site.markup import safe_url
 
 
@@ -39,8 +40,9 @@ class Post:
     digest: str  # sha256 of the draft file: a post's content identity
     date: dt.date
     scheduled: bool = False  # dated in the future (shown only with --drafts)
-    body_html: str = ""
     minutes: int = 1
+    body_key: str = ""  # the sanitized body's key in `bodies`
+    bodies: Bodies | None = None
     categories: list[Term] = field(default_factory=list)
     tags: list[Term] = field(default_factory=list)
     translations: list[Post] = field(default_factory=list)
@@ -75,6 +77,11 @@ class Post:
     @property
     def source(self) -> SourceRef:
         return self.draft.source
+
+    @property
+    def body_html(self) -> str:
+        """The sanitized body, fetched when a page needs it (10,000 bodies need not sit in memory)."""
+        return self.bodies.get(self.body_key) if self.bodies is not None else ""
 
     @property
     def source_url(self) -> str:

@@ -136,8 +136,21 @@ def post_context(info: SiteInfo, gathered: Gathered, post: Post) -> dict[str, An
         alternates=others if post.translations else [],
         jsonld=jsonld(post, canonical=canonical, image_url=image_abs, publisher=info.project.config.author, site_url=info.url),
     )
-    context.update(post=post, image_src=info.image_url(post), body=post.body_html)
+    context.update(post=post, image_src=info.image_url(post), body=LazyBody(post))
     return context
+
+
+class LazyBody:
+    """`{{ body }}` in a post template: the sanitized body, fetched only when rendered."""
+
+    def __init__(self, post: Post) -> None:
+        self.post = post
+
+    def __html__(self) -> str:
+        return self.post.body_html
+
+    def __str__(self) -> str:
+        return self.post.body_html
 
 
 def paginate(posts: list[Post], per_page: int) -> Iterator[tuple[int, int, list[Post]]]:
