@@ -158,7 +158,7 @@ _ENGLISH_MONTHS = lx.ENGLISH_MONTHS
 _GLUED = _alternation(lx.GLUED_UNITS)
 _NUM_RE = re.compile(
     r"(?P<cur>[$€£][\s\u00a0]?)?(?<![\w.,])"
-    r"(?P<num>\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)*)"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)*)"
     rf"(?P<glued>{_GLUED})?(?![\w])",
     re.IGNORECASE,
 )
@@ -176,7 +176,7 @@ def _values(raw: str) -> frozenset[float]:
     """'5 000' -> {5000}; '5,6' -> {5.6}; '1,500' -> {1500, 1.5}; '1.234,5' -> {1234.5}."""
     s = re.sub(r"[\s\u00a0\u202f]", " ", raw)
     if " " in s:  # spaces group thousands; what follows a comma or point is decimal
-        whole, _, frac = re.split(r"[.,]", s + ".", maxsplit=1)[0], "", re.split(r"[.,]", s + ".", maxsplit=1)[1].rstrip(".")
+        whole, _, frac = re.sub(r"[.,]", ".", s).partition(".")
         return frozenset({float(whole.replace(" ", "") + ("." + frac if frac else ""))})
     seps = re.findall(r"[.,]", s)
     groups = re.split(r"[.,]", s)
