@@ -4,6 +4,8 @@ status, and a broken draft is reported without taking the desk down."""
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,14 @@ from generator import review
 from generator.config import load_project
 from tests.conftest import run_satire
 from tests.deskkit import Client, serving
-from tests.generation_support import only_brief
+from tests.fake_openai import FakeOpenAI, Reply, article
+from tests.generation_support import only_brief, point_at
 
 pytestmark = pytest.mark.slow
 
 SLUG = "iphone-air"
 EDITOR = "Lee Editor"
+REVISED = "The iPhone Air is 5.6 mm thin and starts at 999 dollars.\n\nApple says thin is the new feature; the camera count agrees, at one.\n\nThe rest of the phone is, by all accounts, a rumour that the marketing team will deny with a very thin smile."
 
 
 @pytest.fixture
@@ -62,3 +66,28 @@ def test_a_broken_draft_is_reported_and_the_rest_listed(blog: Path) -> None:
         assert broken.status == 404 and "This draft cannot be shown" in broken.text and "drafts/broken.md" in broken.text
         assert client.get("/_desk/drafts/broken/preview").status == 404
         assert client.get(f"/_desk/drafts/{SLUG}").status == 200
+
+
+def test_one_revision_at_a_time_per_draft(blog: Path, fake_openai: FakeOpenAI) -> None:
+    env = point_at(blog, fake_openai)
+    fake_openai.enqueue(Reply(content=json.dumps(article("iPhone Air : la finesse a un prix", body=REVISED)), delay=1.5))
+    with serving(blog, env=env) as served:
+        client = Client(served.port)
+        client.sign_in(EDITOR)
+        origin = f"http://{client.host}"
+        token = client.get(f"/_desk/drafts/{SLUG}").csrf
+        first = client.post(f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus court"}, origin=origin)
+        assert first.status == 303
+        second = client.post(f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus long"}, origin=origin)
+        assert second.status == 409 and "being written" in second.text
+        approve = client.post(f"/_desk/drafts/{SLUG}/approve", {"csrf": token, "ack": "yes"}, origin=origin)
+        assert approve.status == 409  # no move under a revision in progress
+        assert "revising…" in client.get("/_desk/").text
+        deadline = time.monotonic() + 30
+        while '"running"' in client.get(first.headers["location"] + ".json").text and time.monotonic() < deadline:
+            time.sleep(0.05)
+        page = client.get(first.headers["location"])
+        assert "The new revision is ready" in page.text
+    assert len(fake_openai.requests) == 1
+    steps = [(e["action"], e["who"], e["note"], e["revision"]) for e in review.log(load_project(blog), SLUG)]
+    assert steps == [("revise", EDITOR, "Plus court", 2)]
