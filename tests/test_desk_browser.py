@@ -48,12 +48,18 @@ def _content(title: str, body: str) -> str:
 
 @pytest.fixture
 def newsroom(demo_project: Path, fake_openai: FakeOpenAI) -> tuple[Path, dict[str, str]]:
-    """One draft written through the fake server, with three planted claims."""
-    only_brief(demo_project, SLUG)
+    """One draft written through the fake server, with three planted claims;
+    the other demo briefs written offline and spread over the statuses."""
     env = point_at(demo_project, fake_openai)
     fake_openai.enqueue(Reply(content=_content("Amazon met l'IA en mode DeSantis", FIRST_BODY)))
     result = run_satire("generate", SLUG, cwd=demo_project, env=env)
     assert result.code == 0, result.err
+    assert run_satire("generate", "--offline", cwd=demo_project).code == 0
+    project = load_project(demo_project)
+    review.approve(project, "iphone-air", by="Sam", ack=True)
+    review.approve(project, "sora-app", by="Sam", ack=True)
+    review.publish(project, "sora-app", by="Sam")
+    review.reject(project, "microsoft-copilot-app", by="Sam", note="Trop proche de la dépêche")
     return demo_project, env
 
 
@@ -77,10 +83,13 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
         assert row.get_by_test_id("findings").inner_text() == "3"
         assert "geek-puns" in row.inner_text() and "fr" in row.inner_text().lower()
         screenshot(page, "desk-list.png")
+        assert page.locator("tbody tr").count() == 6
         page.locator("[data-status-filter=approved]").click()
         assert page.locator(f"tr[data-slug='{SLUG}']").count() == 0
+        assert [r.get_attribute("data-slug") for r in page.locator("tbody tr").all()] == ["iphone-air"]
         page.locator("[data-status-filter=draft]").click()
         assert page.locator(f"tr[data-slug='{SLUG}']").count() == 1
+        assert all(s.inner_text() == "draft" for s in page.get_by_test_id("status").all())
 
         # the draft: the post as the site shows it, findings marked, the brief beside
         page.get_by_role("link", name="Amazon met l'IA en mode DeSantis").click()
@@ -152,7 +161,7 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
 
     project = load_project(project_dir)
     steps = [(e["action"], e["who"]) for e in review.log(project, SLUG)]
-    assert [s for s in steps if s[0] != "generate"] == [("revise", EDITOR), ("approve", EDITOR), ("publish", EDITOR)]
+    assert steps == [("revise", EDITOR), ("approve", EDITOR), ("publish", EDITOR)]
     approve = next(e for e in review.log(project, SLUG) if e["action"] == "approve")
     assert approve["details"]["acknowledged"] is True and approve["note"] == "Le chiffre est une blague assumée."
     assert DraftStore(project).load(SLUG).status == "published"
