@@ -73,6 +73,7 @@ class LLMConfig(Strict):
     max_retries: int = Field(3, ge=0, le=10, description="retries after the first try, with backoff")
     retry_backoff: float = Field(1.0, ge=0, le=60, description="seconds before the first retry; doubles each retry, with jitter, unless the server sends Retry-After")
     concurrency: int = Field(4, ge=1, le=64, description="calls at once (generate -j)")
+    free: bool | None = Field(None, description="count every call as $0; default: yes when base_url is on localhost or a private network (Ollama, vLLM, llama.cpp), else prices apply")
     max_cost_usd: float | None = Field(None, ge=0, description="stop a batch before it would cost more")
     prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES), description="USD per model; unknown models cost $0")
 

@@ -45,6 +45,7 @@ class Phrasebook(Strict):
     closers: list[str] = Field(min_length=1, description="the punning last line ({topic})")
     titles: list[str] = Field(min_length=1, description="headlines ({topic})")
     deks: list[str] = Field(min_length=1, description="one line under the title ({publisher}, {topic})")
+    original_language: list[str] = Field(default_factory=list, description="said once when the brief's text, in another language, is quoted as it stands (in italics)")
 
 
 class LanguageNotes(Strict):

@@ -18,7 +18,8 @@ def point_at(project: Path, fake: FakeOpenAI | None, **llm: Any) -> dict[str, st
     """Set fast retry/timeout settings in satire.yaml; the env that reaches `fake`."""
     config_path = project / "satire.yaml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    settings = {"timeout": 5, "max_retries": 2, "retry_backoff": 0.01, **llm}
+    # free: False so that prices apply to the fake server on 127.0.0.1, as to a paid endpoint
+    settings = {"timeout": 5, "max_retries": 2, "retry_backoff": 0.01, "free": False, **llm}
     config.setdefault("llm", {}).update(settings)
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = {"OPENAI_API_KEY": SECRET}

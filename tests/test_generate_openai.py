@@ -195,12 +195,22 @@ def test_openai_backend_without_key_or_url_says_what_to_set(one: Path) -> None:
     ]
 
 
-def test_local_endpoint_needs_no_key(one: Path, fake_openai: FakeOpenAI) -> None:
-    point_at(one, None, base_url=fake_openai.base_url, model="llama3.2")
+def test_local_endpoint_needs_no_key_and_costs_nothing(one: Path, fake_openai: FakeOpenAI) -> None:
+    point_at(one, None, base_url=fake_openai.base_url, free=None)
     result = run_satire("generate", cwd=one)
     assert result.code == 0, result.err
     assert fake_openai.requests[0].headers["authorization"] == "Bearer no-key"
-    assert drafts(one)["iphone-air"].provenance.cost_usd == 0.0
+    draft = drafts(one)["iphone-air"]
+    assert draft.provenance.model == "gpt-4o-mini" and draft.provenance.tokens_out == 200
+    assert draft.provenance.cost_usd == 0.0 and "$0.0000" in result.out
+
+
+def test_is_local() -> None:
+    from generator.llm.openai import is_local
+
+    assert is_local("http://localhost:11434/v1") and is_local("http://127.0.0.1:8080/v1") and is_local("http://192.168.1.20:8000/v1")
+    assert is_local("http://[::1]:8000/v1") and is_local("http://gpu-box.local:8000/v1")
+    assert not is_local("https://api.openai.com/v1") and not is_local("https://example.openai.azure.com/") and not is_local(None)
 
 
 def test_multiline_title_from_the_model_is_one_line(one: Path, fake_openai: FakeOpenAI) -> None:

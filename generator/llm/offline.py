@@ -114,21 +114,24 @@ def find_topic(brief: Brief) -> str:
 
 _LOWER_FIRST = {
     *("the", "it", "its", "they", "he", "she", "his", "her", "their", "a", "an", "this", "these", "every"),
-    *("le", "la", "les", "il", "elle", "ils", "elles", "un", "une", "ce", "cette", "ces", "son", "sa", "ses", "chaque"),
+    *("le", "la", "les", "l", "il", "elle", "ils", "elles", "un", "une", "ce", "cette", "ces", "son", "sa", "ses", "chaque", "d", "de", "des"),
+    *("dans", "pour", "en", "selon", "après", "avant", "depuis", "quand", "avec", "sans"),
 }
 
 
-def _fill(template: str, **values: str) -> str:
-    """`template` with its {placeholders} filled; a value that starts a clause
-    mid-sentence ('... confirm that The phone') loses its capital."""
+def _fill(template: str, *, after_colon_lower: bool = False, **values: str) -> str:
+    """`template` with its {placeholders} filled. A value that starts a clause
+    mid-sentence ('... confirm that The phone') loses its capital when its first
+    word is a common one (never a name); so does one after a colon in French."""
     out = template
     for key, value in values.items():
         at = out.find("{" + key + "}")
-        if at > 0 and not out[:at].rstrip().endswith((":", ".", "!", "?", "—", "«")):
-            stripped = value.lstrip("*")
-            first = stripped.split(" ", 1)[0]
+        before = out[:at].rstrip()
+        starts = (".", "!", "?", "—", "«") if after_colon_lower else (":", ".", "!", "?", "—", "«")
+        if at > 0 and not before.endswith(starts) and not value.startswith("*"):  # quoted source text stays as it is
+            first = re.split(r"[ '’]", value, maxsplit=1)[0]
             if first.lower() in _LOWER_FIRST and first[:1].isupper():
-                value = value[: len(value) - len(stripped)] + stripped[0].lower() + stripped[1:]
+                value = value[0].lower() + value[1:]
         out = out.replace("{" + key + "}", value)
     return out
 
@@ -159,15 +162,19 @@ def write_article(brief: Brief, style: Style, language: str, seed: str = "") -> 
     topic = find_topic(brief)
     publisher = brief.source.publisher
     title_ref = _as_source(brief.title, language)
+    french = language.split("-")[0] == "fr"
 
     opening = " ".join([_pick(book.proverbs, seed, "proverb"), _sentence(_fill(_pick(book.openers, seed, "opener"), publisher=publisher, title=title_ref))])
+    quoted_in_original = any(_as_source(t, language).startswith("*") for t in [brief.title, brief.summary, *brief.facts, brief.angle or ""])
+    if quoted_in_original and book.original_language:
+        opening += " " + _pick(book.original_language, seed, "original")
 
     items = [*sentences(brief.summary), *brief.facts]
     frames = _rotation(book.fact_frames, seed, "frames")
     quips = _rotation(book.quips, seed, "quips")
     middle: list[str] = []
     for n, chunk in enumerate(_chunks(items, min(3, len(items)))):
-        lines = [_sentence(_fill(frames[(n * 2 + i) % len(frames)], fact=_as_source(item, language))) for i, item in enumerate(chunk)]
+        lines = [_sentence(_fill(frames[(n * 2 + i) % len(frames)], after_colon_lower=french, fact=_as_source(item, language))) for i, item in enumerate(chunk)]
         lines.append(quips[n % len(quips)])
         middle.append(" ".join(lines))
 
@@ -176,8 +183,10 @@ def write_article(brief: Brief, style: Style, language: str, seed: str = "") -> 
         _sentence(_fill(_pick(book.quote_frames, seed, f"quote{i}"), person=q.by, quote=q.text.strip()))
         for i, q in enumerate(brief.quotes)
     ]
-    angle_line = _fill(_pick(book.angle_frames, seed, "angle"), angle=_as_source(brief.angle, language)) if brief.angle else _fill(_pick(book.angle_free, seed, "angle"), topic=topic)
-    angle = _sentence(angle_line)
+    if brief.angle:
+        angle = _sentence(_fill(_pick(book.angle_frames, seed, "angle"), after_colon_lower=french, angle=_as_source(brief.angle, language)))
+    else:
+        angle = _sentence(_fill(_pick(book.angle_free, seed, "angle"), topic=topic))
     closer = _sentence(_fill(_pick(book.closers, seed, "closer"), topic=topic))
 
     cut = max(1, (len(middle) + 1) // 2)

@@ -52,7 +52,8 @@ class OpenAIBackend:
         self.max_tokens = cfg.max_tokens
         self.max_retries = cfg.max_retries
         self.backoff = cfg.retry_backoff
-        price = cfg.prices.get(self.model)
+        free = is_local(self.base_url) if cfg.free is None else cfg.free
+        price = None if free else cfg.prices.get(self.model)
         self.price_in = price.input_per_mtok if price else 0.0
         self.price_out = price.output_per_mtok if price else 0.0
         key = project.api_key()
@@ -197,6 +198,23 @@ class OpenAIBackend:
             text = text.replace(self._secret, "[key]")
         text = " ".join(text.split())
         return text[:300]
+
+
+def is_local(base_url: str | None) -> bool:
+    """Whether `base_url` points at this machine or a private network (calls cost nothing)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if not base_url:
+        return False
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host in {"localhost", "host.docker.internal"} or host.endswith((".local", ".localhost", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def _retry_after(headers: Any) -> float | None:
