@@ -21,7 +21,10 @@ pytestmark = pytest.mark.slow
 
 SLUG = "iphone-air"
 EDITOR = "Lee Editor"
-REVISED = "The iPhone Air is 5.6 mm thin and starts at 999 dollars.\n\nApple says thin is the new feature; the camera count agrees, at one.\n\nThe rest of the phone is, by all accounts, a rumour that the marketing team will deny with a very thin smile."
+REVISED = (
+    "The iPhone Air is 5.6 mm thin and starts at 999 dollars.\n\nApple says thin is the new feature; the camera count agrees, at one.\n\n"
+    "The rest of the phone is, by all accounts, a rumour that the marketing team will deny with a very thin smile."
+)
 
 
 @pytest.fixture
