@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from generator.commands import App, pass_app
+
+if TYPE_CHECKING:
+    from generator.serve import PreviewServer
 
 
 @click.command()
@@ -14,10 +19,18 @@ from generator.commands import App, pass_app
 @pass_app
 def serve(app: App, port: int, host: str, drafts: bool) -> int:
     """Preview the site, rebuilding and reloading the browser on every change."""
+    from generator.desk.security import is_loopback
     from generator.serve import serve as run
 
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach this address sees the preview and can use the review desk at /_desk/", err=True)
     try:
-        run(app.project(), host=host, port=port, drafts=drafts)
+        run(app.project(), host=host, port=port, drafts=drafts, ready=_announce_desk)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
     return 0
+
+
+def _announce_desk(server: PreviewServer) -> None:
+    host, port = server.server_address[:2]
+    click.echo(f"Review desk on http://{host!s}:{port}/_desk/")

@@ -1,0 +1,160 @@
+"""What the desk's pages show, gathered from the parts that own it: the review
+workflow (`generator.review`: listing, moves, audit log, diffs), the fact check
+(`generator.factcheck`) and the site's own post page (`generator.site`).
+
+Nothing here decides a status or writes a draft: actions are handed to
+`generator.review` as they are, with the editor's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import factcheck, review
+from generator.brief import Brief
+from generator.config import Project
+from generator.desk.diffs import Layout, front_matter_end, layout
+from generator.desk.marks import mark_findings
+from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
+from generator.errors import SatireError
+
+
+@dataclass
+class Listing:
+    """The list page: rows (filtered), and how many drafts each status holds."""
+
+    rows: list[Any]
+    counts: dict[str, int]
+    status: str
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [row.slug for row in self.rows]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def listing(project: Project, status: str) -> Listing:
+    rows, errors = review.listing(project)  # all of them: the filter chips show every count
+    counts: dict[str, int] = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
+    wanted = status if status in STATUSES else ""
+    shown = [r for r in rows if not wanted or r.status == wanted]
+    return Listing(shown, counts, wanted, [e.message for e in errors])
+
+
+@dataclass
+class Revision:
+    """One revision in the history: its number, when and how it was written."""
+
+    number: int
+    generated_at: dt.datetime | None
+    backend: str
+    model: str
+    title: str
+    asked_by: str | None = None  # the editor whose note it follows (from the audit log)
+    note: str | None = None
+
+
+@dataclass
+class DraftView:
+    """Everything the draft page shows."""
+
+    draft: Draft
+    brief: Brief | None
+    brief_error: str
+    findings: list[factcheck.Finding]
+    revisions: list[Revision]
+    diff: Layout | None
+    diff_pair: tuple[int, int] | None
+    log: list[dict[str, Any]]
+
+    @property
+    def allowed(self) -> list[str]:
+        """The review moves open from the draft's status (review's own table)."""
+        return [action for action, (sources, _) in review.MOVES.items() if self.draft.status in sources]
+
+
+def load_draft_brief(project: Project, draft: Draft) -> tuple[Brief | None, str]:
+    """The draft's brief, or why it cannot be read."""
+    try:
+        return review.load_brief_of(project, draft), ""
+    except SatireError as exc:
+        return None, exc.format_message().splitlines()[0]
+
+
+def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") -> DraftView:
+    store = DraftStore(project)
+    draft = store.load(slug)
+    brief, brief_error = load_draft_brief(project, draft)
+    findings = factcheck.check(brief, draft) if brief is not None else []
+    numbers = store.revisions(slug)
+    log = audit(project, slug)
+    revisions = [_revision(store, slug, n, log) for n in reversed(numbers)]
+    pair = _pair(numbers, rev_a, rev_b)
+    diff = None
+    if pair:
+        fences = [front_matter_end(store.revision_text(slug, n)) for n in pair]
+        diff = layout(review.diff(project, slug, *pair)[2], old_front=fences[0], new_front=fences[1])
+    return DraftView(draft, brief, brief_error, findings, revisions, diff, pair, log)
+
+
+def _revision(store: DraftStore, slug: str, number: int, log: list[dict[str, Any]]) -> Revision:
+    asked = next((e for e in log if e["action"] == "revise" and e["revision"] == number), None)
+    who, note = (asked["who"], asked["note"]) if asked else (None, None)
+    try:
+        old = parse_draft(store.revision_text(slug, number), f"revision {number}")
+    except SatireError:
+        return Revision(number, None, "?", "?", "(unreadable revision)", who, note)
+    return Revision(number, old.provenance.generated_at, old.provenance.backend, old.provenance.model, old.title, who, note)
+
+
+def _pair(numbers: list[int], rev_a: str, rev_b: str) -> tuple[int, int] | None:
+    """The two revisions to compare: asked for (when both exist), else the last two."""
+    if len(numbers) < 2:
+        return None
+    if rev_a.isdigit() and rev_b.isdigit() and int(rev_a) in numbers and int(rev_b) in numbers and rev_a != rev_b:
+        return int(rev_a), int(rev_b)
+    return numbers[-2], numbers[-1]
+
+
+def preview_html(project: Project, slug: str, css_href: str) -> str:
+    """The post page as the site will show it, the findings marked in its text."""
+    from generator.site import render_post_page
+
+    draft = DraftStore(project).load(slug)
+    brief, _ = load_draft_brief(project, draft)
+    findings = factcheck.check(brief, draft) if brief is not None else []
+    page = render_post_page(project, draft)
+    marked = mark_findings(page, [f.text for f in findings]).html
+    link = f'<link rel="stylesheet" href="{css_href}">'
+    head_end = marked.find("</head>")
+    return marked[:head_end] + link + marked[head_end:] if head_end >= 0 else link + marked
+
+
+def act(project: Project, slug: str, action: str, *, by: str, note: str | None, ack: bool) -> None:
+    """One move of the review workflow, as the editor asked it."""
+    if action == "approve":
+        review.approve(project, slug, by=by, note=note, ack=ack)
+    elif action == "reject":
+        review.reject(project, slug, by=by, note=note)
+    elif action == "publish":
+        review.publish(project, slug, by=by, note=note)
+    elif action == "unpublish":
+        review.unpublish(project, slug, by=by, note=note)
+    else:
+        raise SatireError(f"unknown action {action!r}")
+
+
+def revise(project: Project, slug: str, *, by: str, note: str) -> int:
+    """Have the writer revise the draft; the new revision's number."""
+    return review.revise(project, slug, by=by, note=note).revision
+
+
+def audit(project: Project, slug: str | None) -> list[dict[str, Any]]:
+    """The audit log (of one draft, or all), newest first."""
+    return list(reversed(review.log(project, slug)))

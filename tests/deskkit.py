@@ -1,0 +1,180 @@
+"""Helpers for the review desk tests: the real `satire serve` in a subprocess,
+a tiny cookie-keeping HTTP client that can lie about Host and Origin, and
+Debian's chromium through playwright."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.conftest import ENDPOINT_VARS, REPO
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+
+
+@dataclass
+class Served:
+    """A running `satire serve` and what it printed."""
+
+    proc: subprocess.Popen[str]
+    url: str
+    port: int
+    out: list[str] = field(default_factory=list)
+    err: list[str] = field(default_factory=list)
+
+
+def _pump(stream: Any, sink: list[str], lines: queue.Queue[str] | None) -> None:
+    for line in stream:
+        sink.append(line)
+        if lines is not None:
+            lines.put(line)
+
+
+@contextmanager
+def serving(project: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`satire serve --port 0` on `project` until the block ends."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ENDPOINT_VARS}
+    full_env["PYTHONPATH"] = str(REPO)
+    full_env.update(env or {})
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "--project", str(project), "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
+    out: list[str] = []
+    err: list[str] = []
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_pump, args=(proc.stdout, out, lines), daemon=True).start()
+    threading.Thread(target=_pump, args=(proc.stderr, err, None), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 30
+        url = None
+        while url is None and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                if proc.poll() is not None:
+                    break
+                continue
+            match = re.search(r"on (http://[^ ]+/)", line)
+            url = match.group(1) if match else None
+        if url is None:
+            raise AssertionError(f"satire serve did not start: {''.join(out)}{''.join(err)}")
+        port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
+        yield Served(proc, url, port, out, err)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    @property
+    def csrf(self) -> str:
+        match = CSRF_RE.search(self.text)
+        assert match, "no CSRF token in the page"
+        return match.group(1)
+
+
+class Client:
+    """HTTP to the desk, keeping cookies; Host and Origin may be set to anything."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.host = f"127.0.0.1:{port}"
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, host: str | None = None, origin: str | None = None, extra: dict[str, str] | None = None) -> Reply:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Host": host or self.host, **(extra or {})}
+        if origin is not None:
+            headers["Origin"] = origin
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for value in response.headers.get_all("Set-Cookie") or []:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(value)
+            self.cookies.update({k: m.value for k, m in jar.items()})
+        conn.close()
+        return Reply(response.status, {k.lower(): v for k, v in response.headers.items()}, text)
+
+    def get(self, path: str, **kwargs: Any) -> Reply:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, form: dict[str, str], **kwargs: Any) -> Reply:
+        return self.request("POST", path, form, **kwargs)
+
+    def sign_in(self, name: str) -> str:
+        """Give the desk an editor's name, as the first visit asks; the CSRF token."""
+        page = self.get("/_desk/editor")
+        reply = self.post("/_desk/editor", {"csrf": page.csrf, "name": name, "next": "/_desk/"}, origin=f"http://{self.host}")
+        assert reply.status == 303, reply.text
+        return page.csrf
+
+
+def chromium_or_skip() -> str:
+    """The browser's path; under CI a missing browser fails instead of skipping."""
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return CHROMIUM
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} is not installed")
+
+
+@contextmanager
+def browser_page(width: int = 1440, height: int = 1000) -> Iterator[Any]:
+    """A fresh chromium page; console errors are gathered in `page.console_errors`."""
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("requestfailed", lambda request: errors.append(f"{request.failure} {request.url}") if "ERR_ABORTED" not in (request.failure or "") else None)
+            page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
+            page.console_errors = errors
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,243 @@
+"""The review desk over real HTTP (`satire serve` in a subprocess): what it
+refuses (no CSRF token, a foreign Origin or Host, a cross-site POST, no
+editor's name) changes nothing; what it accepts lands in the audit log with
+the editor's name."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import review
+from generator.config import load_project
+from generator.drafts import DraftStore
+from tests.conftest import run_satire
+from tests.deskkit import Client, serving
+from tests.fake_openai import FakeOpenAI, Reply
+from tests.generation_support import only_brief, point_at
+
+pytestmark = pytest.mark.slow
+
+SLUG = "amazon-desantis"
+EDITOR = "Dominique Secrétaire"
+APPROVE = f"/_desk/drafts/{SLUG}/approve"
+
+
+@pytest.fixture
+def blog(demo_project: Path) -> Path:
+    """One offline draft, status draft, with no fact-check finding."""
+    only_brief(demo_project, SLUG)
+    result = run_satire("generate", "--offline", SLUG, cwd=demo_project)
+    assert result.code == 0, result.err
+    project = load_project(demo_project)
+    store = DraftStore(project)
+    draft = store.load(SLUG)
+    draft.body = "Peter DeSantis prend la tête d'une nouvelle organisation IA chez Amazon.\n\nAndy Jassy l'annonce dans un mémo, et les serveurs applaudissent en silence."
+    store.save(draft)
+    assert review.factcheck(project, draft) == []
+    return demo_project
+
+
+def snapshot(project_dir: Path) -> tuple[bytes, list[dict[str, object]]]:
+    """The draft's bytes and the audit log: what a refused request must leave alone."""
+    return (project_dir / "drafts" / f"{SLUG}.md").read_bytes(), review.log(load_project(project_dir))
+
+
+def signed_in(port: int) -> tuple[Client, str]:
+    """A client with an editor's name, and the CSRF token of the draft page."""
+    client = Client(port)
+    client.sign_in(EDITOR)
+    page = client.get(f"/_desk/drafts/{SLUG}")
+    assert page.status == 200, page.text
+    return client, page.csrf
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(blog: Path) -> None:
+    before = snapshot(blog)
+    with serving(blog) as served:
+        client, _ = signed_in(served.port)
+        reply = client.post(APPROVE, {"note": "ok"}, origin=f"http://{client.host}")
+        assert reply.status == 403
+        assert "security token" in reply.text
+        wrong = client.post(APPROVE, {"csrf": "0" * 64}, origin=f"http://{client.host}")
+        assert wrong.status == 403
+    assert snapshot(blog) == before
+
+
+def test_token_of_another_browser_is_refused(blog: Path) -> None:
+    before = snapshot(blog)
+    with serving(blog) as served:
+        _, token_of_a = signed_in(served.port)
+        b, _ = signed_in(served.port)
+        assert b.post(APPROVE, {"csrf": token_of_a}, origin=f"http://{b.host}").status == 403
+    assert snapshot(blog) == before
+
+
+def test_post_with_foreign_origin_is_refused_and_changes_nothing(blog: Path) -> None:
+    before = snapshot(blog)
+    with serving(blog) as served:
+        client, token = signed_in(served.port)
+        for origin in ("http://evil.example", f"http://127.0.0.1:{served.port + 1}", "null", f"https://127.0.0.1:{served.port}"):
+            reply = client.post(APPROVE, {"csrf": token}, origin=origin)
+            assert reply.status == 403, origin
+            assert "another origin" in reply.text
+    assert snapshot(blog) == before
+
+
+def test_foreign_host_is_refused_against_dns_rebinding(blog: Path) -> None:
+    before = snapshot(blog)
+    with serving(blog) as served:
+        client, token = signed_in(served.port)
+        rebound = f"evil.example:{served.port}"
+        page = client.get("/_desk/", host=rebound)
+        assert page.status == 403 and "Host" in page.text
+        assert "Drafts" not in page.text
+        reply = client.post(APPROVE, {"csrf": token}, host=rebound, origin=f"http://{rebound}")
+        assert reply.status == 403
+        assert client.get("/_desk/", host=f"127.0.0.1:{served.port + 1}").status == 403  # right name, wrong port
+        assert client.get("/_desk/", host=f"localhost:{served.port}").status == 200  # the loopback names still work
+    assert snapshot(blog) == before
+
+
+def test_cross_site_post_is_refused(blog: Path) -> None:
+    before = snapshot(blog)
+    with serving(blog) as served:
+        client, token = signed_in(served.port)
+        for site in ("cross-site", "same-site"):
+            reply = client.post(APPROVE, {"csrf": token}, extra={"Sec-Fetch-Site": site})
+            assert reply.status == 403, site
+    assert snapshot(blog) == before
+
+
+def test_same_origin_post_with_token_acts_and_logs_the_editor(blog: Path) -> None:
+    with serving(blog) as served:
+        client, token = signed_in(served.port)
+        reply = client.post(APPROVE, {"csrf": token, "note": "Bon pour moi"}, origin=f"http://{client.host}")
+        assert reply.status == 303
+        assert reply.headers["location"] == f"/_desk/drafts/{SLUG}?done=approve"
+        page = client.get(reply.headers["location"])
+        assert "Approved." in page.text and 'data-testid="status">approved<' in page.text
+    project = load_project(blog)
+    assert DraftStore(project).load(SLUG).status == "approved"
+    [entry] = review.log(project, SLUG)
+    assert (entry["action"], entry["who"], entry["note"]) == ("approve", EDITOR, "Bon pour moi")
+
+
+def test_editor_name_is_asked_before_anything_else(blog: Path) -> None:
+    before = snapshot(blog)
+    with serving(blog) as served:
+        client = Client(served.port)
+        first = client.get(f"/_desk/drafts/{SLUG}")
+        assert first.status == 303 and first.headers["location"].startswith("/_desk/editor?next=")
+        form = client.get(first.headers["location"])
+        token = form.csrf
+        # a POST to act without a name goes to the name form and changes nothing
+        acted = client.post(APPROVE, {"csrf": token}, origin=f"http://{client.host}")
+        assert acted.status == 303 and acted.headers["location"].startswith("/_desk/editor")
+        # the name form itself wants the token, and a real name
+        assert client.post("/_desk/editor", {"name": EDITOR}, origin=f"http://{client.host}").status == 403
+        assert client.post("/_desk/editor", {"csrf": token, "name": "   "}, origin=f"http://{client.host}").status == 400
+        named = client.post("/_desk/editor", {"csrf": token, "name": EDITOR, "next": f"/_desk/drafts/{SLUG}"}, origin=f"http://{client.host}")
+        assert named.status == 303 and named.headers["location"] == f"/_desk/drafts/{SLUG}"
+        assert EDITOR in client.get(f"/_desk/drafts/{SLUG}").text
+        # an outside address is never where the form sends you
+        away = client.post("/_desk/editor", {"csrf": token, "name": EDITOR, "next": "//evil.example/"}, origin=f"http://{client.host}")
+        assert away.headers["location"] == "/_desk/"
+    assert snapshot(blog) == before
+
+
+def test_approval_with_findings_needs_acknowledgement(blog: Path) -> None:
+    project = load_project(blog)
+    store = DraftStore(project)
+    draft = store.load(SLUG)
+    draft.body += "\n\nSelon nos sources, Jeff Bezos aurait applaudi."
+    store.save_revision(draft)
+    before = snapshot(blog)
+    with serving(blog) as served:
+        client, token = signed_in(served.port)
+        page = client.get(f"/_desk/drafts/{SLUG}")
+        assert 'name="ack"' in page.text and "Jeff Bezos" in page.text
+        refused = client.post(APPROVE, {"csrf": token}, origin=f"http://{client.host}")
+        assert refused.status == 409 and "1 finding" in refused.text
+        assert snapshot(blog) == before
+        done = client.post(APPROVE, {"csrf": token, "ack": "yes"}, origin=f"http://{client.host}")
+        assert done.status == 303
+    [entry] = review.log(project, SLUG)
+    assert entry["who"] == EDITOR and entry["details"]["acknowledged"] is True
+    assert [f["text"] for f in entry["details"]["findings"]] == ["Jeff Bezos"]
+
+
+def test_reject_and_revise_need_a_note_and_moves_follow_the_table(blog: Path) -> None:
+    before = snapshot(blog)
+    with serving(blog) as served:
+        client, token = signed_in(served.port)
+        origin = f"http://{client.host}"
+        for action in ("reject", "revise"):
+            reply = client.post(f"/_desk/drafts/{SLUG}/{action}", {"csrf": token, "note": "  "}, origin=origin)
+            assert reply.status == 400 and "note" in reply.text
+        published = client.post(f"/_desk/drafts/{SLUG}/publish", {"csrf": token}, origin=origin)
+        assert published.status == 409 and "cannot publish" in published.text and "expected &#39;approved&#39;" in published.text
+        page = client.get(f"/_desk/drafts/{SLUG}")
+        assert 'data-action="publish"' not in page.text and 'data-action="approve"' in page.text  # only the open moves are offered
+        assert client.post("/_desk/drafts/no-such-draft/approve", {"csrf": token}, origin=origin).status == 404
+    assert snapshot(blog) == before
+    with serving(blog) as served:
+        client, token = signed_in(served.port)
+        origin = f"http://{client.host}"
+        assert client.post(f"/_desk/drafts/{SLUG}/reject", {"csrf": token, "note": "Hors sujet"}, origin=origin).status == 303
+    [entry] = review.log(load_project(blog), SLUG)
+    assert (entry["action"], entry["who"], entry["note"]) == ("reject", EDITOR, "Hors sujet")
+
+
+def test_failed_revision_is_shown_and_changes_nothing(blog: Path, fake_openai: FakeOpenAI) -> None:
+    env = point_at(blog, fake_openai, max_retries=1)
+    fake_openai.enqueue(*[Reply(status=500, headers={"retry-after-ms": "1"}) for _ in range(4)])
+    before = snapshot(blog)
+    with serving(blog, env=env) as served:
+        client, token = signed_in(served.port)
+        started = client.post(f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus court"}, origin=f"http://{client.host}")
+        assert started.status == 303 and started.headers["location"].startswith("/_desk/jobs/")
+        job_url = started.headers["location"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            state = client.get(job_url + ".json")
+            if '"state": "running"' not in state.text:
+                break
+            time.sleep(0.1)
+        assert '"state": "failed"' in state.text, state.text
+        page = client.get(job_url)
+        assert "The revision failed" in page.text
+        assert "sk-test" not in page.text and "sk-test" not in state.text  # the key never reaches the page
+    assert snapshot(blog) == before
+
+
+def test_security_headers_on_every_desk_page(blog: Path) -> None:
+    with serving(blog) as served:
+        client, _ = signed_in(served.port)
+        for path in ("/_desk/", f"/_desk/drafts/{SLUG}", "/_desk/log", "/_desk/nowhere"):
+            reply = client.get(path)
+            assert "script-src 'self'" in reply.headers["content-security-policy"], path
+            assert reply.headers["x-frame-options"] == "DENY"
+            assert reply.headers["x-content-type-options"] == "nosniff"
+        preview = client.get(f"/_desk/drafts/{SLUG}/preview")
+        assert "script-src 'none'" in preview.headers["content-security-policy"]
+        assert client.get("/_desk/nowhere").status == 404
+        assert len(client.cookies[f"satire_desk_{served.port}"]) >= 32
+
+
+def test_serve_binds_loopback_and_warns_when_told_otherwise(blog: Path) -> None:
+    with serving(blog) as served:
+        assert served.url.startswith("http://127.0.0.1:")
+        assert not any("warning" in line for line in served.err)
+        deadline = time.monotonic() + 5
+        while not any("Review desk on" in line for line in served.out) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert f"Review desk on http://127.0.0.1:{served.port}/_desk/\n" in served.out
+    with serving(blog, "--host", "0.0.0.0") as served:
+        time.sleep(0.2)
+        assert any("warning: listening on 0.0.0.0" in line for line in served.err), served.err
+        client = Client(served.port)
+        assert client.get("/_desk/editor").status == 200
+        assert client.get("/_desk/editor", host=f"evil.example:{served.port}").status == 403  # names still checked
