@@ -179,7 +179,10 @@ def write_article(brief: Brief, style: Style, language: str, seed: str = "") -> 
     quips = _rotation(book.quips, seed, "quips")
     middle: list[str] = []
     for n, chunk in enumerate(_chunks(items, min(3, len(items)))):
-        lines = [_sentence(_fill(frames[(n * 2 + i) % len(frames)], after_colon_lower=french, fact=_as_source(item, language))) for i, item in enumerate(chunk)]
+        # only a paragraph's first fact gets a frame: framing every sentence reads like a form
+        first, *rest = chunk
+        lines = [_sentence(_fill(frames[n % len(frames)], after_colon_lower=french, fact=_as_source(first, language)))]
+        lines += [_sentence(_as_source(item, language)) for item in rest]
         lines.append(quips[n % len(quips)])
         middle.append(" ".join(lines))
 
