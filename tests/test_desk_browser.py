@@ -103,7 +103,7 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
         marked = " | ".join(marks.all_inner_texts())
         assert "Jeff Bezos" in marked and "12" in marked
         assert preview.locator("h1").first.inner_text().startswith("Amazon met l")
-        assert "Peter DeSantis has worked at Amazon for 27 years." in page.get_by_test_id("brief").inner_text()
+        assert "Peter DeSantis travaille chez Amazon depuis 27 ans." in page.get_by_test_id("brief").inner_text()
         # a finding in the list scrolls the preview to its mark
         page.get_by_test_id("findings").get_by_role("link", name="Jeff Bezos").click()
         frame = page.frame(name="preview")
