@@ -8,7 +8,6 @@ import http.client
 import os
 import queue
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,13 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
-
+from tests.chromium import launched
 from tests.conftest import ENDPOINT_VARS, REPO
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-ARTIFACTS = REPO / "tests" / "artifacts"
 CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
 
@@ -142,39 +137,18 @@ class Client:
         return page.csrf
 
 
-def chromium_or_skip() -> str:
-    """The browser's path; under CI a missing browser fails instead of skipping."""
-    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is not installed")
-
-
 @contextmanager
 def browser_page(width: int = 1440, height: int = 1000) -> Iterator[Any]:
     """A fresh chromium page; console errors are gathered in `page.console_errors`."""
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context(viewport={"width": width, "height": height})
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("requestfailed", lambda request: errors.append(f"{request.failure} {request.url}") if "ERR_ABORTED" not in (request.failure or "") else None)
-            page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
-            page.console_errors = errors
-            yield page
-        finally:
-            browser.close()
+    with launched() as browser:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("requestfailed", lambda request: errors.append(f"{request.failure} {request.url}") if "ERR_ABORTED" not in (request.failure or "") else None)
+        page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
+        page.console_errors = errors
+        yield page
 
 
-def screenshot(page: Any, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -14,8 +14,9 @@ import pytest
 from generator import review
 from generator.config import load_project
 from generator.drafts import DraftStore
+from tests.chromium import screenshot
 from tests.conftest import run_satire
-from tests.deskkit import browser_page, screenshot, serving
+from tests.deskkit import browser_page, serving
 from tests.fake_openai import FakeOpenAI, Reply, article
 from tests.generation_support import only_brief, point_at
 

@@ -20,27 +20,17 @@ from typing import Any
 
 import pytest
 
+from tests.chromium import ARTIFACTS, launched
 from tests.conftest import REPO, run_satire
 from tests.sitekit import hostile_draft, make_draft, save
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with launched() as browser:
         yield browser
-        browser.close()
 
 
 class Quiet(SimpleHTTPRequestHandler):
