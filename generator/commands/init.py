@@ -16,5 +16,6 @@ def init(directory: Path, lang: str, title: str | None) -> None:
     from generator.scaffold import scaffold
 
     written = scaffold(directory, lang, title)
-    click.echo(f"Created a {lang} satire project in {directory} ({len(written)} files).")
-    click.echo(f"Next: cd {directory} && satire generate && satire build")
+    click.echo(f"Created a satire project ({lang}) in {directory}: {len(written)} files.")
+    click.echo(f"Next: cd {directory} && satire generate && satire build --drafts")
+    click.echo("Then review: satire review approve SLUG, satire publish, satire build.")
