@@ -160,3 +160,51 @@ def test_french_text_agrees_with_the_rules_one_by_one() -> None:
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
     for sample in samples:
         assert french_text.__wrapped__(sample) == reference(sample), repr(sample)
+
+
+MARKDOWN_SAMPLES = [
+    "Plain words only, a question ? and nothing else.",
+    "Some `code` and ``double `tick` code`` and a \\*not emphasis\\* and \\`not code\\`.",
+    "A [link](https://example.com/a_b) and [ref][1] and [short] and [1].\n\n[1]: https://example.com/ref\n[short]: https://example.com/s",
+    "An ![image](https://example.com/i.png) and ![ref image][img] and ![img].\n\n[img]: https://example.com/j.png",
+    "Half an image: ! then [a link](https://example.com) and !\n[split](https://example.com)",
+    "Autolink <https://example.com/x> and mail <someone@example.com> and <em>inline html</em> &amp; &copy; &#169; & alone.",
+    "*em* _em_ **strong** __strong__ ***both*** snake_case_word 2*3*4",
+    "Hard break  \nafter two spaces, tab\t\nand CRLF  \r\nlines\r\nend.",
+    "> quoted **bold** with `code`\n> and [a link](https://example.com)\n\n1. one *a*\n2. two <b>b</b>\n\n- x &amp; y\n- z",
+    "| a | b |\n|---|---|\n| `c` | *d* |\n| [e](https://example.com) | f &amp; g |",
+    "# Title with *em*\n\n    indented code with *stars* and <tags>\n\nAfter ```fenced?``` text.",
+    "Escaped \\[not a link\\](x) and \\<not html\\> and \\&amp; and \\\\ backslash.",
+    "<div>block html with *stars*</div>\n\nThen text & more_text_here.",
+]
+
+
+@pytest.mark.parametrize("text", MARKDOWN_SAMPLES + HOSTILE)
+def test_narrowed_inline_patterns_give_the_same_html(text: str) -> None:
+    """Bodies are converted with only the inline patterns their characters can
+    trigger; the HTML must be what the full pattern set gives."""
+    from generator.site import markup
+
+    md = markup._markdown()
+    inline = md.treeprocessors["inline"]
+    narrowed = markup.to_html(text)
+    inline.inlinePatterns = md.inlinePatterns  # type: ignore[attr-defined]
+    full = markup._H1.sub(r"<\1h2>", md.reset().convert(text))
+    assert narrowed == full
+    assert len(markup._inline_patterns("no triggers here")) < len(md.inlinePatterns)
+
+
+def test_narrowed_inline_patterns_agree_on_random_markdown() -> None:
+    import random
+
+    from generator.site import markup
+
+    md = markup._markdown()
+    inline = md.treeprocessors["inline"]
+    rng = random.Random(7)
+    alphabet = [*"ab c!*_[]()<>&#;`\\\n\t\r:/.@|-=", "  \n", "http://x.y", "![", "](", "&amp;", "<b>", "</b>", "\n\n", "> ", "1. ", "    ", "[1]: http://z\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        narrowed = markup.to_html(text)
+        inline.inlinePatterns = md.inlinePatterns  # type: ignore[attr-defined]
+        assert narrowed == markup._H1.sub(r"<\1h2>", md.reset().convert(text)), repr(text)

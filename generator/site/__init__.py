@@ -98,7 +98,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
     report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
-    report.rendered_bodies = render_bodies(project, gathered.posts, store, bodies, workers)
+    report.rendered_bodies = gathered.rendered_bodies + render_bodies(project, gathered.posts, store, bodies, workers)
     clock = report.lap("bodies", clock)
     pages = plan(info, gathered)
     report.pages = len(pages)
@@ -124,7 +124,8 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
         problems = [problem for _, _, problem in results if problem]
         if problems:
             raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
-        written = [rel for rel, staged, _ in results if staged]
+        staged = {rel: stat for rel, stat, _ in results if stat is not None}
+        written = list(staged)
         written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, path)]
         old = set(manifest) if manifest and out.is_dir() else _walk(out)
         removed = sorted(rel for rel in old if rel not in wanted and (out / rel).exists())
@@ -137,7 +138,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.rendered = len(todo)
     report.written = written
     report.removed = removed
-    fresh = {rel: [key, *_stat(out / rel)] for rel, key in wanted.items() if rel not in current}
+    fresh = {rel: [key, *(staged.get(rel) or _stat(out / rel))] for rel, key in wanted.items() if rel not in current}
     if fresh or removed or len(current) != len(manifest):
         save_manifest(store, out, {**current, **fresh})
     report.lap("manifest", clock)
@@ -198,11 +199,11 @@ def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter) -> None:
     job.update(theme=theme, writer=writer)
 
 
-def _render_pages(pages: Sequence[Page]) -> list[tuple[str, bool, str | None]]:
-    """Render, check and stage pages: (path, staged, labelling problem)."""
+def _render_pages(pages: Sequence[Page]) -> list[tuple[str, tuple[int, int] | None, str | None]]:
+    """Render, check and stage pages: (path, staged file's size and mtime or None, labelling problem)."""
     theme: Theme = job["theme"]
     writer: SiteWriter = job["writer"]
-    results: list[tuple[str, bool, str | None]] = []
+    results: list[tuple[str, tuple[int, int] | None, str | None]] = []
     for page in pages:
         context = page.make()
         html = theme.render(page.template, page.language, context)
@@ -226,7 +227,7 @@ def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodie
     missing = list({p.body_key: p for p in posts if p.body_key not in present}.values())
     for start in range(0, len(missing), BODY_CHUNK):
         chunk = missing[start : start + BODY_CHUNK]
-        source = markdown_of(project, [p for p in chunk if not p.draft.body], store)
+        source = markdown_of(project, [p for p in chunk if not p.draft.body])
         items = [(p.draft.body or source.get(p.digest, ""), p.language) for p in chunk]
         html = (workers or Workers(1)).map(_render_bodies, items, PARALLEL_BODIES)
         bodies.put_many(dict(zip([p.body_key for p in chunk], html, strict=True)), store)

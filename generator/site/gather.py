@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.brief import slugify
@@ -37,6 +37,7 @@ class Gathered:
     categories: list[Term]
     tags: list[Term]
     errors: list[InputError] = field(default_factory=list)
+    rendered_bodies: int = 0  # bodies rendered while parsing (the render cache lacked them)
 
 
 def today_in(project: Project) -> dt.date:
@@ -52,7 +53,7 @@ def today_in(project: Project) -> dt.date:
 def gather(project: Project, *, drafts: bool = False, today: dt.date | None = None, cache: RenderCache | None = None, workers: Workers | None = None) -> Gathered:
     """The posts of the site, sorted, with their terms and neighbours linked."""
     today = today or today_in(project)
-    loaded, errors = load_drafts(project, cache, workers or Workers(1))
+    loaded, errors, rendered = load_drafts(project, cache, workers or Workers(1))
     posts: list[Post] = []
     for parsed in loaded:
         problem = check_draft(parsed.draft, parsed.file)
@@ -63,7 +64,9 @@ def gather(project: Project, *, drafts: bool = False, today: dt.date | None = No
         post.minutes, post.body_key = parsed.minutes, parsed.body_key
         if (post.status == "published" and not post.scheduled) or (drafts and post.status in SHOWN_WITH_DRAFTS):
             posts.append(post)
-    return assemble(posts, errors)
+    gathered = assemble(posts, errors)
+    gathered.rendered_bodies = rendered
+    return gathered
 
 
 def assemble(posts: list[Post], errors: list[InputError] | None = None) -> Gathered:
@@ -87,40 +90,66 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 _SCHEMA = hashlib.sha256(("2 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
-def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -> tuple[list[Parsed], list[InputError]]:
+def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -> tuple[list[Parsed], list[InputError], int]:
     """Every readable draft with its file, content digest, reading time and body
-    key; one error per unreadable draft.
+    key; one error per unreadable draft; how many bodies were rendered.
 
     Parsing goes through `parse_draft` (as `DraftStore.load` does), over the
     cores when there are many; a draft whose bytes were parsed before comes
-    back from the render cache instead. Work goes by chunks, so that memory
-    holds the drafts, not every file's text twice over.
+    back from the render cache instead. A worker that parses a draft also
+    renders its body when the render cache lacks it, while the Markdown is in
+    hand (one pass over the cores, no Markdown stored and read back). Work goes
+    by chunks, so that memory holds the drafts, not every file's text.
     """
     store = DraftStore(project)
-    files: list[tuple[str, str, str]] = []  # (shown path, full path, digest): plain strings, 10,000 of them
-    for slug in store.slugs():
-        path = store.path(slug)
-        files.append((project.rel(path), str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+    paths = [(project.rel(path), path) for path in map(store.path, store.slugs())]
+    state_db = str(project.state_dir / "state.db") if cache is not None and cache.conn is not None else ""
     loaded: list[Parsed] = []
     errors: list[InputError] = []
-    for start in range(0, len(files), CHUNK):
-        chunk = files[start : start + CHUNK]
+    rendered: set[str] = set()
+
+    def begin(start: int) -> tuple[dict[str, Parsed | None], list[tuple[str, str]], Callable[[], list[Outcome]]]:
+        """Read a chunk (each file once), take what the cache knows, send the rest to parse."""
+        chunk: list[tuple[str, bytes, str]] = []  # (shown path, bytes, digest)
+        for file, path in paths[start : start + CHUNK]:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                errors.append(InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}"))
+                continue
+            chunk.append((file, raw, hashlib.sha256(raw).hexdigest()))
         known = cache.get_many(_key(d) for _, _, d in chunk) if cache else {}
-        # with a cache, bodies stay in it until a page needs their HTML (see markdown_of)
         ready = {digest: _from_cache(known.pop(_key(digest), None), file, digest) for file, _, digest in chunk}
-        misses = [f for f in chunk if ready[f[2]] is None]  # new, changed, or cached by an older version
+        misses = [(file, raw, digest) for file, raw, digest in chunk if ready[digest] is None]  # new, changed, or cached by an older version
+        results = workers.submit(partial(_parse, state_db), [(file, raw) for file, raw, _ in misses], PARALLEL_DRAFTS)
+        return ready, [(file, digest) for file, _, digest in misses], results
+
+    def finish(ready: dict[str, Parsed | None], misses: list[tuple[str, str]], results: Callable[[], list[Outcome]]) -> None:
+        """Take a chunk's parsed drafts and rendered bodies, and cache them."""
         fresh: dict[str, str] = {}
-        bodies: dict[str, str] = {}
-        for (file, _, digest), (value, body, problems) in zip(misses, workers.map(_parse, misses, PARALLEL_DRAFTS), strict=True):
+        for (file, digest), (value, body, body_key, html, problems) in zip(misses, results(), strict=True):
             errors.extend(InputError(*p) for p in problems)
-            if value is not None:
-                fresh[_key(digest)], bodies[_body_key(digest)] = value, body
-                ready[digest] = _from_cache(value, file, digest, body if cache is None else "")
+            if value is None:
+                continue
+            fresh[_key(digest)] = value
+            if html is not None and body_key not in rendered:
+                fresh[body_key] = html
+                rendered.add(body_key)
+            ready[digest] = _from_cache(value, file, digest, body)
         if cache:
             cache.put_many(fresh)
-            cache.put_many(bodies)
         loaded.extend(parsed for parsed in ready.values() if parsed is not None)
-    return loaded, errors
+
+    # one chunk is read while the workers parse the one before
+    pending = None
+    for start in range(0, len(paths), CHUNK):
+        after = begin(start)
+        if pending is not None:
+            finish(*pending)
+        pending = after
+    if pending is not None:
+        finish(*pending)
+    return loaded, errors, len(rendered)
 
 
 CHUNK = 500  # drafts per round of read, parse and cache
@@ -137,10 +166,6 @@ def _schema() -> str:
     return hashlib.sha256(f"{_SCHEMA}\0{markup.renderer()}".encode()).hexdigest()[:16]
 
 
-def _body_key(digest: str) -> str:
-    return f"markdown:{digest}"
-
-
 @dataclass
 class Parsed:
     """A draft as read: the model, where it came from, and what the build needs of its body."""
@@ -153,30 +178,57 @@ class Parsed:
 
 
 Problem = tuple[str, int, int, str, str]  # an InputError's parts: they cross process boundaries
+Outcome = tuple[str | None, str, str, str | None, list[Problem]]  # cached form, Markdown, body key, body HTML, problems
 
 
-def _parse(items: Sequence[tuple[str, str, str]]) -> list[tuple[str | None, str, list[Problem]]]:
+def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
     """Parse drafts into their cached form (front matter as JSON, reading time,
-    body key) and their Markdown body, or problems."""
-    out: list[tuple[str | None, str, list[Problem]]] = []
-    for file, path, _ in items:
-        try:
-            draft = parse_draft(Path(path).read_bytes().decode("utf-8"), file)
-        except UnicodeDecodeError as exc:
-            out.append((None, "", [(file, 1, 1, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]))
+    body key), or problems. With a render cache (`state_db`), also render the
+    bodies it lacks (and return no Markdown); without one, return the Markdown
+    for the caller to keep."""
+    drafts: list[Draft | None] = []
+    out: list[Outcome] = []
+    for file, raw in items:
+        draft, problems = _parse_one(file, raw)
+        drafts.append(draft)
+        if draft is None:
+            out.append((None, "", "", None, problems))
             continue
-        except InputErrors as exc:
-            out.append((None, "", [(e.file, e.line, e.col, e.field, e.problem) for e in exc.errors]))
-            continue
-        except InputError as exc:
-            out.append((None, "", [(exc.file, exc.line, exc.col, exc.field, exc.problem)]))
-            continue
-        except OSError as exc:
-            out.append((None, "", [(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")]))
-            continue
-        value = {"front": draft.model_dump_json(), "minutes": markup.reading_minutes(draft.body), "body_key": markup.cache_key(draft.body, draft.language)}
-        out.append((json.dumps(value, ensure_ascii=False), draft.body, []))
-    return out
+        key = markup.cache_key(draft.body, draft.language)
+        value = {"front": draft.model_dump_json(), "minutes": markup.reading_minutes(draft.body), "body_key": key}
+        out.append((json.dumps(value, ensure_ascii=False), "" if state_db else draft.body, key, None, []))
+    if not state_db:
+        return out
+    present = _present(state_db, {key for _, _, key, _, _ in out if key})
+    html: dict[str, str] = {}
+    for draft, (_, _, key, _, _) in zip(drafts, out, strict=True):
+        if draft is not None and key not in present and key not in html:
+            html[key] = markup.body_html(draft.body, draft.language)
+    return [(value, body, key, html.pop(key, None), problems) for value, body, key, _, problems in out]
+
+
+def _parse_one(file: str, raw: bytes) -> tuple[Draft | None, list[Problem]]:
+    try:
+        return parse_draft(raw.decode("utf-8"), file), []
+    except UnicodeDecodeError as exc:
+        return None, [(file, 1, 1, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except InputErrors as exc:
+        return None, [(e.file, e.line, e.col, e.field, e.problem) for e in exc.errors]
+    except InputError as exc:
+        return None, [(exc.file, exc.line, exc.col, exc.field, exc.problem)]
+
+
+def _present(state_db: str, keys: set[str]) -> set[str]:
+    """Which body keys the render cache holds, through this process's own connection."""
+    if not keys:
+        return set()
+    conn = sqlite3.connect(state_db, timeout=30)
+    try:
+        wanted = list(keys)
+        marks = ",".join("?" * len(wanted))
+        return {row[0] for row in conn.execute(f"SELECT key FROM render_cache WHERE key IN ({marks})", wanted)}
+    finally:
+        conn.close()
 
 
 def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Parsed | None:
@@ -192,14 +244,10 @@ def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Pa
     return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]))
 
 
-def markdown_of(project: Project, posts: list[Post], cache: RenderCache) -> dict[str, str]:
-    """The Markdown bodies of posts gathered without them, by post digest:
-    from the cache, or from the draft file again when the cache lost it."""
-    found = {key.split(":", 1)[1]: value for key, value in cache.get_many(_body_key(p.digest) for p in posts).items()}
-    for post in posts:
-        if post.digest not in found:
-            found[post.digest] = parse_draft((project.root / post.file).read_text(encoding="utf-8"), post.file).body
-    return found
+def markdown_of(project: Project, posts: list[Post]) -> dict[str, str]:
+    """The Markdown bodies of posts gathered without them, by post digest, from
+    their draft files (only when the render cache lost their HTML)."""
+    return {post.digest: parse_draft((project.root / post.file).read_text(encoding="utf-8"), post.file).body for post in posts}
 
 
 def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None) -> Post:

@@ -28,13 +28,19 @@ class Workers:
 
     def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], threshold: int) -> list[R]:
         """`work` over `items` (split into chunks), here when there are fewer than `threshold`."""
+        return self.submit(work, items, threshold)()
+
+    def submit(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], threshold: int) -> Callable[[], list[R]]:
+        """Like `map`, but returns at once: call the result for the results. The
+        caller works on while the pool does (here, at once, under `threshold`)."""
         if self.jobs < 2 or len(items) < threshold:
-            return work(items)
+            done = work(items)
+            return lambda: done
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
         size = -(-len(items) // (self.jobs * 4))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        return [result for part in self._pool.map(work, chunks) for result in part]
+        futures = [self._pool.submit(work, items[i : i + size]) for i in range(0, len(items), size)]
+        return lambda: [result for future in futures for result in future.result()]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -82,14 +82,17 @@ class SiteWriter:
         except OSError:
             return False
 
-    def add(self, rel: str, data: bytes) -> bool:
-        """Stage `data` as `rel` unless the output holds it already; True when staged."""
+    def add(self, rel: str, data: bytes) -> tuple[int, int] | None:
+        """Stage `data` as `rel` unless the output holds it already. When staged,
+        the file's (size, mtime): the commit's renames keep them, so the manifest
+        needs no second look at the file."""
         if self.same(rel, data):
-            return False
+            return None
         target = self._parent(rel)
         with open(target, "wb") as handle:
             handle.write(data)
-        return True
+            stat = os.fstat(handle.fileno())
+        return (stat.st_size, stat.st_mtime_ns)
 
     def add_file(self, rel: str, source: Path) -> bool:
         """Stage a copy of a static file unless the output holds the same bytes."""
