@@ -102,7 +102,9 @@ def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -
     by chunks, so that memory holds the drafts, not every file's text.
     """
     store = DraftStore(project)
-    paths = [(project.rel(path), path) for path in map(store.path, store.slugs())]
+    folder = project.rel(store.folder)  # once: resolving each draft's path costs a dozen syscalls
+    prefix = "" if folder == "." else f"{folder}/"
+    paths = [(project.rel(path) if path.is_symlink() else prefix + path.name, path) for path in map(store.path, store.slugs())]
     state_db = str(project.state_dir / "state.db") if cache is not None and cache.conn is not None else ""
     loaded: list[Parsed] = []
     errors: list[InputError] = []
