@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -119,7 +120,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     clock = report.lap("keys", clock)
     try:
         workers.close()  # pages fork afresh: they inherit what was planned
-        results = run(_render_pages, todo, workers.jobs, PARALLEL_PAGES, setup=lambda: _prepare(theme, todo, writer))
+        results = run(_render_pages, todo, workers.jobs, PARALLEL_PAGES, setup=partial(_prepare, theme, todo, writer))
         clock = report.lap("pages", clock)
         problems = [problem for _, _, problem in results if problem]
         if problems:
@@ -138,9 +139,11 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.rendered = len(todo)
     report.written = written
     report.removed = removed
+    del pages, todo, results  # the manifest is the last big thing a build makes: make room first
     fresh = {rel: [key, *(staged.get(rel) or _stat(out / rel))] for rel, key in wanted.items() if rel not in current}
     if fresh or removed or len(current) != len(manifest):
-        save_manifest(store, out, {**current, **fresh})
+        current.update(fresh)
+        save_manifest(store, out, current)
     report.lap("manifest", clock)
     return report
 
