@@ -442,3 +442,12 @@ def test_new_renderer_renders_cached_bodies_again(blog: Path, monkeypatch: pytes
     finally:
         markup.renderer.cache_clear()
         gathering._schema.cache_clear()
+
+
+def test_noop_rebuild_renders_no_page(blog: Path) -> None:
+    """The manifest records each file as it was written (small pages too): a
+    rebuild with nothing changed renders nothing."""
+    project = load_project(blog)
+    assert build(project).rendered > 0
+    again = build(project)
+    assert again.rendered == 0 and again.written == [] and again.rendered_bodies == 0

@@ -91,6 +91,7 @@ class SiteWriter:
         target = self._parent(rel)
         with open(target, "wb") as handle:
             handle.write(data)
+            handle.flush()  # a small page may still sit in the buffer
             stat = os.fstat(handle.fileno())
         return (stat.st_size, stat.st_mtime_ns)
 
