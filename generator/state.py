@@ -66,16 +66,27 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def db_path(state_dir: Path) -> Path:
+    """The project's state database file."""
+    return state_dir / "state.db"
+
+
 def connect(state_dir: Path) -> sqlite3.Connection:
     """Open (and migrate) the project's state database."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(state_dir / "state.db", timeout=30, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(db_path(state_dir), timeout=30, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
     migrate(conn)
     return conn
+
+
+def connect_worker(database: Path | str) -> sqlite3.Connection:
+    """A plain connection for a worker process: the parent process opened the
+    database with `connect`, so it exists and is migrated already."""
+    return sqlite3.connect(database, timeout=30, check_same_thread=False)
 
 
 def migrate(conn: sqlite3.Connection) -> None:

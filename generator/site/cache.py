@@ -80,7 +80,7 @@ class Bodies:
         if key in self.memory:
             return self.memory[key]
         if self._conn is None or self._pid != os.getpid():  # a forked worker opens its own
-            self._conn = sqlite3.connect(self.state_dir / "state.db", timeout=30, check_same_thread=False)
+            self._conn = state.connect_worker(state.db_path(self.state_dir))
             self._pid = os.getpid()
         row = self._conn.execute("SELECT value FROM render_cache WHERE key = ?", (key,)).fetchone()
         if row is None:

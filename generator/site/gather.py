@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator import state
 from generator.brief import slugify
 from generator.config import Project, check_http_url
 from generator.drafts import Draft, DraftStore, parse_draft
@@ -105,7 +105,7 @@ def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -
     folder = project.rel(store.folder)  # once: resolving each draft's path costs a dozen syscalls
     prefix = "" if folder == "." else f"{folder}/"
     paths = [(project.rel(path) if path.is_symlink() else prefix + path.name, path) for path in map(store.path, store.slugs())]
-    state_db = str(project.state_dir / "state.db") if cache is not None and cache.conn is not None else ""
+    state_db = str(state.db_path(project.state_dir)) if cache is not None and cache.conn is not None else ""
     loaded: list[Parsed] = []
     errors: list[InputError] = []
     rendered: set[str] = set()
@@ -224,7 +224,7 @@ def _present(state_db: str, keys: set[str]) -> set[str]:
     """Which body keys the render cache holds, through this process's own connection."""
     if not keys:
         return set()
-    conn = sqlite3.connect(state_db, timeout=30)
+    conn = state.connect_worker(state_db)
     try:
         wanted = list(keys)
         marks = ",".join("?" * len(wanted))
