@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from generator import yamlfile
-from generator.errors import SatireError
+from generator.errors import SatireError, shown
 from generator.validation import Strict, validate
 
 CONFIG_NAME = "satire.yaml"
@@ -222,5 +222,5 @@ def load_project(root: Path | None = None) -> Project:
     else:
         root = find_root()
     config_path = root / CONFIG_NAME
-    config = load_config(config_path, display=str(config_path.relative_to(Path.cwd()) if config_path.is_relative_to(Path.cwd()) else config_path))
+    config = load_config(config_path, display=shown(config_path))
     return Project(root=root, config=config)

@@ -18,6 +18,14 @@ from typing import IO, Any
 import click
 
 
+def shown(path: Path) -> str:
+    """`path` as a user would type it in a message: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 class SatireError(click.ClickException):
     """Bad usage, config or input: exit 2 with the message alone on stderr."""
 

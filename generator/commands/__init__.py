@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.errors import shown
+
+__all__ = ["App", "echo_err", "gather_briefs", "pass_app", "shown"]
+
 if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.config import Project
@@ -36,14 +40,6 @@ pass_app = click.make_pass_decorator(App)
 def echo_err(line: str) -> None:
     """One line on stderr."""
     click.echo(line, err=True)
-
-
-def shown(path: Path) -> str:
-    """`path` as a user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def gather_briefs(project: Project, names: tuple[str, ...]) -> tuple[list[Brief], list[InputError]]:

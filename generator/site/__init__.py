@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from generator.config import Project
 from generator.drafts import Draft
-from generator.errors import InputError, SatireError
+from generator.errors import InputError, SatireError, shown
 from generator.fsutil import project_lock
 from generator.site import markup
 from generator.site.cache import Bodies, RenderCache
@@ -187,13 +187,6 @@ def _zone(project: Project) -> ZoneInfo:
     return ZoneInfo(project.config.site.timezone)
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 # -- rendering, spread over the cores -------------------------------------------
 
 def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter) -> None:
@@ -214,7 +207,7 @@ def _render_pages(pages: Sequence[Page]) -> list[tuple[str, tuple[int, int] | No
         if page.post is not None:
             missing = check_post_page(html, page.post, disclaimer=context["disclaimer"], about_url=context["about_url"])
             if missing:
-                problem = f"{_shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
+                problem = f"{shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
         results.append((page.path, writer.add(page.path, html.encode("utf-8")), problem))
     return results
 
