@@ -131,13 +131,15 @@ class Brief(Strict):
 
 def load_brief(path: Path, display: str | None = None, styles: Collection[str] | None = None) -> Brief:
     """Read, check and return one brief; InputError(s) name the file, line and column."""
-    data, marks = yamlfile.load(path, display)
+    file = display or str(path)
+    raw = yamlfile.read(path, file)  # read once: parsed and hashed from the same bytes
+    data, marks = yamlfile.load_bytes(raw, file)
     brief = validate(Brief, data, marks, what="a mapping of brief fields (title, source, summary, ...)")
     if styles is not None and brief.style is not None and brief.style not in styles:
         hint = did_you_mean(brief.style, styles) or f" (known styles: {', '.join(sorted(styles))})"
         raise InputErrors([marks.error(("style",), f"unknown style {brief.style!r}{hint}")])
     brief._path = path
-    brief._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    brief._sha256 = hashlib.sha256(raw).hexdigest()
     return brief
 
 

@@ -35,7 +35,7 @@ class SafeLoader(_BaseLoader):
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 20_000  # nodes visited with aliases expanded: stops "billion laughs"
 
-__all__ = ["MAX_BYTES", "Marks", "SafeLoader", "dotted", "dump", "load", "loads"]
+__all__ = ["MAX_BYTES", "Marks", "SafeLoader", "dotted", "dump", "load", "load_bytes", "loads", "read"]
 
 Path_ = tuple[str | int, ...]
 
@@ -118,9 +118,8 @@ def _decode(raw: bytes, file: str) -> str:
         raise InputError(file, line, col, "(encoding)", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}: save the file as UTF-8") from None
 
 
-def load(path: Path, display: str | None = None) -> tuple[Any, Marks]:
-    """Read a YAML file; return its data and where each value stands."""
-    file = display or str(path)
+def read(path: Path, file: str) -> bytes:
+    """A file's bytes, refusing one larger than MAX_BYTES; `file` names it in errors."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -128,6 +127,17 @@ def load(path: Path, display: str | None = None) -> tuple[Any, Marks]:
         raise InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
         raise InputError(file, 1, 1, "(file)", f"file is larger than {MAX_BYTES // 1024} KiB")
+    return raw
+
+
+def load(path: Path, display: str | None = None) -> tuple[Any, Marks]:
+    """Read a YAML file; return its data and where each value stands."""
+    file = display or str(path)
+    return load_bytes(read(path, file), file)
+
+
+def load_bytes(raw: bytes, file: str) -> tuple[Any, Marks]:
+    """Parse YAML bytes (UTF-8) as `load` does; `file` names them in errors."""
     return loads(_decode(raw, file), file)
 
 
