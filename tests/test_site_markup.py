@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -179,32 +180,36 @@ MARKDOWN_SAMPLES = [
 ]
 
 
-@pytest.mark.parametrize("text", MARKDOWN_SAMPLES + HOSTILE)
-def test_narrowed_inline_patterns_give_the_same_html(text: str) -> None:
-    """Bodies are converted with only the inline patterns their characters can
-    trigger; the HTML must be what the full pattern set gives."""
+def full_html(text: str) -> str:
+    """`text` through every inline pattern and block processor of the shared instance."""
     from generator.site import markup
 
     md = markup._markdown()
-    inline = md.treeprocessors["inline"]
-    narrowed = markup.to_html(text)
-    inline.inlinePatterns = md.inlinePatterns  # type: ignore[attr-defined]
-    full = markup._H1.sub(r"<\1h2>", md.reset().convert(text))
-    assert narrowed == full
-    assert len(markup._inline_patterns("no triggers here")) < len(md.inlinePatterns)
+    inline: Any = md.treeprocessors["inline"]
+    inline.inlinePatterns, md.parser.blockprocessors = markup.FULL["inline"], markup.FULL["block"]
+    return markup._H1.sub(r"<\1h2>", md.reset().convert(text))
 
 
-def test_narrowed_inline_patterns_agree_on_random_markdown() -> None:
+@pytest.mark.parametrize("text", MARKDOWN_SAMPLES + HOSTILE)
+def test_narrowed_processors_give_the_same_html(text: str) -> None:
+    """Bodies are converted with only the inline patterns and block processors
+    their text can trigger; the HTML must be what the full sets give."""
+    from generator.site import markup
+
+    assert markup.to_html(text) == full_html(text)
+    plain = markup._normalized("no triggers here")
+    assert len(markup._narrowed("inline", markup._unneeded(markup.INLINE_NEEDS, plain))) < len(markup.FULL["inline"])
+    assert len(markup._narrowed("block", markup._unneeded(markup.BLOCK_NEEDS, plain))) < len(markup.FULL["block"])
+
+
+def test_narrowed_processors_agree_on_random_markdown() -> None:
     import random
 
     from generator.site import markup
 
-    md = markup._markdown()
-    inline = md.treeprocessors["inline"]
     rng = random.Random(7)
-    alphabet = [*"ab c!*_[]()<>&#;`\\\n\t\r:/.@|-=", "  \n", "http://x.y", "![", "](", "&amp;", "<b>", "</b>", "\n\n", "> ", "1. ", "    ", "[1]: http://z\n"]
-    for _ in range(3000):
+    alphabet = [*"ab c!*_[]()<>&#;`\\\n\t\r:/.@|-=\x02\x03", "  \n", " \r\n", "http://x.y", "![", "](", "]:", "&amp;", "<b>", "</b>"]
+    alphabet += ["\n\n", "> ", "1. ", "- ", "    ", "[1]: http://z\n", "[1]", "# ", "---\n", "===\n", "| a | b |\n|---|---|\n"]
+    for _ in range(4000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-        narrowed = markup.to_html(text)
-        inline.inlinePatterns = md.inlinePatterns  # type: ignore[attr-defined]
-        assert narrowed == markup._H1.sub(r"<\1h2>", md.reset().convert(text)), repr(text)
+        assert markup.to_html(text) == full_html(text), repr(text)
