@@ -49,24 +49,20 @@ def _markdown() -> markdown.Markdown:
     import markdown
 
     md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
-    FULL.update(inline=md.inlinePatterns, block=md.parser.blockprocessors)
+    for name, triggers in BLOCK_NEEDS.items():
+        _guard(md.parser.blockprocessors[name], triggers)
+    _skip_clean(md.preprocessors["normalize_whitespace"])
     return md
 
 
-FULL: dict[str, markdown.util.Registry[Any]] = {}  # the instance's own inline patterns and block processors
+# Python-Markdown tests every block processor on every block, tries every
+# inline pattern on every text node, and normalizes whitespace with a regex
+# that scans the whole text. Most bodies hold no "#", "|", backtick, backslash,
+# "<", "&", image, reference definition or space at the end of a line, so the
+# work their text cannot trigger is skipped: the same HTML, a third faster
+# (tests hold it to a stock instance's output on samples and random Markdown).
 
-
-# Python-Markdown tries every block processor on every block and every inline
-# pattern on every text node, and most bodies hold no "#", "|", backtick,
-# backslash, "<", "&", image or reference definition. A processor or pattern
-# can only act on text holding its trigger, and the text it sees is the source
-# as Markdown normalizes it (line ends, tabs, STX/ETX removed), cut into blocks
-# and stripped of line prefixes, which brings no two characters together (raw
-# HTML aside: it is set apart by new lines). So a document is converted with
-# the processors its text can trigger: the same HTML, a third faster (a random
-# differential test holds it to that). Name -> substrings; a processor is kept
-# when one of its substrings occurs in the normalized text. Those not listed
-# are always kept.
+# Block processor -> substrings: its test is skipped for a block holding none.
 BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
     "hashheader": ("#",),
     "setextheader": ("=", "-"),
@@ -75,6 +71,11 @@ BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
     "reference": ("]:",),
     "table": ("|",),
 }
+
+# Inline pattern -> substrings: it is left out for a document holding none,
+# once whitespace is normalized (inline text is the document cut into blocks
+# and stripped of line prefixes, which brings no two characters together; raw
+# HTML aside: it is set apart by new lines). Those not listed are always kept.
 INLINE_NEEDS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "escape": ("\\",),
@@ -86,12 +87,34 @@ INLINE_NEEDS: dict[str, tuple[str, ...]] = {
     "short_image_ref": ("]:",),
     "autolink": ("<",),
     "automail": ("<",),
-    "linebreak": (" \n", "<"),  # raw HTML blocks are set apart by new lines
+    "linebreak": (" \n", "<"),
     "html": ("<",),
     "entity": ("&",),
     "em_strong": ("*", "_"),
 }
-_RENORMALIZED = re.compile("[\t\r\x02\x03]")
+_RENORMALIZED = re.compile("[\t\r\x02\x03]")  # what the normalizer changes, with " \n"
+
+
+def _guard(processor: Any, triggers: tuple[str, ...]) -> None:
+    test = processor.test
+
+    def guarded(parent: Any, block: str) -> bool:
+        return any(t in block for t in triggers) and bool(test(parent, block))
+
+    processor.test = guarded
+
+
+def _skip_clean(normalizer: Any) -> None:
+    run = normalizer.run
+
+    def skipping(lines: list[str]) -> list[str]:
+        source = "\n".join(lines) + "\n\n"
+        if " \n" in source or _RENORMALIZED.search(source):
+            result: list[str] = run(lines)
+            return result
+        return source.split("\n")  # what `run` gives for text it leaves alone
+
+    normalizer.run = skipping
 
 
 def _normalized(text: str) -> str:
@@ -102,26 +125,25 @@ def _normalized(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
 
 
-def _unneeded(needs: dict[str, tuple[str, ...]], text: str) -> tuple[str, ...]:
-    return tuple(name for name, triggers in needs.items() if not any(t in text for t in triggers))
+def _inline_patterns(text: str) -> markdown.util.Registry[Any]:
+    """The instance's inline patterns that can match in `text`."""
+    seen = _normalized(text)
+    return _narrowed(tuple(name for name, triggers in INLINE_NEEDS.items() if not any(t in seen for t in triggers)))
 
 
 @lru_cache(maxsize=64)
-def _narrowed(kind: str, drop: tuple[str, ...]) -> markdown.util.Registry[Any]:
-    _markdown()
-    registry = FULL[kind][:]  # a copy: FULL keeps them all
+def _narrowed(drop: tuple[str, ...]) -> markdown.util.Registry[Any]:
+    patterns = _markdown().inlinePatterns[:]  # a copy: the instance keeps them all
     for name in drop:
-        registry.deregister(name, strict=False)
-    return registry
+        patterns.deregister(name, strict=False)
+    return patterns
 
 
 def to_html(text: str) -> str:
     """Markdown to HTML with the shared instance (reset between documents)."""
     md = _markdown()
-    seen = _normalized(text)
     inline: Any = md.treeprocessors["inline"]
-    inline.inlinePatterns = _narrowed("inline", _unneeded(INLINE_NEEDS, seen))
-    md.parser.blockprocessors = _narrowed("block", _unneeded(BLOCK_NEEDS, seen))
+    inline.inlinePatterns = _inline_patterns(text)
     html = md.reset().convert(text)
     return _H1.sub(r"<\1h2>", html)  # the page's only h1 is the title
 
