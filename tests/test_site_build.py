@@ -337,6 +337,18 @@ def test_override_that_keeps_labels_builds(blog: Path) -> None:
     assert (blog / "site/theme/favicon.svg").is_file()  # the rest of the theme still comes from the built-in one
 
 
+def test_an_edited_template_shows_in_the_next_build(blog: Path) -> None:
+    """Compiled templates are kept between builds, and reused only while their source is unchanged."""
+    override = blog / "templates/post.html"
+    override.parent.mkdir()
+    override.write_text('{% extends "builtin/post.html" %}{% block title %}FIRST {{ post.title }}{% endblock %}')
+    assert run_satire("build", cwd=blog).code == 0
+    assert list((blog / ".satire/templates").rglob("*.cache"))
+    override.write_text('{% extends "builtin/post.html" %}{% block title %}OTHER {{ post.title }}{% endblock %}')  # same size
+    assert run_satire("build", cwd=blog).code == 0
+    assert "<title>OTHER Titre de amazon-ia</title>" in (blog / "site/posts/amazon-ia/index.html").read_text()
+
+
 def test_missing_template_names_every_folder_searched(blog: Path) -> None:
     (blog / "templates").mkdir()
     (blog / "templates/index.html").write_text('{% extends "base.html" %}{% block content %}{% include "partials/nope.html" %}{% endblock %}')

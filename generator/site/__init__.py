@@ -105,31 +105,32 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.pages = len(pages)
     clock = report.lap("plan", clock)
     shared = fingerprint(project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories)
-    wanted = {page.path: page_key(page, shared) for page in pages}
     statics = static_files(project, theme)
     report.warnings += missing_images(gathered.posts, statics)
+    paths = {page.path for page in pages}
+    static_keys: dict[str, str] = {}
     for rel, path in statics.items():
-        if rel in wanted:
+        if rel in paths:
             raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
         stat = path.stat()
-        wanted[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+        static_keys[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
     manifest = load_manifest(store, out)
-    current = {rel: entry for rel, entry in manifest.items() if entry[0] == wanted.get(rel) and _stat(out / rel) == tuple(entry[1:])}
+    current = up_to_date(manifest, out, pages, static_keys, shared)
     todo = [page for page in pages if page.path not in current]
     writer = SiteWriter(out)
     clock = report.lap("keys", clock)
     try:
         workers.close()  # pages fork afresh: they inherit what was planned
-        results = run(_render_pages, todo, workers.jobs, PARALLEL_PAGES, setup=partial(_prepare, theme, todo, writer))
+        results = run(_render_pages, todo, workers.jobs, PARALLEL_PAGES, setup=partial(_prepare, theme, todo, writer, shared))
         clock = report.lap("pages", clock)
-        problems = [problem for _, _, problem in results if problem]
+        problems = [problem for _, _, _, problem in results if problem]
         if problems:
             raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
-        staged = {rel: stat for rel, stat, _ in results if stat is not None}
+        staged = {rel: stat for rel, _, stat, _ in results if stat is not None}
         written = list(staged)
         written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, path)]
         old = set(manifest) if manifest and out.is_dir() else _walk(out)
-        removed = sorted(rel for rel in old if rel not in wanted and (out / rel).exists())
+        removed = sorted(rel for rel in old if rel not in paths and rel not in statics and (out / rel).exists())
         clock = report.lap("static", clock)
         writer.commit(written, removed)
         clock = report.lap("commit", clock)
@@ -139,8 +140,9 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.rendered = len(todo)
     report.written = written
     report.removed = removed
-    del pages, todo, results  # the manifest is the last big thing a build makes: make room first
-    fresh = {rel: [key, *(staged.get(rel) or _stat(out / rel))] for rel, key in wanted.items() if rel not in current}
+    keys = {rel: key for rel, key, _, _ in results} | {rel: key for rel, key in static_keys.items() if rel not in current}
+    del pages, todo, results, paths  # the manifest is the last big thing a build makes: make room first
+    fresh = {rel: [key, *(staged.get(rel) or _stat(out / rel))] for rel, key in keys.items()}
     if fresh or removed or len(current) != len(manifest):
         current.update(fresh)
         save_manifest(store, out, current)
@@ -168,6 +170,16 @@ def save_manifest(store: RenderCache, out: Path, manifest: Manifest) -> None:
     store.put_many({_manifest_key(out): json.dumps(manifest)})
 
 
+def up_to_date(manifest: Manifest, out: Path, pages: list[Page], static_keys: dict[str, str], shared: str) -> Manifest:
+    """The manifest's entries still true: same key, same file. A first build
+    (no manifest) has none and makes no key here: each page's key is made
+    where it is rendered."""
+    if not manifest:
+        return {}
+    keys = {page.path: page_key(page, shared) for page in pages if page.path in manifest} | static_keys
+    return {rel: entry for rel, entry in manifest.items() if entry[0] == keys.get(rel) and _stat(out / rel) == tuple(entry[1:])}
+
+
 def _stat(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()
@@ -189,26 +201,31 @@ def _zone(project: Project) -> ZoneInfo:
 
 # -- rendering, spread over the cores -------------------------------------------
 
-def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter) -> None:
+def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter, shared: str) -> None:
     for page in pages[:50]:  # compile the templates once, before forking
         theme.template(page.template, page.language)
-    job.update(theme=theme, writer=writer)
+    job.update(theme=theme, writer=writer, shared=shared)
 
 
-def _render_pages(pages: Sequence[Page]) -> list[tuple[str, tuple[int, int] | None, str | None]]:
-    """Render, check and stage pages: (path, staged file's size and mtime or None, labelling problem)."""
+Rendered = tuple[str, str, tuple[int, int] | None, str | None]
+
+
+def _render_pages(pages: Sequence[Page]) -> list[Rendered]:
+    """Render, check and stage pages: (path, key, staged file's size and mtime
+    or None when the output holds the same bytes, labelling problem or None)."""
     theme: Theme = job["theme"]
     writer: SiteWriter = job["writer"]
-    results: list[tuple[str, tuple[int, int] | None, str | None]] = []
+    results: list[Rendered] = []
     for page in pages:
         context = page.make()
+        key = page_key(page, job["shared"], context)
         html = theme.render(page.template, page.language, context)
         problem = None
         if page.post is not None:
             missing = check_post_page(html, page.post, disclaimer=context["disclaimer"], about_url=context["about_url"])
             if missing:
                 problem = f"{shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
-        results.append((page.path, writer.add(page.path, html.encode("utf-8")), problem))
+        results.append((page.path, key, writer.add(page.path, html.encode("utf-8")), problem))
     return results
 
 

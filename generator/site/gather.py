@@ -26,7 +26,7 @@ from generator.site.model import Post, Term
 from generator.site.parallel import Workers
 
 SHOWN_WITH_DRAFTS = ("draft", "approved", "published")
-PARALLEL_DRAFTS = 300  # drafts to parse before forking workers pays off
+PARALLEL_DRAFTS = 150  # drafts to parse before forking workers pays off
 
 
 @dataclass
@@ -154,7 +154,7 @@ def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -
     return loaded, errors, len(rendered)
 
 
-CHUNK = 500  # drafts per round of read, parse and cache
+CHUNK = 250  # drafts per round of read, parse and cache
 
 
 def _key(digest: str) -> str:

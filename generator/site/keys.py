@@ -42,10 +42,11 @@ def _libraries() -> str:
     return " ".join(f"{name}-{version(name)}" for name in ("jinja2", "babel", "markupsafe"))
 
 
-def page_key(page: Page, shared: str) -> str:
+def page_key(page: Page, shared: str, context: dict[str, Any] | None = None) -> str:
+    """The page's key; `context`: the page's, when already made."""
     # a post page's context is a function of its post (digest, neighbours,
     # translations) and of what the fingerprint covers: no need to build it
-    own: Any = _encode(page.post) if page.post is not None else {k: v for k, v in page.make().items() if k not in SHARED}
+    own: Any = _encode(page.post) if page.post is not None else {k: v for k, v in (context or page.make()).items() if k not in SHARED}
     text = json.dumps([shared, page.path, page.template, own], default=_encode, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 

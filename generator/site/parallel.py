@@ -32,8 +32,9 @@ class Workers:
 
     def submit(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], threshold: int) -> Callable[[], list[R]]:
         """Like `map`, but returns at once: call the result for the results. The
-        caller works on while the pool does (here, at once, under `threshold`)."""
-        if self.jobs < 2 or len(items) < threshold:
+        caller works on while the pool does (here, at once, under `threshold`
+        while no pool is running: once started, it takes any work)."""
+        if self.jobs < 2 or not items or (self._pool is None and len(items) < threshold):
             done = work(items)
             return lambda: done
         if self._pool is None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # jinja2 is imported when a page is rendered, not by a no-op 
     import jinja2
 
 ASSETS = "theme"  # the theme's own static files: templates/theme/ -> site/theme/
+BYTECODE = "env-1"  # bump when the environment's options or extensions change
 
 
 class Theme:
@@ -65,6 +66,7 @@ class Theme:
         )
         env = jinja2.Environment(
             loader=loader,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(self._bytecode_dir(jinja2.__version__))),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
@@ -105,6 +107,14 @@ class Theme:
             template = context.environment.get_template("partials/post_card.html")
             self._cards[key] = Markup(template.render({**context.get_all(), "post": post}))
         return self._cards[key]
+
+    def _bytecode_dir(self, version: str) -> Path:
+        """Where compiled templates are kept between builds (Jinja checks each
+        against its source). Named for what else shapes the compiled code: the
+        Jinja version and the environment's options, which `BYTECODE` versions."""
+        folder = self.project.state_dir / "templates" / f"{BYTECODE}-jinja-{version}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def template(self, name: str, language: str) -> jinja2.Template:
         import jinja2
