@@ -121,7 +121,9 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     clock = report.lap("keys", clock)
     try:
         workers.close()  # pages fork afresh: they inherit what was planned
-        results = run(_render_pages, todo, workers.jobs, PARALLEL_PAGES, setup=partial(_prepare, theme, todo, writer, shared))
+        # the site-wide pages (archive, feeds, sitemap) are the slowest and come last in
+        # the plan: dealt out first, they leave no worker alone at the end
+        results = run(_render_pages, todo[::-1], workers.jobs, PARALLEL_PAGES, setup=partial(_prepare, theme, todo, writer, shared))
         clock = report.lap("pages", clock)
         problems = [problem for _, _, _, problem in results if problem]
         if problems:

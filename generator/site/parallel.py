@@ -57,7 +57,7 @@ def run(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, t
         if jobs < 2 or len(items) < threshold:
             return work(items)
         job.update(items=items, work=work)
-        size = -(-len(items) // (jobs * 4))
+        size = -(-len(items) // (jobs * 8))
         spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             return [result for part in pool.map(_run_span, spans) for result in part]
