@@ -12,6 +12,7 @@ import feedparser
 import pytest
 
 from generator.config import load_project
+from generator.errors import SatireError
 from generator.site import build, render_post_page
 from generator.site.typography import NBSP, NNBSP
 from tests.conftest import run_satire
@@ -347,6 +348,22 @@ def test_an_edited_template_shows_in_the_next_build(blog: Path) -> None:
     override.write_text('{% extends "builtin/post.html" %}{% block title %}OTHER {{ post.title }}{% endblock %}')  # same size
     assert run_satire("build", cwd=blog).code == 0
     assert "<title>OTHER Titre de amazon-ia</title>" in (blog / "site/posts/amazon-ia/index.html").read_text()
+
+
+def test_garbage_collection_is_back_on_after_a_build(blog: Path) -> None:
+    """The collector is paused while a build runs (see `collector_paused`); a
+    long-lived process (`satire serve`, the desk) gets it back, even when the build fails."""
+    import gc
+
+    assert gc.isenabled()
+    project = load_project(blog)
+    build(project)
+    assert gc.isenabled()
+    (blog / "templates").mkdir()
+    (blog / "templates/post.html").write_text("{% extends 'base.html' %}{% block content %}{{ no_such_name }}{% endblock %}")
+    with pytest.raises(SatireError):
+        build(project)
+    assert gc.isenabled()
 
 
 def test_missing_template_names_every_folder_searched(blog: Path) -> None:

@@ -12,11 +12,13 @@ touches the output folder before everything rendered and passed the checks.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -77,7 +79,7 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
     """Build the site into `out` (default site/). Bad drafts land in `report.errors`."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
-    with project_lock(project.state_dir, "build"):
+    with project_lock(project.state_dir, "build"), collector_paused():
         recover(out)
         store = RenderCache(project, enabled=cache)
         bodies = Bodies(project, enabled=cache)
@@ -90,6 +92,21 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
             store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a build (nor in its forked workers).
+    A build makes many objects that live as long as it does, and little cyclic
+    garbage: the collector's passes over them took a tenth of a full build at
+    10,000 posts and freed nothing (peak memory is the same without them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Workers, *, drafts: bool, out: Path, today: dt.date) -> Report:
