@@ -327,6 +327,22 @@ def test_theme_override_without_labels_fails_naming_template(blog: Path, overrid
     assert snapshot(blog / "site") == before
 
 
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "",
+        '<script type="application/ld+json">{"@type": "SatiricalArticle", "isBasedOn": "https://example.com/another-story"}</script>',
+        '<script type="application/ld+json">{"@type": "NewsArticle", "isBasedOn": "{{ post.source_url }}"}</script>',
+    ],
+)
+def test_theme_override_without_satirical_jsonld_fails(blog: Path, meta: str) -> None:
+    (blog / "templates").mkdir()
+    (blog / "templates/post.html").write_text('{% extends "builtin/post.html" %}{% block meta %}' + meta + "{% endblock %}")
+    result = run_satire("build", cwd=blog)
+    assert result.code == 2, result.out
+    assert "SatiricalArticle JSON-LD" in result.err and "templates/post.html" in result.err
+
+
 def test_override_that_keeps_labels_builds(blog: Path) -> None:
     (blog / "templates/theme").mkdir(parents=True)
     (blog / "templates/post.html").write_text('{% extends "builtin/post.html" %}{% block title %}OVERRIDDEN {{ post.title }}{% endblock %}')

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.site.model import Post
 
-_JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+JSONLD_OPEN = '<script type="application/ld+json">'
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -89,8 +89,22 @@ def check_post_page(page: str, post: Post, *, disclaimer: str, about_url: str) -
     return problems
 
 
+def _jsonld_blocks(page: str) -> list[str]:
+    """The contents of the page's JSON-LD script elements (a string search: the check runs on every post page)."""
+    blocks: list[str] = []
+    at = page.find(JSONLD_OPEN)
+    while at >= 0:
+        start = at + len(JSONLD_OPEN)
+        end = page.find("</script>", start)
+        if end < 0:
+            break
+        blocks.append(page[start:end])
+        at = page.find(JSONLD_OPEN, end)
+    return blocks
+
+
 def _jsonld_ok(page: str, source_url: str) -> bool:
-    for block in _JSONLD.findall(page):
+    for block in _jsonld_blocks(page):
         try:
             data = json.loads(block)
         except ValueError:
