@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import json
+import os
 import random
 import resource
 import shutil
@@ -100,8 +101,16 @@ def phases(result: dict[str, Any]) -> str:
     return ", ".join(f"{name} {seconds:.2f}" for name, seconds in result["timings"].items())
 
 
+def settle() -> None:
+    """Flush what the step before wrote (the corpus, the last build's site) and
+    let the disk calm down, so that a build is not charged for another's writes."""
+    os.sync()
+    time.sleep(2)
+
+
 def run_build(root: Path) -> dict[str, Any]:
     code = BUILD.format(repo=str(REPO), root=str(root))
+    settle()
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -126,6 +135,7 @@ def pelican_seconds(root: Path, posts: int) -> float | None:
         (content / path.name).write_text("\n".join(lines) + text_body, encoding="utf-8")
     settings = root / "pelicanconf.py"
     settings.write_text("SITENAME = 'Bench'\nSITEURL = ''\nTIMEZONE = 'UTC'\nDEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n", encoding="utf-8")
+    settle()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pelican", str(content), "-o", str(root / "pelican-out"), "-s", str(settings), "-q"], check=True)
     return time.perf_counter() - started
