@@ -181,6 +181,7 @@ MARKDOWN_SAMPLES = [
     "<!-- a comment -->Two spaces, then a block  <div>raw html</div> and after.",
     "Rules of stars:\n\n***\n\n* * *\n\nand of underscores\n___\nand dashes\n- - -",
     "Mid-paragraph quote\n> quoted | piped\nstill quoted\n\nTitle\n=====\n\nSub\n---",
+    "*;**;*&y;",  # the entity pattern's only visible effect found: Python-Markdown leaks a placeholder
 ]
 
 
