@@ -74,6 +74,55 @@ class Image(Strict):
         return None if value is None else check_http_url(value)
 
 
+class FactEvidence(Strict):
+    """A fact of an intake brief and the article sentence that backs it."""
+
+    fact: str = Field(min_length=1, description="the fact as it stands in `facts`")
+    sentence: str = Field(min_length=1, description="the article sentence that backs it, verbatim")
+
+
+class QuoteEvidence(Strict):
+    """A quote of an intake brief and the article sentence it stands in."""
+
+    by: str = Field(min_length=1)
+    text: str = Field(min_length=1, description="the quote as it stands in `quotes`")
+    sentence: str = Field(min_length=1, description="the article sentence holding it, verbatim")
+
+
+class Evidence(Strict):
+    """For each fact and quote of an intake brief, the article's own words."""
+
+    facts: list[FactEvidence] = Field(default_factory=list)
+    quotes: list[QuoteEvidence] = Field(default_factory=list)
+
+
+class Dropped(Strict):
+    """What the extractor proposed that the article did not back (dropped, counted)."""
+
+    facts: int = Field(0, ge=0)
+    quotes: int = Field(0, ge=0)
+
+
+class IntakeInfo(Strict):
+    """Where an intake brief came from (SPEC "Intake"); absent on hand-written briefs."""
+
+    url: str = Field(description="the article's canonical URL")
+    feed: str | None = Field(None, description="the feed's name (or URL) it came through; none for an article URL")
+    fetched_at: dt.datetime = Field(description="when the article was fetched (UTC)")
+    extractor: str = Field(min_length=1, description="how the brief was extracted, with versions, e.g. 'offline; trafilatura 2.3.0'")
+    article: str = Field(min_length=1, description="where the article's text is kept, relative to the project (never published)")
+    article_chars: int = Field(0, ge=0, description="length of the article's main text")
+    sent_chars: int | None = Field(None, ge=0, description="characters of it sent to the LLM, when fewer than article_chars (the article was cut)")
+    dropped: Dropped = Field(default_factory=Dropped)
+    angles: list[str] = Field(default_factory=list, description="comic angles proposed at intake")
+    evidence: Evidence = Field(default_factory=Evidence)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_http_url(value)
+
+
 class Brief(Strict):
     """One story to satirise."""
 
@@ -91,6 +140,8 @@ class Brief(Strict):
     image: Image | None = None
     slug: str | None = Field(None, description="[a-z0-9-] only; derived from the title when absent")
     date: dt.date | None = Field(None, description="publication date")
+    confirmed: bool = Field(True, description="false until an editor confirms an intake brief (satire brief confirm); briefs without the key are confirmed")
+    intake: IntakeInfo | None = Field(None, description="set by satire intake: the article it came from and the evidence for each fact and quote")
 
     _path: Path | None = PrivateAttr(None)
     _sha256: str = PrivateAttr("")
