@@ -143,13 +143,15 @@ def run(
     max_cost: float | None,
     say: Callable[[str], None],
     advance: Callable[[], None] = lambda: None,
+    store: DraftStore | None = None,
 ) -> Report:
-    """Write every job (at most `concurrency` at once), saving each draft as it lands."""
+    """Write every job (at most `concurrency` at once), saving each draft as it
+    lands (in `store`: the project's drafts unless another is given, as eval's scratch one)."""
     from generator.llm import Request
     from generator.prompts import render_write
     from generator.styles import load_style
 
-    store = DraftStore(project)
+    store = store or DraftStore(project)
     budget = Budget(max_cost)
     save_lock = threading.Lock()
     started = time.monotonic()

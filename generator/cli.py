@@ -31,6 +31,8 @@ COMMANDS = {
     "unpublish": "generator.commands.publish:unpublish",
     "build": "generator.commands.build:build",
     "serve": "generator.commands.serve:serve",
+    "stats": "generator.commands.stats:stats",
+    "eval": "generator.commands.evaluate:evaluate",
 }
 
 

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 Kind = Literal["number", "quote", "person", "organization", "date"]
 KINDS: tuple[Kind, ...] = ("number", "quote", "person", "organization", "date")
+# unbacked claims (approving needs --ack); any other kind a check adds is advisory
+CLAIM_KINDS: tuple[str, ...] = ("number", "quote", "person", "organization", "date")
 FieldName = Literal["title", "dek", "pull_quote", "body"]
 FIELDS: tuple[FieldName, ...] = ("title", "dek", "pull_quote", "body")
 

@@ -123,3 +123,16 @@ def render_revise(project: Project, draft: Draft, brief: Brief, style: Style, no
 def prompt_sha256(messages: list[Message]) -> str:
     """Hash of the exact messages (recorded in provenance)."""
     return hashlib.sha256(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def render_judge(project: Project, brief: Brief, style: Style, language: str, first: Draft, second: Draft) -> list[Message]:
+    """The messages that ask the judge (prompts/judge.j2) to compare two drafts, shown as A then B."""
+
+    def shown(draft: Draft) -> dict[str, Any]:
+        return {"title": draft.title, "dek": draft.dek, "pull_quote": draft.pull_quote, "body": draft.body}
+
+    context = _base(project, style, language) | {"brief_data": brief_data(brief), "first": shown(first), "second": shown(second)}
+    return [
+        {"role": "system", "content": _render(project, "judge.j2", context | {"part": "system"})},
+        {"role": "user", "content": _render(project, "judge.j2", context | {"part": "user"})},
+    ]

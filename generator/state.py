@@ -63,6 +63,16 @@ MIGRATIONS: list[str] = [
         entry TEXT NOT NULL            -- JSON of the audit_log row to append once it is written
     );
     """,
+    # 3: (issue 14) what each call was for, logged with it, so `satire stats` can
+    # attribute calls without bookkeeping of its own: the request's kind (write,
+    # revise, judge...), style and language, and the claim findings of the draft
+    # the call returned (NULL: not a draft, or not checked)
+    """
+    ALTER TABLE llm_calls ADD COLUMN kind TEXT;
+    ALTER TABLE llm_calls ADD COLUMN style TEXT;
+    ALTER TABLE llm_calls ADD COLUMN language TEXT;
+    ALTER TABLE llm_calls ADD COLUMN findings INTEGER;
+    """,
 ]
 
 

@@ -10,15 +10,22 @@ killed run leaves either a whole entry or none.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import sqlite3
 import threading
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator import state
 from generator.errors import SatireError
 from generator.llm import Backend, Completion, Request
+from generator.llm.answer import Answer
+
+if TYPE_CHECKING:
+    from generator.prompts import Message
 
 
 def _now() -> str:
@@ -79,18 +86,65 @@ class CachedBackend:
         self._log(request, completion, "ok")
         return completion
 
+    def ask_json(self, messages: list[Message], *, item: str, kind: str, max_tokens: int = 400) -> Answer:
+        """A JSON object answer (the judge's verdict), cached and logged like a draft."""
+        ask = getattr(self.inner, "ask_json", None)
+        if ask is None:
+            raise SatireError(f"the {self.name} backend cannot answer questions: configure an LLM endpoint (llm.base_url or OPENAI_API_KEY)")
+        base = getattr(self.inner, "base_url", None)
+        canonical = {"kind": kind, "backend": self.name, "base_url": base, "model": self.model, "messages": messages, "max_tokens": max_tokens}
+        key = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+        with self._lock:
+            row = self._conn.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone() if self.read_cache else None
+        answer: Answer
+        if row is not None:
+            answer = Answer.from_json(row["response"])
+            answer.cached, answer.cost_usd, answer.latency_ms = True, 0.0, 0
+        else:
+            try:
+                answer = ask(messages, max_tokens)
+            except SatireError as exc:
+                self._write_log(item, kind, None, None, self.model, 0, 0, 0, 0.0, False, f"{type(exc).__name__}: {exc.format_message()}", None)
+                raise
+            with self._lock:
+                self._conn.execute("INSERT OR REPLACE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)", (key, answer.to_json(), _now()))
+        self._write_log(item, kind, None, None, answer.model, answer.tokens_in, answer.tokens_out, answer.latency_ms, answer.cost_usd, answer.cached, "ok", None)
+        return answer
+
     def _log(self, request: Request, completion: Completion | None, outcome: str, latency_ms: int = 0) -> None:
         c = completion
+        self._write_log(
+            request.item, request.kind, request.style.name, request.language, c.model if c else self.model,
+            c.tokens_in if c else 0, c.tokens_out if c else 0, c.latency_ms if c else latency_ms,
+            c.cost_usd if c else 0.0, bool(c and c.cached), outcome, claim_findings(request, c) if c else None,
+        )
+
+    def _write_log(
+        self, item: str, kind: str, style: str | None, language: str | None, model: str,
+        tokens_in: int, tokens_out: int, latency_ms: int, cost_usd: float, cached: bool, outcome: str, findings: int | None,
+    ) -> None:  # fmt: skip
         with self._lock:
             self._conn.execute(
-                "INSERT INTO llm_calls (run_id, at, item, backend, model, tokens_in, tokens_out, latency_ms, cost_usd, cached, outcome)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.run_id, _now(), request.item, self.name, c.model if c else self.model,
-                    c.tokens_in if c else 0, c.tokens_out if c else 0, c.latency_ms if c else latency_ms,
-                    c.cost_usd if c else 0.0, int(bool(c and c.cached)), outcome[:500],
-                ),
+                "INSERT INTO llm_calls (run_id, at, item, backend, model, tokens_in, tokens_out, latency_ms, cost_usd, cached, outcome, kind, style, language, findings)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.run_id, _now(), item, self.name, model, tokens_in, tokens_out, latency_ms, cost_usd, int(cached), outcome[:500], kind, style, language, findings),
             )
 
     def close(self) -> None:
         self._conn.close()
+
+
+def claim_findings(request: Request, completion: Completion) -> int | None:
+    """How many unbacked claims the draft this call returned holds (logged with
+    the call, so stats can report findings at the first revision)."""
+    from generator.compose import tidy_body
+    from generator.drafts import Draft
+    from generator.factcheck import CLAIM_KINDS, check
+
+    article = completion.article
+    fields: dict[str, Any] = {"title": article.title, "dek": article.dek, "pull_quote": article.pull_quote, "body": tidy_body(article), "language": request.language}
+    try:
+        draft = request.draft.model_copy(update=fields) if request.draft is not None else Draft.model_construct(**fields)
+        return sum(1 for finding in check(request.brief, draft) if finding.kind in CLAIM_KINDS)
+    except Exception:  # a reader's aid: never let it lose the call's log row
+        return None

@@ -29,6 +29,7 @@ import openai
 from generator.article import ARTICLE_SCHEMA, InvalidArticle, parse_article
 from generator.errors import BackendError, SatireError
 from generator.llm import Completion, Request
+from generator.llm.answer import Answer
 
 if TYPE_CHECKING:
     from generator.config import Project
@@ -146,6 +147,29 @@ class OpenAIBackend:
                 latency_ms=int((time.monotonic() - started) * 1000),
                 requests=requests,
             )
+
+    def ask_json(self, messages: list[Message], max_tokens: int = 400) -> Answer:
+        """A JSON object answer (JSON mode, or plain text where the server refuses it)."""
+        started = time.monotonic()
+        mode = max(self._current_mode(), MODES.index("json_object"))
+        while True:
+            try:
+                response, _sent = self._send(messages, mode, max_tokens)
+                break
+            except openai.BadRequestError as exc:
+                if mode == len(MODES) - 1:
+                    raise BackendError(f"the endpoint refused the request (HTTP 400): {self._clean(exc)}") from None
+                mode += 1
+        usage = response.usage
+        tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
+        content = (response.choices[0].message.content or "") if response.choices else ""
+        try:
+            data = json.loads(content[content.find("{") : content.rfind("}") + 1])
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise BackendError(f"the answer is not a JSON object: {self._clean(content[:200])}")
+        return Answer(data, self.model, tokens_in, tokens_out, round(self.cost(tokens_in, tokens_out), 6), int((time.monotonic() - started) * 1000))
 
     # -- one request, with retries ----------------------------------------------
 
