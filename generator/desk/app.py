@@ -13,6 +13,7 @@ the desk keeps no state of its own beyond running jobs.
     POST /_desk/drafts/SLUG/ACTION       approve, reject, revise, publish, unpublish
     GET  /_desk/jobs/ID[.json]           a revision being written
     GET  /_desk/log                      the audit log
+    GET  /_desk/stats                    what editors kept, per style, model, language
     GET  /_desk/assets/NAME              the desk's CSS and JavaScript
 """
 
@@ -59,6 +60,7 @@ ROUTES: list[Route] = [
     ("GET", re.compile(r"/_desk/jobs/(?P<job>[A-Za-z0-9_-]{8,40})"), "job_page"),
     ("GET", re.compile(r"/_desk/jobs/(?P<job>[A-Za-z0-9_-]{8,40})\.json"), "job_state"),
     ("GET", re.compile(r"/_desk/log"), "log_page"),
+    ("GET", re.compile(r"/_desk/stats"), "stats_page"),
     ("GET", re.compile(r"/_desk/assets/(?P<name>[a-z]+\.(?:css|js|svg))"), "asset"),
 ]
 OPEN_ROUTES = frozenset({"editor_page", "editor_set", "asset"})  # answered before the editor has a name
@@ -207,6 +209,11 @@ class Desk:
 
     def log_page(self, request: Request, *, session: Session, editor: str) -> Response:
         return self.render("log.html", session, editor, entries=pages.audit(self.project, request.arg("slug") or None), slug=request.arg("slug"))
+
+    def stats_page(self, request: Request, *, session: Session, editor: str) -> Response:
+        from generator.desk.stats_page import context
+
+        return self.render("stats.html", session, editor, **context(self.project, request.arg("since")))
 
     def asset(self, request: Request, *, session: Session, editor: str, name: str) -> Response:
         kind = ASSETS.get(name)
