@@ -109,7 +109,8 @@ def history(demo_project: Path, fake_openai: FakeOpenAI, clock: Clock, monkeypat
     _write(project, "story-002", "model-a", style="deadpan-wire", language="en")
     # a measurement (an eval run's call) is not the blog's writing: left out
     measuring = get_backend(project, model="model-b", run_id="eval-test")
-    batch.run(project, batch.plan(project, _briefs(project)[:1], style=None, languages=None, force=True, say=print)[0], measuring, batch.Report(), concurrency=1, max_cost=None, say=print, store=_scratch(project, demo_project))
+    jobs = batch.plan(project, _briefs(project)[:1], style=None, languages=None, force=True, say=print)[0]
+    batch.run(project, jobs, measuring, batch.Report(), concurrency=1, max_cost=None, say=print, store=_scratch(project, demo_project))
     clock.at("2026-01-10T11:00:00")
     review.approve(project, "story-000", by="Zoé", ack=True)
     clock.at("2026-01-10T12:00:00")

@@ -43,7 +43,8 @@ def draft_html(entry: Entry) -> str:
     assert entry.draft is not None
     html = _IMG.sub("", body_html(entry.draft.body, entry.language))
     spans = [str(f["text"]) for f in entry.findings if f.get("field") == "body"]
-    return mark_findings(html, spans, css_class="finding").html
+    marked = mark_findings(f"<body>{html}</body>", spans, css_class="finding").html  # marks look inside <body> only
+    return marked.removeprefix("<body>").removesuffix("</body>")
 
 
 def render(results: dict[str, Any], entries: list[Entry]) -> str:
