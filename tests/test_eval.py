@@ -41,15 +41,19 @@ def topic_of(received: Received) -> str:
     return "the story"
 
 
+def consistent_judge(received: Received) -> Reply:
+    """A judge that prefers the draft without the invented figure (999), wherever it stands."""
+    user = str(received.messages[-1]["content"])
+    first, second = user.split("UNTRUSTED draft B", 1)
+    winner = "B" if "999" in first else "A" if "999" in second else "tie"
+    return Reply(content=json.dumps({"winner": winner, "reason": "no invented figure"}))
+
+
 def writers(received: Received) -> Reply:
     """Three fake models: two writers with their habits, and a judge."""
     model = received.body.get("model")
     if model == "judge-model":
-        user = str(received.messages[-1]["content"])
-        first, second = user.split("UNTRUSTED draft B", 1)
-        # a consistent judge: the draft without the invented figure wins, wherever it stands
-        winner = "B" if "999" in first else "A" if "999" in second else "tie"
-        return Reply(content=json.dumps({"winner": winner, "reason": "no invented figure"}))
+        return consistent_judge(received)
     topic = topic_of(received)
     if model == "inventor":
         body = [

@@ -25,6 +25,7 @@ from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving
 from tests.fake_openai import FakeOpenAI, Received, Reply, article
 from tests.generation_support import many_briefs, point_at
+from tests.test_eval import consistent_judge
 
 PRICES = {"model-a": {"input_per_mtok": 1.0, "output_per_mtok": 2.0}, "model-b": {"input_per_mtok": 10.0, "output_per_mtok": 20.0}}
 # each call: 100 tokens in, 200 out -> model-a $0.0005, model-b $0.005
@@ -64,9 +65,12 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 def _answer(received: Received) -> Reply:
-    """The fake writer: the body the test planted in the user message's marker, clean otherwise."""
+    """The fake writer: a figure invented when the brief or the note says INVENT (and no note
+    says REMOVE), clean otherwise; and a judge that prefers drafts without it."""
+    if received.body.get("model") == "judge-model":
+        return consistent_judge(received)
     text = " ".join(str(m.get("content", "")) for m in received.messages)
-    body = INVENTED if "INVENT" in text else CLEAN
+    body = INVENTED if "INVENT" in text and "REMOVE" not in text else CLEAN
     return Reply(content=json.dumps(article("A gadget, again", body=body, pull_quote="The gadget remains a gadget.", dek="Gadgets all the way down.")))
 
 
@@ -206,3 +210,32 @@ def test_the_desk_stats_page_shows_the_figures(history: tuple[Path, dict[str, st
         page.wait_for_url(f"{base}/_desk/stats")
         assert cells("stats-all-drafts", "all")["written"] == "4"
         assert page.console_errors == []
+
+
+def test_judge_agreement_with_editors_over_the_history(history: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI) -> None:
+    """Pairs of (approved revision, a revision editors rejected or sent back), from the
+    history; the fake judge prefers a draft without an invented figure."""
+    root, env = history
+    project = load_project(root)
+    # story-002: rejected at revision 1 (clean), rewritten with an invented figure, approved with --ack
+    review.revise(project, "story-002", by="Zoé", note="INVENT something", model="model-a")
+    review.approve(project, "story-002", by="Zoé", ack=True)
+    # story-003: revision 1 (clean) sent back, 2 (invented) sent back, 3 (clean) approved
+    review.revise(project, "story-003", by="Zoé", note="INVENT something", model="model-b")
+    review.revise(project, "story-003", by="Zoé", note="REMOVE the figure", model="model-b")
+    review.approve(project, "story-003", by="Zoé")
+
+    found = run_satire("stats", "--judge-agreement", "judge-model", "--format", "json", cwd=root, env=env)
+    assert found.code == 0, found.err
+    agreement = json.loads(found.out)["judge_agreement"]
+    # story-001: 2 over 1, both clean: two ties. story-002: 2 (invented) over 1 (clean): the judge
+    # disagrees twice. story-003: 3 over 1, both clean: two ties; 3 (clean) over 2 (invented): agrees twice.
+    assert agreement["pairs"] == 4 and agreement["verdicts"] == 8
+    assert (agreement["prefers_approved"], agreement["ties"]) == (2, 4)
+    assert agreement["agreement"] == 0.5 and agreement["self_agreement"] == 1.0
+    # two of the pairs hold the same text twice: their swapped question is the same, answered from the cache
+    assert len([r for r in fake_openai.requests if r.body.get("model") == "judge-model"]) == 6
+    text = run_satire("stats", "--judge-agreement", "judge-model", cwd=root, env=env)
+    assert "prefers the revision editors approved in 50% of 8 verdicts (4 pairs" in text.out, text.out + text.err
+    # the judge's calls are measurements: the blog's figures are unchanged by them
+    assert json.loads(found.out)["total"] == stats.compute(project)["total"]
