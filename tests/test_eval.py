@@ -59,7 +59,7 @@ def writers(received: Received) -> Reply:
         body = [
             f"{topic}: the company behind it promises a revolution, again, with a straight face.",
             f"Insiders say {topic.lower()} sold 999 units before lunch, which nobody can check.",
-            f"![tracker]({TRACKER}?{topic.replace(' ', '-')})",
+            f"![tracker]({TRACKER}?{topic.replace(' ', '-')}) <script>document.title = 'owned'</script>",
             f"> {topic}, allegedly the future.",
             f"The rest of {topic.lower()} is left as an exercise to the reader.",
         ]
@@ -185,6 +185,16 @@ def test_eval_tells_the_models_apart_and_the_judge_ranks_them(lab: tuple[Path, d
         screenshot(page, "eval-report.png")
         assert page.console_errors == []
         assert requested == [(out / "index.html").as_uri()]
+        assert page.title().startswith("satire eval")
+        # the second lock: were an image to slip through, the page's policy would refuse to load it
+        blocked = page.evaluate(
+            """() => new Promise(done => {
+                document.addEventListener('securitypolicyviolation', e => done(e.blockedURI));
+                const img = new Image(); img.src = 'http://127.0.0.1:9/slipped.png'; document.body.append(img);
+                setTimeout(() => done(null), 3000);
+            })"""
+        )
+        assert blocked == "http://127.0.0.1:9/slipped.png"
 
 
 def test_eval_refuses_drafts_and_stops_at_the_budget(lab: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI) -> None:
@@ -207,3 +217,11 @@ def test_eval_refuses_drafts_and_stops_at_the_budget(lab: tuple[Path, dict[str, 
     assert not [r for r in fake_openai.requests if r.body.get("model") == "judge-model"]
     assert "budget: stopped" in (out / "index.html").read_text(encoding="utf-8")
     assert not (root / "drafts").exists()
+
+    # writing fits the budget, judging (~$0.05 a pair, asked twice) does not: it is not started
+    judged = root.parent / "eval-judge-budget"
+    partial = run_satire("eval", "story-000", "story-001", "--model", "inventor,parrot", "--judge", "judge-model", "--out", str(judged), "--max-cost", "0.02", "-j", "1", cwd=root, env=env)
+    assert partial.code == 1 and "budget: stopped judging before exceeding $0.0200" in partial.err, partial.err
+    data = json.loads((judged / "results.json").read_text(encoding="utf-8"))
+    assert all(r["metrics"] for r in data["results"]) and data["cost_usd"] <= 0.02
+    assert not [r for r in fake_openai.requests if r.body.get("model") == "judge-model"]
