@@ -54,6 +54,8 @@ def writers(received: Received) -> Reply:
     model = received.body.get("model")
     if model == "judge-model":
         return consistent_judge(received)
+    if model == "rambling-judge":
+        return Reply(content="Honestly, I prefer the first one.")
     topic = topic_of(received)
     if model == "inventor":
         body = [
@@ -225,3 +227,10 @@ def test_eval_refuses_drafts_and_stops_at_the_budget(lab: tuple[Path, dict[str, 
     data = json.loads((judged / "results.json").read_text(encoding="utf-8"))
     assert all(r["metrics"] for r in data["results"]) and data["cost_usd"] <= 0.02
     assert not [r for r in fake_openai.requests if r.body.get("model") == "judge-model"]
+
+    # a judge that does not answer in JSON: one clear line, the drafts and their scores kept
+    rambling = run_satire("eval", "story-000", "--model", "inventor,parrot", "--judge", "rambling-judge", "--out", str(root.parent / "eval-rambling"), cwd=root, env=env)
+    assert rambling.code == 1 and "Traceback" not in rambling.err
+    assert "judge rambling-judge failed: the answer is not a JSON object" in rambling.err
+    data = json.loads((root.parent / "eval-rambling" / "results.json").read_text(encoding="utf-8"))
+    assert all(r["metrics"] for r in data["results"]) and data["stopped"].startswith("judge rambling-judge failed")

@@ -14,9 +14,8 @@ from generator.commands import App, pass_app
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only moves and calls from this day on (YYYY-MM-DD, UTC).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="json: the SPEC shape {since, total, by_style, by_model, by_language}.")
 @click.option("--judge-agreement", "judge", metavar="MODEL", help="Also ask this judge model about the history: how often it prefers what editors approved.")
-@click.option("--offline", is_flag=True, help="With --judge-agreement: judge with the offline backend (it cannot: says so).")
 @pass_app
-def stats(app: App, since: dt.datetime | None, fmt: str, judge: str | None, offline: bool) -> int:
+def stats(app: App, since: dt.datetime | None, fmt: str, judge: str | None) -> int:
     """Per style, model and language: drafts written, approved, rejected and published;
     approval rates, revisions and findings per post, cost per published post.
 
@@ -29,7 +28,7 @@ def stats(app: App, since: dt.datetime | None, fmt: str, judge: str | None, offl
     if judge:
         from generator.measure.calibrate import judge_agreement
 
-        data["judge_agreement"] = judge_agreement(project, judge, offline=offline)
+        data["judge_agreement"] = judge_agreement(project, judge)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return 0

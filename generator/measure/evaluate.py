@@ -244,9 +244,15 @@ def _judge(
             for i, a in enumerate(here):
                 for b in here[i + 1 :]:
                     assert a.draft is not None and b.draft is not None
-                    asked = None if stopped else judge.pair(brief, chosen, a.language, Contestant(a.model, a.draft), Contestant(b.model, b.draft))
+                    if stopped:
+                        continue
+                    try:
+                        asked = judge.pair(brief, chosen, a.language, Contestant(a.model, a.draft), Contestant(b.model, b.draft))
+                    except SatireError as exc:  # the drafts and their scores are kept; the ranking says how far it got
+                        stopped = f"judge {model} failed: {exc.format_message()}"
+                        continue
                     if asked is None:
-                        stopped = stopped or f"budget: stopped judging before exceeding ${max_cost:.4f}"
+                        stopped = f"budget: stopped judging before exceeding ${max_cost:.4f}"
                         continue
                     pairs.append(asked)
                     verdicts.extend(asked)
