@@ -13,6 +13,7 @@ and jitter by botocore's "standard" retry mode.
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -43,8 +44,9 @@ class S3Target:
         import boto3
         from botocore.config import Config
 
+        attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or ATTEMPTS)  # the standard variable still has the last word
         config = Config(
-            retries={"mode": "standard", "max_attempts": ATTEMPTS},
+            retries={"mode": "standard", "max_attempts": attempts},
             connect_timeout=10,
             read_timeout=60,
             max_pool_connections=UPLOADERS + 2,
