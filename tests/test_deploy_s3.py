@@ -240,7 +240,7 @@ def test_missing_bucket_and_missing_credentials_are_one_line(blog: Path, monkeyp
     assert result.code == 2 and len(result.err_lines) == 1 and "no AWS credentials found" in result.err
 
 
-def test_the_secret_key_reaches_no_output_and_no_file(blog: Path, tmp_path: Path, proxy: FaultProxy, s3: Any, bucket: str) -> None:
+def test_the_secret_key_reaches_no_output_and_no_file(blog: Path, tmp_path: Path, isolated_env: Path, proxy: FaultProxy, s3: Any, bucket: str) -> None:
     outputs = []
     outputs.append(run_satire("deploy", "--dry-run", cwd=blog))
     outputs.append(run_satire("deploy", cwd=blog))
@@ -256,7 +256,7 @@ def test_the_secret_key_reaches_no_output_and_no_file(blog: Path, tmp_path: Path
     assert [r.code for r in outputs] == [0, 0, 2, 2, 1]
     for result in outputs:
         assert PLANTED_SECRET not in result.out + result.err
-    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    written = [p for folder in (tmp_path, isolated_env) for p in folder.rglob("*") if p.is_file()]  # the project, its state, the home folder
     assert len(written) > 50
     leaks = [p for p in written if PLANTED_SECRET.encode() in p.read_bytes()]
     assert leaks == []
