@@ -162,3 +162,30 @@ def test_git_unreachable_repository_is_one_line(git_blog: Path, tmp_path: Path) 
     result = run_satire("deploy", cwd=git_blog)
     assert result.code == 1 and len(result.err_lines) == 1 and "git ls-remote failed" in result.err
     assert "hunter2" not in result.out + result.err
+
+
+# -- the build marker -------------------------------------------------------------
+
+
+def test_a_drafts_build_cut_short_is_still_refused(rsync_blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A --drafts build marks the site before it moves a single draft in: a
+    power cut mid-commit never leaves drafts under a marker that says "none"."""
+    from generator.errors import SatireError
+    from generator.site import write
+
+    save(rsync_blog, make_draft("secret-draft", status="draft"))
+    rebuild(rsync_blog)  # a reviewed build of these very inputs: deployable
+    real_replace = write.os.replace
+
+    def power_cut(src: str | Path, dst: str | Path) -> None:
+        if ".commit-" in str(src) and "secret-draft" in str(dst):
+            raise OSError("power cut")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", power_cut)
+    with pytest.raises(OSError, match="power cut"):
+        rebuild(rsync_blog, drafts=True)
+    monkeypatch.undo()
+    with pytest.raises(SatireError, match="--drafts"):
+        run_deploy(rsync_blog)
+    assert not (tmp_path / "www").exists()

@@ -47,7 +47,7 @@ class GitTarget:
         if proc.returncode != 0:
             problem = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
             verb = next(a for a in args if not a.startswith("-") and "=" not in a)
-            raise WorkFailed(masked(f"{self.name}: git {verb} failed: {problem}"))
+            raise WorkFailed(f"{self.name}: git {verb} failed: {masked(problem)}")  # recent git masks URLs itself; older ones may not
         return proc.stdout
 
     def publish(self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo) -> DeployReport:

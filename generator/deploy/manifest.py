@@ -121,8 +121,8 @@ def checksums(folder: Path, skip: Iterable[str] = ()) -> dict[str, str]:
 
 @dataclass
 class Changes:
-    """What a deploy has to do: uploads in the order readers need, and what the
-    target holds that the site no longer has."""
+    """What a deploy has to do: uploads (`by_phase` gives them in the order
+    readers need), and what the target holds that the site no longer has."""
 
     uploads: list[SiteFile]
     new: set[str]  # uploads the target does not hold at all
@@ -136,7 +136,6 @@ class Changes:
 def compare(files: list[SiteFile], remote: Mapping[str, str]) -> Changes:
     """The site's files against the target's (path -> MD5)."""
     uploads = [f for f in files if remote.get(f.rel) != f.md5]
-    uploads.sort(key=lambda f: (f.phase, f.rel))
     ours = {f.rel for f in files}
     return Changes(
         uploads=uploads,

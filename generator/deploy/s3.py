@@ -44,9 +44,10 @@ class S3Target:
         import boto3
         from botocore.config import Config
 
-        attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or ATTEMPTS)  # the standard variable still has the last word
+        given = os.environ.get("AWS_MAX_ATTEMPTS", "")  # the standard variable still has the last word
+        attempts = int(given) if given.isdigit() and int(given) > 0 else ATTEMPTS
         config = Config(
-            retries={"mode": "standard", "max_attempts": attempts},
+            retries={"mode": "standard", "total_max_attempts": attempts},
             connect_timeout=10,
             read_timeout=60,
             max_pool_connections=UPLOADERS + 2,
