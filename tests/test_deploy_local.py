@@ -80,6 +80,43 @@ def test_rsync_deletes_an_unpublished_post_unless_told_not_to(rsync_blog: Path, 
     assert {rel: data for rel, (data, _) in tree(www).items()} == site_files(rsync_blog)
 
 
+FAKE_SSH = """#!/bin/sh
+# ssh as rsync calls it (ssh [-l USER] HOST COMMAND...), running COMMAND here
+echo "$@" >> "$0.log"
+while [ "$1" = "-l" ]; do shift 2; done
+shift
+exec "$@"
+"""
+
+
+def test_rsync_to_user_at_host_goes_through_the_remote_shell(demo_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ssh = tmp_path / "fake-ssh"
+    ssh.write_text(FAKE_SSH)
+    ssh.chmod(0o755)
+    monkeypatch.setenv("RSYNC_RSH", str(ssh))
+    make_blog(demo_project, f"deploy:\n  target: rsync\n  destination: deploy@blog-host:{tmp_path / 'remote-www'}/\n")
+    rebuild(demo_project)
+    report, _ = run_deploy(demo_project)
+    assert report.ok and report.uploaded == len(site_files(demo_project))
+    assert {rel: data for rel, (data, _) in tree(tmp_path / "remote-www").items()} == site_files(demo_project)
+    assert (tmp_path / "fake-ssh.log").read_text().startswith("-l deploy blog-host rsync --server")
+    report, _ = run_deploy(demo_project)
+    assert report.uploaded == 0
+
+
+def test_nothing_is_sent_before_a_build_or_without_its_marker(demo_project: Path, tmp_path: Path) -> None:
+    from generator.errors import SatireError
+
+    make_blog(demo_project, f"deploy:\n  target: rsync\n  destination: {tmp_path / 'www'}/\n")
+    with pytest.raises(SatireError, match="not built yet"):
+        run_deploy(demo_project)
+    rebuild(demo_project)
+    (demo_project / "site/.satire-build.json").unlink()  # a site from elsewhere, or a build cut short
+    with pytest.raises(SatireError, match="no build marker"):
+        run_deploy(demo_project)
+    assert not (tmp_path / "www").exists()
+
+
 def test_rsync_missing_is_one_clear_line(rsync_blog: Path, tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()

@@ -68,6 +68,8 @@ def make_target(project: Project) -> Target:
 def check_site(project: Project) -> None:
     """Refuse, in one line, a site that is not a reviewed build of the current inputs."""
     site = shown(project.site_dir)
+    if not project.site_dir.is_dir():
+        raise SatireError(f"{site}: not built yet: run 'satire build' first")
     marker = read_marker(project.site_dir)
     if marker is None:
         raise SatireError(f"{site}: no build marker (.satire-build.json): run 'satire build' first")
