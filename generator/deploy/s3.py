@@ -93,11 +93,15 @@ class S3Target:
         if report.errors:
             report.deletes = []
             return
+        kept: set[str] = set()
         for start in range(0, len(report.deletes), DELETE_BATCH):
             batch = report.deletes[start : start + DELETE_BATCH]
             answer = client.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": self.prefix + rel} for rel in batch], "Quiet": True})
             for error in answer.get("Errors", []):
-                report.errors.append(f"{self.name}: {error.get('Key', '?')[len(self.prefix) :]}: not deleted: {error.get('Code', '')} {error.get('Message', '')}".rstrip())
+                rel = error.get("Key", "")[len(self.prefix) :]
+                kept.add(rel)
+                report.errors.append(f"{self.name}: {rel}: not deleted: {error.get('Code', '')} {error.get('Message', '')}".rstrip())
+        report.deletes = [rel for rel in report.deletes if rel not in kept]
 
     def upload(self, client: S3Client, f: SiteFile) -> str | None:
         """Put one file; a one-line problem, or None when it went up."""
