@@ -33,6 +33,7 @@ COMMANDS = {
     "serve": "generator.commands.serve:serve",
     "stats": "generator.commands.stats:stats",
     "eval": "generator.commands.evaluate:evaluate",
+    "deploy": "generator.commands.deploy:deploy",
 }
 
 

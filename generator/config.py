@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from generator import yamlfile
 from generator.errors import SatireError, shown
@@ -104,6 +104,39 @@ class SiteConfig(Strict):
     timezone: str = Field("UTC", description="zone in which a scheduled post's date starts")
 
 
+class DeployConfig(Strict):
+    """Where `satire deploy` puts the built site. Credentials are never here:
+    S3 reads the standard AWS environment, profile or instance role; rsync and
+    git use ssh's and git's own."""
+
+    target: Literal["s3", "rsync", "git"] | None = Field(None, description="s3 | rsync | git; none: deploy is not configured")
+    bucket: str | None = Field(None, description="s3: the bucket (AWS, R2, MinIO, B2...)")
+    prefix: str = Field("", description="s3: folder inside the bucket, e.g. blog/")
+    region: str | None = Field(None, description="s3: region (default: the AWS environment's)")
+    endpoint_url: str | None = Field(None, description="s3: endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000")
+    destination: str | None = Field(None, description="rsync: user@host:/var/www/blog/ or a local folder")
+    repository: str | None = Field(None, description="git: a remote URL or path; the site is committed to `branch`")
+    branch: str = Field("gh-pages", description="git: the branch that holds the site")
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _endpoint_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_http_url(value)
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        value = value.strip("/")
+        return value + "/" if value else ""
+
+    @model_validator(mode="after")
+    def _needs(self) -> DeployConfig:
+        needed = {"s3": "bucket", "rsync": "destination", "git": "repository"}.get(self.target or "")
+        if needed and not getattr(self, needed):
+            raise ValueError(f"target {self.target} needs {needed}: set deploy.{needed}")
+        return self
+
+
 class Config(Strict):
     """The whole of `satire.yaml`."""
 
@@ -115,6 +148,7 @@ class Config(Strict):
     style: str = Field("geek-puns", description="default humor style")
     llm: LLMConfig = Field(default_factory=LLMConfig)
     site: SiteConfig = Field(default_factory=SiteConfig)
+    deploy: DeployConfig = Field(default_factory=DeployConfig)
 
     @field_validator("language")
     @classmethod

@@ -34,6 +34,7 @@ from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of, today_in
 from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
+from generator.site.marker import MARKER, newest_input_mtime, read_marker, write_marker
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
 from generator.site.parallel import Workers, job, run
@@ -81,6 +82,10 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
     out = (out or project.site_dir).resolve()
     with project_lock(project.state_dir, "build"), collector_paused():
         recover(out)
+        newest_input = newest_input_mtime(project)  # before gathering: an edit made during the build makes the site stale
+        marked = is_marked(out, drafts=drafts, newest_input=newest_input)
+        if drafts and not marked and out.is_dir():
+            write_marker(out, drafts=True, newest_input=newest_input)  # before the output holds a single draft
         store = RenderCache(project, enabled=cache)
         bodies = Bodies(project, enabled=cache)
         workers = Workers(jobs or os.cpu_count() or 1)
@@ -90,8 +95,20 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
             workers.close()
             bodies.close()
             store.close()
+        if not marked:
+            write_marker(out, drafts=drafts, newest_input=newest_input)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def is_marked(out: Path, *, drafts: bool, newest_input: float) -> bool:
+    """Whether the marker already says what this build will write (then it is
+    left alone, so a build that changes nothing touches nothing). Otherwise the
+    build rewrites it at the end; a drafts build also marks the output before
+    touching it, so a build cut short never leaves drafts under a marker that
+    says there are none (deploy refuses a stale or drafts marker)."""
+    old = read_marker(out)
+    return old is not None and old.drafts == drafts and old.newest_input_mtime == newest_input
 
 
 @contextmanager
@@ -210,7 +227,7 @@ def _stat(path: Path) -> tuple[int, int]:
 def _walk(out: Path) -> set[str]:
     if not out.is_dir():
         return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
 
 
 def _zone(project: Project) -> ZoneInfo:

@@ -1,0 +1,61 @@
+"""The build marker, `site/.satire-build.json`: what a build was made from.
+
+`{"drafts": bool, "built_at": ISO time, "newest_input_mtime": seconds}`. A
+`--drafts` build says so here, and `newest_input_mtime` is the newest change
+among the inputs (config, drafts, briefs, templates, static) when the build
+began, so that `satire deploy` can refuse a drafts build and a site that is
+older than what it was built from. The marker is never deployed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import CONFIG_NAME, Project
+from generator.fsutil import write_atomic
+
+MARKER = ".satire-build.json"
+INPUT_DIRS = ("drafts", "briefs", "templates", "static")
+
+
+@dataclass(frozen=True)
+class BuildMarker:
+    drafts: bool
+    built_at: str
+    newest_input_mtime: float
+
+
+def newest_input_mtime(project: Project) -> float:
+    """The newest mtime among the config, the input folders and everything in
+    them: a folder's own mtime changes when a file in it is added or removed."""
+    newest = 0.0
+    candidates = [project.root / CONFIG_NAME]
+    for name in INPUT_DIRS:
+        folder = project.root / name
+        if folder.is_dir():
+            candidates.append(folder)
+            candidates.extend(folder.rglob("*"))
+    for path in candidates:
+        try:
+            newest = max(newest, path.stat().st_mtime)
+        except OSError:
+            continue  # removed while we looked: its folder's mtime says so
+    return newest
+
+
+def write_marker(out: Path, *, drafts: bool, newest_input: float) -> None:
+    built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    data = {"drafts": drafts, "built_at": built_at, "newest_input_mtime": newest_input}
+    write_atomic(out / MARKER, json.dumps(data, indent=2) + "\n")
+
+
+def read_marker(out: Path) -> BuildMarker | None:
+    """The marker of the site in `out`, or None when it has none or it is unreadable."""
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        return BuildMarker(drafts=bool(data["drafts"]), built_at=str(data["built_at"]), newest_input_mtime=float(data["newest_input_mtime"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
