@@ -170,6 +170,15 @@ def revise(
     return _move(project, "revise", slug, by, note, change, new_revision=True)
 
 
+def record(project: Project, action: str, slug: str, *, by: str | None, note: str | None = None, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Log an editor's action outside the draft workflow (e.g. confirming a brief),
+    once it has taken effect; the entry as written."""
+    entry = _entry(project, action, slug, by, None, note, details or {})
+    with _db(project) as conn:
+        _append(conn, entry)
+    return entry
+
+
 # -- queries ------------------------------------------------------------------------
 
 

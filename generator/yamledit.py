@@ -1,0 +1,57 @@
+"""Editing a YAML file an editor wrote, keeping it as they wrote it.
+
+`edit(text, change)` loads `text` with ruamel.yaml's round-trip loader (which
+keeps comments, key order, quoting, block scalars and flow lists), lets
+`change` mutate the document in place, and dumps it again. ruamel.yaml cannot
+tell the indentation of each level of a file, so the document is dumped with
+the few common layouts and the one closest to the original text is kept: an
+edit changes the lines it is about, not the whole file.
+
+Reading for validation stays with `yamlfile` (PyYAML, safe, with marks); this
+module only rewrites.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+from collections.abc import Callable
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from generator.errors import SatireError
+
+# (mapping indent, sequence indent, dash offset): PyYAML's default, the
+# "indented dash" style most editors type, and both at four spaces
+LAYOUTS = ((2, 2, 0), (2, 4, 2), (4, 4, 0), (4, 6, 2))
+
+
+def _yaml(layout: tuple[int, int, int]) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap an editor's long lines
+    mapping, sequence, offset = layout
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def edit(text: str, change: Callable[[Any], None], file: str = "<yaml>") -> str:
+    """`text` with `change(document)` applied, comments, order and layout kept."""
+    try:
+        document = _yaml(LAYOUTS[0]).load(text)
+    except YAMLError as exc:
+        raise SatireError(f"{file}: cannot edit: {str(exc).splitlines()[0]}") from None
+    change(document)
+    original = text.splitlines()
+    best, best_cost = "", -1
+    for layout in LAYOUTS:
+        out = io.StringIO()
+        _yaml(layout).dump(document, out)
+        candidate = out.getvalue()
+        matcher = difflib.SequenceMatcher(None, original, candidate.splitlines(), autojunk=False)
+        cost = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+        if best_cost < 0 or cost < best_cost:
+            best, best_cost = candidate, cost
+    return best
