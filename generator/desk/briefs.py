@@ -88,10 +88,12 @@ def _take(pairs: list[tuple[Any, str]], key: Any) -> str | None:
 
 
 def _quote(index: int, by: str, text: str, sentence: str | None) -> Item:
-    at = sentence.find(text) if sentence else -1
-    if sentence is None or at < 0:
-        return Item(index, text, by, sentence)
-    return Item(index, text, by, sentence, sentence[:at], text, sentence[at + len(text) :])
+    """The quote, its sentence split around it (its closing stop may be a comma there)."""
+    for words in (text, text.rstrip(".,;:!?… ")):
+        at = sentence.find(words) if sentence and words else -1
+        if sentence is not None and at >= 0:
+            return Item(index, text, by, sentence, sentence[:at], words, sentence[at + len(words) :])
+    return Item(index, text, by, sentence)
 
 
 def chosen(form: dict[str, str], name: str, shown: str) -> list[int] | None:
