@@ -23,9 +23,9 @@ from ruamel.yaml.error import YAMLError
 
 from generator.errors import SatireError
 
-# (mapping indent, sequence indent, dash offset): PyYAML's default, the
-# "indented dash" style most editors type, and both at four spaces
-LAYOUTS = ((2, 2, 0), (2, 4, 2), (4, 4, 0), (4, 6, 2))
+# (mapping indent, sequence indent, dash offset): mappings by 2 or 4 spaces,
+# a list's dash at its key's column (PyYAML's default) or indented under it
+LAYOUTS = tuple((mapping, offset + 2, offset) for mapping in (2, 4) for offset in (0, 2, 4) if offset <= mapping)
 
 
 def _yaml(layout: tuple[int, int, int]) -> YAML:
