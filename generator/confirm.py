@@ -180,13 +180,12 @@ def _edit(project: Project, name: str, action: str, by: str | None, drop_facts: 
         text = path.read_bytes().decode("utf-8-sig")
         edited = yamledit.edit(text, _change(brief, facts, quotes, result.confirmed), file)
         _check(brief, edited, file, facts, quotes)
-        write_atomic(path, edited)
-        details: dict[str, Any] = {"brief": file, "confirmed": result.confirmed}
+        details: dict[str, Any] = {"confirmed": result.confirmed}
         if result.dropped_facts or result.dropped_quotes:
             details["dropped"] = {"facts": result.dropped_facts, "quotes": result.dropped_quotes}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.record(project, action, slug, by=by, details=details)
+        review.logged_write(project, action, slug, path, edited, lambda: write_atomic(path, edited), by=by, details=details)
         return result
 
 
@@ -261,9 +260,8 @@ def discard(project: Project, name: str, *, by: str | None, note: str | None = N
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         copy = project.state_dir / DISCARDED / f"{brief.path.stem}.{stamp}{brief.path.suffix}"
         write_atomic(copy, raw)  # the copy first: a crash leaves two copies, never none
-        brief.path.unlink()
-        details: dict[str, Any] = {"brief": file, "kept_at": project.rel(copy), "confirmed": brief.confirmed}
+        details: dict[str, Any] = {"kept_at": project.rel(copy), "confirmed": brief.confirmed}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.record(project, "discard", slug, by=by, note=note, details=details)
+        review.logged_write(project, "discard", slug, brief.path, None, brief.path.unlink, by=by, note=note, details=details)
         return copy

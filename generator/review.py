@@ -23,7 +23,8 @@ next review command (or query) reconciles leftovers under the same lock: a
 draft that reads as the move wrote it gets its entry (marked `recovered`), a
 draft still as it was gets none, and a draft changed since by something else
 gets the entry marked as uncertain. So the log never claims a move that did
-not happen, nor misses one that did.
+not happen, nor misses one that did. Editors' actions on other files (confirming
+or discarding a brief) go through `logged_write`, by the same steps.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ MOVES: dict[str, tuple[tuple[Status, ...], Status]] = {
 }
 ACTIONS = tuple(MOVES)
 LOCK = "review"
+ABSENT = "absent"  # audit_pending.after_sha of a move that removes its file (a discarded brief)
 CRASH_ENV = "SATIRE_TEST_CRASH_AT"  # test-only: "after-intent" or "after-draft" SIGKILLs the process there
 
 
@@ -170,12 +172,25 @@ def revise(
     return _move(project, "revise", slug, by, note, change, new_revision=True)
 
 
-def record(project: Project, action: str, slug: str, *, by: str | None, note: str | None = None, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Log an editor's action outside the draft workflow (e.g. confirming a brief),
-    once it has taken effect; the entry as written."""
-    entry = _entry(project, action, slug, by, None, note, details or {})
-    with _db(project) as conn:
+def logged_write(
+    project: Project, action: str, slug: str, path: Path, after: str | None, write: Callable[[], object], *, by: str | None, note: str | None = None, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An editor's action on a file other than a draft (e.g. confirming a brief):
+    `write()` makes `path` read `after` (None: removes it), and the entry is logged
+    with the same crash safety as a review move (the module docstring). The entry."""
+    entry = _entry(project, action, slug, by, None, note, {**(details or {}), "file": project.rel(path)})
+    with project_lock(project.state_dir, LOCK), _db(project) as conn:
+        pending = conn.execute(
+            "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
+            (slug, _sha_of(path), ABSENT if after is None else _sha(after), json.dumps(entry)),
+        ).lastrowid
+        _crash_point("after-intent")
+        write()
+        _crash_point("after-draft")
+        conn.execute("BEGIN IMMEDIATE")
         _append(conn, entry)
+        conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
+        conn.execute("COMMIT")
     return entry
 
 
@@ -319,9 +334,10 @@ def _reconcile(conn: sqlite3.Connection, store: DraftStore) -> int:
     rows = conn.execute("SELECT * FROM audit_pending ORDER BY id").fetchall()
     for row in rows:
         entry = json.loads(row["entry"])
-        now = _sha_of(store.path(row["slug"]))
+        file = entry["details"].get("file")  # set by logged_write: a file other than the draft
+        now = _sha_of(store.project.root / file if file else store.path(row["slug"]))
         conn.execute("BEGIN IMMEDIATE")
-        if now == row["after_sha"]:
+        if now == row["after_sha"] or (now is None and row["after_sha"] == ABSENT):
             entry["details"]["recovered"] = "interrupted after the draft was written; logged on recovery"
             _append(conn, entry)
         elif now != row["before_sha"]:

@@ -5,11 +5,12 @@ gate in `satire generate`: nothing is written from an unconfirmed brief."""
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
 
-from generator import review
+from generator import review, state
 from generator.config import load_project
 from tests.confirmkit import FACTS, INTAKE_BRIEF, SLUG, add_intake_brief, assert_evidence_consistent, read
 from tests.conftest import run_satire
@@ -148,3 +149,22 @@ def test_discard_refuses_a_brief_with_a_draft(newsdesk: Path) -> None:
     assert result.code == 2
     assert "reject the draft instead" in result.err
     assert (newsdesk / "briefs" / f"{DEMO}.yaml").exists()
+
+
+@pytest.mark.parametrize("command", ["confirm", "discard"])
+@pytest.mark.parametrize("point", ["after-intent", "after-draft"])
+def test_the_log_and_the_brief_agree_after_a_kill_mid_command(newsdesk: Path, command: str, point: str) -> None:
+    path = newsdesk / "briefs" / f"{SLUG}.yaml"
+    result = run_satire("brief", command, SLUG, "--by", "Dee", env={review.CRASH_ENV: point}, cwd=newsdesk)
+    assert result.code == -signal.SIGKILL  # really killed, between writing the brief and logging it
+    log = review.log(load_project(newsdesk))  # the next run reconciles
+    if point == "after-intent":  # the brief was never touched: no entry
+        assert path.read_text(encoding="utf-8") == INTAKE_BRIEF
+        assert log == []
+    else:  # the brief was written (or removed): its entry is recorded on recovery
+        assert (read(path)["confirmed"] is True) if command == "confirm" else not path.exists()
+        assert [(e["action"], e["who"]) for e in log] == [(command, "Dee")]
+        assert "interrupted after" in log[0]["details"]["recovered"]
+    conn = state.connect(newsdesk / ".satire")
+    assert conn.execute("SELECT COUNT(*) FROM audit_pending").fetchone()[0] == 0
+    conn.close()

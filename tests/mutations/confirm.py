@@ -65,4 +65,22 @@ MUTATIONS = [
             "tests/test_confirm_cli.py::test_discard_removes_the_brief_keeps_a_copy_and_logs_it",
         ],
     },
+    {
+        "name": "confirm: a kill between a brief's edit and its log entry is reconciled against the wrong file",
+        "path": "generator/review.py",
+        "old": 'file = entry["details"].get("file")',
+        "new": "file = None",
+        "tests": [
+            "tests/test_confirm_cli.py::test_the_log_and_the_brief_agree_after_a_kill_mid_command",
+        ],
+    },
+    {
+        "name": "confirm: a kill after a brief's edit loses its log entry (the pending entry is not written first)",
+        "path": "generator/review.py",
+        "old": "        _crash_point(\"after-intent\")\n        write()\n",
+        "new": "        conn.execute(\"DELETE FROM audit_pending WHERE id = ?\", (pending,))\n        _crash_point(\"after-intent\")\n        write()\n",
+        "tests": [
+            "tests/test_confirm_cli.py::test_the_log_and_the_brief_agree_after_a_kill_mid_command",
+        ],
+    },
 ]
