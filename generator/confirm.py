@@ -4,6 +4,7 @@ An intake brief arrives with `confirmed: false`; nothing writes a draft from
 it until an editor confirms it (`satire generate --unconfirmed` aside). Here:
 
 - `listing(project)`: every brief, whether it is confirmed, and its draft;
+  `items(brief)`: its facts and quotes beside their evidence sentences;
 - `confirm`, `drop`: edit a brief in place, confirming it and/or dropping
   facts and quotes, their evidence (`intake.evidence`) dropped with them;
 - `discard`: remove a brief from briefs/, keeping a copy under
@@ -132,6 +133,48 @@ def find(project: Project, name: str) -> Brief:
         return load_brief(path, shown(path))  # reports why it does not read
     known = ", ".join(sorted(b.effective_slug for b in briefs)) or "none"
     raise SatireError(f"no brief {name!r} in {project.rel(project.briefs_dir)}/ (briefs: {known})")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A fact or a quote, numbered from 0, with the article sentence that backs it
+    (split around a quote's words, so that they can be marked)."""
+
+    index: int
+    text: str
+    by: str | None
+    sentence: str | None
+    before: str = ""
+    match: str = ""
+    after: str = ""
+
+
+def items(brief: Brief) -> tuple[list[Item], list[Item]]:
+    """The brief's facts and quotes, each beside its evidence sentence (None: not from the article)."""
+    evidence = brief.intake.evidence if brief.intake else None
+    fact_sentences: list[tuple[object, str]] = [(e.fact, e.sentence) for e in evidence.facts] if evidence else []
+    quote_sentences: list[tuple[object, str]] = [((e.by, e.text), e.sentence) for e in evidence.quotes] if evidence else []
+    facts = [Item(i, fact, None, _take(fact_sentences, fact)) for i, fact in enumerate(brief.facts)]
+    quotes = [_quote(i, q.by, q.text, _take(quote_sentences, (q.by, q.text))) for i, q in enumerate(brief.quotes)]
+    return facts, quotes
+
+
+def _take(pairs: list[tuple[object, str]], key: object) -> str | None:
+    """The sentence of the first evidence entry for `key`, used up (twins get one each)."""
+    for n, (item, sentence) in enumerate(pairs):
+        if item == key:
+            del pairs[n]
+            return sentence
+    return None
+
+
+def _quote(index: int, by: str, text: str, sentence: str | None) -> Item:
+    """The quote, its sentence split around it (its closing stop may be a comma there)."""
+    for words in (text, text.rstrip(".,;:!?… ")):
+        at = sentence.find(words) if sentence and words else -1
+        if sentence is not None and at >= 0:
+            return Item(index, text, by, sentence, sentence[:at], words, sentence[at + len(words) :])
+    return Item(index, text, by, sentence)
 
 
 # -- edits: confirm, drop -------------------------------------------------------------------

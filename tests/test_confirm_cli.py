@@ -5,7 +5,11 @@ gate in `satire generate`: nothing is written from an unconfirmed brief."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,7 @@ import pytest
 from generator import review, state
 from generator.config import load_project
 from tests.confirmkit import FACTS, INTAKE_BRIEF, SLUG, add_intake_brief, assert_evidence_consistent, read
-from tests.conftest import run_satire
+from tests.conftest import REPO, run_satire
 
 pytestmark = pytest.mark.slow
 
@@ -168,3 +172,48 @@ def test_the_log_and_the_brief_agree_after_a_kill_mid_command(newsdesk: Path, co
     conn = state.connect(newsdesk / ".satire")
     assert conn.execute("SELECT COUNT(*) FROM audit_pending").fetchone()[0] == 0
     conn.close()
+
+
+def on_a_terminal(project: Path, *args: str) -> str:
+    """What `satire ARGS` prints when its output is a terminal."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
+    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, env=env, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert proc.returncode == 0, proc.stderr
+    return out.decode().replace("\r\n", "\n")
+
+
+def test_list_is_a_table_on_a_terminal_and_fetched_text_cannot_steer_it(newsdesk: Path) -> None:
+    path = newsdesk / "briefs" / f"{SLUG}.yaml"
+    path.write_text(INTAKE_BRIEF.replace('title: "Chipmaker', 'title: "\\e]0;pwned\\aChipmaker'), encoding="utf-8")
+    lines = on_a_terminal(newsdesk, "brief", "list").splitlines()
+    assert lines[0].split() == ["SLUG", "CONFIRMED", "DRAFT", "FROM", "FACTS", "QUOTES", "TITLE"]
+    row = next(line for line in lines if line.startswith(SLUG))
+    assert row.split()[:6] == [SLUG, "no", "-", "examplenews", "4", "2"]
+    assert row.index("Chipmaker") > lines[0].index("TITLE")  # columns line up
+    assert "\x1b" not in row and "\x07" not in row
+    assert "1 waiting: 'satire brief confirm SLUG'" in lines[-1]
+
+
+def test_show_numbers_each_item_beside_its_evidence(newsdesk: Path) -> None:
+    result = run_satire("brief", "show", SLUG, cwd=newsdesk)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    fact = lines.index(f"  2. {FACTS[1]}")
+    assert lines[fact + 1] == "     evidence: The round was led by Lumen Ventures, with participation from Orbit Capital."
+    quote = lines.index("  1. “Light does not get tired.” — Lena Park")
+    assert "chief executive Lena Park told analysts" in lines[quote + 1]
+    # the numbers shown are the ones confirm takes
+    assert run_satire("brief", "confirm", SLUG, "--drop-fact", "2", cwd=newsdesk).code == 0
+    assert FACTS[1] not in read(newsdesk / "briefs" / f"{SLUG}.yaml")["facts"]  # type: ignore[operator]

@@ -1,14 +1,22 @@
-"""`satire brief list|confirm|discard`: the editor's gate for intake briefs.
+"""`satire brief list|show|confirm|discard`: the editor's gate for intake briefs.
 Thin: parse, call one function of `generator.confirm`, print."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 
 from generator.commands import App, echo_err, pass_app
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Fetched text as it may reach a terminal or a tab-separated line: no escape sequences, tabs or line breaks."""
+    return _CONTROL.sub(" ", text)
 
 
 @click.group()
@@ -34,7 +42,7 @@ def brief_list(app: App, unconfirmed: bool, fmt: str) -> int:
     if not rows:
         click.echo("no brief waits for confirmation" if unconfirmed else "no briefs: write one in briefs/, or take news in with 'satire intake'")
         return code
-    cells = [(r.slug, "yes" if r.confirmed else "no", r.draft or "-", (r.feed or "intake") if r.intake else "hand", str(r.facts), str(r.quotes), r.title) for r in rows]
+    cells = [(r.slug, "yes" if r.confirmed else "no", r.draft or "-", plain((r.feed or "intake") if r.intake else "hand"), str(r.facts), str(r.quotes), plain(r.title)) for r in rows]
     if not sys.stdout.isatty():  # for scripts: one tab-separated line per brief
         for line in cells:
             click.echo("\t".join(line))
@@ -47,6 +55,32 @@ def brief_list(app: App, unconfirmed: bool, fmt: str) -> int:
     if waiting:
         click.echo(f"\n{waiting} waiting: 'satire brief confirm SLUG' to write them, 'satire brief discard SLUG' to drop them")
     return code
+
+
+@brief.command("show")
+@click.argument("slug")
+@pass_app
+def brief_show(app: App, slug: str) -> int:
+    """A brief's facts and quotes, numbered, each beside the article sentence that backs it."""
+    from generator import confirm
+
+    project = app.project()
+    found = confirm.find(project, slug)
+    assert found.path is not None
+    facts, quotes = confirm.items(found)
+    click.echo(click.style(plain(found.title), bold=True))
+    click.echo(f"{project.rel(found.path)}: {'confirmed' if found.confirmed else 'waiting for confirmation'}; {plain(found.source.publisher)}: {plain(found.source.url)}")
+    for heading, shown in (("Facts", facts), ("Quotes", quotes)):
+        click.echo(f"\n{heading}:")
+        for item in shown:
+            words = f"“{item.text}” — {item.by}" if item.by else item.text
+            click.echo(f"  {item.index + 1}. {plain(words)}")
+            click.echo(f"     evidence: {plain(item.sentence)}" if item.sentence else "     evidence: none (not from the article)")
+        if not shown:
+            click.echo("  none")
+    if not found.confirmed:
+        click.echo(f"\nconfirm with 'satire brief confirm {found.effective_slug}' (--drop-fact N / --drop-quote N drop items first)")
+    return 0
 
 
 @brief.command("confirm")

@@ -42,19 +42,6 @@ DONE = {
 }
 
 
-@dataclass(frozen=True)
-class Item:
-    """A fact or a quote, with the article sentence that backs it (split around the quote, to mark it)."""
-
-    index: int
-    text: str
-    by: str | None
-    sentence: str | None
-    before: str = ""
-    match: str = ""
-    after: str = ""
-
-
 @dataclass
 class BriefView:
     """Everything the brief page shows."""
@@ -63,37 +50,15 @@ class BriefView:
     slug: str
     file: str
     draft: str | None
-    facts: list[Item]
-    quotes: list[Item]
+    facts: list[confirm.Item]
+    quotes: list[confirm.Item]
 
 
 def brief_view(project: Project, slug: str) -> BriefView:
     brief = confirm.find(project, slug)
     assert brief.path is not None
-    evidence = brief.intake.evidence if brief.intake else None
-    fact_sentences = [(e.fact, e.sentence) for e in evidence.facts] if evidence else []
-    quote_sentences = [((e.by, e.text), e.sentence) for e in evidence.quotes] if evidence else []
-    facts = [Item(i, fact, None, _take(fact_sentences, fact)) for i, fact in enumerate(brief.facts)]
-    quotes = [_quote(i, q.by, q.text, _take(quote_sentences, (q.by, q.text))) for i, q in enumerate(brief.quotes)]
+    facts, quotes = confirm.items(brief)
     return BriefView(brief, brief.effective_slug, project.rel(brief.path), confirm.draft_status(project, brief.effective_slug), facts, quotes)
-
-
-def _take(pairs: list[tuple[Any, str]], key: Any) -> str | None:
-    """The sentence of the first evidence entry for `key`, used up (twins get one each)."""
-    for n, (item, sentence) in enumerate(pairs):
-        if item == key:
-            del pairs[n]
-            return sentence
-    return None
-
-
-def _quote(index: int, by: str, text: str, sentence: str | None) -> Item:
-    """The quote, its sentence split around it (its closing stop may be a comma there)."""
-    for words in (text, text.rstrip(".,;:!?… ")):
-        at = sentence.find(words) if sentence and words else -1
-        if sentence is not None and at >= 0:
-            return Item(index, text, by, sentence, sentence[:at], words, sentence[at + len(words) :])
-    return Item(index, text, by, sentence)
 
 
 def chosen(form: dict[str, str], name: str, shown: str) -> list[int] | None:

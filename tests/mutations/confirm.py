@@ -83,4 +83,13 @@ MUTATIONS = [
             "tests/test_confirm_cli.py::test_the_log_and_the_brief_agree_after_a_kill_mid_command",
         ],
     },
+    {
+        "name": "confirm: fetched text reaches the terminal with its escape sequences",
+        "path": "generator/commands/brief.py",
+        "old": 'return _CONTROL.sub(" ", text)',
+        "new": "return text",
+        "tests": [
+            "tests/test_confirm_cli.py::test_list_is_a_table_on_a_terminal_and_fetched_text_cannot_steer_it",
+        ],
+    },
 ]
