@@ -250,8 +250,8 @@ def _change(brief: Brief, facts: list[int], quotes: list[int], confirm_it: bool)
             del doc["quotes"][i]
         _drop_evidence(evidence.get("facts"), [brief.facts[i] for i in facts], brief.facts, lambda e: _text(e.get("fact")))
         dropped_quotes = [(brief.quotes[i].by, brief.quotes[i].text) for i in quotes]
-        kept_quotes = [(q.by, q.text) for q in brief.quotes]
-        _drop_evidence(evidence.get("quotes"), dropped_quotes, kept_quotes, lambda e: (_text(e.get("by")), _text(e.get("text"))))
+        all_quotes = [(q.by, q.text) for q in brief.quotes]
+        _drop_evidence(evidence.get("quotes"), dropped_quotes, all_quotes, lambda e: (_text(e.get("by")), _text(e.get("text"))))
         if confirm_it:
             doc["confirmed"] = True
 

@@ -217,3 +217,18 @@ def test_show_numbers_each_item_beside_its_evidence(newsdesk: Path) -> None:
     # the numbers shown are the ones confirm takes
     assert run_satire("brief", "confirm", SLUG, "--drop-fact", "2", cwd=newsdesk).code == 0
     assert FACTS[1] not in read(newsdesk / "briefs" / f"{SLUG}.yaml")["facts"]  # type: ignore[operator]
+
+
+def test_dropping_one_of_two_twin_facts_keeps_the_evidence_of_the_other(newsdesk: Path) -> None:
+    from generator import confirm
+
+    path = newsdesk / "briefs" / f"{SLUG}.yaml"
+    twin = "  - Quantix has 85 employees.\n"
+    text = INTAKE_BRIEF.replace(twin, twin * 2)
+    evidence = "      - fact: Quantix has 85 employees.\n        sentence: The company, which has 85 employees, is based in Lyon.\n"
+    path.write_text(text.replace(evidence, evidence * 2), encoding="utf-8")
+    edit = confirm.drop(load_project(newsdesk), SLUG, by="Eve", drop_facts=[2, 0])
+    assert edit.dropped_facts == [FACTS[0], FACTS[2]] and not edit.confirmed
+    data = read(path)
+    assert data["facts"] == [FACTS[1], FACTS[2], FACTS[3]] and data["confirmed"] is False
+    assert_evidence_consistent(data)

@@ -32,8 +32,8 @@ MUTATIONS = [
     {
         "name": "confirm: dropping a quote leaves its evidence behind",
         "path": "generator/confirm.py",
-        "old": '_drop_evidence(evidence.get("quotes"), dropped_quotes, kept_quotes',
-        "new": '_drop_evidence(None, dropped_quotes, kept_quotes',
+        "old": '_drop_evidence(evidence.get("quotes"), dropped_quotes, all_quotes',
+        "new": '_drop_evidence(None, dropped_quotes, all_quotes',
         "tests": [
             "tests/test_confirm_cli.py::test_confirm_dropping_a_fact_and_a_quote_keeps_evidence_and_the_rest_of_the_file",
         ],
