@@ -180,17 +180,7 @@ def logged_write(
     with the same crash safety as a review move (the module docstring). The entry."""
     entry = _entry(project, action, slug, by, None, note, {**(details or {}), "file": project.rel(path)})
     with project_lock(project.state_dir, LOCK), _db(project) as conn:
-        pending = conn.execute(
-            "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
-            (slug, _sha_of(path), ABSENT if after is None else _sha(after), json.dumps(entry)),
-        ).lastrowid
-        _crash_point("after-intent")
-        write()
-        _crash_point("after-draft")
-        conn.execute("BEGIN IMMEDIATE")
-        _append(conn, entry)
-        conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
-        conn.execute("COMMIT")
+        _write_and_log(conn, slug, _sha_of(path), ABSENT if after is None else _sha(after), entry, write)
     return entry
 
 
@@ -304,21 +294,31 @@ def _move(
         if new_revision:
             updated = updated.model_copy(update={"revision": store.next_revision(slug)})
         entry = _entry(project, action, slug, who, updated.revision, note, details)
-        pending = conn.execute(
-            "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
-            (slug, _sha_of(store.path(slug)), _sha(updated.to_text()), json.dumps(entry)),
-        ).lastrowid
-        _crash_point("after-intent")
-        if new_revision:
-            updated = store.save_revision(updated)
-        else:
-            store.save(updated)
-        _crash_point("after-draft")
-        conn.execute("BEGIN IMMEDIATE")
-        _append(conn, entry)
-        conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
-        conn.execute("COMMIT")
+
+        def write() -> None:
+            nonlocal updated
+            if new_revision:
+                updated = store.save_revision(updated)
+            else:
+                store.save(updated)
+
+        _write_and_log(conn, slug, _sha_of(store.path(slug)), _sha(updated.to_text()), entry, write)
     return updated
+
+
+def _write_and_log(conn: sqlite3.Connection, slug: str, before_sha: str | None, after_sha: str, entry: dict[str, Any], write: Callable[[], object]) -> None:
+    """Steps (1) to (3) of the module docstring: the intent, the write, the entry."""
+    pending = conn.execute(
+        "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
+        (slug, before_sha, after_sha, json.dumps(entry)),
+    ).lastrowid
+    _crash_point("after-intent")
+    write()
+    _crash_point("after-draft")
+    conn.execute("BEGIN IMMEDIATE")
+    _append(conn, entry)
+    conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
+    conn.execute("COMMIT")
 
 
 def reconcile(project: Project) -> int:
