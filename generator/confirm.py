@@ -245,9 +245,9 @@ def _change(brief: Brief, facts: list[int], quotes: list[int], confirm_it: bool)
     def change(doc: Any) -> None:
         evidence = (doc.get("intake") or {}).get("evidence") or {}
         for i in reversed(facts):
-            del doc["facts"][i]
+            yamledit.drop_item(doc["facts"], i)
         for i in reversed(quotes):
-            del doc["quotes"][i]
+            yamledit.drop_item(doc["quotes"], i)
         _drop_evidence(evidence.get("facts"), [brief.facts[i] for i in facts], brief.facts, lambda e: _text(e.get("fact")))
         dropped_quotes = [(brief.quotes[i].by, brief.quotes[i].text) for i in quotes]
         all_quotes = [(q.by, q.text) for q in brief.quotes]
@@ -266,7 +266,7 @@ def _drop_evidence(entries: Any, dropped: Sequence[Any], before: Sequence[Any], 
         twins_left = sum(1 for x in before if x == item) - sum(1 for x in dropped if x == item)
         holding = [i for i, entry in enumerate(entries) if key(entry) == item]
         if len(holding) > twins_left:
-            del entries[holding[-1]]
+            yamledit.drop_item(entries, holding[-1])
 
 
 def _text(value: Any) -> str:

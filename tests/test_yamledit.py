@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.yamledit import edit
+from generator.yamledit import drop_item, edit
 from tests.confirmkit import INTAKE_BRIEF
 
 
 def drop_second_fact_and_confirm(doc: Any) -> None:
-    del doc["facts"][1]
+    drop_item(doc["facts"], 1)
     doc["confirmed"] = True
 
 
@@ -45,3 +45,20 @@ def test_flow_lists_stay_flow() -> None:
     text = "title: T  # the title\nfacts: [one, two, three]\nconfirmed: false\n"
     out = edit(text, drop_second_fact_and_confirm)
     assert out == "title: T  # the title\nfacts: [one, three]\nconfirmed: true\n"
+
+
+def test_a_document_start_marker_and_comments_stay() -> None:
+    text = "---\n# about this brief\ntitle: T\nfacts:\n  - one   # first\n  - two\n# the editor's call\nconfirmed: false\n"
+    out = edit(text, drop_second_fact_and_confirm)
+    assert out == "---\n# about this brief\ntitle: T\nfacts:\n  - one   # first\n# the editor's call\nconfirmed: true\n"
+
+
+def test_comments_after_a_dropped_item_stay_in_place() -> None:
+    text = "quotes:\n  - by: A\n    text: x  # eol\n  # about B\n  - by: B\n    text: y  # gone with B\n# after the quotes\nfacts:\n  - one\n  - two\n  # about three\n  - three\nconfirmed: false\n"
+
+    def change(doc: Any) -> None:
+        drop_item(doc["quotes"], 1)
+        drop_item(doc["facts"], 1)
+
+    out = edit(text, change)
+    assert out == "quotes:\n  - by: A\n    text: x  # eol\n  # about B\n# after the quotes\nfacts:\n  - one\n  # about three\n  - three\nconfirmed: false\n"
