@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from generator import compose
+from generator import compose, confirm
 from generator.drafts import DraftStore
 from generator.errors import SatireError
 
@@ -52,6 +52,7 @@ class Report:
     cached: int = 0
     skipped: int = 0
     kept: int = 0
+    waiting: int = 0  # unconfirmed briefs, skipped
     not_started: int = 0
     tokens_in: int = 0
     tokens_out: int = 0
@@ -68,17 +69,27 @@ class Report:
         ]
         if self.kept:
             parts.append(f"{self.kept} kept (approved/published)")
+        if self.waiting:
+            parts.append(f"{self.waiting} waiting for confirmation")
         if self.not_started:
             parts.append(f"{self.not_started} not started")
         parts += [f"tokens {self.tokens_in} in / {self.tokens_out} out", f"${self.cost_usd:.4f}", f"{self.seconds:.1f} s"]
         return "generate: " + ", ".join(parts)
 
 
-def plan(project: Project, briefs: list[Brief], *, style: str | None, languages: list[str] | None, force: bool, say: Callable[[str], None]) -> tuple[list[Job], Report]:
-    """The jobs to run, after skipping unchanged and protected drafts."""
+def plan(
+    project: Project, briefs: list[Brief], *, style: str | None, languages: list[str] | None, force: bool, say: Callable[[str], None], unconfirmed: bool = False
+) -> tuple[list[Job], Report]:
+    """The jobs to run, after skipping unconfirmed briefs (unless `unconfirmed`),
+    unchanged and protected drafts."""
     store = DraftStore(project)
     report = Report()
     jobs: list[Job] = []
+    ready, waiting = confirm.gate(briefs)
+    if waiting and not unconfirmed:  # nothing from intake is written before an editor confirms it
+        say(confirm.waiting_line(waiting))
+        report.waiting = len(waiting)
+        briefs = ready
     for brief in briefs:
         own = brief.language or project.config.language
         langs = languages or [own]

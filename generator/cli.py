@@ -34,6 +34,7 @@ COMMANDS = {
     "stats": "generator.commands.stats:stats",
     "eval": "generator.commands.evaluate:evaluate",
     "deploy": "generator.commands.deploy:deploy",
+    "brief": "generator.commands.brief:brief",
 }
 
 

@@ -23,7 +23,8 @@ next review command (or query) reconciles leftovers under the same lock: a
 draft that reads as the move wrote it gets its entry (marked `recovered`), a
 draft still as it was gets none, and a draft changed since by something else
 gets the entry marked as uncertain. So the log never claims a move that did
-not happen, nor misses one that did.
+not happen, nor misses one that did. Editors' actions on other files (confirming
+or discarding a brief) go through `logged_write`, by the same steps.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ MOVES: dict[str, tuple[tuple[Status, ...], Status]] = {
 }
 ACTIONS = tuple(MOVES)
 LOCK = "review"
+ABSENT = "absent"  # audit_pending.after_sha of a move that removes its file (a discarded brief)
 CRASH_ENV = "SATIRE_TEST_CRASH_AT"  # test-only: "after-intent" or "after-draft" SIGKILLs the process there
 
 
@@ -168,6 +170,18 @@ def revise(
         return rewritten.model_copy(update={"status": "draft", "slug": slug})
 
     return _move(project, "revise", slug, by, note, change, new_revision=True)
+
+
+def logged_write(
+    project: Project, action: str, slug: str, path: Path, after: str | None, write: Callable[[], object], *, by: str | None, note: str | None = None, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An editor's action on a file other than a draft (e.g. confirming a brief):
+    `write()` makes `path` read `after` (None: removes it), and the entry is logged
+    with the same crash safety as a review move (the module docstring). The entry."""
+    entry = _entry(project, action, slug, by, None, note, {**(details or {}), "file": project.rel(path)})
+    with project_lock(project.state_dir, LOCK), _db(project) as conn:
+        _write_and_log(conn, slug, _sha_of(path), ABSENT if after is None else _sha(after), entry, write)
+    return entry
 
 
 # -- queries ------------------------------------------------------------------------
@@ -280,21 +294,31 @@ def _move(
         if new_revision:
             updated = updated.model_copy(update={"revision": store.next_revision(slug)})
         entry = _entry(project, action, slug, who, updated.revision, note, details)
-        pending = conn.execute(
-            "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
-            (slug, _sha_of(store.path(slug)), _sha(updated.to_text()), json.dumps(entry)),
-        ).lastrowid
-        _crash_point("after-intent")
-        if new_revision:
-            updated = store.save_revision(updated)
-        else:
-            store.save(updated)
-        _crash_point("after-draft")
-        conn.execute("BEGIN IMMEDIATE")
-        _append(conn, entry)
-        conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
-        conn.execute("COMMIT")
+
+        def write() -> None:
+            nonlocal updated
+            if new_revision:
+                updated = store.save_revision(updated)
+            else:
+                store.save(updated)
+
+        _write_and_log(conn, slug, _sha_of(store.path(slug)), _sha(updated.to_text()), entry, write)
     return updated
+
+
+def _write_and_log(conn: sqlite3.Connection, slug: str, before_sha: str | None, after_sha: str, entry: dict[str, Any], write: Callable[[], object]) -> None:
+    """Steps (1) to (3) of the module docstring: the intent, the write, the entry."""
+    pending = conn.execute(
+        "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
+        (slug, before_sha, after_sha, json.dumps(entry)),
+    ).lastrowid
+    _crash_point("after-intent")
+    write()
+    _crash_point("after-draft")
+    conn.execute("BEGIN IMMEDIATE")
+    _append(conn, entry)
+    conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
+    conn.execute("COMMIT")
 
 
 def reconcile(project: Project) -> int:
@@ -310,9 +334,10 @@ def _reconcile(conn: sqlite3.Connection, store: DraftStore) -> int:
     rows = conn.execute("SELECT * FROM audit_pending ORDER BY id").fetchall()
     for row in rows:
         entry = json.loads(row["entry"])
-        now = _sha_of(store.path(row["slug"]))
+        file = entry["details"].get("file")  # set by logged_write: a file other than the draft
+        now = _sha_of(store.project.root / file if file else store.path(row["slug"]))
         conn.execute("BEGIN IMMEDIATE")
-        if now == row["after_sha"]:
+        if now == row["after_sha"] or (now is None and row["after_sha"] == ABSENT):
             entry["details"]["recovered"] = "interrupted after the draft was written; logged on recovery"
             _append(conn, entry)
         elif now != row["before_sha"]:

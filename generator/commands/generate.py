@@ -19,8 +19,11 @@ from generator.commands import App, echo_err, gather_briefs, pass_app
 @click.option("-j", "--jobs", "concurrency", type=click.IntRange(1, 64), help="Calls at once (default: llm.concurrency).")
 @click.option("--force", is_flag=True, help="Regenerate even unchanged briefs, bypassing the response cache; approved or published drafts get a new revision back to draft.")
 @click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before the batch would cost more than this many USD (default: llm.max_cost_usd).")
+@click.option("--unconfirmed", is_flag=True, help="Also write intake briefs no editor has confirmed yet (see 'satire brief list').")
 @pass_app
-def generate(app: App, briefs: tuple[str, ...], style: str | None, langs: str | None, model: str | None, offline: bool, concurrency: int | None, force: bool, max_cost: float | None) -> int:
+def generate(
+    app: App, briefs: tuple[str, ...], style: str | None, langs: str | None, model: str | None, offline: bool, concurrency: int | None, force: bool, max_cost: float | None, unconfirmed: bool
+) -> int:
     """Turn briefs (default: all in briefs/) into drafts."""
     from generator import batch
     from generator.config import check_language
@@ -59,7 +62,7 @@ def generate(app: App, briefs: tuple[str, ...], style: str | None, langs: str | 
         if project.backend_name(offline) == "offline" and not offline:
             echo_err(f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer")
         backend = get_backend(project, offline=offline, model=model, read_cache=not force)
-        jobs, report = batch.plan(project, good, style=style, languages=languages, force=force, say=echo_err)
+        jobs, report = batch.plan(project, good, style=style, languages=languages, force=force, say=echo_err, unconfirmed=unconfirmed)
         limit = max_cost if max_cost is not None else project.config.llm.max_cost_usd
         with _progress(len(jobs)) as advance:
             batch.run(project, jobs, backend, report, concurrency=concurrency or project.config.llm.concurrency, max_cost=limit, say=echo_err, advance=advance)

@@ -185,7 +185,10 @@ def review_log(app: App, slug: str | None, fmt: str) -> int:
 def log_line(entry: dict[str, Any]) -> str:
     """'2026-11-29T04:10:00+00:00  alice  approve  amazon-desantis r2  draft -> approved  "note"'."""
     details = entry.get("details") or {}
-    parts = [entry["at"], entry["who"], entry["action"], f"{entry['slug']} r{entry['revision']}"]
+    revision = "" if entry["revision"] is None else f" r{entry['revision']}"  # None: a brief, not a draft
+    parts = [entry["at"], entry["who"], entry["action"], entry["slug"] + revision]
+    if details.get("dropped"):
+        parts.append(f"dropped {len(details['dropped']['facts'])} fact(s), {len(details['dropped']['quotes'])} quote(s)")
     if "from" in details:
         parts.append(f"{details['from']} -> {details['to']}")
     if details.get("acknowledged"):

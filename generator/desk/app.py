@@ -14,6 +14,7 @@ the desk keeps no state of its own beyond running jobs.
     GET  /_desk/jobs/ID[.json]           a revision being written
     GET  /_desk/log                      the audit log
     GET  /_desk/stats                    what editors kept, per style, model, language
+    GET  /_desk/briefs[/SLUG]            intake briefs to confirm (desk/briefs.py)
     GET  /_desk/assets/NAME              the desk's CSS and JavaScript
 """
 
@@ -29,7 +30,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 
 from generator.config import Project, check_http_url
-from generator.desk import pages
+from generator.desk import briefs, pages
 from generator.desk.http import Request, Response, WSGIApp, wsgi
 from generator.desk.jobs import Job, Jobs
 from generator.desk.security import EDITOR_COOKIE, SAFE_METHODS, Guard, clean_editor
@@ -44,6 +45,7 @@ MAX_NOTE = 4000
 YEAR = 365 * 24 * 3600
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
 ASSETS = {"desk.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
+ASSETS["briefs.css"] = "text/css; charset=utf-8"  # the confirmation pages (desk/briefs.py)
 
 DESK_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 # the preview is the site's own page: its styles and images, but no script at all
@@ -63,6 +65,7 @@ ROUTES: list[Route] = [
     ("GET", re.compile(r"/_desk/stats"), "stats_page"),
     ("GET", re.compile(r"/_desk/assets/(?P<name>[a-z]+\.(?:css|js|svg))"), "asset"),
 ]
+ROUTES += briefs.ROUTES  # confirmation of intake briefs (desk/briefs.py)
 OPEN_ROUTES = frozenset({"editor_page", "editor_set", "asset"})  # answered before the editor has a name
 
 
@@ -98,7 +101,7 @@ def external_url(url: str) -> str:
         return "#"
 
 
-class Desk:
+class Desk(briefs.BriefPages):
     """The desk of one project, served at (host, port)."""
 
     def __init__(self, project: Project, *, on_change: Callable[[], object] | None = None) -> None:
