@@ -322,6 +322,7 @@ CREDITLESS = (
         (CREDITLESS, "image credit"),
         (CREDITLESS.replace("{% endblock %}", '<figcaption data-satire="credit"></figcaption>{% endblock %}'), "image credit"),
     ],
+    ids=["no-disclaimer", "empty-disclaimer", "no-source", "no-credit", "empty-credit"],
 )
 def test_theme_override_without_labels_fails_naming_template(blog: Path, override: str, missing: str) -> None:
     assert run_satire("build", cwd=blog).code == 0
