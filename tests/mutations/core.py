@@ -139,6 +139,13 @@ MUTATIONS = [
         "tests": ["tests/test_review.py::test_audit_log_and_draft_agree_after_a_kill_mid_command[mid-write]"],
     },
     {
+        "name": "drafts: the store writes a draft without the atomic writer",
+        "path": "generator/drafts.py",
+        "old": "        write_atomic(path, draft.to_text())\n",
+        "new": "        path.write_text(draft.to_text(), encoding=\"utf-8\")\n",
+        "tests": ["tests/test_review.py::test_audit_log_and_draft_agree_after_a_kill_mid_command[mid-write]"],
+    },
+    {
         "name": "review: approve without --ack on findings",
         "path": "generator/review.py",
         "old": "        if findings and not ack:\n",
