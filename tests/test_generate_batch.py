@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.config import load_project
+from generator.drafts import DraftStore, parse_draft
+from generator.fsutil import CRASH_ENV
 from tests.conftest import REPO, run_satire
 from tests.fake_openai import FakeOpenAI, Received, Reply
 from tests.generation_support import SECRET, drafts, many_briefs, only_brief, point_at, stray_files
@@ -124,6 +127,24 @@ def test_sigkill_mid_batch_then_rerun_finishes_the_rest(demo_project: Path, fake
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for (response,) in db.execute("SELECT response FROM llm_cache"):
             assert '"article"' in response
+
+
+def test_a_kill_half_way_through_a_write_leaves_every_file_whole(demo_project: Path, fake_openai: FakeOpenAI) -> None:
+    """SIGKILL at a fixed point (half of a file's bytes out), not at a random moment: only an atomic write survives it."""
+    only_brief(demo_project, "iphone-air")
+    env = point_at(demo_project, fake_openai)
+    assert run_satire("generate", cwd=demo_project, env=env).code == 0
+    store = DraftStore(load_project(demo_project))
+    before = store.path("iphone-air").read_bytes()
+    killed = run_satire("generate", "--force", cwd=demo_project, env=env | {CRASH_ENV: "mid-write"})
+    assert killed.code == -signal.SIGKILL, killed.err  # really killed inside the write of revision 2
+    assert store.path("iphone-air").read_bytes() == before
+    for number in store.revisions("iphone-air"):  # no half-written revision left behind
+        parse_draft(store.revision_text("iphone-air", number), f"revision {number}")
+    assert all(p.name.startswith(".") for p in stray_files(demo_project))
+    again = run_satire("generate", "--force", cwd=demo_project, env=env)
+    assert again.code == 0, again.err
+    assert drafts(demo_project)["iphone-air"].revision == 2
 
 
 @pytest.mark.slow

@@ -136,7 +136,10 @@ MUTATIONS = [
         "path": "generator/fsutil.py",
         "old": '    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")\n',
         "new": "    fd, tmp = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), str(path)\n",
-        "tests": ["tests/test_review.py::test_audit_log_and_draft_agree_after_a_kill_mid_command[mid-write]"],
+        "tests": [
+            "tests/test_review.py::test_audit_log_and_draft_agree_after_a_kill_mid_command[mid-write]",
+            "tests/test_generate_batch.py::test_a_kill_half_way_through_a_write_leaves_every_file_whole",
+        ],
     },
     {
         "name": "drafts: the store writes a draft without the atomic writer",
