@@ -111,6 +111,8 @@ def _entry(repo: Path, origin: str, index: int, entry: object) -> Mutation:
         problem = "name, path, old and new must be strings, tests a non-empty list of pytest ids"
     elif not entry["old"] or entry["old"] == entry["new"]:
         problem = "old must be non-empty and differ from new"
+    elif not (repo / mutation.path).resolve().is_relative_to(repo):
+        problem = f"{mutation.path}: not inside the repository"
     elif not (repo / mutation.path).is_file():
         problem = f"{mutation.path}: no such file"
     else:

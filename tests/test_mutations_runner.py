@@ -42,6 +42,8 @@ MUTATIONS = [
      "tests": ["tests/test_guard.py"]},
     {"name": "same: old is new", "path": "pkg/guard.py", "old": "def allowed", "new": "def allowed",
      "tests": ["tests/test_guard.py"]},
+    {"name": "outside: a path out of the copy", "path": "../outside.py", "old": "x = 1", "new": "x = 2",
+     "tests": ["tests/test_guard.py"]},
     {"name": "unjudgeable: its test fails unmutated", "path": "pkg/guard.py", "old": "-> bool:", "new": "-> bool:  # typed",
      "tests": ["tests/test_broken.py"]},
 ]
@@ -73,6 +75,7 @@ def row(out: str, name: str) -> list[str]:
 
 def test_runner_kills_a_real_mutation_and_reports_the_rest(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
+    (tmp_path / "outside.py").write_text("x = 1\n")
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
     result = runner("--repo", str(repo), "--python", sys.executable)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -84,7 +87,10 @@ def test_runner_kills_a_real_mutation_and_reports_the_rest(tmp_path: Path) -> No
     assert "old must be non-empty and differ from new" in result.stderr  # the no-change entry, refused before any run
     assert "pkg/guard.py: old text found 0 times, expected exactly once" in result.stderr
     assert "fails unmutated: tests/test_broken.py::test_broken" in result.stdout
-    assert "1 of 5 mutations killed" in result.stdout
+    assert row(result.stdout, "outside: a path out of the copy")[2] == "error"
+    assert "../outside.py: not inside the repository" in result.stderr
+    assert (tmp_path / "outside.py").read_text() == "x = 1\n"
+    assert "1 of 6 mutations killed" in result.stdout
     assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts} == before  # only copies were mutated
 
 

@@ -175,4 +175,12 @@ MUTATIONS = [
             "tests/test_serve.py::test_a_symlink_out_of_the_preview_root_is_not_followed",
         ],
     },
+    # -- this proof's own tool ---------------------------------------------------
+    {
+        "name": "mutations runner: an entry's path may leave the copy",
+        "path": "bench/mutations.py",
+        "old": "    elif not (repo / mutation.path).resolve().is_relative_to(repo):\n",
+        "new": "    elif False:\n",
+        "tests": ["tests/test_mutations_runner.py::test_runner_kills_a_real_mutation_and_reports_the_rest"],
+    },
 ]
