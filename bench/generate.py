@@ -1,12 +1,15 @@
 """Benchmark `satire generate` against the fake Chat Completions server.
 
-    python bench/generate.py [--n 200] [--latency 0.2] [--jobs 8]
+    python bench/generate.py [--n 200] [--latency 0.2] [--jobs 8] [--max-ratio 1.10]
 
 Makes N briefs in a temp project, runs the real CLI against the fake server
 (every answer after `latency` seconds) with -j J, and prints the wall time and
 its ratio to the ideal N/J x L; then the re-run with the drafts deleted (every
 answer from the response cache, 0 requests) and the re-run with nothing
-changed (every brief skipped). Goal: ratio <= 1.10 at N=200, L=0.2, J=8.
+changed (every brief skipped). Goal: ratio <= 1.10 at N=200, L=0.2, J=8;
+the exit status is 1 when the first run's ratio is above --max-ratio. (This is
+where the wall-time bound lives: tests/test_generate_batch.py only checks that
+-j pays off at all, which no slow machine breaks.)
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="briefs")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds the fake server takes per answer")
     parser.add_argument("--jobs", type=int, default=8, help="-j: calls at once")
+    parser.add_argument("--max-ratio", type=float, default=1.10, help="goal for the first run's ratio to the ideal (exit 1 above it)")
     args = parser.parse_args()
 
     fake = FakeOpenAI()
@@ -60,8 +64,9 @@ def main() -> None:
         ideal = args.n / args.jobs * args.latency
 
         wall, own, summary = run(project, env, "-j", str(args.jobs))
+        ratio = own / ideal
         print(f"N={args.n} L={args.latency * 1000:.0f} ms J={args.jobs}: ideal N/J x L = {ideal:.2f} s")
-        print(f"  first run:   {own:.2f} s in the batch (ratio {own / ideal:.3f}), {wall:.2f} s for the whole process; server saw {fake.count()} requests, at most {fake.max_concurrency} at once")
+        print(f"  first run:   {own:.2f} s in the batch (ratio {ratio:.3f}), {wall:.2f} s for the whole process; server saw {fake.count()} requests, at most {fake.max_concurrency} at once")
         print(f"               {summary}")
 
         for draft in (project / "drafts").glob("*.md"):
@@ -74,6 +79,10 @@ def main() -> None:
         wall, own, summary = run(project, env, "-j", str(args.jobs))
         print(f"  unchanged:   {own:.2f} s in the batch, {wall:.2f} s for the whole process; {fake.count() - before} requests (every brief skipped)")
     fake.close()
+    met = ratio <= args.max_ratio
+    print(f"goal: ratio <= {args.max_ratio:.2f}: {'met' if met else 'MISSED'} ({ratio:.3f})")
+    if not met:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Writing files so that nothing is ever half-written: a temp file beside the
 target, flushed and fsynced, then renamed over it. Locks for the whole project.
+And the test-only crash points (`SATIRE_TEST_CRASH_AT`) that prove both.
 """
 
 from __future__ import annotations
@@ -7,11 +8,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from generator.errors import SatireError
+
+CRASH_ENV = "SATIRE_TEST_CRASH_AT"  # test-only: names the point where the process SIGKILLs itself
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -21,7 +25,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            handle.write(raw[: len(raw) // 2])
+            handle.flush()
+            crash_point("mid-write")  # half the bytes are out
+            handle.write(raw[len(raw) // 2 :])
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -45,3 +52,9 @@ def project_lock(state_dir: Path, name: str, *, wait: bool = True) -> Iterator[N
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def crash_point(name: str) -> None:
+    """Test-only: die here, as a power cut would, when SATIRE_TEST_CRASH_AT names this point."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)

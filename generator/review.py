@@ -34,8 +34,6 @@ import difflib
 import getpass
 import hashlib
 import json
-import os
-import signal
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
@@ -47,7 +45,8 @@ from typing import TYPE_CHECKING, Any
 from generator import state
 from generator.drafts import STATUSES, Draft, DraftStore, Status
 from generator.errors import InputError, SatireError, TransitionError
-from generator.fsutil import project_lock
+from generator.fsutil import CRASH_ENV as CRASH_ENV  # re-exported: "after-intent" and "after-draft" are here
+from generator.fsutil import crash_point, project_lock
 
 if TYPE_CHECKING:
     from generator.brief import Brief
@@ -65,7 +64,6 @@ MOVES: dict[str, tuple[tuple[Status, ...], Status]] = {
 ACTIONS = tuple(MOVES)
 LOCK = "review"
 ABSENT = "absent"  # audit_pending.after_sha of a move that removes its file (a discarded brief)
-CRASH_ENV = "SATIRE_TEST_CRASH_AT"  # test-only: "after-intent" or "after-draft" SIGKILLs the process there
 
 
 def check_move(action: str, slug: str, status: Status) -> Status:
@@ -312,9 +310,9 @@ def _write_and_log(conn: sqlite3.Connection, slug: str, before_sha: str | None, 
         "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
         (slug, before_sha, after_sha, json.dumps(entry)),
     ).lastrowid
-    _crash_point("after-intent")
+    crash_point("after-intent")
     write()
-    _crash_point("after-draft")
+    crash_point("after-draft")
     conn.execute("BEGIN IMMEDIATE")
     _append(conn, entry)
     conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))
@@ -383,12 +381,6 @@ def _sha(text: str) -> str:
 
 def _sha_of(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
-def _crash_point(name: str) -> None:
-    """Test-only: die here, as a power cut would, when SATIRE_TEST_CRASH_AT names this point."""
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _today(project: Project) -> dt.date:

@@ -236,7 +236,9 @@ def test_serve_binds_loopback_and_warns_when_told_otherwise(blog: Path) -> None:
             time.sleep(0.05)
         assert f"Review desk on http://127.0.0.1:{served.port}/_desk/\n" in served.out
     with serving(blog, "--host", "0.0.0.0") as served:
-        time.sleep(0.2)
+        deadline = time.monotonic() + 10  # stderr is read by another thread: wait for the line itself
+        while not any("warning: listening on 0.0.0.0" in line for line in served.err) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert any("warning: listening on 0.0.0.0" in line for line in served.err), served.err
         client = Client(served.port)
         assert client.get("/_desk/editor").status == 200

@@ -3,14 +3,17 @@ real `openai` client: structured output, fallbacks, every fault policy."""
 
 from __future__ import annotations
 
+import email.utils
 import json
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_satire
-from tests.fake_openai import FakeOpenAI, Reply, article
+from tests.fake_openai import FakeOpenAI, Received, Reply, article
 from tests.generation_support import drafts, only_brief, point_at, stray_files
 
 
@@ -161,12 +164,33 @@ def test_connection_refused_fails_clearly(one: Path) -> None:
     assert drafts(one) == {}
 
 
-def test_429_waits_as_long_as_retry_after_ms_says(one: Path, fake_openai: FakeOpenAI) -> None:
-    fake_openai.enqueue(Reply(status=429, headers={"retry-after-ms": "700"}))
+def http_date_in(seconds: float) -> str:
+    """An HTTP date `seconds` from now (whole seconds: the wait it means is within one second less)."""
+    return email.utils.formatdate(time.time() + seconds, usegmt=True)
+
+
+@pytest.mark.parametrize(
+    ("headers", "at_least"),
+    [
+        pytest.param(lambda: {"retry-after-ms": "700"}, 0.7, id="retry-after-ms"),
+        pytest.param(lambda: {"retry-after": "1"}, 1.0, id="retry-after-seconds"),
+        pytest.param(lambda: {"retry-after": http_date_in(2)}, 0.9, id="retry-after-http-date"),
+    ],
+)
+def test_429_waits_as_long_as_the_server_says(one: Path, fake_openai: FakeOpenAI, headers: Callable[[], dict[str, str]], at_least: float) -> None:
+    """The gap between the two requests, as the server saw them (backoff 0: any wait is the server's)."""
+    arrivals: list[float] = []
+    answer = fake_openai.default
+
+    def reply(request: Received) -> Reply:
+        arrivals.append(time.monotonic())
+        return Reply(status=429, headers=headers()) if len(arrivals) == 1 else answer(request)  # the date is made when the 429 is sent
+
+    fake_openai.default = reply
     result = run_satire("generate", cwd=one, env=point_at(one, fake_openai, retry_backoff=0))
-    assert result.code == 0
-    seconds = float(result.out.rsplit(", ", 1)[1].split()[0])
-    assert seconds >= 0.7
+    assert result.code == 0, result.err
+    assert len(arrivals) == 2
+    assert arrivals[1] - arrivals[0] >= at_least
 
 
 def test_call_log_records_each_call(one: Path, fake_openai: FakeOpenAI) -> None:

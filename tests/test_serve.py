@@ -68,13 +68,37 @@ def test_pages_get_live_reload_only_when_served(server: PreviewServer) -> None:
     assert status == 200 and headers["content-type"].startswith("text/css") and b"_livereload" not in body
 
 
-def test_missing_page_and_escapes_are_404(server: PreviewServer) -> None:
+def test_missing_page_is_404_and_a_bare_folder_redirects(server: PreviewServer) -> None:
     status, _, body = get(server, "/no/such/page/")
     assert status == 404 and b"Page introuvable" in body
-    status, _, _ = get(server, "/../../satire.yaml")
-    assert status == 404
     status, headers, _ = get(server, "/posts/premier")
     assert status == 302 and headers["location"] == "/posts/premier/"
+
+
+def escapes_to_config(server: PreviewServer) -> str:
+    """A relative path from the preview root (.satire/preview/site) to the project's satire.yaml."""
+    root = server.preview.out.resolve()
+    config = (server.preview.project.root / "satire.yaml").resolve()
+    ups = len(root.relative_to(config.parent).parts)
+    return "../" * ups + "satire.yaml"
+
+
+@pytest.mark.parametrize("encode", [False, True], ids=["plain", "percent-encoded"])
+def test_a_path_escaping_the_preview_root_is_404(server: PreviewServer, encode: bool) -> None:
+    escape = escapes_to_config(server)
+    assert (server.preview.out / escape).resolve().is_file()  # the file the traversal would reach exists
+    path = "/" + (escape.replace(".", "%2e").replace("/", "%2f") if encode else escape)
+    status, _, body = get(server, path)
+    assert status == 404 and b"Page introuvable" in body and b"posts_per_page" not in body
+
+
+def test_a_symlink_out_of_the_preview_root_is_not_followed(server: PreviewServer) -> None:
+    project = server.preview.project.root
+    (server.preview.out / "leak").symlink_to(project, target_is_directory=True)
+    (server.preview.out / "leak.yaml").symlink_to(project / "satire.yaml")
+    for path in ("/leak/satire.yaml", "/leak.yaml"):
+        status, _, body = get(server, path)
+        assert status == 404 and b"posts_per_page" not in body, path
 
 
 def test_failed_rebuild_keeps_last_good_site_and_shows_error(server: PreviewServer) -> None:

@@ -303,6 +303,13 @@ def test_commit_cut_short_is_finished_by_the_next_build(blog: Path, monkeypatch:
     assert not list(blog.glob(".site.*"))
 
 
+# every label but the image credit (the post has an image with a credit)
+CREDITLESS = (
+    '{% block content %}<aside data-satire="disclaimer">{{ disclaimer }} <a href="{{ about_url }}">more</a></aside>'
+    '<p data-satire="source"><a href="{{ post.source_url }}">{{ post.source.publisher }}</a></p>{% endblock %}'
+)
+
+
 @pytest.mark.parametrize(
     ("override", "missing"),
     [
@@ -313,7 +320,10 @@ def test_commit_cut_short_is_finished_by_the_next_build(blog: Path, monkeypatch:
             '<figcaption data-satire="credit">{{ post.image.credit if post.image else "" }}</figcaption>{% endblock %}',
             "source attribution",
         ),
+        (CREDITLESS, "image credit"),
+        (CREDITLESS.replace("{% endblock %}", '<figcaption data-satire="credit"></figcaption>{% endblock %}'), "image credit"),
     ],
+    ids=["no-disclaimer", "empty-disclaimer", "no-source", "no-credit", "empty-credit"],
 )
 def test_theme_override_without_labels_fails_naming_template(blog: Path, override: str, missing: str) -> None:
     assert run_satire("build", cwd=blog).code == 0

@@ -77,8 +77,8 @@ MUTATIONS = [
     {
         "name": "confirm: a kill after an edit loses its log entry (the pending entry is not kept until the entry is written)",
         "path": "generator/review.py",
-        "old": "    _crash_point(\"after-intent\")\n    write()\n",
-        "new": "    conn.execute(\"DELETE FROM audit_pending WHERE id = ?\", (pending,))\n    _crash_point(\"after-intent\")\n    write()\n",
+        "old": "    crash_point(\"after-intent\")\n    write()\n",
+        "new": "    conn.execute(\"DELETE FROM audit_pending WHERE id = ?\", (pending,))\n    crash_point(\"after-intent\")\n    write()\n",
         "tests": [
             "tests/test_confirm_cli.py::test_the_log_and_the_brief_agree_after_a_kill_mid_command",
         ],
