@@ -95,16 +95,6 @@ def desk_link(desk_url: str | None, slug: str) -> str | None:
     return f"{desk_url.rstrip('/')}/_desk/drafts/{quote(slug)}"
 
 
-def unannounced(project: Project, drafts: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Of (slug, revision) pairs, those some configured channel has not announced yet."""
-    wanted = channels(project.config.notify)
-    if not wanted:
-        return set()
-    with _db(project) as conn:
-        known = {(r["channel"], r["slug"], r["revision"]) for r in conn.execute("SELECT channel, slug, revision FROM notified_drafts")}
-    return {(slug, rev) for slug, rev in drafts if any((ch, slug, rev) not in known for ch in wanted)}
-
-
 # -- composing -------------------------------------------------------------------
 
 

@@ -147,8 +147,8 @@ def generate_step(run: Run) -> StepResult:
 
 
 def factcheck_step(run: Run) -> StepResult:
-    """The fact check of every draft the editors have not been told about yet:
-    those this run wrote, and those a channel has not announced."""
+    """The fact check of every draft waiting for review (notify tells the
+    editors about those it has not announced yet, with their findings)."""
     from generator import review
     from generator.drafts import DraftStore
 
@@ -156,9 +156,7 @@ def factcheck_step(run: Run) -> StepResult:
     drafts, errors = DraftStore(project).load_all()
     for error in errors:
         run.echo(error.message)
-    pending = [d for d in drafts if d.status == "draft"]
-    new = notify.unannounced(project, [(d.slug, d.revision) for d in pending])
-    chosen = [d for d in pending if d.slug in run.written or (d.slug, d.revision) in new]
+    chosen = [d for d in drafts if d.status == "draft"]
     problems = []
     for draft in chosen:
         findings: int | None

@@ -100,7 +100,7 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -110,7 +110,7 @@ def _free_port() -> int:
 def smtp_server() -> Iterator[SMTPServer]:
     from aiosmtpd.controller import Controller
 
-    server = SMTPServer(port=_free_port())
+    server = SMTPServer(port=free_port())
     controller = Controller(_Handler(server), hostname="127.0.0.1", port=server.port)
     controller.start()
     yield server

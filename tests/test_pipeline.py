@@ -22,7 +22,7 @@ import yaml
 
 from generator.drafts import parse_draft
 from tests.conftest import REPO, Result, run_satire
-from tests.receivers import HOOK_SECRET, SMTPServer, WebhookReceiver
+from tests.receivers import HOOK_SECRET, SMTPServer, WebhookReceiver, free_port
 
 DESK = "https://desk.example.org/"
 STEPS = ["intake", "generate", "factcheck", "build", "deploy", "notify"]
@@ -299,5 +299,22 @@ def test_a_title_cannot_mention_everyone_or_plant_a_link(blog: Path, webhook: We
     assert result.code == 0, result.err
     assert parse_draft((blog / "drafts/iphone-air.md").read_text(encoding="utf-8"), "x").title == hostile
     text = webhook.posts[0].body["text"]
-    assert "<!channel>" not in text and "<https://evil" not in text and "@everyone" not in text
+    assert "<!channel>" not in text
+    assert "<https://evil" not in text
+    assert "@everyone" not in text
     assert "&lt;!channel&gt; @\u200beveryone read &lt;https://evil.example/|the desk&gt; &amp; act" in text
+
+
+def test_a_channel_that_failed_catches_up_without_the_other_repeating(blog: Path, webhook: WebhookReceiver, smtp_server: SMTPServer) -> None:
+    email = {"to": ["editor@example.org"], "from": "robot@example.org", "smtp_host": "127.0.0.1", "smtp_port": free_port()}  # nobody listens there yet
+    configure(blog, notify=hook_config(email=email))
+    env = {"SATIRE_HOOK": webhook.url}
+    first = run(blog, env=env)
+    assert first.code == 1
+    assert "email (127.0.0.1:" in first.err
+    assert len(webhook.posts) == 1 and smtp_server.messages == []
+    configure(blog, notify=hook_config(email={**email, "smtp_port": smtp_server.port}))
+    second = run(blog, env=env)
+    assert second.code == 0, second.err
+    assert len(smtp_server.messages) == 1 and "/_desk/drafts/iphone-air" in smtp_server.messages[0].get_content()
+    assert len(webhook.posts) == 1  # the webhook had said it already
