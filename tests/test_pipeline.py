@@ -318,3 +318,11 @@ def test_a_channel_that_failed_catches_up_without_the_other_repeating(blog: Path
     assert second.code == 0, second.err
     assert len(smtp_server.messages) == 1 and "/_desk/drafts/iphone-air" in smtp_server.messages[0].get_content()
     assert len(webhook.posts) == 1  # the webhook had said it already
+
+
+def test_a_url_pasted_where_the_variable_name_goes_is_refused_without_echoing_it(blog: Path) -> None:
+    configure(blog, notify={"webhook_url_env": f"https://hooks.example.com/services/{HOOK_SECRET}"})
+    result = run(blog)
+    assert result.code == 2
+    assert result.err_lines == [line for line in result.err_lines if "satire.yaml:" in line and "notify.webhook_url_env: the name of an environment variable" in line]
+    assert HOOK_SECRET not in result.err + result.out
