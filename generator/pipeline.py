@@ -76,7 +76,6 @@ class Run:
     dry_run: bool
     offline: bool
     echo: Callable[[str], None]
-    written: list[str] = field(default_factory=list)  # slugs of the drafts this run wrote
     waiting: list[notify.Waiting] = field(default_factory=list)  # new drafts for the editors, fact-checked
     steps: dict[str, StepResult] = field(default_factory=dict)
     seconds: float = 0.0
@@ -137,7 +136,6 @@ def generate_step(run: Run) -> StepResult:
             return ok(f"would write {len(jobs)} draft(s), {report.skipped} unchanged{unconfirmed}", f"would write {len(jobs)}")
         backend = get_backend(project, offline=run.offline, run_id=run.id)
         batch.run(project, jobs, backend, report, concurrency=project.config.llm.concurrency, max_cost=project.config.llm.max_cost_usd, say=run.echo)
-    run.written = list(report.written)
     summary = report.line().removeprefix("generate: ") + unconfirmed
     details = {"written": report.written, "failed": report.failed, "unconfirmed": waiting_editor, "bad_briefs": len(errors)}
     if report.failed or report.not_started or errors:

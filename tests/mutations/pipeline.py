@@ -13,9 +13,9 @@ MUTATIONS = [
     {
         "name": "run: the drafts it wrote are approved and published",
         "path": "generator/pipeline.py",
-        "old": "run.written = list(report.written)",
+        "old": 'summary = report.line().removeprefix("generate: ") + unconfirmed',
         "new": (
-            "run.written = list(report.written)\n"
+            'summary = report.line().removeprefix("generate: ") + unconfirmed\n'
             "    for slug in report.written:\n"
             "        __import__('generator.review').review.approve(project, slug, by='run', ack=True)\n"
             "        __import__('generator.review').review.publish(project, slug, by='run')"
