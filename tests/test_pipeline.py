@@ -334,3 +334,28 @@ def test_each_step_not_configured_is_skipped_with_a_line(blog: Path) -> None:
     for step, why in (("intake", "intake.feeds"), ("deploy", "deploy:"), ("notify", "notify.webhook_url_env")):
         assert any(line.startswith(f"{step}: skipped:") and why in line for line in result.err_lines), result.err
     assert "notify skipped" in result.out and status_of(blog, "iphone-air") == "draft"
+
+
+def test_killed_between_two_drafts_then_run_again_writes_the_rest_once(blog: Path, webhook: WebhookReceiver, fake_openai: Any) -> None:
+    from tests.fake_openai import Reply
+
+    path = blog / "briefs/sora-app.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("confirmed: false\n", ""), encoding="utf-8")
+    configure(blog, notify=hook_config(), llm={"timeout": 60, "max_retries": 0, "concurrency": 1})
+    env = dict(os.environ)
+    env.update({"PYTHONPATH": str(REPO), "SATIRE_HOOK": webhook.url, "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-not-a-real-key"})
+    fake_openai.enqueue(Reply(), Reply(delay=60))  # the first draft at once; the second call hangs until the run is killed
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "run"], cwd=blog, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (fake_openai.count() >= 2 and (blog / "drafts/iphone-air.md").is_file()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(30) == -signal.SIGKILL
+    assert (blog / "drafts/iphone-air.md").is_file() and not (blog / "drafts/sora-app.md").exists()
+    again = run(blog, env={k: env[k] for k in ("SATIRE_HOOK", "OPENAI_BASE_URL", "OPENAI_API_KEY")})
+    assert again.code == 0, again.err
+    assert revisions(blog, "iphone-air") == ["0001.md"] and revisions(blog, "sora-app") == ["0001.md"]
+    assert status_of(blog, "sora-app") == "draft"
+    assert len(webhook.posts) == 1
+    text = webhook.posts[0].body["text"]
+    assert "/_desk/drafts/iphone-air" in text and "/_desk/drafts/sora-app" in text
