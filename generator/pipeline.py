@@ -194,8 +194,9 @@ def deploy_step(run: Run) -> StepResult:
     Wired at merge to `generator.deploy.deploy` (issue 13 item 1), which this
     branch does not have: see the lead's note in the pipeline report.
     """
-    if getattr(run.project.config, "deploy", None) is None:
-        return skipped("no deploy: in satire.yaml")
+    settings = getattr(run.project.config, "deploy", None)
+    if getattr(settings, "target", None) is None:
+        return skipped("no deploy.target in satire.yaml")
     return skipped("not configured: this version of satire has no deploy step")
 
 

@@ -331,7 +331,7 @@ def test_a_url_pasted_where_the_variable_name_goes_is_refused_without_echoing_it
 def test_each_step_not_configured_is_skipped_with_a_line(blog: Path) -> None:
     result = run(blog)
     assert result.code == 0, result.err
-    for step, why in (("intake", "intake.feeds"), ("deploy", "deploy:"), ("notify", "notify.webhook_url_env")):
+    for step, why in (("intake", "intake.feeds"), ("deploy", "deploy.target"), ("notify", "notify.webhook_url_env")):
         assert any(line.startswith(f"{step}: skipped:") and why in line for line in result.err_lines), result.err
     assert "notify skipped" in result.out and status_of(blog, "iphone-air") == "draft"
 
