@@ -206,7 +206,8 @@ def notify_step(run: Run) -> StepResult:
     if not notify.channels(config):
         return skipped("no notify.webhook_url_env or notify.email.to in satire.yaml")
     outcome = notify.announce(run.project, run.waiting, run.failures(), run_id=run.id, dry_run=run.dry_run, echo=run.echo)
-    said = [f"{channel} ({len(slugs)} draft(s))" for channel, slugs in outcome.sent.items()]
+    failures = " and the failed steps" if run.failures() else ""
+    said = [f"{channel} ({len(slugs)} draft(s){failures})" for channel, slugs in outcome.sent.items()]
     parts = [("would send by " if run.dry_run else "sent by ") + ", ".join(said)] if said else []
     parts += list(outcome.failed.values())
     summary = "; ".join(parts) or "nothing new to announce"
