@@ -238,6 +238,7 @@ def test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run(blog: 
     webhook.status = 500
     failing = run(blog, env=env)
     assert failing.code == 1
+    assert_secret_nowhere(blog, failing)  # not in the error line, the run record or any file
     assert "webhook ($SATIRE_HOOK): the server answered HTTP 500" in failing.err
     assert status_of(blog, "iphone-air") == "draft" and (blog / "site/index.html").is_file()  # the other steps ran
     webhook.status = 200
