@@ -35,6 +35,7 @@ COMMANDS = {
     "eval": "generator.commands.evaluate:evaluate",
     "deploy": "generator.commands.deploy:deploy",
     "brief": "generator.commands.brief:brief",
+    "run": "generator.commands.run:run",
 }
 
 

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from generator import yamlfile
 from generator.errors import SatireError, shown
@@ -136,6 +136,37 @@ class DeployConfig(Strict):
             raise ValueError(f"target {self.target} needs {needed}: set deploy.{needed}")
         return self
 
+class EmailConfig(Strict):
+    """Notifications by e-mail, through an SMTP server (no password: use a local relay)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    to: list[str] = Field(default_factory=list, description="recipients; none: no e-mail")
+    from_: str | None = Field(None, alias="from", description="sender address (default: satire@ this machine's name)")
+    smtp_host: str = Field("localhost", description="SMTP server")
+    smtp_port: int = Field(25, ge=1, le=65535, description="its port")
+
+
+class NotifyConfig(Strict):
+    """Editors told when drafts wait for review or a `satire run` fails."""
+
+    webhook_url_env: str | None = Field(None, description="name of the environment variable holding a Slack/Mattermost/Discord-style webhook URL (never the URL itself)")
+    email: EmailConfig = Field(default_factory=EmailConfig)
+    desk_url: str | None = Field(None, description="base URL of the review desk, for links in notifications")
+    timeout: float = Field(10.0, gt=0, le=120, description="seconds before a webhook POST or an SMTP exchange is abandoned")
+
+    @field_validator("webhook_url_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError("the name of an environment variable, e.g. SATIRE_WEBHOOK_URL (put the URL itself in that variable, not here)")
+        return value
+
+    @field_validator("desk_url")
+    @classmethod
+    def _desk_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_http_url(value)
+
 
 class Config(Strict):
     """The whole of `satire.yaml`."""
@@ -149,6 +180,7 @@ class Config(Strict):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     site: SiteConfig = Field(default_factory=SiteConfig)
     deploy: DeployConfig = Field(default_factory=DeployConfig)
+    notify: NotifyConfig = Field(default_factory=NotifyConfig)
 
     @field_validator("language")
     @classmethod

@@ -73,6 +73,39 @@ MIGRATIONS: list[str] = [
     ALTER TABLE llm_calls ADD COLUMN language TEXT;
     ALTER TABLE llm_calls ADD COLUMN findings INTEGER;
     """,
+    # 4: (issue 13) `satire run`: one row per run and per step; what each
+    # notification channel has announced, so no draft is announced twice
+    """
+    CREATE TABLE pipeline_runs (
+        id TEXT PRIMARY KEY,           -- also the run_id of its rows in llm_calls
+        started_at TEXT NOT NULL,
+        finished_at TEXT,              -- NULL while running (or when killed)
+        status TEXT NOT NULL,          -- running, ok, failed, interrupted
+        offline INTEGER NOT NULL DEFAULT 0,
+        seconds REAL,
+        cost_usd REAL NOT NULL DEFAULT 0,
+        summary TEXT
+    );
+    CREATE TABLE pipeline_steps (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES pipeline_runs(id),
+        step TEXT NOT NULL,            -- intake, generate, factcheck, build, deploy, notify
+        status TEXT NOT NULL,          -- ok, failed, skipped
+        summary TEXT NOT NULL,
+        seconds REAL NOT NULL,
+        cost_usd REAL NOT NULL DEFAULT 0,  -- from the llm_calls rows the step added
+        details TEXT                   -- JSON: e.g. the drafts written
+    );
+    CREATE TABLE notified_drafts (
+        channel TEXT NOT NULL,         -- webhook or email
+        slug TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,           -- sending (recorded before the send), sent
+        PRIMARY KEY (channel, slug, revision)
+    );
+    """,
 ]
 
 

@@ -1,0 +1,81 @@
+"""Guards of `satire run` and its notifications (issue 13), each with the tests that fail without it."""
+
+T = "tests/test_pipeline.py::"
+
+MUTATIONS = [
+    {
+        "name": "run: unconfirmed briefs are written too",
+        "path": "generator/pipeline.py",
+        "old": "confirmed = [b for b in briefs if b.confirmed]",
+        "new": "confirmed = list(briefs)",
+        "tests": [T + "test_run_writes_confirmed_briefs_notifies_once_builds_published_only"],
+    },
+    {
+        "name": "run: the drafts it wrote are approved and published",
+        "path": "generator/pipeline.py",
+        "old": 'summary = report.line().removeprefix("generate: ") + unconfirmed',
+        "new": (
+            'summary = report.line().removeprefix("generate: ") + unconfirmed\n'
+            "    for slug in report.written:\n"
+            "        __import__('generator.review').review.approve(project, slug, by='run', ack=True)\n"
+            "        __import__('generator.review').review.publish(project, slug, by='run')"
+        ),
+        "tests": [T + "test_run_writes_confirmed_briefs_notifies_once_builds_published_only"],
+    },
+    {
+        "name": "run: the site is built with drafts (unreviewed posts reach readers)",
+        "path": "generator/pipeline.py",
+        "old": "report = build(run.project, drafts=False)",
+        "new": "report = build(run.project, drafts=True)",
+        "tests": [T + "test_run_writes_confirmed_briefs_notifies_once_builds_published_only"],
+    },
+    {
+        "name": "run: no project lock (each run takes a lock of its own)",
+        "path": "generator/pipeline.py",
+        "old": "lock = project_lock(project.state_dir, LOCK, wait=False)",
+        "new": "lock = project_lock(project.state_dir, LOCK + uuid.uuid4().hex, wait=False)",
+        "tests": [T + "test_second_run_exits_at_once_while_one_is_running"],
+    },
+    {
+        "name": "notify: the webhook URL names itself in errors (into the output and the run record)",
+        "path": "generator/notify.py",
+        "old": 'where=f"webhook (${name})"',
+        "new": 'where=f"webhook ({url})"',
+        "tests": [T + "test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run"],
+    },
+    {
+        "name": "notify: a channel announces drafts it has announced already",
+        "path": "generator/notify.py",
+        "old": "fresh = [w for w in waiting if (w.slug, w.revision) not in known]",
+        "new": "fresh = list(waiting)",
+        "tests": [T + "test_a_channel_that_failed_catches_up_without_the_other_repeating"],
+    },
+    {
+        "name": "notify: a run killed after sending has its drafts sent again",
+        "path": "generator/notify.py",
+        "old": "\"UPDATE notified_drafts SET state = 'unknown' WHERE state = 'sending' AND run_id != ?\"",
+        "new": "\"DELETE FROM notified_drafts WHERE state = 'sending' AND run_id != ?\"",
+        "tests": [T + "test_killed_after_sending_then_run_again_sends_nothing_twice"],
+    },
+    {
+        "name": "notify: a failed send keeps its drafts marked as announced (never retried)",
+        "path": "generator/notify.py",
+        "old": "conn.execute(\"DELETE FROM notified_drafts WHERE channel = ? AND run_id = ? AND state = 'sending'\", (channel, run_id))",
+        "new": "pass",
+        "tests": [T + "test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run"],
+    },
+    {
+        "name": "notify: an LLM-written title can mention @everyone",
+        "path": "generator/notify.py",
+        "old": 'text = text.replace("@", "@\\u200b")',
+        "new": "pass",
+        "tests": [T + "test_a_title_cannot_mention_everyone_or_plant_a_link"],
+    },
+    {
+        "name": "notify: an LLM-written title can hold Slack markup (<!channel>, <url|label>)",
+        "path": "generator/notify.py",
+        "old": 'text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")',
+        "new": "pass",
+        "tests": [T + "test_a_title_cannot_mention_everyone_or_plant_a_link"],
+    },
+]
