@@ -189,15 +189,24 @@ def build_step(run: Run) -> StepResult:
 
 
 def deploy_step(run: Run) -> StepResult:
-    """The built site online, when `deploy:` is configured.
-
-    Wired at merge to `generator.deploy.deploy` (issue 13 item 1), which this
-    branch does not have: see the lead's note in the pipeline report.
-    """
-    settings = getattr(run.project.config, "deploy", None)
-    if getattr(settings, "target", None) is None:
+    """The built site online, when `deploy:` is configured (published posts only:
+    the build step above never builds drafts, and deploy refuses a drafts build)."""
+    if run.project.config.deploy.target is None:
         return skipped("no deploy.target in satire.yaml")
-    return skipped("not configured: this version of satire has no deploy step")
+    if run.steps["build"].status == "failed":
+        return skipped("the build failed: the site online is left as it is")
+    from generator.deploy import deploy
+
+    lines: list[str] = []
+    report = deploy(run.project, dry_run=run.dry_run, echo=lines.append)
+    summary = report.summary()
+    for line in lines:
+        if line != summary:  # the step's own line says it
+            run.echo(line)
+    details = {"uploaded": report.uploaded, "deleted": report.deleted, "unchanged": report.unchanged, "bytes": report.bytes}
+    if not report.ok:
+        return failed(summary, f"{len(report.errors)} failed", **details)
+    return ok(summary, f"{report.uploaded} uploaded, {report.deleted} deleted", **details)
 
 
 def notify_step(run: Run) -> StepResult:
