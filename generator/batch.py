@@ -143,8 +143,12 @@ def run(
     max_cost: float | None,
     say: Callable[[str], None],
     advance: Callable[[], None] = lambda: None,
+    self_check_rounds: int | None = None,
 ) -> Report:
-    """Write every job (at most `concurrency` at once), saving each draft as it lands."""
+    """Write every job (at most `concurrency` at once), saving each draft as it lands.
+
+    Each job may cost its write and up to `self_check_rounds` fix requests (default:
+    llm.self_check_rounds): the budget reserves room for all of them."""
     from generator.llm import Request
     from generator.prompts import render_write
     from generator.styles import load_style
@@ -154,6 +158,7 @@ def run(
     save_lock = threading.Lock()
     started = time.monotonic()
     order = {id(job): n for n, job in enumerate(jobs)}
+    rounds = project.config.llm.self_check_rounds if self_check_rounds is None else self_check_rounds
     cursor = {"next": 0}
     cursor_lock = threading.Lock()
 
@@ -167,6 +172,7 @@ def run(
             if budget.limit is not None:
                 chosen = load_style(project, job.style)
                 bound = backend.cost_bound(Request("write", render_write(project, job.brief, chosen, job.language), job.brief, chosen, job.language, item=job.slug))
+                bound *= 1 + rounds  # a fix request is about as long as the write
             if not budget.reserve(bound):
                 return None
             cursor["next"] += 1
@@ -179,7 +185,7 @@ def run(
         while (job := take()) is not None:
             bound = job_bounds[id(job)]
             try:
-                draft = compose.write(project, job.brief, job.style, job.language, backend, slug=job.slug)
+                draft = compose.write(project, job.brief, job.style, job.language, backend, slug=job.slug, self_check_rounds=rounds)
             except SatireError as exc:
                 budget.settle(bound, 0.0)
                 say(f"{_where(project, job)}: generation failed: {exc.format_message()}")

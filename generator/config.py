@@ -76,6 +76,7 @@ class LLMConfig(Strict):
     free: bool | None = Field(None, description="count every call as $0; default: yes when base_url is on localhost or a private network (Ollama, vLLM, llama.cpp), else prices apply")
     max_cost_usd: float | None = Field(None, ge=0, description="stop a batch before it would cost more")
     prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES), description="USD per model; unknown models cost $0")
+    self_check_rounds: int = Field(1, ge=0, le=5, description="after writing or revising, ask the writer at most this many times to fix the fact check's claim findings (0: off)")
 
     @field_validator("base_url")
     @classmethod
@@ -104,6 +105,12 @@ class SiteConfig(Strict):
     timezone: str = Field("UTC", description="zone in which a scheduled post's date starts")
 
 
+class FactcheckConfig(Strict):
+    """How the fact check judges what words alone cannot."""
+
+    verify_translations: bool | None = Field(None, description="ask the LLM whether a translated quote says the same as the brief's (cached yes/no); default: on with an LLM endpoint")
+
+
 class Config(Strict):
     """The whole of `satire.yaml`."""
 
@@ -115,6 +122,7 @@ class Config(Strict):
     style: str = Field("geek-puns", description="default humor style")
     llm: LLMConfig = Field(default_factory=LLMConfig)
     site: SiteConfig = Field(default_factory=SiteConfig)
+    factcheck: FactcheckConfig = Field(default_factory=FactcheckConfig)
 
     @field_validator("language")
     @classmethod

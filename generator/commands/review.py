@@ -127,12 +127,13 @@ def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
 @click.option("--by", help="Who asks (default: git user.name, else the OS user).")
 @click.option("--offline", is_flag=True, help="Use the deterministic offline writer.")
 @click.option("--model", help="Model name (default: config or SATIRE_MODEL).")
+@click.option("--self-check-rounds", type=click.IntRange(0, 5), help="Ask the writer at most N times to fix the fact check's claim findings (default: llm.self_check_rounds; 0: off).")
 @pass_app
-def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None) -> int:
+def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None, self_check_rounds: int | None) -> int:
     """Have the LLM rewrite a draft following --note: a new revision, back to draft."""
     from generator import review as rv
 
-    draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model)
+    draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model, self_check_rounds=self_check_rounds)
     click.echo(f"{slug}: revision {draft.revision} written, status draft ('satire review diff {slug}' shows the change)")
     return 0
 
