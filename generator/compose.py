@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -33,10 +34,21 @@ if TYPE_CHECKING:
     from generator.llm import Backend
     from generator.styles import Style
 
+Afford = Callable[[Request], bool]
 OFFLINE_NOTE = "no self-check: the offline writer takes every figure, name, date and quote from the brief"
 
 
-def write(project: Project, brief: Brief, style: str, language: str, backend: Backend, *, slug: str | None = None, self_check_rounds: int | None = None) -> Draft:
+def write(
+    project: Project,
+    brief: Brief,
+    style: str,
+    language: str,
+    backend: Backend,
+    *,
+    slug: str | None = None,
+    self_check_rounds: int | None = None,
+    afford: Afford | None = None,
+) -> Draft:
     """A new unsaved draft of `brief` in `style` and `language` (status draft), self-checked."""
     chosen = load_style(project, style)
     slug = slug or brief.effective_slug
@@ -61,7 +73,7 @@ def write(project: Project, brief: Brief, style: str, language: str, backend: Ba
         provenance=provenance(completion, messages, brief, derived),
         body=tidy_body(article),
     )
-    return self_check(project, draft, brief, chosen, backend, rounds=self_check_rounds)
+    return self_check(project, draft, brief, chosen, backend, rounds=self_check_rounds, afford=afford)
 
 
 def revise(project: Project, draft: Draft, brief: Brief, note: str, backend: Backend, *, self_check_rounds: int | None = None) -> Draft:
@@ -90,8 +102,9 @@ class _Spent:
         self.cached = self.cached and completion.cached
 
 
-def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backend: Backend, *, rounds: int | None = None) -> Draft:
-    """`draft`, or a fixed version of it with fewer claim findings (see the module docstring)."""
+def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backend: Backend, *, rounds: int | None = None, afford: Afford | None = None) -> Draft:
+    """`draft`, or a fixed version of it with fewer claim findings (see the module docstring).
+    `afford` (a batch's budget) may refuse a round before it is sent: the loop ends there."""
     limit = project.config.llm.self_check_rounds if rounds is None else rounds
     if limit <= 0:
         return draft
@@ -108,7 +121,10 @@ def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backe
     before, done = len(best_claims), 0
     while best_claims and done < limit:
         messages = render_self_check(project, best, brief, style, [_shown(f) for f in best_claims])
-        completion = backend.complete(Request("self_check", messages, brief, style, best.language, item=best.slug, draft=best))
+        request = Request("self_check", messages, brief, style, best.language, item=best.slug, draft=best)
+        if afford is not None and not afford(request):
+            break
+        completion = backend.complete(request)
         done += 1
         spent.add(completion)
         candidate = _rewritten(best, completion, best.provenance, brief)

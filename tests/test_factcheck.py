@@ -251,19 +251,27 @@ def test_factcheck_command_json(demo_project: Path, satire: object) -> None:
 
     project = load_project(demo_project)
     d = draft("Peter DeSantis, 27 ans chez Amazon. Selon Sarah Chen, « tout est sous contrôle, vraiment », en 2019.")
-    d = d.model_copy(update={"slug": "amazon-desantis", "brief": "briefs/amazon-desantis.yaml", "body": d.body})
+    written_by_an_llm = d.provenance.model_copy(update={"backend": "openai"})  # the offline writer is not held to length ranges
+    d = d.model_copy(update={"slug": "amazon-desantis", "brief": "briefs/amazon-desantis.yaml", "body": d.body, "provenance": written_by_an_llm})
     DraftStore(project).save_revision(d)
     result = run_satire("factcheck", "amazon-desantis", "--format", "json", cwd=demo_project)
     assert result.code == 0
-    findings = json.loads(result.out)
+    entries = json.loads(result.out)
+    findings = [f for f in entries if f["kind"] not in ("style", "translation")]
     assert [(f["kind"], f["text"]) for f in findings] == [
         ("person", "Sarah Chen"),
         ("quote", "« tout est sous contrôle, vraiment »"),
         ("date", "2019"),
     ]
-    assert all(f["message"] and f["field"] == "body" for f in findings)
+    assert all(f["message"] and f["field"] == "body" and f["blocking"] is True and f["backing"] for f in findings)
+    # the style's own rules come after the claims, advisory: a short post, no pull quote
+    style = entries[len(findings) :]
+    assert {f["kind"] for f in style} == {"style"} and all(f["blocking"] is False for f in style)
+    assert any("words: the style asks for 450 to 750" in f["message"] for f in style) and any("no pull quote" in f["message"] for f in style)
     text = run_satire("factcheck", "amazon-desantis", cwd=demo_project)
-    assert text.code == 0 and text.out.count("drafts/amazon-desantis.md:") == 3 and "3 finding(s)" in text.err
+    claims_part, _, advisory_part = text.out.partition("-- translation and style")
+    assert text.code == 0 and claims_part.count("drafts/amazon-desantis.md:") == 3 and "3 finding(s)" in text.err
+    assert "style: " in advisory_part and "style: " not in claims_part and f"{len(style)} translation/style note(s)" in text.err
     missing = run_satire("factcheck", "nope", cwd=demo_project)
     assert missing.code == 2 and missing.err_lines == ["no draft 'nope' in drafts/"]
 

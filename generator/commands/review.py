@@ -86,9 +86,8 @@ def review_show(app: App, slug: str) -> int:
         click.echo(click.style("Fact check: not run", bold=True))
         echo_err(problem)
         return 2
-    click.echo(click.style(f"Fact check: {len(findings)} finding(s)", bold=True))
-    for line in finding_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
-        click.echo(f"  {line}")
+    for line in report_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
+        click.echo(line)
     return 0
 
 
@@ -226,5 +225,18 @@ def finding_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         where = f"{file}:{line}:{col}" + ("" if f.field == "body" else f": {f.field}")
-        out.append(f"{where}: {f.kind}: {f.text}: {f.message}")
+        out.append(f"{where}: {f.kind}: {f.text}: {f.message}" if f.text else f"{where}: {f.kind}: {f.message}")
+    return out
+
+
+def report_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]:
+    """The fact-check report: the claims (approving takes --ack), then, apart, the
+    translation and style notes (shown and logged, never blocking)."""
+    claims = [f for f in findings if f.blocking]
+    advisory = [f for f in findings if not f.blocking]
+    out = [click.style(f"Fact check: {len(claims)} finding(s)", bold=True)]
+    out += [f"  {line}" for line in finding_lines(file, draft, claims)]
+    if advisory:
+        out.append(click.style(f"Translation and style: {len(advisory)} note(s), advisory (approving needs no --ack for these)", bold=True))
+        out += [f"  {line}" for line in finding_lines(file, draft, advisory)]
     return out
