@@ -433,6 +433,7 @@ _ORG_CUE_RE = re.compile(
     rf"(?i:\b(?:{_alternation(lx.ORG_CUES)}))\s+(?:[a-zé]+\s+)?(?P<org>{_NAME}(?:\s+{_NAME})?)"
 )
 _NOT_NAMES = frozenset(fold(w) for w in ("Le", "La", "Les", "The", "Un", "Une", "A", "An", "Et", "And", "De", "Of", "Il", "Elle", "He", "She", "It", "En", "In", "On", "Ce", "This"))
+_WORD_SURNAMES = frozenset({"Son", "Cook", "Jobs", "Gates", "Brin"})  # surnames that are also words opening a sentence
 _STOP = frozenset({"the", "le", "la", "les", "de", "of", "and", "et", "du", "des"})
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -476,6 +477,8 @@ def _mentions(text: str, evidence: Evidence) -> list[Mention]:
             add("person", _POSSESSIVE.sub("", m.group()), m.start(), m.start() + len(_POSSESSIVE.sub("", m.group())))
     for regex in (_HONORIFIC_RE, _FAMOUS_RE):
         for m in regex.finditer(text):
+            if regex is _FAMOUS_RE and m.group("last") in _WORD_SURNAMES and _sentence_start(text, m.start()):
+                continue  # "Son fondateur", "Jobs are...": a word, not Masayoshi Son or Steve Jobs
             add("person", _POSSESSIVE.sub("", m.group()), m.start(), m.start() + len(_POSSESSIVE.sub("", m.group())))
     for regex in (_ORG_SUFFIX_RE, _ORG_CUE_RE):
         for m in regex.finditer(text):
