@@ -110,7 +110,10 @@ def test_corpus_recall_and_false_flags(capsys: pytest.CaptureFixture[str]) -> No
 
     found, total, flags, notes, report = measure(None)
     with capsys.disabled():
-        print(f"\nfact-check corpus, offline: {len(cases)} posts; recall {found}/{total} = {found / total:.0%} on planted claims; {flags} flag(s) on {len(faithful)} faithful posts (+{notes} translation/style notes)")
+        print(
+            f"\nfact-check corpus, offline: {len(cases)} posts; recall {found}/{total} = {found / total:.0%} on planted claims; "
+            f"{flags} flag(s) on {len(faithful)} faithful posts (+{notes} translation/style notes)"
+        )
         for line in report:
             print(line)
     assert found == total, "\n".join(report)
