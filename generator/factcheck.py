@@ -495,7 +495,6 @@ class Evidence:
 
     lang: str  # the brief's language
     draft_lang: str
-    cross_language: bool
     figures: list[Figure]
     figure_texts: list[str]
     dates: list[When]
@@ -530,7 +529,6 @@ class Evidence:
         return cls(
             lang=lang,
             draft_lang=_lang(draft_language),
-            cross_language=lang != _lang(draft_language),
             figures=figures,
             figure_texts=list(dict.fromkeys(figure_texts)),
             dates=dates,
@@ -685,12 +683,17 @@ def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evide
         return None
     if any(said in span for span in ev.quoted):
         return None
-    if ev.cross_language and who in ev.authors:
-        # maybe a translation of what the brief quotes: the closest in length, for a judge
-        ratios = [(len(said.split()) / len(words.split()), q) for (words, by), (q, _) in zip(ev.quotes, ev.quote_texts, strict=True) if _surname(by) == who and words.split()]
-        near = sorted((abs(1 - r), q) for r, q in ratios if 0.5 <= r <= 2.0)
+    if who in ev.authors:
+        # maybe a translation of what the brief quotes (in another language than the quote's): the closest in length, for a judge
+        mine = guess_language(inner, ev.draft_lang)
+        ratios = [
+            (len(said.split()) / len(words.split()), q, theirs)
+            for (words, by), (q, _) in zip(ev.quotes, ev.quote_texts, strict=True)
+            if _surname(by) == who and words.split() and (theirs := guess_language(q, ev.lang)) != mine
+        ]
+        near = sorted((abs(1 - r), q, theirs) for r, q, theirs in ratios if 0.5 <= r <= 2.0)
         if near:
-            return Pair(ev.authors[who], near[0][1], " ".join(inner.split()), ev.lang, ev.draft_lang)
+            return Pair(ev.authors[who], near[0][1], " ".join(inner.split()), near[0][2], mine)
     message = "quote not among the brief's quotes"
     if speaker and who not in ev.authors:
         message += f"; it puts words in the mouth of {speaker.name}, whom the brief does not quote"
