@@ -251,9 +251,8 @@ def examine(project: Project, draft: Draft) -> Examination:
     try:
         result = fc.examine(brief, draft, verifier=verifier)
     finally:
-        close = getattr(verifier.backend, "close", None) if verifier else None
-        if close is not None:
-            close()
+        if verifier is not None:
+            verifier.close()
     if style is not None:
         result.findings.extend(stylecheck.check(style, draft))
     return result

@@ -35,14 +35,18 @@ def wanted(project: Project, backend: Backend | None = None) -> bool:
 
 @dataclass
 class LLMVerifier:
-    """Asks `backend` for a yes/no verdict on each pair; `calls` keeps what each call cost."""
+    """Asks for a yes/no verdict on each pair; `calls` keeps what each call cost.
+
+    Without a `backend`, the project's own (with its cache) is opened at the first
+    pair, so checking drafts that quote nobody in translation costs nothing."""
 
     project: Project
-    backend: Backend
     brief: Brief
     style: Style
+    backend: Backend | None = None
     item: str = ""
     calls: list[Completion] = field(default_factory=list)
+    _opened: Backend | None = field(default=None, init=False, repr=False)
 
     def __call__(self, pair: Pair) -> Judgement:
         messages = render_verify(
@@ -51,22 +55,32 @@ class LLMVerifier:
             pair.translation_language,
             pair.original_language,
         )
-        completion = self.backend.complete(Request("verify", messages, self.brief, self.style, pair.translation_language, item=self.item))
+        request = Request("verify", messages, self.brief, self.style, pair.translation_language, item=self.item)
+        completion = self._backend().complete(request)
         self.calls.append(completion)
         if completion.verdict is None:
             raise SatireError("the endpoint gave no verdict")
         return Judgement(completion.verdict.same, completion.verdict.reason or ("same meaning" if completion.verdict.same else "different meaning"), completion.model)
 
+    def _backend(self) -> Backend:
+        if self.backend is not None:
+            return self.backend
+        if self._opened is None:
+            from generator import llm
+
+            self._opened = llm.get_backend(self.project)  # a SatireError here leaves a translation note
+        return self._opened
+
+    def close(self) -> None:
+        """Close the backend this verifier opened (not one it was given)."""
+        close = getattr(self._opened, "close", None)
+        if close is not None:
+            close()
+        self._opened = None
+
 
 def verifier_for(project: Project, brief: Brief, style: Style, *, backend: Backend | None = None, item: str = "") -> LLMVerifier | None:
-    """A verifier over `backend` (default: the project's, with its cache), or None when not wanted or not possible."""
+    """A verifier over `backend` (default: the project's, with its cache), or None when not wanted."""
     if not wanted(project, backend):
         return None
-    if backend is None:
-        from generator import llm
-
-        try:
-            backend = llm.get_backend(project)
-        except SatireError:
-            return None  # no usable endpoint: the fact check reports translations for the editor
-    return LLMVerifier(project, backend, brief, style, item)
+    return LLMVerifier(project, brief, style, backend, item)

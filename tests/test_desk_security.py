@@ -36,7 +36,7 @@ def blog(demo_project: Path) -> Path:
     draft = store.load(SLUG)
     draft.body = "Peter DeSantis prend la tête d'une nouvelle organisation IA chez Amazon.\n\nAndy Jassy l'annonce dans un mémo, et les serveurs applaudissent en silence."
     store.save(draft)
-    assert review.factcheck(project, draft) == []
+    assert [f for f in review.factcheck(project, draft) if f.blocking] == []  # no claim: approving needs no ack
     return demo_project
 
 

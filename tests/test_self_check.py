@@ -105,7 +105,10 @@ def test_a_worse_fix_is_not_kept_and_the_loop_stops_early(one: Path, fake_openai
     assert len(fake_openai.requests) == 2  # the round did not reduce the findings: no more rounds
     draft = drafts(one)[SLUG]
     assert draft.title != "Worse" and draft.body == INVENTED
-    assert draft.provenance.self_check is not None and draft.provenance.self_check.findings_after == 1
+    check = draft.provenance.self_check
+    assert check is not None and (check.rounds, check.findings_before, check.findings_after) == (1, 1, 1)
+    with sqlite3.connect(one / ".satire" / "state.db") as conn:  # not even a cached repeat of the round
+        assert conn.execute("SELECT COUNT(*) FROM llm_calls WHERE item = ?", (SLUG,)).fetchone() == (2,)
 
 
 def test_rounds_are_bounded_and_the_fewest_findings_win(one: Path, fake_openai: FakeOpenAI) -> None:
