@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,13 +44,19 @@ def noted(demo_project: Path) -> Path:
     return demo_project
 
 
+def signed_in(page: Any, port: int) -> str:
+    """The desk's base URL, once the editor has given a name."""
+    base = f"http://127.0.0.1:{port}"
+    page.goto(f"{base}/_desk/editor")
+    page.get_by_label("Your name").fill("Camille")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{base}/_desk/")
+    return base
+
+
 def test_desk_shows_translation_and_style_apart_and_approves_them_without_ack(noted: Path) -> None:
     with serving(noted) as served, browser_page() as page:
-        base = f"http://127.0.0.1:{served.port}"
-        page.goto(f"{base}/_desk/editor")
-        page.get_by_label("Your name").fill("Camille")
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(f"{base}/_desk/")
+        base = signed_in(page, served.port)
 
         row = page.locator(f"tr[data-slug='{SLUG}']")
         assert row.get_by_test_id("findings").inner_text() == "0"  # no claim
@@ -87,10 +94,7 @@ def test_a_claim_still_needs_the_acknowledgement(noted: Path) -> None:
     draft = store.load(SLUG)
     store.save(draft.model_copy(update={"body": draft.body + "\n\nSelon Jeff Bezos, tout va bien."}))
     with serving(noted) as served, browser_page() as page:
-        base = f"http://127.0.0.1:{served.port}"
-        page.goto(f"{base}/_desk/editor")
-        page.get_by_label("Your name").fill("Camille")
-        page.get_by_role("button", name="Continue").click()
+        base = signed_in(page, served.port)
         page.goto(f"{base}/_desk/drafts/{SLUG}")
         assert page.get_by_test_id("findings-count").inner_text() == "1" and page.get_by_test_id("notes-count").inner_text() == "2"
         assert page.get_by_test_id("ack").count() == 1 and page.get_by_test_id("ack").get_attribute("required") is not None

@@ -259,3 +259,19 @@ def test_a_translated_quote_is_judged_and_an_invented_one_is_sent_back_to_fix(on
     [verified] = [e for e in entries if e["kind"] == "verified"]
     assert verified["verified"] is True and verified["model"] == "gpt-4o-mini" and verified["original"] == original
     assert not [e for e in entries if e["kind"] in ("quote", "translation")]
+
+
+def test_verify_translations_false_leaves_a_translation_note_and_asks_nothing(one: Path, fake_openai: FakeOpenAI) -> None:
+    original = "We want Peter to unleash his creative energy on this new galaxy."
+    brief = one / "briefs" / f"{SLUG}.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + f'quotes:\n  - by: Andy Jassy\n    text: "{original}"\n', encoding="utf-8")
+    (one / "satire.yaml").write_text((one / "satire.yaml").read_text(encoding="utf-8") + "factcheck:\n  verify_translations: false\n", encoding="utf-8")
+    translated = "Nous voulons que Peter libère son énergie créative sur cette nouvelle galaxie."
+    fake_openai.enqueue(answer(CLEAN.replace("Bref, chez Amazon", f"Andy Jassy l'assure : « {translated} » Bref, chez Amazon")))
+    env = point_at(one, fake_openai)
+    assert run_satire("generate", cwd=one, env=env).code == 0
+    assert len(fake_openai.requests) == 1  # no verdict asked, and a translation note is no reason for a fix request
+    entries = json.loads(run_satire("factcheck", SLUG, "--format", "json", cwd=one, env=env).out)
+    [note] = [e for e in entries if e["kind"] == "translation"]
+    assert original in note["message"] and "Andy Jassy" in note["message"] and note["blocking"] is False
+    assert len(fake_openai.requests) == 1
