@@ -103,7 +103,7 @@ def approve(project: Project, slug: str, *, by: str | None = None, note: str | N
         claims = [f for f in findings if f.blocking]
         if claims and not ack:
             raise SatireError(
-                f"cannot approve {slug!r}: the fact check has {len(claims)} claim finding(s) the brief does not back; "
+                f"cannot approve {slug!r}: the fact check has {len(claims)} finding(s) of claims the brief does not back; "
                 f"read them with 'satire factcheck {slug}', then approve with --ack to accept them"
             )
         details["findings"] = [f.to_dict() for f in findings]

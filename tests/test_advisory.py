@@ -127,7 +127,7 @@ def test_approving_needs_ack_for_claims_only(demo_project: Path) -> None:
 
     store.save_revision(llm_draft(body + "\n\nSelon Jeff Bezos, tout va bien."))
     refused = run_satire("review", "approve", "amazon-desantis", "--by", "Ed", cwd=demo_project)
-    assert refused.code == 2 and "1 claim finding(s)" in refused.err and "--ack" in refused.err
+    assert refused.code == 2 and "1 finding(s) of claims the brief does not back" in refused.err and "--ack" in refused.err
     with pytest.raises(SatireError):
         review.approve(project, "amazon-desantis", by="Ed")
     assert run_satire("review", "approve", "amazon-desantis", "--by", "Ed", "--ack", cwd=demo_project).code == 0
