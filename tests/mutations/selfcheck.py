@@ -91,4 +91,18 @@ MUTATIONS = [
             "tests/test_factcheck.py::test_translated_quote_without_a_verifier_is_a_translation_finding_showing_the_original",
         ],
     },
+    {
+        "name": "desk: translation and style notes ask for the acknowledgement",
+        "path": "templates/desk/draft.html",
+        "old": "        {% if findings %}\n        <label class=\"ack\">",
+        "new": "        {% if findings or view.advisory %}\n        <label class=\"ack\">",
+        "tests": ["tests/test_desk_notes_browser.py::test_desk_shows_translation_and_style_apart_and_approves_them_without_ack"],
+    },
+    {
+        "name": "translation prompt: the quotes are not fenced as untrusted",
+        "path": "prompts/verify_translation.j2",
+        "old": '{{ pair | untrusted("the two quotes") }}',
+        "new": "{{ pair }}",
+        "tests": ["tests/test_factcheck_corpus.py::test_corpus_with_translations_judged_by_the_llm"],
+    },
 ]
