@@ -1,6 +1,8 @@
 """The article an LLM (or the offline writer) hands back: one pydantic model,
-its JSON schema for `response_format`, and a tolerant parser for answers that
-come as JSON in a code fence or as plain Markdown.
+its JSON schema for `response_format`, a tolerant parser for answers that
+come as JSON in a code fence or as plain Markdown, and `fill_missing`, which
+derives the dek, pull quote and tags an answer left out (a title and a body
+are all an answer needs to be kept).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ class Article(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     title: str = Field(min_length=1, max_length=300)
-    dek: str = Field(min_length=1, max_length=600)
+    dek: str = Field("", max_length=600, description="empty when the answer had none: `fill_missing` derives it")
     body: str = Field(min_length=200, description="Markdown, paragraphs separated by blank lines")
-    pull_quote: str = Field(min_length=1, max_length=600)
+    pull_quote: str = Field("", max_length=600, description="empty when the answer had none: `fill_missing` derives it")
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("tags")
@@ -28,13 +30,18 @@ class Article(BaseModel):
     def _tags(cls, values: list[str]) -> list[str]:
         return [v.strip().lower() for v in values if v.strip()]
 
-    @field_validator("title", "dek")
+    @field_validator("title")
     @classmethod
-    def _one_line(cls, value: str) -> str:
+    def _title(cls, value: str) -> str:
         value = " ".join(value.split()).strip("#* ")
         if not value:
             raise ValueError("empty once Markdown marks are removed")
         return value
+
+    @field_validator("dek")
+    @classmethod
+    def _dek(cls, value: str) -> str:
+        return " ".join(value.split()).strip("#* ")
 
     @field_validator("pull_quote")
     @classmethod
@@ -123,9 +130,38 @@ def _from_markdown(text: str) -> Article | None:
     if re.fullmatch(r"[*_].+[*_]", paragraphs[0], re.S):
         dek = paragraphs.pop(0).strip("*_ ")
     quote = next((p for p in paragraphs if p.startswith(">")), "")
-    if not quote:
-        return None
     try:
-        return Article(title=title, dek=dek or title, body="\n\n".join(paragraphs), pull_quote=quote, tags=[])
+        return Article(title=title, dek=dek, body="\n\n".join(paragraphs), pull_quote=quote, tags=[])
     except ValidationError:
         return None
+
+
+# -- what an answer left out ---------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]+[»”\"]?")
+_BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*\n]+)\*\*$")
+
+
+def fill_missing(article: Article, tags: list[str]) -> tuple[Article, list[str]]:
+    """`article` with a dek, a pull quote and tags, and the names of those it had to
+    derive: the dek from the body's first sentence, the pull quote from a bold line
+    (else the shortest sentence that still says something), tags from `tags` (the brief's)."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", article.body) if p.strip()]
+    prose = [p for p in paragraphs if not p.startswith((">", "#", "*", "-", "!["))]
+    derived: dict[str, object] = {}
+    if not article.dek:
+        first = _sentences(prose[0] if prose else article.body)
+        derived["dek"] = (first[0] if first else article.title)[:600]
+    if not article.pull_quote:
+        quoted = next((p.lstrip("> ").strip() for p in paragraphs if p.startswith(">")), "")
+        bold = next((m.group("text").strip() for p in paragraphs if (m := _BOLD_LINE.match(p))), "")
+        striking = sorted((s for p in prose[1:] or prose for s in _sentences(p) if len(s.split()) >= 6), key=len)
+        derived["pull_quote"] = (quoted or bold or (striking[0] if striking else article.title)).strip("\"«»“” ")[:600]
+    if not article.tags and tags:
+        derived["tags"] = [t.strip().lower() for t in tags if t.strip()]
+    return article.model_copy(update=derived), list(derived)
+
+
+def _sentences(text: str) -> list[str]:
+    flat = " ".join(re.sub(r"[*_`>]", "", text).split())
+    return [m.group().strip() for m in _SENTENCE.finditer(flat)] or ([flat] if flat else [])

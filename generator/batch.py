@@ -155,9 +155,13 @@ def run(
     say: Callable[[str], None],
     advance: Callable[[], None] = lambda: None,
     store: DraftStore | None = None,
+    self_check_rounds: int | None = None,
 ) -> Report:
     """Write every job (at most `concurrency` at once), saving each draft as it
-    lands (in `store`: the project's drafts unless another is given, as eval's scratch one)."""
+    lands (in `store`: the project's drafts unless another is given, as eval's scratch one).
+
+    Each job may cost its write and up to `self_check_rounds` fix requests (default:
+    llm.self_check_rounds): each is reserved against the budget before it is sent."""
     from generator.llm import Request
     from generator.prompts import render_write
     from generator.styles import load_style
@@ -167,6 +171,7 @@ def run(
     save_lock = threading.Lock()
     started = time.monotonic()
     order = {id(job): n for n, job in enumerate(jobs)}
+    rounds = project.config.llm.self_check_rounds if self_check_rounds is None else self_check_rounds
     cursor = {"next": 0}
     cursor_lock = threading.Lock()
 
@@ -188,20 +193,32 @@ def run(
 
     job_bounds: dict[int, float] = {}
 
+    def afford(reserved: list[float]) -> Callable[[Request], bool]:
+        """A job's self-check rounds go out only while the budget holds them (kept in `reserved`)."""
+
+        def check(request: Request) -> bool:
+            extra = backend.cost_bound(request) if budget.limit is not None else 0.0
+            if not budget.reserve(extra):
+                return False
+            reserved.append(extra)
+            return True
+
+        return check
+
     def worker() -> None:
         while (job := take()) is not None:
-            bound = job_bounds[id(job)]
+            reserved = [job_bounds[id(job)]]
             try:
-                draft = compose.write(project, job.brief, job.style, job.language, backend, slug=job.slug)
+                draft = compose.write(project, job.brief, job.style, job.language, backend, slug=job.slug, self_check_rounds=rounds, afford=afford(reserved))
             except SatireError as exc:
-                budget.settle(bound, 0.0)
+                budget.settle(sum(reserved), 0.0)
                 say(f"{_where(project, job)}: generation failed: {exc.format_message()}")
                 with save_lock:
                     report.failed.append(job.slug)
                 advance()
                 continue
             draft = draft.model_copy(update={"translations": job.translations, "body": draft.body})
-            budget.settle(bound, draft.provenance.cost_usd)
+            budget.settle(sum(reserved), draft.provenance.cost_usd)
             # Saving (two fsyncs) is handed off so this worker can start its next call at once.
             saves.append(saver.submit(save, job, draft))
 

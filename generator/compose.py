@@ -2,18 +2,29 @@
 
 `write` renders the prompt, asks the backend and turns the article into a new,
 unsaved Draft with its provenance; `revise` does the same for an editor's note
-on an existing draft. Saving is the caller's (`DraftStore.save_revision`).
+on an existing draft. Both then run `self_check`: the fact check reads the new
+draft and, while it finds claims the brief does not back, the writer is asked
+to fix exactly those (at most `llm.self_check_rounds` times). The verdict is the
+fact check's, never the model's; the draft with the fewest claim findings is
+kept (ties: the earlier), and a round that does not reduce them ends the loop.
+Every round's tokens and cost add up in the draft's provenance, which is what
+batches count against their budget. Saving is the caller's
+(`DraftStore.save_revision`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from generator.drafts import Draft, Provenance, SourceRef
+from generator import factcheck, translations
+from generator.article import fill_missing
+from generator.drafts import Draft, Provenance, SelfCheck, SourceRef
 from generator.llm import Completion, Request
-from generator.prompts import Message, prompt_sha256, render_revise, render_write
+from generator.prompts import Message, prompt_sha256, render_revise, render_self_check, render_write
 from generator.styles import load_style
 
 if TYPE_CHECKING:
@@ -21,16 +32,30 @@ if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.config import Project
     from generator.llm import Backend
+    from generator.styles import Style
+
+Afford = Callable[[Request], bool]
+OFFLINE_NOTE = "no self-check: the offline writer takes every figure, name, date and quote from the brief"
 
 
-def write(project: Project, brief: Brief, style: str, language: str, backend: Backend, *, slug: str | None = None) -> Draft:
-    """A new unsaved draft of `brief` in `style` and `language` (status draft)."""
+def write(
+    project: Project,
+    brief: Brief,
+    style: str,
+    language: str,
+    backend: Backend,
+    *,
+    slug: str | None = None,
+    self_check_rounds: int | None = None,
+    afford: Afford | None = None,
+) -> Draft:
+    """A new unsaved draft of `brief` in `style` and `language` (status draft), self-checked."""
     chosen = load_style(project, style)
     slug = slug or brief.effective_slug
     messages = render_write(project, brief, chosen, language)
     completion = backend.complete(Request("write", messages, brief, chosen, language, item=slug))
-    article = completion.article
-    return Draft(
+    article, derived = fill_missing(completion.written, brief.tags)
+    draft = Draft(
         title=article.title,
         slug=slug,
         date=brief.date,
@@ -45,30 +70,102 @@ def write(project: Project, brief: Brief, style: str, language: str, backend: Ba
         source=SourceRef(publisher=brief.source.publisher, url=brief.source.url, title=brief.title),
         image=brief.image,
         revision=1,
-        provenance=provenance(completion, messages, brief),
+        provenance=provenance(completion, messages, brief, derived),
         body=tidy_body(article),
     )
+    return self_check(project, draft, brief, chosen, backend, rounds=self_check_rounds, afford=afford)
 
 
-def revise(project: Project, draft: Draft, brief: Brief, note: str, backend: Backend) -> Draft:
-    """An unsaved rewrite of `draft` following the editor's `note` (status draft)."""
+def revise(project: Project, draft: Draft, brief: Brief, note: str, backend: Backend, *, self_check_rounds: int | None = None) -> Draft:
+    """An unsaved rewrite of `draft` following the editor's `note` (status draft), self-checked."""
     chosen = load_style(project, draft.style)
     messages = render_revise(project, draft, brief, chosen, note)
     completion = backend.complete(Request("revise", messages, brief, chosen, draft.language, item=draft.slug, draft=draft, note=note))
-    article = completion.article
+    rewritten = _rewritten(draft, completion, provenance(completion, messages, brief, []), brief)
+    return self_check(project, rewritten, brief, chosen, backend, rounds=self_check_rounds)
+
+
+@dataclass
+class _Spent:
+    """What the rounds of one draft cost, summed."""
+
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    cached: bool = True
+    calls: list[Completion] = field(default_factory=list)
+
+    def add(self, completion: Completion) -> None:
+        self.tokens_in += completion.tokens_in
+        self.tokens_out += completion.tokens_out
+        self.cost_usd += completion.cost_usd
+        self.cached = self.cached and completion.cached
+
+
+def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backend: Backend, *, rounds: int | None = None, afford: Afford | None = None) -> Draft:
+    """`draft`, or a fixed version of it with fewer claim findings (see the module docstring).
+    `afford` (a batch's budget) may refuse a round before it is sent: the loop ends there."""
+    limit = project.config.llm.self_check_rounds if rounds is None else rounds
+    if limit <= 0:
+        return draft
+    if backend.name == "offline":
+        note = "; ".join(n for n in (draft.provenance.note, OFFLINE_NOTE) if n)
+        return draft.model_copy(update={"provenance": draft.provenance.model_copy(update={"note": note}), "body": draft.body})
+    verifier = translations.verifier_for(project, brief, style, backend=backend, item=draft.slug)
+    spent = _Spent(draft.provenance.tokens_in, draft.provenance.tokens_out, draft.provenance.cost_usd, draft.provenance.cached)
+
+    def claims_of(candidate: Draft) -> list[factcheck.Finding]:
+        return factcheck.claims(factcheck.check(brief, candidate, verifier=verifier))
+
+    best, best_claims = draft, claims_of(draft)
+    before, done = len(best_claims), 0
+    while best_claims and done < limit:
+        messages = render_self_check(project, best, brief, style, [_shown(f) for f in best_claims])
+        request = Request("self_check", messages, brief, style, best.language, item=best.slug, draft=best)
+        if afford is not None and not afford(request):
+            break
+        completion = backend.complete(request)
+        done += 1
+        spent.add(completion)
+        candidate = _rewritten(best, completion, best.provenance, brief)
+        found = claims_of(candidate)
+        if len(found) >= len(best_claims):
+            break  # no better: keep the earlier draft, and stop asking
+        best, best_claims = candidate, found
+    for call in verifier.calls if verifier else []:
+        spent.add(call)
+    totals = {"tokens_in": spent.tokens_in, "tokens_out": spent.tokens_out, "cost_usd": round(spent.cost_usd, 6), "cached": spent.cached}
+    checked = SelfCheck(rounds=done, findings_before=before, findings_after=len(best_claims))
+    return best.model_copy(update={"provenance": best.provenance.model_copy(update={**totals, "self_check": checked}), "body": best.body})
+
+
+def _shown(finding: factcheck.Finding) -> dict[str, str]:
+    """A finding as the writer is shown it: the span, why it is unbacked, what the brief says."""
+    return {"kind": finding.kind, "where": finding.field, "span": finding.text, "why": finding.message, "the brief says": finding.backing}
+
+
+def _rewritten(draft: Draft, completion: Completion, provenance: Provenance, brief: Brief) -> Draft:
+    """`draft` with the text of `completion`'s article (missing fields derived), back to draft status."""
+    article, derived = fill_missing(completion.written, brief.tags)
+    if derived:
+        provenance = provenance.model_copy(update={"note": _derived_note(provenance.note, derived)})
     return draft.model_copy(
         update={
             "title": article.title,
             "dek": article.dek,
             "pull_quote": article.pull_quote,
             "status": "draft",
-            "provenance": provenance(completion, messages, brief),
+            "provenance": provenance,
             "body": tidy_body(article),
         }
     )
 
 
-def provenance(completion: Completion, messages: list[Message], brief: Brief) -> Provenance:
+def _derived_note(note: str | None, derived: list[str]) -> str:
+    return "; ".join(n for n in (note, f"derived by satire, missing from the answer: {', '.join(derived)}") if n)
+
+
+def provenance(completion: Completion, messages: list[Message], brief: Brief, derived: list[str]) -> Provenance:
     return Provenance(
         backend=completion.backend,
         model=completion.model,
@@ -80,7 +177,7 @@ def provenance(completion: Completion, messages: list[Message], brief: Brief) ->
         cost_usd=completion.cost_usd,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         cached=completion.cached,
-        note=completion.note,
+        note=_derived_note(completion.note, derived) if derived else completion.note,
     )
 
 
@@ -93,5 +190,8 @@ def tidy_body(article: Article) -> str:
         body = "\n".join(lines[1:]).strip()
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
     if not any(p.startswith(">") for p in paragraphs):
-        paragraphs.insert(max(1, len(paragraphs) // 2), f"> {article.pull_quote}")
+        bold = f"**{article.pull_quote}**"
+        paragraphs = [f"> {article.pull_quote}" if p == bold else p for p in paragraphs]
+        if f"> {article.pull_quote}" not in paragraphs:
+            paragraphs.insert(max(1, len(paragraphs) // 2), f"> {article.pull_quote}")
     return "\n\n".join(paragraphs)

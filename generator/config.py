@@ -76,6 +76,7 @@ class LLMConfig(Strict):
     free: bool | None = Field(None, description="count every call as $0; default: yes when base_url is on localhost or a private network (Ollama, vLLM, llama.cpp), else prices apply")
     max_cost_usd: float | None = Field(None, ge=0, description="stop a batch before it would cost more")
     prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES), description="USD per model; unknown models cost $0")
+    self_check_rounds: int = Field(1, ge=0, le=5, description="after writing or revising, ask the writer at most this many times to fix the fact check's claim findings (0: off)")
 
     @field_validator("base_url")
     @classmethod
@@ -166,6 +167,10 @@ class NotifyConfig(Strict):
     @classmethod
     def _desk_url(cls, value: str | None) -> str | None:
         return None if value is None else check_http_url(value)
+class FactcheckConfig(Strict):
+    """How the fact check judges what words alone cannot."""
+
+    verify_translations: bool | None = Field(None, description="ask the LLM whether a translated quote says the same as the brief's (cached yes/no); default: on with an LLM endpoint")
 
 
 class Config(Strict):
@@ -181,6 +186,7 @@ class Config(Strict):
     site: SiteConfig = Field(default_factory=SiteConfig)
     deploy: DeployConfig = Field(default_factory=DeployConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
+    factcheck: FactcheckConfig = Field(default_factory=FactcheckConfig)
 
     @field_validator("language")
     @classmethod

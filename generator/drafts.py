@@ -35,6 +35,14 @@ class SourceRef(Strict):
     title: str
 
 
+class SelfCheck(Strict):
+    """The writer's self-check: fix requests sent, and claim findings before and after."""
+
+    rounds: int = Field(ge=0, description="fix requests sent")
+    findings_before: int = Field(ge=0, description="claim findings of the first answer")
+    findings_after: int = Field(ge=0, description="claim findings of the draft kept")
+
+
 class Provenance(Strict):
     """How a revision was written: enough to reproduce and to audit it."""
 
@@ -49,6 +57,7 @@ class Provenance(Strict):
     generated_at: dt.datetime
     cached: bool = False
     note: str | None = Field(None, description="e.g. that the offline writer, not an LLM, wrote it")
+    self_check: SelfCheck | None = Field(None, description="the fact-check revision after writing (none: not run)")
 
 
 class Draft(Strict):

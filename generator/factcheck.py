@@ -14,13 +14,21 @@ facts, quotes, people and source) does not back:
 - date: days, months and years the brief does not give.
 
 It is a reader's aid, not a judge: a joke figure or a mock proverb is reported
-all the same and the editor decides (approving with findings takes --ack).
+all the same and the editor decides (approving with claim findings takes --ack).
 `start`/`end` index the named field's text as stored (the body's Markdown), so
-that a desk can highlight the span. Known limits: a quote translated from the
-brief's language is accepted when it is given to the person the brief quotes
-and is of a similar length (words cannot be compared across languages); names
-are found by shape and word lists (first names, well-known organizations,
-"Labs"/"Inc" suffixes, "la startup X"), not by a language model.
+that a desk can highlight the span; `backing` says what the brief does say
+(the writer's self-check is shown it).
+
+A quote given in another language than the brief's, to a person the brief
+quotes, at a similar length, may be a faithful translation: words cannot be
+compared across languages, so a `Verifier` (an LLM, see generator/translations.py)
+judges the pair: "no" is a `quote` finding with its reason and the original,
+"yes" is no finding but a `Verified` note. Without a verifier, or when it
+fails, it is a `translation` finding (advisory: no --ack) that shows the
+brief's original and speaker. Style findings (advisory too) come from
+generator/stylecheck.py. Names are found by shape and word lists (first names,
+well-known organizations, "Labs"/"Inc" suffixes, "la startup X"), not by a
+language model.
 """
 
 from __future__ import annotations
@@ -30,45 +38,123 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from generator import lexicon as lx
+from generator.errors import SatireError
 
 if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.drafts import Draft
 
-Kind = Literal["number", "quote", "person", "organization", "date"]
+Kind = Literal["number", "quote", "person", "organization", "date", "translation", "style"]
+# claims: unbacked, so approving takes --ack; the advisory kinds are shown and logged, never block
 KINDS: tuple[Kind, ...] = ("number", "quote", "person", "organization", "date")
-# unbacked claims (approving needs --ack); any other kind a check adds is advisory
-CLAIM_KINDS: tuple[str, ...] = ("number", "quote", "person", "organization", "date")
+CLAIM_KINDS = KINDS
+ADVISORY_KINDS: tuple[Kind, ...] = ("translation", "style")
 FieldName = Literal["title", "dek", "pull_quote", "body"]
 FIELDS: tuple[FieldName, ...] = ("title", "dek", "pull_quote", "body")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One claim the brief does not back, and where it stands in the draft."""
+    """One claim the brief does not back (or one advisory note), and where it stands in the draft."""
 
     kind: Kind
-    text: str  # the span as it stands in the draft
+    text: str  # the span as it stands in the draft ("" for a rule about the whole post)
     message: str
     field: FieldName  # which part of the draft: title, dek, pull_quote or body
     start: int  # offsets into that field's text
     end: int
+    backing: str = ""  # what the brief does say on the matter
+
+    @property
+    def blocking(self) -> bool:
+        """Whether approving with it takes --ack (a claim, not an advisory note)."""
+        return self.kind in CLAIM_KINDS
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return asdict(self) | {"blocking": self.blocking}
 
 
-def check(brief: Brief, draft: Draft) -> list[Finding]:
+@dataclass(frozen=True)
+class Pair:
+    """A draft's quote and the brief's original it may translate."""
+
+    by: str
+    original: str
+    translation: str
+    original_language: str
+    translation_language: str
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A verifier's answer on a Pair: same meaning or not, why, and which model said so."""
+
+    same: bool
+    reason: str
+    model: str
+
+
+class Verifier(Protocol):
+    """Judges whether a translated quote says the same as the brief's; raises on failure."""
+
+    def __call__(self, pair: Pair) -> Judgement: ...
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A translated quote the verifier found faithful: no finding, but said in the JSON output."""
+
+    text: str
+    original: str
+    by: str
+    model: str
+    reason: str
+    field: FieldName
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, object]:
+        message = f"translation of {self.by}'s quote “{self.original}”, verified by {self.model}: {self.reason}"
+        return {"kind": "verified", "verified": True, **asdict(self), "message": message, "blocking": False}
+
+
+@dataclass
+class Examination:
+    """A fact check's outcome: findings in reading order, and the translations verified."""
+
+    findings: list[Finding] = field(default_factory=list)
+    verified: list[Verified] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def advisory(self) -> list[Finding]:
+        return [f for f in self.findings if not f.blocking]
+
+
+def check(brief: Brief, draft: Draft, *, verifier: Verifier | None = None) -> list[Finding]:
     """Every claim of `draft` that `brief` does not back, in reading order."""
+    return examine(brief, draft, verifier=verifier).findings
+
+
+def claims(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that are claims (number, quote, person, organization, date)."""
+    return [f for f in findings if f.blocking]
+
+
+def examine(brief: Brief, draft: Draft, *, verifier: Verifier | None = None) -> Examination:
+    """The fact check of `draft` against `brief`, translated quotes judged by `verifier` when given."""
     evidence = Evidence.of(brief, draft.language)
-    findings: list[Finding] = []
+    out = Examination()
     for name in FIELDS:
         text = getattr(draft, name) or ""
-        findings.extend(_check_text(text, name, evidence))
-    return findings
+        _check_text(text, name, evidence, verifier, out)
+    return out
 
 
 # -- reading text --------------------------------------------------------------
@@ -347,6 +433,7 @@ _ORG_CUE_RE = re.compile(
     rf"(?i:\b(?:{_alternation(lx.ORG_CUES)}))\s+(?:[a-zé]+\s+)?(?P<org>{_NAME}(?:\s+{_NAME})?)"
 )
 _NOT_NAMES = frozenset(fold(w) for w in ("Le", "La", "Les", "The", "Un", "Une", "A", "An", "Et", "And", "De", "Of", "Il", "Elle", "He", "She", "It", "En", "In", "On", "Ce", "This"))
+_WORD_SURNAMES = frozenset({"Son", "Cook", "Jobs", "Gates", "Brin"})  # surnames that are also words opening a sentence
 _STOP = frozenset({"the", "le", "la", "les", "de", "of", "and", "et", "du", "des"})
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -390,6 +477,8 @@ def _mentions(text: str, evidence: Evidence) -> list[Mention]:
             add("person", _POSSESSIVE.sub("", m.group()), m.start(), m.start() + len(_POSSESSIVE.sub("", m.group())))
     for regex in (_HONORIFIC_RE, _FAMOUS_RE):
         for m in regex.finditer(text):
+            if regex is _FAMOUS_RE and m.group("last") in _WORD_SURNAMES and _sentence_start(text, m.start()):
+                continue  # "Son fondateur", "Jobs are...": a word, not Masayoshi Son or Steve Jobs
             add("person", _POSSESSIVE.sub("", m.group()), m.start(), m.start() + len(_POSSESSIVE.sub("", m.group())))
     for regex in (_ORG_SUFFIX_RE, _ORG_CUE_RE):
         for m in regex.finditer(text):
@@ -406,17 +495,18 @@ class Evidence:
 
     lang: str  # the brief's language
     draft_lang: str
-    cross_language: bool
     figures: list[Figure]
     figure_texts: list[str]
     dates: list[When]
     words: str  # every brief word, folded and padded
     capitalized: set[str]  # folded words the brief writes with a capital
     quotes: list[tuple[str, str]]  # (folded words, by)
+    quote_texts: list[tuple[str, str]]  # (text as written, by)
     quoted: list[str]  # folded words of spans in quote marks in the brief's own text
     authors: dict[str, str]  # surname key -> name, of people the brief quotes
     known_people: list[str]  # full names and surnames to recognise in drafts
     people: list[str]  # as the brief names them, for messages
+    title: str
 
     @classmethod
     def of(cls, brief: Brief, draft_language: str) -> Evidence:
@@ -439,17 +529,18 @@ class Evidence:
         return cls(
             lang=lang,
             draft_lang=_lang(draft_language),
-            cross_language=lang != _lang(draft_language),
             figures=figures,
             figure_texts=list(dict.fromkeys(figure_texts)),
             dates=dates,
             words=_words(all_text),
             capitalized={fold(w) for w in re.findall(r"\b[A-ZÀ-Þ][\w'-]*", all_text)} | {_surname(n) for n in names},
             quotes=[(_words(q.text), q.by) for q in brief.quotes],
+            quote_texts=[(q.text, q.by) for q in brief.quotes],
             quoted=[_words(_quote_inner(m)) for t in texts for m in _QUOTE_RE.finditer(t)],
             authors={_surname(q.by): q.by for q in brief.quotes},
             known_people=known,
             people=list(dict.fromkeys(people)),
+            title=brief.title,
         )
 
     def date_texts(self) -> str:
@@ -524,36 +615,59 @@ def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention 
     return chosen[-1] if chosen else None
 
 
-def _check_text(raw: str, where: FieldName, ev: Evidence) -> list[Finding]:
+def _check_text(raw: str, where: FieldName, ev: Evidence, verifier: Verifier | None, out: Examination) -> None:
     text = _masked(raw)
-    out: list[Finding] = []
+    found_here: list[Finding] = []
 
-    def add(kind: Kind, start: int, end: int, message: str) -> None:
-        out.append(Finding(kind, raw[start:end], message, where, start, end))
+    def add(kind: Kind, start: int, end: int, message: str, backing: str) -> None:
+        found_here.append(Finding(kind, raw[start:end], message, where, start, end, backing))
 
+    figures = f"the brief's figures: {', '.join(ev.figure_texts) or 'none'}"
     found = scan(text, ev.draft_lang)
     for when in found.dates:
         if not ev.backs_date(when):
-            add("date", when.start, when.end, f"date not in the brief (its dates: {ev.date_texts()})")
+            add("date", when.start, when.end, f"date not in the brief (its dates: {ev.date_texts()})", f"the brief's dates: {ev.date_texts()}")
     for figure in found.figures:
         if not ev.backs_figure(figure):
-            add("number", figure.start, figure.end, f"figure not in the brief (its figures: {', '.join(ev.figure_texts[:8]) or 'none'})")
+            add("number", figure.start, figure.end, f"figure not in the brief (its figures: {', '.join(ev.figure_texts[:8]) or 'none'})", figures)
     mentions = _mentions(text, ev)
+    people_backing = f"the brief's people: {', '.join(ev.people) or 'none'}"
     for mention in mentions:
         if mention.kind == "person" and not ev.backs_person(mention.name):
-            add("person", mention.start, mention.end, f"person not named in the brief (its people: {', '.join(ev.people) or 'none'})")
+            add("person", mention.start, mention.end, f"person not named in the brief (its people: {', '.join(ev.people) or 'none'})", people_backing)
         elif mention.kind == "organization" and not ev.backs_organization(mention.name):
-            add("organization", mention.start, mention.end, "organization not named in the brief")
+            add("organization", mention.start, mention.end, "organization not named in the brief", f"the brief is about: {ev.title}")
     people = [m for m in mentions if m.kind == "person"]
+    quotes_backing = "the brief's quotes: " + ("; ".join(f"{by}: “{q}”" for q, by in ev.quote_texts) or "none")
     for m in _QUOTE_RE.finditer(text):
-        message = _quote_problem(text, m, people, ev)
-        if message:
-            add("quote", m.start(), m.end(), message)
-    return sorted(out, key=lambda f: (f.start, f.kind))
+        problem = _quote_problem(text, m, people, ev)
+        if isinstance(problem, str):
+            add("quote", m.start(), m.end(), problem, quotes_backing)
+        elif problem is not None:
+            judged = _judge(problem, verifier, ev)
+            if isinstance(judged, Judgement):
+                out.verified.append(Verified(raw[m.start() : m.end()], problem.original, problem.by, judged.model, judged.reason, where, m.start(), m.end()))
+            else:
+                add(*(judged[0], m.start(), m.end(), judged[1]), quotes_backing)
+    out.findings.extend(sorted(found_here, key=lambda f: (f.start, f.kind)))
 
 
-def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evidence) -> str | None:
-    """Why the quote `m` is not backed, or None when it is."""
+def _judge(pair: Pair, verifier: Verifier | None, ev: Evidence) -> Judgement | tuple[Kind, str]:
+    """A translated quote, judged: a Judgement when faithful, else the finding's kind and message."""
+    shown = f"{pair.by} said, in the brief: “{pair.original}”"
+    if verifier is None:
+        return "translation", f"quote translated from the brief: compare with the original ({shown})"
+    try:
+        judged = verifier(pair)
+    except SatireError as exc:  # the endpoint failed: the editor compares
+        return "translation", f"quote translated from the brief, not verified ({' '.join(exc.format_message().split())[:160]}): compare with the original ({shown})"
+    if judged.same:
+        return judged
+    return "quote", f"translation that does not say what the brief quotes ({judged.model}: {judged.reason}); {shown}"
+
+
+def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evidence) -> str | Pair | None:
+    """Why the quote `m` is not backed, a Pair when it may translate one of the brief's, or None when it is backed."""
     inner = _quote_inner(m)
     said = _words(inner)
     if len(said.split()) < MIN_QUOTE_WORDS or text.strip(" *_#>\n") == m.group():
@@ -569,11 +683,17 @@ def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evide
         return None
     if any(said in span for span in ev.quoted):
         return None
-    if ev.cross_language and who in ev.authors:
-        # a translation of what the brief quotes: judged by speaker and length only
-        theirs = [len(words.split()) for words, by in ev.quotes if _surname(by) == who]
-        if any(0.5 <= len(said.split()) / n <= 2.0 for n in theirs if n):
-            return None
+    if who in ev.authors:
+        # maybe a translation of what the brief quotes (in another language than the quote's): the closest in length, for a judge
+        mine = guess_language(inner, ev.draft_lang)
+        ratios = [
+            (len(said.split()) / len(words.split()), q, theirs)
+            for (words, by), (q, _) in zip(ev.quotes, ev.quote_texts, strict=True)
+            if _surname(by) == who and words.split() and (theirs := guess_language(q, ev.lang)) != mine
+        ]
+        near = sorted((abs(1 - r), q, theirs) for r, q, theirs in ratios if 0.5 <= r <= 2.0)
+        if near:
+            return Pair(ev.authors[who], near[0][1], " ".join(inner.split()), near[0][2], mine)
     message = "quote not among the brief's quotes"
     if speaker and who not in ev.authors:
         message += f"; it puts words in the mouth of {speaker.name}, whom the brief does not quote"

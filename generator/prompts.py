@@ -111,13 +111,33 @@ def render_revise(project: Project, draft: Draft, brief: Brief, style: Style, no
     """The messages that ask for a rewrite of `draft` following the editor's `note`."""
     context = _base(project, style, draft.language) | {
         "brief_data": brief_data(brief),
-        "draft_data": {"title": draft.title, "dek": draft.dek, "pull_quote": draft.pull_quote, "tags": draft.tags, "body": draft.body},
+        "draft_data": draft_data(draft),
         "note": note,
     }
     return [
         {"role": "system", "content": _render(project, "system.j2", context)},
         {"role": "user", "content": _render(project, "revise.j2", context)},
     ]
+
+
+def draft_data(draft: Draft) -> dict[str, Any]:
+    """The draft's text fields, as plain data for a prompt."""
+    return {"title": draft.title, "dek": draft.dek, "pull_quote": draft.pull_quote, "tags": draft.tags, "body": draft.body}
+
+
+def render_self_check(project: Project, draft: Draft, brief: Brief, style: Style, findings: list[dict[str, str]]) -> list[Message]:
+    """The messages that ask the writer to fix exactly `findings` (each: span, why, backing) in `draft`."""
+    context = _base(project, style, draft.language) | {"brief_data": brief_data(brief), "draft_data": draft_data(draft), "findings_data": findings}
+    return [
+        {"role": "system", "content": _render(project, "system.j2", context)},
+        {"role": "user", "content": _render(project, "self_check.j2", context)},
+    ]
+
+
+def render_verify(project: Project, pair: dict[str, str], draft_language: str, brief_language: str) -> list[Message]:
+    """The message that asks whether a draft's quote says the same as the brief's (`pair`: speaker, original, translation)."""
+    context = {"pair": pair, "draft_language_name": language_name(draft_language), "brief_language_name": language_name(brief_language)}
+    return [{"role": "user", "content": _render(project, "verify_translation.j2", context)}]
 
 
 def prompt_sha256(messages: list[Message]) -> str:

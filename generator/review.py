@@ -51,7 +51,7 @@ from generator.fsutil import crash_point, project_lock
 if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.config import Project
-    from generator.factcheck import Finding
+    from generator.factcheck import Examination, Finding
 
 # action -> (the statuses it may start from, the status it leads to)
 MOVES: dict[str, tuple[tuple[Status, ...], Status]] = {
@@ -95,17 +95,20 @@ def editor_name(by: str | None, root: Path | None = None) -> str:
 
 
 def approve(project: Project, slug: str, *, by: str | None = None, note: str | None = None, ack: bool = False) -> Draft:
-    """draft -> approved. With fact-check findings, only when `ack` (they are logged)."""
+    """draft -> approved. With claim findings (number, quote, person, organization,
+    date), only when `ack`; translation and style findings never block. All are logged."""
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
         findings = factcheck(project, draft)
-        if findings and not ack:
+        claims = [f for f in findings if f.blocking]
+        if claims and not ack:
             raise SatireError(
-                f"cannot approve {slug!r}: the fact check has {len(findings)} finding(s); "
+                f"cannot approve {slug!r}: the fact check has {len(claims)} finding(s) of claims the brief does not back; "
                 f"read them with 'satire factcheck {slug}', then approve with --ack to accept them"
             )
         details["findings"] = [f.to_dict() for f in findings]
-        details["acknowledged"] = bool(findings)
+        details["acknowledged"] = bool(claims)
+        details["advisory"] = len(findings) - len(claims)
         return draft.model_copy(update={"status": "approved"})
 
     return _move(project, "approve", slug, by, note, change)
@@ -148,8 +151,10 @@ def revise(
     by: str | None = None,
     offline: bool = False,
     model: str | None = None,
+    self_check_rounds: int | None = None,
 ) -> Draft:
-    """The LLM rewrites the draft following `note` and its brief: a new revision, back to draft."""
+    """The LLM rewrites the draft following `note` and its brief (then checks itself,
+    see `compose.self_check`): a new revision, back to draft."""
     if not note.strip():
         raise SatireError(f"cannot revise {slug!r}: say what to change with --note TEXT")
     from generator import compose, llm
@@ -159,7 +164,7 @@ def revise(
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
     backend = llm.get_backend(project, offline=offline, model=model)
-    rewritten = compose.revise(project, current, brief, note, backend)
+    rewritten = compose.revise(project, current, brief, note, backend, self_check_rounds=self_check_rounds)
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
         if draft.revision != current.revision:
@@ -196,8 +201,9 @@ class DraftRow:
     language: str
     revision: int
     date: str | None
-    findings: int | None  # None when the fact check could not run
+    findings: int | None  # claim findings; None when the fact check could not run
     problem: str | None  # why it could not
+    advisory: int = 0  # translation and style findings (never block)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -215,11 +221,14 @@ def listing(project: Project, status: str | None = None) -> tuple[list[DraftRow]
             continue
         count: int | None
         problem: str | None = None
+        advisory = 0
         try:
-            count = len(factcheck(project, d))
+            found = factcheck(project, d)
+            count = sum(f.blocking for f in found)
+            advisory = len(found) - count
         except SatireError as exc:
             count, problem = None, exc.format_message().splitlines()[0]
-        rows.append(DraftRow(d.slug, d.title, d.status, d.style, d.language, d.revision, d.date.isoformat() if d.date else None, count, problem))
+        rows.append(DraftRow(d.slug, d.title, d.status, d.style, d.language, d.revision, d.date.isoformat() if d.date else None, count, problem, advisory))
     return rows, errors
 
 
@@ -234,10 +243,31 @@ def load_brief_of(project: Project, draft: Draft) -> Brief:
 
 
 def factcheck(project: Project, draft: Draft) -> list[Finding]:
-    """The draft's claims that its brief does not back."""
-    from generator import factcheck as fc
+    """The draft's findings: claims its brief does not back, then translation and style notes."""
+    return examine(project, draft).findings
 
-    return fc.check(load_brief_of(project, draft), draft)
+
+def examine(project: Project, draft: Draft) -> Examination:
+    """The whole fact check of a draft: claims (translated quotes judged by the LLM
+    when `factcheck.verify_translations` is on), then the style's own rules."""
+    from generator import factcheck as fc
+    from generator import stylecheck, translations
+    from generator.styles import load_style
+
+    brief = load_brief_of(project, draft)
+    try:
+        style = load_style(project, draft.style)
+    except SatireError:
+        style = None  # an unknown or broken style: no style checks, the claims still are
+    verifier = translations.verifier_for(project, brief, style, item=draft.slug) if style is not None else None
+    try:
+        result = fc.examine(brief, draft, verifier=verifier)
+    finally:
+        if verifier is not None:
+            verifier.close()
+    if style is not None:
+        result.findings.extend(stylecheck.check(style, draft))
+    return result
 
 
 def log(project: Project, slug: str | None = None) -> list[dict[str, Any]]:

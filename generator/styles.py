@@ -11,9 +11,11 @@ the brief's quotes, no invented figure presented as fact, punch up) live in
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
+from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from generator import yamlfile
 from generator.config import Project
@@ -48,6 +50,27 @@ class Phrasebook(Strict):
     original_language: list[str] = Field(default_factory=list, description="said once when the brief's text, in another language, is quoted as it stands (in italics)")
 
 
+class StyleCheck(Strict):
+    """A rule of the style's own, checked on every draft (reported as kind `style`, advisory)."""
+
+    name: str = Field(min_length=1, description="what the rule is, e.g. 'opens with a proverb'")
+    where: Literal["title", "dek", "first_paragraph", "last_paragraph", "body"] = Field("body", description="the part of the draft the pattern is looked for in")
+    pattern: str = Field(min_length=1, description="a Python regular expression")
+    expect: Literal["match", "no_match"] = Field("match", description="match: the pattern must be found; no_match: it must not")
+    ignore_case: bool = False
+    languages: list[str] = Field(default_factory=list, description="only posts in these languages (default: all)")
+    message: str = Field("", description="what the editor is told when the rule is broken (default: the name)")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+
 class LanguageNotes(Strict):
     """What changes in this style from one language to another."""
 
@@ -69,6 +92,7 @@ class Style(Strict):
     do: list[str] = Field(default_factory=list)
     dont: list[str] = Field(default_factory=list)
     languages: dict[str, LanguageNotes] = Field(min_length=1, description="notes and phrasebook per language (fr and en at least)")
+    checks: list[StyleCheck] = Field(default_factory=list, description="the style's own rules, checked on every draft (advisory)")
 
     def notes_for(self, language: str) -> LanguageNotes:
         """The notes for `language`, else its base language, else English, else any."""

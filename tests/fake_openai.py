@@ -7,7 +7,11 @@
         assert len(fake_openai.requests) == 2
 
 Scripted replies are used in arrival order; when none is left, `default`
-answers (a valid article by default, after `latency` seconds). Each received
+answers (after `latency` seconds): a valid article, except to a self-check
+request (the writer asked to fix the fact check's findings), which gets the
+current draft back unchanged, like a writer that never fixes anything, and to a
+translation verdict request, which gets "same meaning". `fenced(received, label)`
+reads the data a prompt fenced under a label, so a script can answer per request. Each received
 request is kept in `.requests` (JSON body and headers); `.max_concurrency` is
 the most requests it held open at once. `reject_formats` makes it answer 400
 to a `response_format` of those types, as servers without structured output do.
@@ -81,7 +85,7 @@ class FakeOpenAI:
         self.script: deque[Reply] = deque()
         self.latency = 0.0
         self.reject_formats: set[str] = set()
-        self.default: Callable[[Received], Reply] = lambda request: Reply(content=json.dumps(article(_title_of(request))))
+        self.default: Callable[[Received], Reply] = default_reply
         self.max_concurrency = 0
         self._open = 0
         self._lock = threading.Lock()
@@ -176,6 +180,36 @@ class FakeOpenAI:
                 self.wfile.flush()
 
         return Handler
+
+
+def fenced(received: Received, label: str) -> Any:
+    """The JSON a prompt fenced under a label starting with `label` ("UNTRUSTED current draft: ..."), or None."""
+    for message in received.messages:
+        content = str(message.get("content", ""))
+        at = content.find(f"UNTRUSTED {label}")
+        if at < 0:
+            continue
+        fence_start = content.find("\n", at) + 1
+        fence = content[fence_start : content.find("\n", fence_start)]
+        end = content.find("\n" + fence, fence_start + len(fence))
+        return json.loads(content[fence_start + len(fence) + 1 : end])
+    return None
+
+
+def is_self_check(received: Received) -> bool:
+    return fenced(received, "fact-check findings") is not None
+
+
+def is_verdict_request(received: Received) -> bool:
+    return fenced(received, "the two quotes") is not None
+
+
+def default_reply(received: Received) -> Reply:
+    if is_verdict_request(received):
+        return Reply(content=json.dumps({"same": True, "reason": "same meaning"}), completion_tokens=20)
+    if is_self_check(received):
+        return Reply(content=json.dumps(fenced(received, "current draft")))
+    return Reply(content=json.dumps(article(_title_of(received))))
 
 
 def _title_of(received: Received) -> str:

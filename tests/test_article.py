@@ -32,7 +32,7 @@ def test_markdown_answer() -> None:
     [
         ("", "the answer was empty"),
         ("{not json", "not JSON"),
-        (json.dumps({"title": "only"}), "off-schema JSON: dek: Field required"),
+        (json.dumps({"title": "only"}), "off-schema JSON: body: Field required"),
         (json.dumps(["a", "list"]), "JSON list, not an object"),
         (json.dumps(article("###")), "title: Value error, empty once Markdown marks are removed"),
         ("Just some prose with no structure at all.", "plain text without a '# title' line"),

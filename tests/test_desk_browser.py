@@ -51,7 +51,7 @@ def _content(title: str, body: str) -> str:
 def newsroom(demo_project: Path, fake_openai: FakeOpenAI) -> tuple[Path, dict[str, str]]:
     """One draft written through the fake server, with three planted claims;
     the other demo briefs written offline and spread over the statuses."""
-    env = point_at(demo_project, fake_openai)
+    env = point_at(demo_project, fake_openai, self_check_rounds=0)  # the planted claims stay for the editor to see
     fake_openai.enqueue(Reply(content=_content("Amazon met l'IA en mode DeSantis", FIRST_BODY)))
     result = run_satire("generate", SLUG, cwd=demo_project, env=env)
     assert result.code == 0, result.err

@@ -130,9 +130,43 @@ def test_quote_put_in_the_mouth_of_someone_the_brief_does_not_quote() -> None:
     assert "puts words in the mouth of Peter DeSantis, whom the brief does not quote" in findings[0].message
 
 
-def test_translated_quote_of_the_quoted_person_is_accepted() -> None:
+def test_translated_quote_without_a_verifier_is_a_translation_finding_showing_the_original() -> None:
     body = "Andy Jassy l'a dit : « Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »"
-    assert flagged(body) == []
+    [finding] = check(brief(), draft(body))
+    assert (finding.kind, finding.text) == ("translation", "« Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »")
+    assert "Andy Jassy" in finding.message and "We want Peter to unleash his creative energy on this new galaxy." in finding.message
+    assert not finding.blocking and finding.to_dict()["blocking"] is False
+
+
+def test_a_verifier_judges_translated_quotes_yes_is_no_finding_no_is_a_quote_finding() -> None:
+    from generator.factcheck import Judgement, Pair, examine
+
+    asked: list[Pair] = []
+
+    def judge(pair: Pair) -> Judgement:
+        asked.append(pair)
+        return Judgement("énergie" in pair.translation, "it says the same" if "énergie" in pair.translation else "it adds a promise of profits", "judge-model")
+
+    faithful = "Andy Jassy l'a dit : « Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »"
+    invented = "Andy Jassy l'a dit : « Nous voulons que Peter rapporte des milliards à chaque galaxie conquise. »"
+    result = examine(brief(), draft(faithful), verifier=judge)
+    assert result.findings == [] and [v.model for v in result.verified] == ["judge-model"]
+    assert result.verified[0].to_dict()["verified"] is True and "judge-model" in str(result.verified[0].to_dict()["message"])
+    [finding] = examine(brief(), draft(invented), verifier=judge).findings
+    assert finding.kind == "quote" and finding.blocking
+    assert "it adds a promise of profits" in finding.message and "We want Peter to unleash his creative energy" in finding.message
+    assert asked[0].original == EN_BRIEF["quotes"][0]["text"] and asked[0].by == "Andy Jassy"  # type: ignore[index]
+
+
+def test_a_failing_verifier_leaves_a_translation_finding() -> None:
+    from generator.errors import BackendError
+
+    def broken(pair: object) -> object:
+        raise BackendError("HTTP 503 after 3 tries")
+
+    body = "Andy Jassy l'a dit : « Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »"
+    [finding] = check(brief(), draft(body), verifier=broken)  # type: ignore[arg-type]
+    assert finding.kind == "translation" and "HTTP 503" in finding.message and "We want Peter" in finding.message
 
 
 def test_mock_proverb_is_reported_anyway() -> None:
@@ -217,19 +251,27 @@ def test_factcheck_command_json(demo_project: Path, satire: object) -> None:
 
     project = load_project(demo_project)
     d = draft("Peter DeSantis, 27 ans chez Amazon. Selon Sarah Chen, « tout est sous contrôle, vraiment », en 2019.")
-    d = d.model_copy(update={"slug": "amazon-desantis", "brief": "briefs/amazon-desantis.yaml", "body": d.body})
+    written_by_an_llm = d.provenance.model_copy(update={"backend": "openai"})  # the offline writer is not held to length ranges
+    d = d.model_copy(update={"slug": "amazon-desantis", "brief": "briefs/amazon-desantis.yaml", "body": d.body, "provenance": written_by_an_llm})
     DraftStore(project).save_revision(d)
     result = run_satire("factcheck", "amazon-desantis", "--format", "json", cwd=demo_project)
     assert result.code == 0
-    findings = json.loads(result.out)
+    entries = json.loads(result.out)
+    findings = [f for f in entries if f["kind"] not in ("style", "translation")]
     assert [(f["kind"], f["text"]) for f in findings] == [
         ("person", "Sarah Chen"),
         ("quote", "« tout est sous contrôle, vraiment »"),
         ("date", "2019"),
     ]
-    assert all(f["message"] and f["field"] == "body" for f in findings)
+    assert all(f["message"] and f["field"] == "body" and f["blocking"] is True and f["backing"] for f in findings)
+    # the style's own rules come after the claims, advisory: a short post, no pull quote
+    style = entries[len(findings) :]
+    assert {f["kind"] for f in style} == {"style"} and all(f["blocking"] is False for f in style)
+    assert any("words: the style asks for 450 to 750" in f["message"] for f in style) and any("no pull quote" in f["message"] for f in style)
     text = run_satire("factcheck", "amazon-desantis", cwd=demo_project)
-    assert text.code == 0 and text.out.count("drafts/amazon-desantis.md:") == 3 and "3 finding(s)" in text.err
+    claims_part, _, advisory_part = text.out.partition("-- translation and style")
+    assert text.code == 0 and claims_part.count("drafts/amazon-desantis.md:") == 3 and "3 finding(s)" in text.err
+    assert "style: " in advisory_part and "style: " not in claims_part and f"{len(style)} translation/style note(s)" in text.err
     missing = run_satire("factcheck", "nope", cwd=demo_project)
     assert missing.code == 2 and missing.err_lines == ["no draft 'nope' in drafts/"]
 

@@ -20,9 +20,20 @@ from generator.commands import App, echo_err, gather_briefs, pass_app
 @click.option("--force", is_flag=True, help="Regenerate even unchanged briefs, bypassing the response cache; approved or published drafts get a new revision back to draft.")
 @click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before the batch would cost more than this many USD (default: llm.max_cost_usd).")
 @click.option("--unconfirmed", is_flag=True, help="Also write intake briefs no editor has confirmed yet (see 'satire brief list').")
+@click.option("--self-check-rounds", type=click.IntRange(0, 5), help="Ask the writer at most N times to fix the fact check's claim findings (default: llm.self_check_rounds; 0: off).")
 @pass_app
 def generate(
-    app: App, briefs: tuple[str, ...], style: str | None, langs: str | None, model: str | None, offline: bool, concurrency: int | None, force: bool, max_cost: float | None, unconfirmed: bool
+    app: App,
+    briefs: tuple[str, ...],
+    style: str | None,
+    langs: str | None,
+    model: str | None,
+    offline: bool,
+    concurrency: int | None,
+    force: bool,
+    max_cost: float | None,
+    unconfirmed: bool,
+    self_check_rounds: int | None,
 ) -> int:
     """Turn briefs (default: all in briefs/) into drafts."""
     from generator import batch
@@ -65,7 +76,7 @@ def generate(
         jobs, report = batch.plan(project, good, style=style, languages=languages, force=force, say=echo_err, unconfirmed=unconfirmed)
         limit = max_cost if max_cost is not None else project.config.llm.max_cost_usd
         with _progress(len(jobs)) as advance:
-            batch.run(project, jobs, backend, report, concurrency=concurrency or project.config.llm.concurrency, max_cost=limit, say=echo_err, advance=advance)
+            batch.run(project, jobs, backend, report, concurrency=concurrency or project.config.llm.concurrency, max_cost=limit, say=echo_err, advance=advance, self_check_rounds=self_check_rounds)
         click.echo(report.line())
         if errors:
             return 2

@@ -86,9 +86,8 @@ def review_show(app: App, slug: str) -> int:
         click.echo(click.style("Fact check: not run", bold=True))
         echo_err(problem)
         return 2
-    click.echo(click.style(f"Fact check: {len(findings)} finding(s)", bold=True))
-    for line in finding_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
-        click.echo(f"  {line}")
+    for line in report_lines(project.rel(DraftStore(project).path(slug)), draft, findings):
+        click.echo(line)
     return 0
 
 
@@ -127,12 +126,13 @@ def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
 @click.option("--by", help="Who asks (default: git user.name, else the OS user).")
 @click.option("--offline", is_flag=True, help="Use the deterministic offline writer.")
 @click.option("--model", help="Model name (default: config or SATIRE_MODEL).")
+@click.option("--self-check-rounds", type=click.IntRange(0, 5), help="Ask the writer at most N times to fix the fact check's claim findings (default: llm.self_check_rounds; 0: off).")
 @pass_app
-def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None) -> int:
+def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None, self_check_rounds: int | None) -> int:
     """Have the LLM rewrite a draft following --note: a new revision, back to draft."""
     from generator import review as rv
 
-    draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model)
+    draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model, self_check_rounds=self_check_rounds)
     click.echo(f"{slug}: revision {draft.revision} written, status draft ('satire review diff {slug}' shows the change)")
     return 0
 
@@ -228,5 +228,18 @@ def finding_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         where = f"{file}:{line}:{col}" + ("" if f.field == "body" else f": {f.field}")
-        out.append(f"{where}: {f.kind}: {f.text}: {f.message}")
+        out.append(f"{where}: {f.kind}: {f.text}: {f.message}" if f.text else f"{where}: {f.kind}: {f.message}")
+    return out
+
+
+def report_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]:
+    """The fact-check report: the claims (approving takes --ack), then, apart, the
+    translation and style notes (shown and logged, never blocking)."""
+    claims = [f for f in findings if f.blocking]
+    advisory = [f for f in findings if not f.blocking]
+    out = [click.style(f"Fact check: {len(claims)} finding(s)", bold=True)]
+    out += [f"  {line}" for line in finding_lines(file, draft, claims)]
+    if advisory:
+        out.append(click.style(f"Translation and style: {len(advisory)} note(s), advisory (approving needs no --ack for these)", bold=True))
+        out += [f"  {line}" for line in finding_lines(file, draft, advisory)]
     return out

@@ -72,6 +72,8 @@ class DraftView:
     diff: Layout | None
     diff_pair: tuple[int, int] | None
     log: list[dict[str, Any]]
+    advisory: list[factcheck.Finding] = field(default_factory=list)  # translation and style notes: shown apart, never block
+    verified: list[factcheck.Verified] = field(default_factory=list)
 
     @property
     def allowed(self) -> list[str]:
@@ -91,7 +93,7 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
     store = DraftStore(project)
     draft = store.load(slug)
     brief, brief_error = load_draft_brief(project, draft)
-    findings = factcheck.check(brief, draft) if brief is not None else []
+    result = review.examine(project, draft) if brief is not None else factcheck.Examination()
     numbers = store.revisions(slug)
     log = audit(project, slug)
     revisions = [_revision(store, slug, n, log) for n in reversed(numbers)]
@@ -100,7 +102,7 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
     if pair:
         fences = [front_matter_end(store.revision_text(slug, n)) for n in pair]
         diff = layout(review.diff(project, slug, *pair)[2], old_front=fences[0], new_front=fences[1])
-    return DraftView(draft, brief, brief_error, findings, revisions, diff, pair, log)
+    return DraftView(draft, brief, brief_error, result.claims, revisions, diff, pair, log, result.advisory, result.verified)
 
 
 def _revision(store: DraftStore, slug: str, number: int, log: list[dict[str, Any]]) -> Revision:
@@ -128,7 +130,7 @@ def preview_html(project: Project, slug: str, css_href: str) -> str:
 
     draft = DraftStore(project).load(slug)
     brief, _ = load_draft_brief(project, draft)
-    findings = factcheck.check(brief, draft) if brief is not None else []
+    findings = review.examine(project, draft).claims if brief is not None else []
     page = render_post_page(project, draft)
     marked = mark_findings(page, [f.text for f in findings]).html
     link = f'<link rel="stylesheet" href="{css_href}">'

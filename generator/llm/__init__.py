@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Request:
-    """One piece of writing to do: the messages for an LLM, and the same
-    inputs as data for the offline writer."""
+    """One piece of work: the messages for an LLM, and the same inputs as data
+    for the offline writer. write, revise and self_check (fix the fact check's
+    findings) answer an article; verify answers a verdict (see `Verdict`)."""
 
-    kind: Literal["write", "revise"]
+    kind: Literal["write", "revise", "self_check", "verify"]
     messages: list[Message]
     brief: Brief
     style: Style
@@ -38,11 +39,45 @@ class Request:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to a `verify` request: does the draft's quote say the same as the brief's?"""
+
+    same: bool
+    reason: str
+
+
+VERDICT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"same": {"type": "boolean"}, "reason": {"type": "string"}},
+    "required": ["same", "reason"],
+    "additionalProperties": False,
+}
+
+
+def parse_verdict(text: str) -> Verdict:
+    """A Verdict from an answer: a JSON object (possibly fenced or among prose) with
+    `same` (true/false, or "yes"/"no") and `reason`; ValueError says what is wrong."""
+    start, end = text.find("{"), text.rfind("}")
+    if not 0 <= start < end:
+        raise ValueError("no JSON object in the answer")
+    try:
+        data = json.loads(text[start : end + 1])
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg})") from None
+    same = data.get("same") if isinstance(data, dict) else None
+    if isinstance(same, str) and same.strip().lower() in {"yes", "no", "true", "false"}:
+        same = same.strip().lower() in {"yes", "true"}
+    if not isinstance(same, bool):
+        raise ValueError('off-schema JSON: "same" must be true or false')
+    return Verdict(same, " ".join(str(data.get("reason") or "").split())[:300])
+
+
 @dataclass
 class Completion:
-    """A validated article and what it cost."""
+    """A validated article (or verdict) and what it cost."""
 
-    article: Article
+    article: Article | None
     backend: str
     model: str
     temperature: float | None = None
@@ -54,16 +89,25 @@ class Completion:
     cached: bool = False
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    verdict: Verdict | None = None
+
+    @property
+    def written(self) -> Article:
+        """The article; a verdict-only completion has none (a programming error to ask)."""
+        if self.article is None:
+            raise TypeError("this completion holds a verdict, not an article")
+        return self.article
 
     def to_json(self) -> str:
         data = dataclasses.asdict(self)
-        data["article"] = self.article.model_dump()
+        data["article"] = self.article.model_dump() if self.article is not None else None
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Completion:
         data = json.loads(text)
-        data["article"] = Article.model_validate(data["article"])
+        data["article"] = Article.model_validate(data["article"]) if data.get("article") is not None else None
+        data["verdict"] = Verdict(**data["verdict"]) if data.get("verdict") else None
         return cls(**data)
 
 

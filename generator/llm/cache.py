@@ -142,6 +142,8 @@ def claim_findings(request: Request, completion: Completion) -> int | None:
     from generator.factcheck import CLAIM_KINDS, check
 
     article = completion.article
+    if article is None:  # a verdict, not a draft
+        return None
     fields: dict[str, Any] = {"title": article.title, "dek": article.dek, "pull_quote": article.pull_quote, "body": tidy_body(article), "language": request.language}
     try:
         draft = request.draft.model_copy(update=fields) if request.draft is not None else Draft.model_construct(**fields)

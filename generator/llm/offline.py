@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from generator.article import Article
 from generator.brief import Brief
+from generator.errors import BackendError
 from generator.llm import Completion, Request
 from generator.styles import Phrasebook, Style
 
@@ -44,6 +45,9 @@ class OfflineBackend:
         return 0.0
 
     def complete(self, request: Request) -> Completion:
+        if request.kind in ("self_check", "verify"):
+            # its drafts take every claim from the brief: nothing to fix, nothing to judge
+            raise BackendError(f"the offline writer does not answer {request.kind} requests (it needs no self-check and judges no translation)")
         if request.kind == "revise" and request.draft is not None:
             draft = request.draft
             current = Article(title=draft.title, dek=draft.dek or draft.title, body=draft.body, pull_quote=draft.pull_quote or "-", tags=draft.tags)

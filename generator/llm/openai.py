@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
-from generator.article import ARTICLE_SCHEMA, InvalidArticle, parse_article
+from generator.article import ARTICLE_SCHEMA, Article, InvalidArticle, parse_article
 from generator.errors import BackendError, SatireError
-from generator.llm import Completion, Request
+from generator.llm import VERDICT_SCHEMA, Completion, Request, Verdict, parse_verdict
 from generator.llm.answer import Answer
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 MODES = ("json_schema", "json_object", "text")
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
 MAX_WAIT = 60.0
+VERDICT_TOKENS = 300  # a yes/no and one sentence
 
 
 class OpenAIBackend:
@@ -79,7 +80,7 @@ class OpenAIBackend:
             "messages": request.messages,
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
-            "schema": ARTICLE_SCHEMA,
+            "schema": _schema(request),
         }
         return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -92,7 +93,9 @@ class OpenAIBackend:
 
     def complete(self, request: Request) -> Completion:
         messages: list[Message] = list(request.messages)
-        budget = self.max_tokens
+        verify = request.kind == "verify"
+        schema = _schema(request)
+        budget = min(self.max_tokens, VERDICT_TOKENS) if verify else self.max_tokens
         grown = reasked = False
         floor = 0  # after an off-schema answer, the re-ask asks one mode lower (json_schema -> json_object)
         tokens_in = tokens_out = requests = 0
@@ -100,7 +103,7 @@ class OpenAIBackend:
         while True:
             mode = max(self._current_mode(), floor)
             try:
-                response, sent = self._send(messages, mode, budget)
+                response, sent = self._send(messages, mode, budget, schema)
             except openai.BadRequestError as exc:
                 if mode < len(MODES) - 1:
                     self._downgrade(mode)
@@ -123,9 +126,14 @@ class OpenAIBackend:
                 budget, grown = budget * 2, True
                 continue
             content = choice.message.content or ""
+            article: Article | None = None
+            verdict: Verdict | None = None
             try:
-                article = parse_article(content)
-            except InvalidArticle as exc:
+                if verify:
+                    verdict = parse_verdict(content)
+                else:
+                    article = parse_article(content)
+            except (InvalidArticle, ValueError) as exc:
                 if reasked:
                     raise BackendError(f"unusable answer after one re-ask: {self._clean(str(exc))}") from None
                 reasked = True
@@ -133,11 +141,12 @@ class OpenAIBackend:
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content},
-                    {"role": "user", "content": f"That answer could not be used ({exc}). Answer again with only the JSON object with the fields title, dek, body, pull_quote and tags."},
+                    {"role": "user", "content": f"That answer could not be used ({exc}). Answer again with only the JSON object with the fields {', '.join(schema['required'])}."},
                 ]
                 continue
             return Completion(
                 article=article,
+                verdict=verdict,
                 backend=self.name,
                 model=self.model,
                 temperature=self.temperature,
@@ -154,7 +163,7 @@ class OpenAIBackend:
         mode = max(self._current_mode(), MODES.index("json_object"))
         while True:
             try:
-                response, _sent = self._send(messages, mode, max_tokens)
+                response, _sent = self._send(messages, mode, max_tokens, {})  # JSON mode or text: no schema
                 break
             except openai.BadRequestError as exc:
                 if mode == len(MODES) - 1:
@@ -173,11 +182,12 @@ class OpenAIBackend:
 
     # -- one request, with retries ----------------------------------------------
 
-    def _send(self, messages: list[Message], mode: int, budget: int) -> tuple[Any, int]:
+    def _send(self, messages: list[Message], mode: int, budget: int, schema: dict[str, Any]) -> tuple[Any, int]:
         """The response and the number of HTTP requests it took."""
         kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature, "max_tokens": budget}
         if MODES[mode] == "json_schema":
-            kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": "article", "strict": True, "schema": ARTICLE_SCHEMA}}
+            name = "verdict" if schema is VERDICT_SCHEMA else "article"
+            kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}}
         elif MODES[mode] == "json_object":
             kwargs["response_format"] = {"type": "json_object"}
         for attempt in range(self.max_retries + 1):
@@ -224,6 +234,10 @@ class OpenAIBackend:
             text = text.replace(self._secret, "[key]")
         text = " ".join(text.split())
         return text[:300]
+
+
+def _schema(request: Request) -> dict[str, Any]:
+    return VERDICT_SCHEMA if request.kind == "verify" else ARTICLE_SCHEMA
 
 
 def is_local(base_url: str | None) -> bool:

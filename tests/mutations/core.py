@@ -151,7 +151,7 @@ MUTATIONS = [
     {
         "name": "review: approve without --ack on findings",
         "path": "generator/review.py",
-        "old": "        if findings and not ack:\n",
+        "old": "        if claims and not ack:\n",
         "new": "        if False:\n",
         "tests": [
             "tests/test_review.py::test_approve_with_findings_needs_ack_and_logs_them",
