@@ -31,6 +31,7 @@ COMMANDS = {
     "unpublish": "generator.commands.publish:unpublish",
     "build": "generator.commands.build:build",
     "serve": "generator.commands.serve:serve",
+    "intake": "generator.commands.intake:intake",
 }
 
 

@@ -123,3 +123,16 @@ def render_revise(project: Project, draft: Draft, brief: Brief, style: Style, no
 def prompt_sha256(messages: list[Message]) -> str:
     """Hash of the exact messages (recorded in provenance)."""
     return hashlib.sha256(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def render_intake(project: Project, article: dict[str, Any], language: str, *, max_facts: int, max_quotes: int) -> list[Message]:
+    """The message that asks an LLM to extract a brief from an article (fenced as untrusted data)."""
+    context = {
+        "site_title": project.config.title,
+        "language": language,
+        "language_name": language_name(language),
+        "article": article,
+        "max_facts": max_facts,
+        "max_quotes": max_quotes,
+    }
+    return [{"role": "user", "content": _render(project, "intake.j2", context)}]
