@@ -39,13 +39,15 @@ UPPER = "A-ZÀ-ÖØ-Ý"
 LOWER = "a-zß-öø-ÿ"
 NAME_WORD = rf"[{UPPER}][{LOWER}'’]+(?:[{UPPER}][{LOWER}]+)?(?:-[{UPPER}][{LOWER}]+)?"
 NAME = re.compile(rf"{NAME_WORD}(?:\s+(?:(?:de|du|van|von|da|di|le|la|del|der)\s+)?{NAME_WORD}){{0,3}}")
-NOT_NAMES = set(
+_NOT_NAME_WORDS = (
     "The A An In On At For But And Or If As It Its His Her Their Our We I You He She They This That These Those When While After Before "
     "Since Still Yet So According Asked Speaking Last Next Today Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday Le La "
     "Les Un Une Des Du De Pour Selon Mais Et Ou Si Comme Il Elle Ils Elles Nous Vous Son Sa Ses Leur Leurs Ce Cette Ces Quand Lors Après "
     "Avant Depuis Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Chief Executive President Director Minister Monsieur Madame Mr Mrs Ms "
-    "Dr".split()  # noqa: SIM905
-)  # capitalized words that start no name
+    "Dr Analyst Analysts Founder Investor Senator Professor Judge Finance Chairman Chairwoman Spokesperson Spokesman Spokeswoman Engineer Researcher "
+    "Directrice Directeur Analyste Ministre Président Présidente Fondateur Fondatrice Porte-parole"
+)
+NOT_NAMES = set(_NOT_NAME_WORDS.split())  # capitalized words that start no name
 QUOTE_SPANS = re.compile(r"“([^”]+)”|«\s*([^»]+?)\s*»|\"([^\"]+)\"")
 
 
@@ -188,6 +190,15 @@ def people_index(text: str) -> dict[str, str]:
     return index
 
 
+def _person(names: list[str], index: dict[str, str], *, last: bool) -> str | None:
+    """The name most like a person's (a full name, or a surname the article gave in full), resolved."""
+    people = [n for n in names if len(n.split()) >= 2 or n in index]
+    pool = people or names
+    if not pool:
+        return None
+    return _full(pool[-1] if last else pool[0], index)
+
+
 def _full(name: str, index: dict[str, str]) -> str:
     parts = name.split()
     if len(parts) == 1:
@@ -274,11 +285,10 @@ def _speaker(before: str, after: str, index: dict[str, str], last: str | None) -
         if PRONOUN.search(clause_after[:40]):
             return last
         verb = VERB.search(clause_after)
-        names = _names(clause_after)
-        if names:
-            head = clause_after[: verb.start()] if verb else ""
-            before_verb = _names(head)
-            return _full(before_verb[-1] if before_verb else names[0], index)
+        head = clause_after[: verb.start()] if verb else ""
+        who = _person(_names(head), index, last=True) or _person(_names(clause_after[len(head) :]), index, last=False)
+        if who:
+            return who
     if clause_before.rstrip().endswith((",", ":")):
         return _speaker_before(clause_before, index)
     return None
@@ -287,11 +297,10 @@ def _speaker(before: str, after: str, index: dict[str, str], last: str | None) -
 def _speaker_before(clause: str, index: dict[str, str]) -> str | None:
     verb = VERB.search(clause)
     if verb:
-        names = _names(clause[: verb.start()])
-        if names:
-            return _full(names[-1], index)
-    if SOURCE_INTRO.search(clause):
-        names = _names(clause[SOURCE_INTRO.search(clause).end() :])  # type: ignore[union-attr]
-        if names:
-            return _full(names[-1], index)
+        who = _person(_names(clause[: verb.start()]), index, last=True)
+        if who:
+            return who
+    intro = SOURCE_INTRO.search(clause)
+    if intro:
+        return _person(_names(clause[intro.end() :]), index, last=True)
     return None
