@@ -77,7 +77,7 @@ class NewsSite:
 
     def hits(self, path: str) -> int:
         with self._lock:
-            return sum(1 for h in self.log if h.path == path)
+            return sum(1 for h in self.log if h.path.split("?")[0] == path)
 
     def close(self) -> None:
         self._server.shutdown()
@@ -99,7 +99,9 @@ class NewsSite:
                 if route is None:
                     route = Route(status=404, body=b"<html><body><h1>Not found</h1></body></html>")
                 status = route.status
-                if route.etag and (headers.get("if-none-match") == route.etag or headers.get("if-modified-since") == LAST_MODIFIED):
+                if route.etag and "if-none-match" in headers:
+                    status = 304 if headers["if-none-match"] == route.etag else status  # If-None-Match wins (RFC 9110)
+                elif route.etag and headers.get("if-modified-since") == LAST_MODIFIED:
                     status = 304
                 with site._lock:
                     site.log.append(Hit(self.path, headers, status))

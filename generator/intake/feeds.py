@@ -46,11 +46,11 @@ class MalformedFeed(ValueError):
     """A feed feedparser could not read any entry from."""
 
 
-def parse_feed(body: bytes, url: str) -> Feed:
+def parse_feed(body: bytes, url: str, content_type: str = "application/xml") -> Feed:
     """The feed's entries; MalformedFeed when it is broken and gives none."""
     import feedparser
 
-    parsed: Any = feedparser.parse(body, response_headers={"content-location": url})
+    parsed: Any = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
     problem = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")

@@ -186,7 +186,7 @@ class _Run:
                 items.append(Item(url=url, feed=config, feed_label=None, response=response))
                 continue
             try:
-                parsed = parse_feed(response.body, response.url)
+                parsed = parse_feed(response.body, response.url, response.headers.get("content-type", ""))
             except MalformedFeed as exc:
                 self._fail(f"{url}: {exc}")
                 continue
