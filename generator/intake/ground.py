@@ -83,7 +83,8 @@ def ground(article: str, facts: list[tuple[str, str]], quotes: list[tuple[str, s
         if not by.strip() or not quote_in(text, article_norm):
             out.dropped_quotes += 1
             continue
-        sentence = sentence if normalize(sentence) in article_norm and _bare_quote(text) in normalize(sentence) else text
+        if not (normalize(sentence) in article_norm and _bare_quote(text) in normalize(sentence)):
+            sentence = next((line for line in article.splitlines() if _bare_quote(text) in normalize(line)), text)
         bare = " ".join(text.split()).strip().strip("\"“”«» ").rstrip(",").strip()
         if all(_bare_quote(bare) != _bare_quote(kept) for _, kept, _ in out.quotes):
             out.quotes.append((" ".join(by.split()), bare, " ".join(sentence.split())))
