@@ -137,8 +137,10 @@ class NewsSite:
 # -- pages and feeds ------------------------------------------------------------------
 
 NAV = """<header class="site-header"><a href="/" class="logo">Tech Daily</a>
-<nav><ul><li><a href="/startups/">Startups</a></li><li><a href="/ai/">AI</a></li><li><a href="/hardware/">Hardware</a></li><li><a href="/newsletters/">Newsletters</a></li><li><a href="/events/">Events</a></li></ul></nav></header>
-<div id="cookie-banner" class="cookie-consent"><p>We use cookies to improve your experience and for advertising. By clicking Accept you agree to our use of cookies, partners and analytics providers.</p><button>Accept all</button><button>Manage preferences</button></div>"""
+<nav><ul><li><a href="/startups/">Startups</a></li><li><a href="/ai/">AI</a></li><li><a href="/hardware/">Hardware</a></li><li><a href="/newsletters/">Newsletters</a></li>
+<li><a href="/events/">Events</a></li></ul></nav></header>
+<div id="cookie-banner" class="cookie-consent"><p>We use cookies to improve your experience and for advertising.
+By clicking Accept you agree to our use of cookies, partners and analytics providers.</p><button>Accept all</button><button>Manage preferences</button></div>"""
 
 RELATED = """<aside class="related-stories"><h3>Related stories</h3><ul>
 <li><a href="/2025/11/other-1/">Quantum startup Qubitly raises 300 million dollars to build a 9,000-qubit machine by 2031</a></li>
@@ -169,9 +171,8 @@ def article_html(
     """A news article page with realistic boilerplate around the story."""
     esc = html.escape
     body = "\n".join(f"<p>{esc(p, quote=False)}</p>" for p in paragraphs)
-    comment_html = "\n".join(
-        f'<li class="comment"><div class="comment-author">{esc(who)}</div><div class="comment-body"><p>{esc(text, quote=False)}</p></div></li>' for who, text in (DEFAULT_COMMENTS if comments is None else comments)
-    )
+    shown = DEFAULT_COMMENTS if comments is None else comments
+    comment_html = "\n".join(f'<li class="comment"><div class="comment-author">{esc(who)}</div><div class="comment-body"><p>{esc(text, quote=False)}</p></div></li>' for who, text in shown)
     canonical_tag = f'<link rel="canonical" href="{esc(canonical)}">' if canonical else ""
     tag_meta = "".join(f'<meta property="article:tag" content="{esc(t)}">' for t in tags or [])
     return f"""<!DOCTYPE html>

@@ -48,7 +48,10 @@ def test_offline_extraction_recall_and_precision_on_the_corpus() -> None:
             quotes_total += 1
             quotes_hit += any(by == planted["by"] and _plain(text) == _plain(planted["text"]) for by, text, _ in kept.quotes)
     fact_recall, quote_recall = facts_hit / facts_total, quotes_hit / quotes_total
-    print(f"\noffline extraction on {len(articles)} articles: fact recall {facts_hit}/{facts_total} = {fact_recall:.0%}, quote recall (right speaker) {quotes_hit}/{quotes_total} = {quote_recall:.0%}; kept {kept_facts} facts and {kept_quotes} quotes, all grounded (goal 90%)")
+    print(
+        f"\noffline extraction on {len(articles)} articles: fact recall {facts_hit}/{facts_total} = {fact_recall:.0%}, "
+        f"quote recall (right speaker) {quotes_hit}/{quotes_total} = {quote_recall:.0%}; kept {kept_facts} facts and {kept_quotes} quotes, all grounded (goal 90%)"
+    )
     assert fact_recall >= 0.8 and quote_recall >= 0.8
 
 

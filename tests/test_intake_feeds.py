@@ -15,6 +15,8 @@ from tests.conftest import REPO, run_satire
 from tests.intakekit import intake_briefs, make_project, serve_article
 from tests.newsite import NewsSite, atom, rss
 
+CATS = ["Hardware", "Funding"]
+
 
 def _two_feeds(site: NewsSite) -> None:
     """Feed A (RSS) and feed B (Atom) over five stories, with every kind of duplicate."""
@@ -25,7 +27,7 @@ def _two_feeds(site: NewsSite) -> None:
     serve_article(site, "/wire/bytefarm/", "bytefarm")
     serve_article(site, "/wire/foldr-copy/", "foldr")  # the same story under another URL and title
     a = [
-        {"title": "Veltra raises $400 million to build a low-power inference chip", "link": site.url("/2025/12/veltra/?utm_source=rss&utm_medium=feed"), "guid": "td-1", "categories": ["Hardware", "Funding"]},
+        {"title": "Veltra raises $400 million to build a low-power inference chip", "link": site.url("/2025/12/veltra/?utm_source=rss&utm_medium=feed"), "guid": "td-1", "categories": CATS},
         {"title": "Veltra raises $400 million to build a low-power inference chip", "link": site.url("/2025/12/veltra/#comments"), "guid": "td-1b"},
         {"title": "Foldr says its laundry robot is finally ready for homes", "link": site.url("/2025/12/foldr"), "guid": "td-2"},
         {"title": "Orbitly wins a European contract", "link": site.url("/2025/12/orbitly/"), "guid": "td-5", "date": "Wed, 03 Dec 2025 09:00:00 +0000"},
@@ -148,7 +150,8 @@ def test_a_killed_run_keeps_what_it_took_in(tmp_path: Path, news_site: NewsSite)
     news_site.routes["/b/"].delay = 60
     news_site.feed("/feed/", rss([{"title": "A story", "link": news_site.url("/a/"), "guid": "a"}, {"title": "B story", "link": news_site.url("/b/"), "guid": "b"}]))
     project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/")}], "timeout": 120})
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "intake", "-j", "1"], cwd=project, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "intake", "-j", "1"], cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (intake_briefs(project) and news_site.hits("/b/")):
         time.sleep(0.1)
