@@ -39,6 +39,7 @@ class Route:
     etag: str | None = None  # feeds: answer 304 when the client sends it back
     gzip: bool = False
     no_length: bool = False  # stream without Content-Length (the size cap must still hold)
+    claim_length: int | None = None  # announce this Content-Length, send the body, then hold the connection
 
 
 @dataclass
@@ -118,6 +119,14 @@ class NewsSite:
                     if route.gzip and body:
                         body = gzip_lib.compress(body)
                         self.send_header("Content-Encoding", "gzip")
+                    if route.claim_length is not None:
+                        self.send_header("Content-Length", str(route.claim_length))
+                        self.end_headers()
+                        self.wfile.write(body)
+                        self.wfile.flush()
+                        time.sleep(5)
+                        self.close_connection = True
+                        return
                     if route.no_length:
                         self.send_header("Connection", "close")
                         self.end_headers()

@@ -31,7 +31,7 @@ def _two_feeds(site: NewsSite) -> None:
         {"title": "Veltra raises $400 million to build a low-power inference chip", "link": site.url("/2025/12/veltra/#comments"), "guid": "td-1b"},
         {"title": "Foldr says its laundry robot is finally ready for homes", "link": site.url("/2025/12/foldr"), "guid": "td-2"},
         {"title": "Orbitly wins a European contract", "link": site.url("/2025/12/orbitly/"), "guid": "td-5", "date": "Wed, 03 Dec 2025 09:00:00 +0000"},
-        {"title": "Orbitly wins a European contract (updated)", "link": site.url("/2025/12/orbitly-updated/"), "guid": "td-5", "date": "Thu, 04 Dec 2025 10:00:00 +0000"},
+        {"title": "ESA picks a satellite operator", "link": site.url("/2025/12/orbitly-updated/"), "guid": "td-5", "date": "Thu, 04 Dec 2025 10:00:00 +0000"},
         {"title": "Podcast: episode 12, the chips are down", "link": site.url("/podcast/12/"), "guid": "td-6"},
         {"title": "Gadgets we love this week", "link": site.url("/deals/"), "guid": "td-7", "description": "Sponsored by a fridge maker"},
     ]

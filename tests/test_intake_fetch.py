@@ -11,7 +11,7 @@ import pytest
 from generator.intake.fetch import Blocked, Disallowed, Fetcher, FetchError, Guard
 from tests.conftest import run_satire
 from tests.intakekit import intake_briefs, make_project, serve_article
-from tests.newsite import NewsSite, article_html, rss
+from tests.newsite import NewsSite, Route, article_html, rss
 
 
 def fetcher(allow_private: bool | list[str] = True, **kw: object) -> Fetcher:
@@ -94,6 +94,16 @@ def test_size_cap_refuses_before_reading_it_all(news_site: NewsSite) -> None:
     response = fetcher().get(news_site.url("/small-gzip/"))
     assert response.body.endswith(b"y</body></html>") and len(response.body) > 50_000
     assert news_site.log[-1].headers["accept-encoding"].startswith("gzip")
+
+
+def test_size_cap_refuses_on_the_announced_length_without_reading(news_site: NewsSite) -> None:
+    import time
+
+    news_site.routes["/announced/"] = Route(body=b"<html>", claim_length=50_000_000)  # says 50 MB, sends 6 bytes, waits
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"refused: 50000000 bytes is more than intake.max_bytes \(100000\)"):
+        fetcher(timeout=3).get(news_site.url("/announced/"))
+    assert time.monotonic() - started < 2  # refused on the header, not after waiting for the body
 
 
 def test_redirects_at_most_five_and_loops(news_site: NewsSite) -> None:
