@@ -28,7 +28,7 @@ def _two_feeds(site: NewsSite) -> None:
     serve_article(site, "/wire/foldr-copy/", "foldr")  # the same story under another URL and title
     a = [
         {"title": "Veltra raises $400 million to build a low-power inference chip", "link": site.url("/2025/12/veltra/?utm_source=rss&utm_medium=feed"), "guid": "td-1", "categories": CATS},
-        {"title": "Veltra raises $400 million to build a low-power inference chip", "link": site.url("/2025/12/veltra/#comments"), "guid": "td-1b"},
+        {"title": "Chip startup closes its Series D", "link": site.url("/2025/12/veltra/#comments"), "guid": "td-1b"},
         {"title": "Foldr says its laundry robot is finally ready for homes", "link": site.url("/2025/12/foldr"), "guid": "td-2"},
         {"title": "Orbitly wins a European contract", "link": site.url("/2025/12/orbitly/"), "guid": "td-5", "date": "Wed, 03 Dec 2025 09:00:00 +0000"},
         {"title": "ESA picks a satellite operator", "link": site.url("/2025/12/orbitly-updated/"), "guid": "td-5", "date": "Thu, 04 Dec 2025 10:00:00 +0000"},
@@ -162,6 +162,20 @@ def test_a_killed_run_keeps_what_it_took_in(tmp_path: Path, news_site: NewsSite)
     result = run_satire("intake", cwd=project)
     assert result.code == 0, result.err
     assert "wrote 1 new brief;" in result.out and "1 already seen" in result.out
+    assert news_site.hits("/a/") == 1 and len(intake_briefs(project)) == 2
+
+
+def test_a_failed_item_is_tried_again_next_run(tmp_path: Path, news_site: NewsSite) -> None:
+    serve_article(news_site, "/a/", "veltra")
+    news_site.page("/b/", "<html><body>down</body></html>", status=503)
+    news_site.feed("/feed/", rss([{"title": "A story", "link": news_site.url("/a/"), "guid": "a"}, {"title": "B story", "link": news_site.url("/b/"), "guid": "b"}]))
+    project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/")}]})
+    first = run_satire("intake", cwd=project)
+    assert first.code == 1 and f"{news_site.url('/b/')}: HTTP 503 Service Unavailable" in first.err_lines
+    serve_article(news_site, "/b/", "hushline")
+    second = run_satire("intake", cwd=project)  # the feed is asked again in full (its validators were not kept), B comes in
+    assert second.code == 0, second.err
+    assert "wrote 1 new brief; 1 already seen" in second.out
     assert news_site.hits("/a/") == 1 and len(intake_briefs(project)) == 2
 
 

@@ -124,6 +124,6 @@ MUTATIONS = [
         "path": "generator/intake/run.py",
         "old": "                if label not in incomplete:\n",
         "new": "                if True:\n",
-        "tests": [L + "test_an_endpoint_failure_is_one_line_and_nothing_is_written"],
+        "tests": [R + "test_a_failed_item_is_tried_again_next_run"],
     },
 ]
