@@ -175,6 +175,7 @@ class Fetcher:
         self.clock = HostClock(per_host_delay)
         self._robots: dict[str, RobotFileParser | None] = {}
         self._robots_lock = threading.Lock()
+        self._robots_locks: dict[str, threading.Lock] = {}
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None, robots: bool = False, accept: str = "*/*") -> Response:
         """The answer for `url` after redirects: 2xx or 304; anything else raises FetchError."""
@@ -215,12 +216,11 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:
-            known = origin in self._robots
-            parser = self._robots.get(origin)
-        if not known:
-            parser = self._load_robots(origin)
-            with self._robots_lock:
-                self._robots[origin] = parser
+            origin_lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with origin_lock:  # one read of robots.txt per site, however many workers ask at once
+            if origin not in self._robots:
+                self._robots[origin] = self._load_robots(origin)
+            parser = self._robots[origin]
         if parser is not None and not parser.can_fetch(self.agent, url):
             raise Disallowed(url, "skipped: robots.txt disallows it")
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -162,8 +163,16 @@ class _Run:
         self.dry_run = dry_run
         self.offline = offline
         self.lock = threading.Lock()
-        self.categories = _existing_categories(project)
-        self.extractor: Callable[[Page, str], tuple[Proposal, int | None, str]] = self._extractor()
+
+    # made on first use, so that a run with nothing new (all 304s) costs neither trafilatura's import nor reading every brief
+
+    @cached_property
+    def categories(self) -> dict[str, str]:
+        return _existing_categories(self.project)
+
+    @cached_property
+    def extractor(self) -> Callable[[Page, str], tuple[Proposal, int | None, str]]:
+        return self._extractor()
 
     # -- 1. sources ----------------------------------------------------------------
 
@@ -256,7 +265,9 @@ class _Run:
             self.store.release([item.url])
             return True
         try:
-            proposal, sent_chars, extractor = self.extractor(page, self._language(item))
+            with self.lock:
+                extract = self.extractor
+            proposal, sent_chars, extractor = extract(page, self._language(item))
             grounded = ground(page.text, proposal.facts, proposal.quotes)
             path = self._write(item, page, response, canonical, proposal, grounded, sent_chars, extractor)
         except BaseException:
@@ -286,7 +297,8 @@ class _Run:
         title = page.title or (item.entry.title if item.entry else "") or canonical
         quoted_people = [by for by, _, _ in grounded.quotes]
         people = named_in(page.text, [*proposal.people, *(p for p in quoted_people if len(p.split()) >= 2)])
-        categories, tags = self._categories(item, page)
+        with self.lock:
+            categories, tags = self._categories(item, page)
         data: dict[str, Any] = {
             "title": title,
             "source": {"publisher": page.sitename or urlsplit(canonical).hostname or "unknown", "url": canonical},
