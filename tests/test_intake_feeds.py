@@ -130,6 +130,10 @@ def test_dry_run_limit_and_unknown_feed(tmp_path: Path, news_site: NewsSite) -> 
     assert "wrote 2 new briefs" in rest.out, rest.out + rest.err
     unknown = run_satire("intake", "--feed", "nope", cwd=project)
     assert unknown.code == 2 and unknown.err_lines == ["--feed: no feed named 'nope' in intake.feeds (known: tdaily, wire)"]
+    config = (project / "satire.yaml").read_text().replace("deadpan-wire", "deadpan-wir")
+    (project / "satire.yaml").write_text(config)
+    bad_style = run_satire("intake", cwd=project)
+    assert bad_style.code == 2 and bad_style.err_lines == ["satire.yaml: intake.feeds.1.style: unknown style 'deadpan-wir' (did you mean \"deadpan-wire\"?)"]
 
 
 def test_article_url_as_source_and_auto_confirm(tmp_path: Path, news_site: NewsSite) -> None:

@@ -131,8 +131,15 @@ def run_intake(
 def _feeds_to_poll(project: Project, sources: Sequence[str], name: str | None) -> list[tuple[str, FeedConfig | None]]:
     """(URL, its feed config if any) for each source to fetch."""
     from generator.config import check_http_url
+    from generator.styles import style_files
+    from generator.validation import did_you_mean
 
     configured = project.config.intake.feeds
+    styles = style_files(project)
+    for n, known_feed in enumerate(configured):
+        if known_feed.style is not None and known_feed.style not in styles:
+            hint = did_you_mean(known_feed.style, styles) or f" (known styles: {', '.join(sorted(styles))})"
+            raise SatireError(f"satire.yaml: intake.feeds.{n}.style: unknown style {known_feed.style!r}{hint}")
     if sources:
         out: list[tuple[str, FeedConfig | None]] = []
         for source in sources:
@@ -276,8 +283,7 @@ class _Run:
         if not self.dry_run:
             guid = item.entry.guid if item.entry else None
             self.store.record(url=canonical, urls=urls, guid=guid, feed=item.feed_label, title=page.title, text=page.text, brief=self.project.rel(path), outcome="brief")
-        else:
-            self.store.release(urls)
+        # a dry run keeps its claim until the run ends: a copy of the story met later is still seen, nothing is stored
         with self.lock:
             self.report.new.append(path)
             self.report.dropped_facts += grounded.dropped_facts
