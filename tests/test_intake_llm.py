@@ -47,7 +47,7 @@ def test_llm_extraction_keeps_only_what_the_article_backs(tmp_path: Path, news_s
     fake_openai.enqueue(Reply(content=json.dumps(_answer(), ensure_ascii=False)))
     result = run_satire("intake", news_site.url("/veltra/"), cwd=project, env=env)
     assert result.code == 0, result.err
-    assert "dropped 2 fact(s) and 2 quote(s) the articles did not back" in result.out
+    assert "dropped 2 fact(s) and 2 quote(s) the articles did not back; LLM cost $0.0001" in result.out  # 100 + 200 tokens at gpt-4o-mini prices
 
     [request] = fake_openai.requests
     assert request.response_format == "json_schema" and request.body["response_format"]["json_schema"]["name"] == "intake_brief"

@@ -4,6 +4,7 @@ project's `openai` backend, with the article fenced as untrusted data
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from generator.intake.extract import MAX_FACTS, MAX_QUOTES, Page, Proposal
@@ -47,6 +48,8 @@ class LLMExtractor:
 
         self.project = project
         self.backend = OpenAIBackend(project)
+        self.cost_usd = 0.0
+        self._lock = threading.Lock()
 
     def propose(self, page: Page, language: str, reader: str) -> tuple[Proposal, int | None, str]:
         """(proposal, characters sent when the article was cut, the extractor's description)."""
@@ -56,7 +59,9 @@ class LLMExtractor:
         sent = text if len(text) <= MAX_SENT_CHARS else text[:MAX_SENT_CHARS].rsplit("\n", 1)[0]
         article = {"title": page.title, "site": page.sitename, "author": page.author, "date": page.date, "text": sent}
         messages = render_intake(self.project, {k: v for k, v in article.items() if v}, language, max_facts=MAX_FACTS, max_quotes=MAX_QUOTES)
-        data, _cost = self.backend.structured(messages, INTAKE_SCHEMA, "intake_brief")
+        data, cost = self.backend.structured(messages, INTAKE_SCHEMA, "intake_brief")
+        with self._lock:
+            self.cost_usd += cost
         proposal = Proposal(
             summary=str(data.get("summary") or ""),
             facts=[(str(f.get("fact", "")), str(f.get("sentence", ""))) for f in _dicts(data.get("facts"))],

@@ -53,6 +53,7 @@ class IntakeReport:
     not_modified: int = 0
     dropped_facts: int = 0
     dropped_quotes: int = 0
+    cost_usd: float = 0.0  # what the LLM extraction cost
     dry_run: bool = False
 
     @property
@@ -74,6 +75,8 @@ class IntakeReport:
             parts.append(f"{self.not_modified} feed{'s' if self.not_modified != 1 else ''} unchanged")
         if self.dropped_facts or self.dropped_quotes:
             parts.append(f"dropped {self.dropped_facts} fact(s) and {self.dropped_quotes} quote(s) the articles did not back")
+        if self.cost_usd:
+            parts.append(f"LLM cost ${self.cost_usd:.4f}")
         return "; ".join(parts)
 
 
@@ -388,7 +391,14 @@ class _Run:
         from generator.intake.llm import LLMExtractor
 
         llm = LLMExtractor(self.project)
-        return lambda page, language: llm.propose(page, language, reader)
+
+        def propose(page: Page, language: str) -> tuple[Proposal, int | None, str]:
+            try:
+                return llm.propose(page, language, reader)
+            finally:
+                self.report.cost_usd = round(llm.cost_usd, 6)
+
+        return propose
 
     # -- reporting ------------------------------------------------------------------
 
