@@ -74,7 +74,7 @@ def test_rss_and_atom_give_one_brief_per_distinct_story(tmp_path: Path, news_sit
     assert veltra["confirmed"] is False
     assert veltra["source"]["publisher"] == "Tech Daily" and veltra["source"]["published"] == "2025-12-03"
     assert veltra["categories"][:2] == ["Tech", "Hardware"] and "funding" in veltra["tags"]
-    assert veltra["intake"]["feed"] == "tdaily" and veltra["intake"]["extractor"].startswith("offline; trafilatura ")
+    assert veltra["intake"]["feed"] == "tdaily" and veltra["intake"]["extractor"].startswith("offline; satire 0.1.0, trafilatura ")
     article_file = project / veltra["intake"]["article"]
     assert article_file.is_file() and "Series D round" in article_file.read_text()
     assert veltra["intake"]["article"].startswith(".satire/articles/") and len(article_file.stem) == 64

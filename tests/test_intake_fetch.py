@@ -106,6 +106,15 @@ def test_size_cap_refuses_on_the_announced_length_without_reading(news_site: New
     assert time.monotonic() - started < 2  # refused on the header, not after waiting for the body
 
 
+def test_text_is_decoded_by_header_then_meta_charset() -> None:
+    from generator.intake.fetch import Response
+
+    latin = '<meta charset="iso-8859-1"><p>café</p>'.encode("latin-1")
+    assert Response("u", 200, {"content-type": "text/html"}, latin).text().endswith("café</p>")
+    assert Response("u", 200, {"content-type": "text/html; charset=utf-8"}, "« déjà »".encode()).text() == "« déjà »"
+    assert Response("u", 200, {}, "café".encode("cp1252")).text() == "café"
+
+
 def test_redirects_at_most_five_and_loops(news_site: NewsSite) -> None:
     for n in range(7):
         news_site.redirect(f"/r{n}/", f"/r{n + 1}/")

@@ -67,7 +67,7 @@ def test_llm_extraction_keeps_only_what_the_article_backs(tmp_path: Path, news_s
     assert brief["summary"].startswith("Veltra, une start-up")
     assert brief["angle"] == _answer()["angles"][0] and len(brief["intake"]["angles"]) == 2  # type: ignore[index]
     assert brief["intake"]["dropped"] == {"facts": 2, "quotes": 2}
-    assert brief["intake"]["extractor"].startswith("openai gpt-4o-mini; trafilatura ")
+    assert brief["intake"]["extractor"].startswith("openai gpt-4o-mini; satire 0.1.0, trafilatura ")
     assert "sent_chars" not in brief["intake"]
     assert brief["intake"]["evidence"]["quotes"][0]["sentence"] == "“We will ship the first boards to customers in March,” Park said."
     text = json.dumps(brief, ensure_ascii=False)

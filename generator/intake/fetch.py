@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -26,10 +27,14 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from generator import __version__
+
+if TYPE_CHECKING:
+    from generator.config import Project
 
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
@@ -76,15 +81,22 @@ class Response:
         return self.status == 304
 
     def text(self) -> str:
-        charset = "utf-8"
+        """The body as text: the charset the headers name, else the page's own <meta charset>, else UTF-8 (cp1252 if it is not)."""
+        charset = None
         for part in self.headers.get("content-type", "").split(";")[1:]:
             name, _, value = part.strip().partition("=")
             if name.lower() == "charset" and value:
                 charset = value.strip('"').strip()
-        try:
-            return self.body.decode(charset, errors="replace")
-        except LookupError:
-            return self.body.decode("utf-8", errors="replace")
+        if charset is None:
+            meta = re.search(rb"""<meta[^>]+charset=["']?([\w-]+)""", self.body[:4096], re.I)
+            charset = meta.group(1).decode("ascii") if meta else None
+        for candidate in (charset, "utf-8"):
+            if candidate:
+                try:
+                    return self.body.decode(candidate)
+                except (LookupError, UnicodeDecodeError):
+                    continue
+        return self.body.decode("cp1252", errors="replace")
 
 
 @dataclass(frozen=True)
@@ -176,6 +188,18 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | None] = {}
         self._robots_lock = threading.Lock()
         self._robots_locks: dict[str, threading.Lock] = {}
+
+    @classmethod
+    def for_project(cls, project: Project) -> Fetcher:
+        """The client with the project's `intake` settings (for intake, images and notifications alike)."""
+        settings = project.config.intake
+        return cls(
+            timeout=settings.timeout,
+            max_bytes=settings.max_bytes,
+            per_host_delay=settings.per_host_delay,
+            allow_private=settings.allow_private,
+            agent=user_agent(project.config.url),
+        )
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None, robots: bool = False, accept: str = "*/*") -> Response:
         """The answer for `url` after redirects: 2xx or 304; anything else raises FetchError."""

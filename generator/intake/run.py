@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 from generator.errors import SatireError
 from generator.intake.extract import Page, Proposal, extract_offline, read_page, thin
 from generator.intake.feeds import Entry, MalformedFeed, filtered_out, is_feed, parse_feed
-from generator.intake.fetch import Disallowed, Fetcher, FetchError, Response, user_agent
+from generator.intake.fetch import Disallowed, Fetcher, FetchError, Response
 from generator.intake.ground import Grounded, ground, named_in
 from generator.intake.seen import SeenStore, canonical_url
 
@@ -105,16 +105,9 @@ def run_intake(
     """Take news in from `sources` (feed or article URLs; default: the configured feeds) as briefs."""
     from generator import state
 
-    project = config
-    settings = project.config.intake
+    project = config  # the Project: its config and where its briefs and state live
     feeds = _feeds_to_poll(project, sources, feed)
-    fetcher = Fetcher(
-        timeout=settings.timeout,
-        max_bytes=settings.max_bytes,
-        per_host_delay=settings.per_host_delay,
-        allow_private=settings.allow_private,
-        agent=user_agent(project.config.url),
-    )
+    fetcher = Fetcher.for_project(project)
     conn = state.connect(project.state_dir)
     try:
         run = _Run(project, fetcher, SeenStore(conn), IntakeReport(dry_run=dry_run), echo, dry_run=dry_run, offline=offline)
@@ -385,7 +378,9 @@ class _Run:
     def _extractor(self) -> Callable[[Page, str], tuple[Proposal, int | None, str]]:
         import trafilatura
 
-        reader = f"trafilatura {trafilatura.__version__}"
+        from generator import __version__
+
+        reader = f"satire {__version__}, trafilatura {trafilatura.__version__}"
         if self.project.backend_name(self.offline) == "offline":
             return lambda page, language: (extract_offline(page), None, f"offline; {reader}")
         from generator.intake.llm import LLMExtractor
