@@ -54,6 +54,8 @@ class NewsSite:
         self.routes: dict[str, Route] = {}
         self.log: list[Hit] = []
         self.latency = 0.0
+        self.max_open = 0  # the most requests it held open at once
+        self._open = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, 0), self._handler())
         self._server.daemon_threads = True
@@ -106,8 +108,14 @@ class NewsSite:
                     status = 304
                 with site._lock:
                     site.log.append(Hit(self.path, headers, status))
-                if route.delay or site.latency:
-                    time.sleep(route.delay or site.latency)
+                    site._open += 1
+                    site.max_open = max(site.max_open, site._open)
+                try:
+                    if route.delay or site.latency:
+                        time.sleep(route.delay or site.latency)
+                finally:
+                    with site._lock:
+                        site._open -= 1
                 body = b"" if status == 304 else route.body
                 try:
                     self.send_response(status)

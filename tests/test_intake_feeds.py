@@ -188,3 +188,33 @@ def test_bad_source_is_one_line(tmp_path: Path, bad: str) -> None:
     project = make_project(tmp_path / "blog")
     result = run_satire("intake", bad, cwd=project)
     assert result.code == 2 and len(result.err_lines) == 1 and bad in result.err and "Traceback" not in result.err
+
+
+def test_jobs_bound_the_requests_in_flight(tmp_path: Path, news_site: NewsSite) -> None:
+    names = ["veltra", "orbitly", "foldr", "bytefarm", "ledgerly", "nuagique", "robotique", "souverainete", "hushline"]
+    for name in names:
+        serve_article(news_site, f"/{name}/", name)
+    news_site.feed("/feed/", rss([{"title": f"Story {name}", "link": news_site.url(f"/{name}/"), "guid": name} for name in names]))
+    news_site.latency = 0.3
+    project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/")}]})
+    result = run_satire("intake", "-j", "3", cwd=project)
+    assert result.code == 0, result.err
+    assert "wrote 9 new briefs" in result.out
+    assert news_site.max_open == 3  # three at a time: never more, and in parallel indeed
+
+
+def test_feeds_are_told_from_pages_by_content() -> None:
+    from generator.intake.feeds import is_feed, parse_feed
+
+    rss091 = b'<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "x">\n<rss version="0.91"><channel><title>Old</title>' \
+        b"<item><title>An old-style item</title><link>https://news.example/old</link><description>Plain</description></item></channel></rss>"
+    rdf = b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">' \
+        b'<channel rdf:about="x"><title>RDF</title></channel><item rdf:about="https://news.example/rdf"><title>An RDF item</title><link>https://news.example/rdf</link></item></rdf:RDF>'
+    atom_doc = atom([{"title": "An Atom entry", "link": "https://news.example/atom"}]).encode()
+    rss2 = rss([{"title": "An RSS 2 item", "link": "https://news.example/rss2", "guid": "g"}]).encode()
+    for body, link in [(rss091, "/old"), (rdf, "/rdf"), (atom_doc, "/atom"), (rss2, "/rss2")]:
+        assert is_feed(body)
+        [entry] = parse_feed(body, "https://news.example/feed").entries
+        assert entry.link == "https://news.example" + link and entry.title.startswith("An ")
+    assert not is_feed(b"<!DOCTYPE html><html><head><title>rss feed</title></head><body><rss>not</rss></body></html>")
+    assert not is_feed(b"%PDF-1.7")
