@@ -78,6 +78,16 @@ def fetch_phase(site: NewsSite, paths: list[str], jobs: int) -> float:
     return time.perf_counter() - started
 
 
+def peer_fetch_phase(site: NewsSite, paths: list[str], jobs: int) -> float:
+    """The same fetches through the standard library's urllib (no guard, no robots, no cap): the peer to compare with."""
+    import urllib.request
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda p: urllib.request.urlopen(site.url(p), timeout=20).read(), paths))
+    return time.perf_counter() - started
+
+
 def extraction_per_article(site: NewsSite, paths: list[str]) -> float:
     pages = [site.routes[p].body.decode() for p in paths[:40]]
     times = []
@@ -104,6 +114,7 @@ def main() -> None:
     extract_ms = extraction_per_article(site, paths) * 1000
     site.latency = latency
     fetch = fetch_phase(site, paths, jobs)
+    peer = peer_fetch_phase(site, paths, jobs)
     site.log.clear()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,6 +136,7 @@ def main() -> None:
 
     print(f"N={n} articles behind {FEEDS} feeds, L={latency * 1000:.0f} ms per answer, J={jobs}, per-host delay 0")
     print(f"fetch phase: {fetch:.2f} s for {n} articles (+ robots.txt); ideal N/J x L = {ideal:.2f} s; ratio {fetch / ideal:.2f}")
+    print(f"peer (urllib, same pool, same server): {peer:.2f} s; ratio {peer / ideal:.2f}")
     print(f"whole 'satire intake --offline -j {jobs}': {whole:.2f} s, {requests_first} requests; {first.stdout.strip()}")
     print(f"offline extraction: {extract_ms:.0f} ms per article (median of 40: trafilatura + extractor + grounding)")
     print(f"re-run: {rerun:.2f} s (whole process), {requests_again} requests, statuses {statuses}; {again.stdout.strip()}")

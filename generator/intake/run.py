@@ -166,6 +166,7 @@ class _Run:
         self.dry_run = dry_run
         self.offline = offline
         self.lock = threading.Lock()
+        self.reserved: set[str] = set()  # brief names given out in this run
 
     # made on first use, so that a run with nothing new (all 304s) costs neither trafilatura's import nor reading every brief
 
@@ -339,21 +340,22 @@ class _Run:
             data["intake"]["sent_chars"] = sent_chars
         data = {k: v for k, v in data.items() if v not in ([], None)}
         Brief.model_validate(data)  # gather, then write: a brief that would not pass `satire check` is never written
-        with self.lock:
+        with self.lock:  # the name is reserved under the lock; the (fsynced) writes happen outside it, in parallel
             path = self._free_path(slugify(title))
-            if not self.dry_run:
-                write_atomic(article_path, page.text + "\n")
-                write_atomic(path, yamlfile.dump(data))
+        if not self.dry_run:
+            write_atomic(article_path, page.text + "\n")
+            write_atomic(path, yamlfile.dump(data))
         self.echo(f"{'would write' if self.dry_run else 'wrote'} {self.project.rel(path)} ({len(grounded.facts)} facts, {len(grounded.quotes)} quotes) from {canonical}")
         return path
 
     def _free_path(self, slug: str) -> Path:
         folder = self.project.briefs_dir
-        taken = {p.stem for p in folder.glob("*.y*ml")} | {p.stem for p in self.report.new}
+        taken = {p.stem for p in folder.glob("*.y*ml")} | self.reserved
         name, n = slug, 1
         while name in taken:
             n += 1
             name = f"{slug}-{n}"
+        self.reserved.add(name)
         return folder / f"{name}.yaml"
 
     def _categories(self, item: Item, page: Page) -> tuple[list[str], list[str]]:
