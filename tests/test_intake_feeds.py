@@ -172,15 +172,21 @@ def test_a_killed_run_keeps_what_it_took_in(tmp_path: Path, news_site: NewsSite)
 def test_a_failed_item_is_tried_again_next_run(tmp_path: Path, news_site: NewsSite) -> None:
     serve_article(news_site, "/a/", "veltra")
     news_site.page("/b/", "<html><body>down</body></html>", status=503)
-    news_site.feed("/feed/", rss([{"title": "A story", "link": news_site.url("/a/"), "guid": "a"}, {"title": "B story", "link": news_site.url("/b/"), "guid": "b"}]))
+    items = [{"title": "A story", "link": news_site.url("/a/"), "guid": "a"}, {"title": "B story", "link": news_site.url("/b/"), "guid": "b"}]
+    items.append({"title": "A dead link", "link": news_site.url("/gone/"), "guid": "gone"})
+    news_site.feed("/feed/", rss(items))
     project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/")}]})
     first = run_satire("intake", cwd=project)
     assert first.code == 1 and f"{news_site.url('/b/')}: HTTP 503 Service Unavailable" in first.err_lines
+    assert f"{news_site.url('/gone/')}: HTTP 404 Not Found" in first.err_lines
     serve_article(news_site, "/b/", "hushline")
     second = run_satire("intake", cwd=project)  # the feed is asked again in full (its validators were not kept), B comes in
     assert second.code == 0, second.err
-    assert "wrote 1 new brief; 1 already seen" in second.out
+    assert "wrote 1 new brief; 2 already seen" in second.out
     assert news_site.hits("/a/") == 1 and len(intake_briefs(project)) == 2
+    assert news_site.hits("/gone/") == 1  # a 404 fails the same way again: remembered, not fetched again
+    third = run_satire("intake", cwd=project)  # everything handled: the feed's validators were kept, it answers 304
+    assert "1 feed unchanged" in third.out and news_site.log[-1].status == 304
 
 
 @pytest.mark.parametrize("bad", ["file:///etc/passwd", "not a url"])

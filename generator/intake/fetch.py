@@ -47,10 +47,12 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 class FetchError(Exception):
     """A URL that could not be fetched; `str()` is the one line users see."""
 
-    def __init__(self, url: str, message: str, *, status: int | None = None) -> None:
+    def __init__(self, url: str, message: str, *, status: int | None = None, transient: bool = False) -> None:
         self.url = url
         self.reason = message
         self.status = status
+        # worth trying again later (a timeout, a 503); the rest (a 404, a page over the cap) will fail the same way
+        self.transient = transient or (status is not None and (status in {408, 425, 429} or status >= 500))
         super().__init__(f"{url}: {message}")
 
 
@@ -294,9 +296,9 @@ class Fetcher:
         except FetchError:
             raise
         except TimeoutError:
-            raise FetchError(origin, f"timed out after {self.timeout:g} s (intake.timeout)") from None
+            raise FetchError(origin, f"timed out after {self.timeout:g} s (intake.timeout)", transient=True) from None
         except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(origin, f"could not fetch: {type(exc).__name__}: {exc}".rstrip(": ")) from None
+            raise FetchError(origin, f"could not fetch: {type(exc).__name__}: {exc}".rstrip(": "), transient=True) from None
         finally:
             conn.close()
 
@@ -305,7 +307,7 @@ class Fetcher:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise FetchError(origin, f"cannot resolve {host}: {exc}") from None
+            raise FetchError(origin, f"cannot resolve {host}: {exc}", transient=True) from None
         addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
         if not addresses:
             raise FetchError(origin, f"cannot resolve {host}")
@@ -323,7 +325,7 @@ class Fetcher:
         out = bytearray()
         while True:
             if time.monotonic() > deadline:
-                raise FetchError(origin, f"timed out after {self.timeout:g} s (intake.timeout)")
+                raise FetchError(origin, f"timed out after {self.timeout:g} s (intake.timeout)", transient=True)
             chunk = answer.read1(CHUNK) if hasattr(answer, "read1") else answer.read(CHUNK)
             if not chunk:
                 break

@@ -237,7 +237,12 @@ class _Run:
                 self._skip(str(exc), "robots.txt")
                 return True
             self._fail(str(exc))
-            return False
+            entry = item.entry
+            if exc.transient or self.dry_run or entry is None:
+                return False  # tried again next run (an article URL given by hand is always tried again)
+            # a feed item that would fail the same way again (a 404, a page over the cap): remembered, not fetched again
+            self.store.record(url=item.url, guid=entry.guid, feed=item.feed_label, title=entry.title, text="", brief=None, outcome=f"failed: {exc.reason}")
+            return True
         except SatireError as exc:
             self.store.release([item.url])
             self._fail(f"{item.url}: {exc.format_message()}")
