@@ -389,6 +389,8 @@ class _Run:
 
         reader = f"satire {__version__}, trafilatura {trafilatura.__version__}"
         if self.project.backend_name(self.offline) == "offline":
+            if not self.offline:
+                self.echo(f"no LLM endpoint configured (set {self.project.config.llm.api_key_env} or llm.base_url): extracting offline")
             return lambda page, language: (extract_offline(page), None, f"offline; {reader}")
         from generator.intake.llm import LLMExtractor
 
