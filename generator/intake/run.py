@@ -271,7 +271,6 @@ class _Run:
         if known is not None:
             with self.lock:
                 self.report.seen += 1
-            self.store.release([item.url])
             return True
         try:
             with self.lock:
