@@ -224,3 +224,15 @@ def test_feeds_are_told_from_pages_by_content() -> None:
         assert entry.link == "https://news.example" + link and entry.title.startswith("An ")
     assert not is_feed(b"<!DOCTYPE html><html><head><title>rss feed</title></head><body><rss>not</rss></body></html>")
     assert not is_feed(b"%PDF-1.7")
+
+
+def test_one_intake_at_a_time(tmp_path: Path, news_site: NewsSite) -> None:
+    from generator.fsutil import project_lock
+
+    news_site.feed("/feed/", rss([]))
+    project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/")}]})
+    with project_lock(project / ".satire", "intake"):
+        busy = run_satire("intake", cwd=project)
+    assert busy.code == 2 and busy.err_lines == ["another 'satire intake' is running on this project; wait for it to finish"]
+    assert news_site.log == []
+    assert run_satire("intake", cwd=project).code == 0

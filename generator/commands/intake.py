@@ -17,11 +17,8 @@ from generator.commands import App, echo_err, pass_app
 @pass_app
 def intake(app: App, sources: tuple[str, ...], feed: str | None, limit: int | None, dry_run: bool, offline: bool, jobs: int | None) -> int:
     """Turn feeds and article URLs (default: every feed in intake.feeds) into briefs."""
-    from generator.fsutil import project_lock
     from generator.intake import run_intake
 
-    project = app.project()
-    with project_lock(project.state_dir, "intake", wait=False):
-        report = run_intake(project, sources, feed=feed, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs, echo=echo_err)
+    report = run_intake(app.project(), sources, feed=feed, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs, echo=echo_err)
     click.echo(report.line())
     return 0 if report.ok else 1

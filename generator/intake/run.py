@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -102,13 +103,33 @@ def run_intake(
     jobs: int | None = None,
     echo: Callable[[str], None],
 ) -> IntakeReport:
-    """Take news in from `sources` (feed or article URLs; default: the configured feeds) as briefs."""
-    from generator import state
+    """Take news in from `sources` (feed or article URLs; default: the configured feeds) as briefs.
 
-    project = config  # the Project: its config and where its briefs and state live
+    `config` is the Project (its config, briefs and state). One intake at a time
+    per project: a second one (cron overlapping `satire run`) stops with a message.
+    """
+    from generator import state
+    from generator.fsutil import project_lock
+
+    project = config
     feeds = _feeds_to_poll(project, sources, feed)
     fetcher = Fetcher.for_project(project)
-    conn = state.connect(project.state_dir)
+    with project_lock(project.state_dir, "intake", wait=False):
+        return _run(project, fetcher, feeds, state.connect(project.state_dir), echo, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs)
+
+
+def _run(
+    project: Project,
+    fetcher: Fetcher,
+    feeds: list[tuple[str, FeedConfig | None]],
+    conn: sqlite3.Connection,
+    echo: Callable[[str], None],
+    *,
+    limit: int | None,
+    dry_run: bool,
+    offline: bool,
+    jobs: int | None,
+) -> IntakeReport:
     try:
         run = _Run(project, fetcher, SeenStore(conn), IntakeReport(dry_run=dry_run), echo, dry_run=dry_run, offline=offline)
         items, validators = run.gather(feeds, limit)
