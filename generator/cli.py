@@ -36,6 +36,7 @@ COMMANDS = {
     "deploy": "generator.commands.deploy:deploy",
     "brief": "generator.commands.brief:brief",
     "run": "generator.commands.run:run",
+    "intake": "generator.commands.intake:intake",
 }
 
 

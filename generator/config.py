@@ -171,6 +171,41 @@ class FactcheckConfig(Strict):
     """How the fact check judges what words alone cannot."""
 
     verify_translations: bool | None = Field(None, description="ask the LLM whether a translated quote says the same as the brief's (cached yes/no); default: on with an LLM endpoint")
+class FeedConfig(Strict):
+    """One news feed that `satire intake` polls."""
+
+    url: str = Field(description="the feed's URL (RSS or Atom, detected by content)")
+    name: str | None = Field(None, description="a short name for --feed NAME (default: the URL)")
+    style: str | None = Field(None, description="humor style given to its briefs")
+    language: str | None = Field(None, description="language given to its briefs")
+    categories: list[str] = Field(default_factory=list, description="categories given to its briefs")
+    include: list[str] = Field(default_factory=list, description="keep only items whose title or summary holds one of these words (case-insensitive)")
+    exclude: list[str] = Field(default_factory=list, description="drop items whose title or summary holds one of these words")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_http_url(value)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return None if value is None else check_language(value)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.url
+
+
+class IntakeConfig(Strict):
+    """News in: feeds and the fetching rules (`satire intake`)."""
+
+    feeds: list[FeedConfig] = Field(default_factory=list, description="feeds polled when `satire intake` is given no SOURCE")
+    auto_confirm: bool = Field(False, description="true: intake briefs go straight to writing, with no editor confirming them")
+    allow_private: bool | list[str] = Field(False, description="fetch from loopback and private addresses: true for all, or a list of hosts and networks (e.g. [127.0.0.1, 10.0.0.0/8])")
+    timeout: float = Field(20.0, gt=0, le=600, description="seconds per request")
+    max_bytes: int = Field(5_000_000, ge=1024, description="a larger page or feed is refused")
+    per_host_delay: float = Field(1.0, ge=0, le=600, description="seconds between two requests to one host")
 
 
 class Config(Strict):
@@ -187,6 +222,7 @@ class Config(Strict):
     deploy: DeployConfig = Field(default_factory=DeployConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     factcheck: FactcheckConfig = Field(default_factory=FactcheckConfig)
+    intake: IntakeConfig = Field(default_factory=IntakeConfig)
 
     @field_validator("language")
     @classmethod

@@ -102,15 +102,18 @@ class Run:
 
 
 def intake_step(run: Run) -> StepResult:
-    """News to briefs, when feeds are configured.
-
-    Wired at merge to `generator.intake.run_intake` (issue 10), which this
-    branch does not have: see the lead's note in the pipeline report.
-    """
-    intake = getattr(run.project.config, "intake", None)
-    if not getattr(intake, "feeds", None):
+    """News to briefs, when feeds are configured (`satire intake` with no source;
+    it takes the intake lock itself, so a cron `satire intake` cannot overlap)."""
+    if not run.project.config.intake.feeds:
         return skipped("no intake.feeds in satire.yaml")
-    return skipped("not configured: this version of satire has no intake step")
+    from generator.intake import run_intake
+
+    report = run_intake(run.project, dry_run=run.dry_run, offline=run.offline, echo=run.echo)
+    summary = report.line().removeprefix("intake: ")
+    details = {"new": [run.project.rel(path) for path in report.new], "failed": report.failed}
+    if not report.ok:
+        return failed(summary, f"{len(report.new)} new, {len(report.failed)} failed", **details)
+    return ok(summary, f"{len(report.new)} new", **details)
 
 
 def generate_step(run: Run) -> StepResult:

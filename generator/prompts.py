@@ -156,3 +156,14 @@ def render_judge(project: Project, brief: Brief, style: Style, language: str, fi
         {"role": "system", "content": _render(project, "judge.j2", context | {"part": "system"})},
         {"role": "user", "content": _render(project, "judge.j2", context | {"part": "user"})},
     ]
+def render_intake(project: Project, article: dict[str, Any], language: str, *, max_facts: int, max_quotes: int) -> list[Message]:
+    """The message that asks an LLM to extract a brief from an article (fenced as untrusted data)."""
+    context = {
+        "site_title": project.config.title,
+        "language": language,
+        "language_name": language_name(language),
+        "article": article,
+        "max_facts": max_facts,
+        "max_quotes": max_quotes,
+    }
+    return [{"role": "user", "content": _render(project, "intake.j2", context)}]

@@ -106,6 +106,31 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (channel, slug, revision)
     );
     """,
+    # 5: (issue 10) intake's seen-store: every story taken in (or skipped for
+    # good), the URL and GUID keys that name it, and feeds' HTTP validators
+    """
+    CREATE TABLE intake_stories (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,             -- canonical URL
+        feed TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        title_key TEXT NOT NULL DEFAULT '', -- normalized title words, for near-duplicates
+        sketch TEXT NOT NULL DEFAULT '',    -- bottom-k shingle hashes of the text, for near-duplicates
+        brief TEXT,                    -- the brief written (NULL: skipped for good)
+        outcome TEXT NOT NULL,         -- brief | skipped: why
+        seen_at TEXT NOT NULL
+    );
+    CREATE TABLE intake_keys (
+        key TEXT PRIMARY KEY,          -- url:<canonical form> or guid:<guid>
+        story INTEGER NOT NULL REFERENCES intake_stories(id)
+    );
+    CREATE TABLE intake_http (
+        url TEXT PRIMARY KEY,          -- a feed's URL
+        etag TEXT,
+        last_modified TEXT,
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fake_openai", "tests.receivers"]
+pytest_plugins = ["tests.fake_openai", "tests.receivers", "tests.newsite"]
 
 REPO = Path(__file__).resolve().parent.parent
 ENDPOINT_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "SATIRE_MODEL")

@@ -103,7 +103,7 @@ class OpenAIBackend:
         while True:
             mode = max(self._current_mode(), floor)
             try:
-                response, sent = self._send(messages, mode, budget, schema)
+                response, sent = self._send(messages, mode, budget, schema=schema, name="verdict" if schema is VERDICT_SCHEMA else "article")
             except openai.BadRequestError as exc:
                 if mode < len(MODES) - 1:
                     self._downgrade(mode)
@@ -163,7 +163,7 @@ class OpenAIBackend:
         mode = max(self._current_mode(), MODES.index("json_object"))
         while True:
             try:
-                response, _sent = self._send(messages, mode, max_tokens, {})  # JSON mode or text: no schema
+                response, _sent = self._send(messages, mode, max_tokens)  # JSON mode or text: no schema is sent
                 break
             except openai.BadRequestError as exc:
                 if mode == len(MODES) - 1:
@@ -180,13 +180,39 @@ class OpenAIBackend:
             raise BackendError(f"the answer is not a JSON object: {self._clean(content[:200])}")
         return Answer(data, self.model, tokens_in, tokens_out, round(self.cost(tokens_in, tokens_out), 6), int((time.monotonic() - started) * 1000))
 
+    def structured(self, messages: list[Message], schema: dict[str, Any], name: str, *, temperature: float = 0.0) -> tuple[dict[str, Any], float]:
+        """One JSON object following `schema` (not an article: e.g. intake's
+        extraction), with the same retries and response_format fallback, and its cost in USD."""
+        while True:
+            mode = self._current_mode()
+            try:
+                response, _ = self._send(messages, mode, self.max_tokens, schema=schema, name=name, temperature=temperature)
+            except openai.BadRequestError as exc:
+                if mode < len(MODES) - 1:
+                    self._downgrade(mode)
+                    continue
+                raise BackendError(f"the endpoint refused the request (HTTP 400): {self._clean(exc)}") from None
+            break
+        if not response.choices:
+            raise BackendError("the endpoint answered with no choices")
+        content = response.choices[0].message.content or ""
+        start, end = content.find("{"), content.rfind("}")
+        try:
+            data = json.loads(content[start : end + 1]) if start >= 0 else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise BackendError(f"the answer was not a JSON object: {self._clean(content[:120])}")
+        usage = response.usage
+        tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
+        return data, round(self.cost(tokens_in, tokens_out), 6)
+
     # -- one request, with retries ----------------------------------------------
 
-    def _send(self, messages: list[Message], mode: int, budget: int, schema: dict[str, Any]) -> tuple[Any, int]:
+    def _send(self, messages: list[Message], mode: int, budget: int, *, schema: dict[str, Any] = ARTICLE_SCHEMA, name: str = "article", temperature: float | None = None) -> tuple[Any, int]:
         """The response and the number of HTTP requests it took."""
-        kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature, "max_tokens": budget}
+        kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature if temperature is None else temperature, "max_tokens": budget}
         if MODES[mode] == "json_schema":
-            name = "verdict" if schema is VERDICT_SCHEMA else "article"
             kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}}
         elif MODES[mode] == "json_object":
             kwargs["response_format"] = {"type": "json_object"}

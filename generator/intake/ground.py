@@ -1,0 +1,97 @@
+"""What the article backs: the rule every fact and quote of an intake brief
+passes, whoever proposed it (the offline extractor or an LLM).
+
+- a quote is kept only if its text stands verbatim in the article's main text;
+- a fact only if its evidence sentence stands verbatim in the article and every
+  figure of the fact is in that sentence.
+
+"Verbatim" forgives only typography: curly, straight and French quote marks,
+apostrophes, dashes and whitespace are normalized before comparing. What fails
+is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "–": "-", "—": "-", "‑": "-"})
+FIGURE = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+
+
+def normalize(text: str) -> str:
+    """Text as compared: NFKC, one kind of quote mark and dash, single spaces, no space inside « »."""
+    text = unicodedata.normalize("NFKC", text).translate(QUOTE_MARKS)
+    text = re.sub(r'"\s+', '"', text)  # '« Bonjour »' and '"Bonjour"' compare equal: spaces next to marks go
+    text = re.sub(r'\s+"', '"', text)
+    return " ".join(text.split())
+
+
+def _bare_quote(text: str) -> str:
+    """A quote without its outer marks and the comma or space a citation leaves."""
+    return normalize(text).strip().strip('"').strip().rstrip(",").strip()
+
+
+def figures(text: str) -> set[str]:
+    """Every figure of `text`, separators dropped ('1,200' and '1 200' are one figure; '2.5' stays '2.5' and '2,5')."""
+    found: set[str] = set()
+    for match in FIGURE.finditer(unicodedata.normalize("NFKC", text)):
+        raw = match.group().strip()
+        groups = re.split(r"[.,\u00a0\u202f ]", raw)
+        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+            found.add("".join(groups))  # thousands separators
+        else:
+            found.add(re.sub(r"[\u00a0\u202f ]", "", raw).replace(",", "."))
+    return found
+
+
+def quote_in(text: str, article_norm: str) -> bool:
+    """Whether the quote's text stands verbatim in the (normalized) article."""
+    bare = _bare_quote(text)
+    return len(bare) >= 2 and bare in article_norm
+
+
+def fact_backed(fact: str, sentence: str, article_norm: str) -> bool:
+    """Whether the sentence stands in the article and carries every figure of the fact."""
+    sentence_norm = normalize(sentence)
+    if len(sentence_norm) < 8 or sentence_norm not in article_norm:
+        return False
+    return figures(fact) <= figures(sentence)
+
+
+@dataclass
+class Grounded:
+    """What survives grounding, with its evidence, and how much was dropped."""
+
+    facts: list[tuple[str, str]] = field(default_factory=list)  # (fact, sentence)
+    quotes: list[tuple[str, str, str]] = field(default_factory=list)  # (by, text, sentence)
+    dropped_facts: int = 0
+    dropped_quotes: int = 0
+
+
+def ground(article: str, facts: list[tuple[str, str]], quotes: list[tuple[str, str, str]]) -> Grounded:
+    """Keep what the article backs; count the rest. Duplicates are kept once."""
+    article_norm = normalize(article)
+    out = Grounded()
+    for fact, sentence in facts:
+        if not fact.strip() or not fact_backed(fact, sentence, article_norm):
+            out.dropped_facts += 1
+        elif all(normalize(fact) != normalize(kept) for kept, _ in out.facts):
+            out.facts.append((" ".join(fact.split()), " ".join(sentence.split())))
+    for by, text, sentence in quotes:
+        if not by.strip() or not quote_in(text, article_norm):
+            out.dropped_quotes += 1
+            continue
+        if not (normalize(sentence) in article_norm and _bare_quote(text) in normalize(sentence)):
+            sentence = next((line for line in article.splitlines() if _bare_quote(text) in normalize(line)), text)
+        bare = " ".join(text.split()).strip().strip("\"“”«» ").rstrip(",").strip()
+        if all(_bare_quote(bare) != _bare_quote(kept) for _, kept, _ in out.quotes):
+            out.quotes.append((" ".join(by.split()), bare, " ".join(sentence.split())))
+    return out
+
+
+def named_in(article: str, people: list[str]) -> list[str]:
+    """The people whose name the article gives (an LLM's invented names go)."""
+    article_norm = normalize(article)
+    return list(dict.fromkeys(" ".join(p.split()) for p in people if p.strip() and normalize(p) in article_norm))

@@ -1,0 +1,76 @@
+"""The LLM extractor: one structured-output call per article, through the
+project's `openai` backend, with the article fenced as untrusted data
+(prompts/intake.j2). What it proposes is grounded like anything else."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from generator.intake.extract import MAX_FACTS, MAX_QUOTES, Page, Proposal
+
+if TYPE_CHECKING:
+    from generator.config import Project
+
+MAX_SENT_CHARS = 24_000  # longer articles are cut for the model (and the brief says so); grounding uses the whole text
+
+_STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+INTAKE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["summary", "facts", "quotes", "people", "angles"],
+    "properties": {
+        "summary": {"type": "string"},
+        "facts": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": False, "required": ["fact", "sentence"], "properties": {"fact": {"type": "string"}, "sentence": {"type": "string"}}},
+        },
+        "quotes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["by", "text", "sentence"],
+                "properties": {"by": {"type": "string"}, "text": {"type": "string"}, "sentence": {"type": "string"}},
+            },
+        },
+        "people": _STRINGS,
+        "angles": _STRINGS,
+    },
+}
+
+
+class LLMExtractor:
+    """Proposes a brief's summary, facts, quotes, people and angles from an article."""
+
+    def __init__(self, project: Project) -> None:
+        from generator.llm.openai import OpenAIBackend
+
+        self.project = project
+        self.backend = OpenAIBackend(project)
+        self.cost_usd = 0.0
+        self._lock = threading.Lock()
+
+    def propose(self, page: Page, language: str, reader: str) -> tuple[Proposal, int | None, str]:
+        """(proposal, characters sent when the article was cut, the extractor's description)."""
+        from generator.prompts import render_intake
+
+        text = page.text
+        sent = text if len(text) <= MAX_SENT_CHARS else text[:MAX_SENT_CHARS].rsplit("\n", 1)[0]
+        article = {"title": page.title, "site": page.sitename, "author": page.author, "date": page.date, "text": sent}
+        messages = render_intake(self.project, {k: v for k, v in article.items() if v}, language, max_facts=MAX_FACTS, max_quotes=MAX_QUOTES)
+        data, cost = self.backend.structured(messages, INTAKE_SCHEMA, "intake_brief")
+        with self._lock:
+            self.cost_usd += cost
+        proposal = Proposal(
+            summary=str(data.get("summary") or ""),
+            facts=[(str(f.get("fact", "")), str(f.get("sentence", ""))) for f in _dicts(data.get("facts"))],
+            quotes=[(str(q.get("by", "")), str(q.get("text", "")), str(q.get("sentence", ""))) for q in _dicts(data.get("quotes"))],
+            people=[str(p) for p in data.get("people") or [] if isinstance(p, str)],
+            angles=[" ".join(str(a).split()) for a in data.get("angles") or [] if isinstance(a, str) and str(a).strip()][:3],
+        )
+        return proposal, (len(sent) if len(sent) < len(text) else None), f"openai {self.backend.model}; {reader}"
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
