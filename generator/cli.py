@@ -37,6 +37,7 @@ COMMANDS = {
     "brief": "generator.commands.brief:brief",
     "run": "generator.commands.run:run",
     "intake": "generator.commands.intake:intake",
+    "images": "generator.commands.images:images",
 }
 
 
