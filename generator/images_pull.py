@@ -135,12 +135,20 @@ def pull(project: Project, briefs: Sequence[Brief], *, dry_run: bool = False, fe
             try:
                 outcome = _pull_one(project, client, brief, url)
                 report.pulled.append(outcome)
-            except (FetchError, Refused, SatireError) as exc:
-                line = str(exc) if isinstance(exc, FetchError) else f"{url}: {exc}"
-                outcome = Pull(slug, url, "failed", error=line)
+            except (FetchError, Refused, SatireError, OSError) as exc:
+                outcome = Pull(slug, url, "failed", error=failure_line(url, exc))
                 report.failed.append(outcome)
         echo(outcome)
     return report
+
+
+def failure_line(url: str, exc: Exception) -> str:
+    """The one line naming the URL: why its image was not pulled."""
+    if isinstance(exc, FetchError):
+        return str(exc)  # names the URL already
+    if isinstance(exc, OSError):  # static/ or briefs/ not writable, disk full
+        return f"{url}: could not write: {exc.strerror or exc}"
+    return f"{url}: {exc}"
 
 
 def _pull_one(project: Project, client: Fetcher, brief: Brief, url: str) -> Pull:

@@ -232,3 +232,22 @@ def test_named_slugs_dry_run_and_unknown_slug(tmp_path: Path, news_site: NewsSit
     assert named.code == 0, named.err
     assert image_of(first)["src"].startswith("images/first-")
     assert second.read_text(encoding="utf-8") == before  # not named: left alone
+
+
+def test_a_crash_while_the_image_is_written_leaves_no_half_file_and_the_brief_as_it_was(tmp_path: Path, news_site: NewsSite) -> None:
+    serve(news_site, "/photo.png", png((48, 48), noise=True), "image/png")
+    project = make_project(tmp_path / "blog")
+    brief = add_brief(project, "crashy", news_site.url("/photo.png"))
+    before = brief.read_text(encoding="utf-8")
+
+    crashed = run_satire("images", "pull", cwd=project, env={"SATIRE_TEST_CRASH_AT": "mid-write"})
+    assert crashed.code == -9  # killed half-way through writing the image, as a power cut would
+    assert [f for f in pulled_files(project) if not f.name.startswith(".")] == []  # only the hidden temp file, never a half image under its name
+    assert brief.read_text(encoding="utf-8") == before
+
+    again = pull(project)
+    assert again.code == 0, again.err
+    (written,) = [f for f in pulled_files(project) if not f.name.startswith(".")]
+    with Image.open(written) as image:
+        image.load()  # whole
+    assert image_of(brief)["src"] == f"images/{written.name}"
