@@ -61,7 +61,10 @@ MUTATIONS = [
         "name": "images pull: the image is written in place, not atomically (a crash leaves half a file)",
         "path": "generator/images_pull.py",
         "old": "        write_atomic(target, body)",
-        "new": '        target.parent.mkdir(parents=True, exist_ok=True); target.write_bytes(body[: len(body) // 2]); __import__("generator.fsutil").fsutil.crash_point("mid-write"); target.write_bytes(body)',
+        "new": (
+            "        target.parent.mkdir(parents=True, exist_ok=True); target.write_bytes(body[: len(body) // 2]); "
+            '__import__("generator.fsutil").fsutil.crash_point("mid-write"); target.write_bytes(body)'
+        ),
         "tests": [CRASH],
     },
 ]
