@@ -196,7 +196,7 @@ class _Run:
         return _existing_categories(self.project)
 
     @cached_property
-    def extractor(self) -> Callable[[Page, str], tuple[Proposal, int | None, str]]:
+    def extractor(self) -> Callable[[Page, str, str, str], tuple[Proposal, int | None, str]]:
         return self._extractor()
 
     # -- 1. sources ----------------------------------------------------------------
@@ -296,7 +296,7 @@ class _Run:
         try:
             with self.lock:
                 extract = self.extractor
-            proposal, sent_chars, extractor = extract(page, self._language(item))
+            proposal, sent_chars, extractor = extract(page, self._language(item), canonical, self._style(item))
             grounded = ground(page.text, proposal.facts, proposal.quotes)
             path = self._write(item, page, response, canonical, proposal, grounded, sent_chars, extractor)
         except BaseException:
@@ -402,7 +402,10 @@ class _Run:
     def _language(self, item: Item) -> str:
         return (item.feed.language if item.feed and item.feed.language else None) or self.project.config.language
 
-    def _extractor(self) -> Callable[[Page, str], tuple[Proposal, int | None, str]]:
+    def _style(self, item: Item) -> str:
+        return (item.feed.style if item.feed and item.feed.style else None) or self.project.config.style
+
+    def _extractor(self) -> Callable[[Page, str, str, str], tuple[Proposal, int | None, str]]:
         import trafilatura
 
         from generator import __version__
@@ -411,14 +414,15 @@ class _Run:
         if self.project.backend_name(self.offline) == "offline":
             if not self.offline:
                 self.echo(f"no LLM endpoint configured (set {self.project.config.llm.api_key_env} or llm.base_url): extracting offline")
-            return lambda page, language: (extract_offline(page), None, f"offline; {reader}")
+            return lambda page, language, url, style: (extract_offline(page), None, f"offline; {reader}")
         from generator.intake.llm import LLMExtractor
 
         llm = LLMExtractor(self.project)
 
-        def propose(page: Page, language: str) -> tuple[Proposal, int | None, str]:
+        def propose(page: Page, language: str, url: str, style: str) -> tuple[Proposal, int | None, str]:
+            """(proposal, characters sent when cut, the extractor) for the article at canonical `url`, for a brief in `style`."""
             try:
-                return llm.propose(page, language, reader)
+                return llm.propose(page, language, reader, url=url, style=style)
             finally:
                 self.report.cost_usd = round(llm.cost_usd, 6)
 
