@@ -45,12 +45,12 @@ INTAKE_SCHEMA: dict[str, Any] = {
 class LLMExtractor:
     """Proposes a brief's summary, facts, quotes, people and angles from an article."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, *, run_id: str | None = None) -> None:
         from generator.llm import get_backend
         from generator.llm.cache import CachedBackend
 
         self.project = project
-        backend = get_backend(project)
+        backend = get_backend(project, run_id=run_id)
         assert isinstance(backend, CachedBackend)
         self.backend = backend
         self.cost_usd = 0.0

@@ -102,11 +102,13 @@ def run_intake(
     offline: bool = False,
     jobs: int | None = None,
     echo: Callable[[str], None],
+    run_id: str | None = None,
 ) -> IntakeReport:
     """Take news in from `sources` (feed or article URLs; default: the configured feeds) as briefs.
 
     `config` is the Project (its config, briefs and state). One intake at a time
     per project: a second one (cron overlapping `satire run`) stops with a message.
+    The LLM calls are logged under `run_id` (`satire run`'s) when one is given.
     """
     from generator import state
     from generator.fsutil import project_lock
@@ -115,7 +117,7 @@ def run_intake(
     feeds = _feeds_to_poll(project, sources, feed)
     fetcher = Fetcher.for_project(project)
     with project_lock(project.state_dir, "intake", wait=False):
-        return _run(project, fetcher, feeds, state.connect(project.state_dir), echo, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs)
+        return _run(project, fetcher, feeds, state.connect(project.state_dir), echo, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs, run_id=run_id)
 
 
 def _run(
@@ -129,9 +131,10 @@ def _run(
     dry_run: bool,
     offline: bool,
     jobs: int | None,
+    run_id: str | None = None,
 ) -> IntakeReport:
     try:
-        run = _Run(project, fetcher, SeenStore(conn), IntakeReport(dry_run=dry_run), echo, dry_run=dry_run, offline=offline)
+        run = _Run(project, fetcher, SeenStore(conn), IntakeReport(dry_run=dry_run), echo, dry_run=dry_run, offline=offline, run_id=run_id)
         items, validators = run.gather(feeds, limit)
         with ThreadPoolExecutor(max_workers=max(1, jobs or 4)) as pool:
             outcomes = list(pool.map(run.take, items))
@@ -178,8 +181,12 @@ def _feeds_to_poll(project: Project, sources: Sequence[str], name: str | None) -
 
 
 class _Run:
-    def __init__(self, project: Project, fetcher: Fetcher, store: SeenStore, report: IntakeReport, echo: Callable[[str], None], *, dry_run: bool, offline: bool) -> None:
+    def __init__(
+        self, project: Project, fetcher: Fetcher, store: SeenStore, report: IntakeReport, echo: Callable[[str], None], *,
+        dry_run: bool, offline: bool, run_id: str | None = None,
+    ) -> None:  # fmt: skip
         self.project = project
+        self.run_id = run_id
         self.fetcher = fetcher
         self.store = store
         self.report = report
@@ -417,7 +424,7 @@ class _Run:
             return lambda page, language, url, style: (extract_offline(page), None, f"offline; {reader}")
         from generator.intake.llm import LLMExtractor
 
-        llm = LLMExtractor(self.project)
+        llm = LLMExtractor(self.project, run_id=self.run_id)
 
         def propose(page: Page, language: str, url: str, style: str) -> tuple[Proposal, int | None, str]:
             """(proposal, characters sent when cut, the extractor) for the article at canonical `url`, for a brief in `style`."""
