@@ -23,7 +23,7 @@ from generator.measure import stats
 from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving
-from tests.fake_openai import FakeOpenAI, Received, Reply, article
+from tests.fake_openai import FakeOpenAI, Received, Reply, article, default_reply, is_self_check
 from tests.generation_support import many_briefs, point_at
 from tests.test_eval import consistent_judge
 
@@ -66,9 +66,12 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 def _answer(received: Received) -> Reply:
     """The fake writer: a figure invented when the brief or the note says INVENT (and no note
-    says REMOVE), clean otherwise; and a judge that prefers drafts without it."""
+    says REMOVE), clean otherwise, and never fixed when asked to check itself; and a judge
+    that prefers drafts without it."""
     if received.body.get("model") == "judge-model":
         return consistent_judge(received)
+    if is_self_check(received):  # a writer that never fixes its figures: what it wrote stays as written
+        return default_reply(received)
     text = " ".join(str(m.get("content", "")) for m in received.messages)
     body = INVENTED if "INVENT" in text and "REMOVE" not in text else CLEAN
     return Reply(content=json.dumps(article("A gadget, again", body=body, pull_quote="The gadget remains a gadget.", dek="Gadgets all the way down.")))
