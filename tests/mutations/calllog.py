@@ -23,4 +23,11 @@ MUTATIONS = [
         "new": "",
         "tests": ["tests/test_intake_llm.py::test_intake_calls_are_in_the_call_log_with_their_cost_and_are_not_drafts"],
     },
+    {
+        "name": "stats: intake's calls counted as drafts written",
+        "path": "generator/measure/stats.py",
+        "old": 'if call.ok and call.kind == "write":',
+        "new": 'if call.ok and call.kind in ("write", "intake"):',
+        "tests": ["tests/test_intake_llm.py::test_intake_calls_are_in_the_call_log_with_their_cost_and_are_not_drafts"],
+    },
 ]
