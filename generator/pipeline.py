@@ -108,7 +108,7 @@ def intake_step(run: Run) -> StepResult:
         return skipped("no intake.feeds in satire.yaml")
     from generator.intake import run_intake
 
-    report = run_intake(run.project, dry_run=run.dry_run, offline=run.offline, echo=run.echo)
+    report = run_intake(run.project, dry_run=run.dry_run, offline=run.offline, echo=run.echo, run_id=run.id)
     summary = report.line().removeprefix("intake: ")
     details = {"new": [run.project.rel(path) for path in report.new], "failed": report.failed}
     if not report.ok:

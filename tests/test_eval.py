@@ -147,7 +147,10 @@ def test_eval_tells_the_models_apart_and_the_judge_ranks_them(lab: tuple[Path, d
 
     # costs add up to the call log's: writers (per draft) + judge (per verdict)
     logged = calls(root, data["run_id"])
-    assert len(logged) == 8
+    # 4 drafts, the inventor's 2 self-checks (its invented figure), 4 verdicts
+    assert sorted((c["kind"], c["model"]) for c in logged) == sorted(
+        [("write", "inventor")] * 2 + [("self_check", "inventor")] * 2 + [("write", "parrot")] * 2 + [("judge", "judge-model")] * 4
+    )
     assert data["cost_usd"] == pytest.approx(sum(c["cost_usd"] for c in logged))
     written = sum(r["metrics"]["cost_usd"] for r in data["results"])
     judged = sum(v["cost_usd"] for v in ranking["verdicts"])

@@ -23,7 +23,7 @@ from generator.measure import stats
 from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving
-from tests.fake_openai import FakeOpenAI, Received, Reply, article
+from tests.fake_openai import FakeOpenAI, Received, Reply, article, default_reply, is_self_check
 from tests.generation_support import many_briefs, point_at
 from tests.test_eval import consistent_judge
 
@@ -66,9 +66,12 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 def _answer(received: Received) -> Reply:
     """The fake writer: a figure invented when the brief or the note says INVENT (and no note
-    says REMOVE), clean otherwise; and a judge that prefers drafts without it."""
+    says REMOVE), clean otherwise, and never fixed when asked to check itself; and a judge
+    that prefers drafts without it."""
     if received.body.get("model") == "judge-model":
         return consistent_judge(received)
+    if is_self_check(received):  # a writer that never fixes its figures: what it wrote stays as written
+        return default_reply(received)
     text = " ".join(str(m.get("content", "")) for m in received.messages)
     body = INVENTED if "INVENT" in text and "REMOVE" not in text else CLEAN
     return Reply(content=json.dumps(article("A gadget, again", body=body, pull_quote="The gadget remains a gadget.", dek="Gadgets all the way down.")))
@@ -147,17 +150,18 @@ def test_every_figure_of_the_period_by_hand(history: tuple[Path, dict[str, str]]
     assert total["claim_findings"] == 1 and total["findings_per_draft_first"] == round(1 / 3, 4)  # the invented 999
     assert total["findings_at_approval"] == 1 and total["findings_per_draft_at_approval"] == 0.5
     assert total["acknowledged"] == 1
-    # calls: 2 x model-a ($0.0005) + model-b write and revise (2 x $0.005); 100 in, 200 out each
-    assert total["cost_usd"] == pytest.approx(0.011)
-    assert (total["tokens_in"], total["tokens_out"]) == (400, 800)
-    assert total["cost_per_published"] == pytest.approx(0.0055)
-    assert total["tokens_per_published"] == 600
+    # calls: 2 x model-a writes and story-000's self-check (its invented figure) (3 x $0.0005)
+    # + model-b write and revise (2 x $0.005); 100 in, 200 out each
+    assert total["cost_usd"] == pytest.approx(0.0115)
+    assert (total["tokens_in"], total["tokens_out"]) == (500, 1000)
+    assert total["cost_per_published"] == pytest.approx(0.00575)
+    assert total["tokens_per_published"] == 750
     assert total["median_hours_to_approval"] == 4.0  # 2 h (000) and 6 h (001)
 
     a, b = data["by_model"]["model-a"], data["by_model"]["model-b"]
     assert (a["written"], a["approved"], a["rejected"], a["published"], a["revisions"]) == (2, 1, 1, 1, 0)
     assert (a["approval_rate_first"], a["claim_findings"], a["acknowledged"], a["median_hours_to_approval"]) == (0.5, 1, 1, 2.0)
-    assert a["cost_usd"] == pytest.approx(0.001) and a["cost_per_published"] == pytest.approx(0.001)
+    assert a["cost_usd"] == pytest.approx(0.0015) and a["cost_per_published"] == pytest.approx(0.0015)
     assert (b["written"], b["approved"], b["rejected"], b["published"], b["revisions"]) == (1, 1, 0, 1, 1)
     assert (b["approval_rate_first"], b["approval_rate"], b["revisions_per_published"], b["median_hours_to_approval"]) == (0.0, 1.0, 1.0, 6.0)
     assert b["cost_usd"] == pytest.approx(0.01) and b["tokens_per_published"] == 600
@@ -167,7 +171,7 @@ def test_every_figure_of_the_period_by_hand(history: tuple[Path, dict[str, str]]
     # all time: story-003 (model-b, deadpan-wire, en) joins as written, with its cost
     everything = stats.compute(load_project(root))
     assert everything["since"] is None and everything["total"]["written"] == 4
-    assert everything["total"]["cost_usd"] == pytest.approx(0.016)
+    assert everything["total"]["cost_usd"] == pytest.approx(0.0165)
     assert everything["by_style"]["deadpan-wire"]["written"] == 3
 
     # the CLI: the same JSON for scripts, a table for people
@@ -200,7 +204,7 @@ def test_the_desk_stats_page_shows_the_figures(history: tuple[Path, dict[str, st
         assert (total["written"], total["approved"], total["rejected"], total["published"]) == ("3", "2", "1", "2")
         assert (total["approval_rate_first"], total["approval_rate"], total["revisions_per_published"]) == ("33%", "67%", "0.50")
         assert (total["findings_per_draft_first"], total["findings_per_draft_at_approval"], total["acknowledged"]) == ("0.33", "0.50", "1")
-        assert (total["cost_per_published"], total["tokens_per_published"], total["median_hours_to_approval"]) == ("0.0055", "600", "4.00")
+        assert (total["cost_per_published"], total["tokens_per_published"], total["median_hours_to_approval"]) == ("0.0057", "750", "4.00")  # $0.00575 shown to 4 places
         assert cells("stats-by-model", "model-b")["revisions_per_published"] == "1.00"
         assert cells("stats-by-style", "deadpan-wire")["written"] == "2"
         assert cells("stats-by-language", "fr")["median_hours_to_approval"] == "6.00"

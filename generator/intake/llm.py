@@ -1,6 +1,8 @@
 """The LLM extractor: one structured-output call per article, through the
-project's `openai` backend, with the article fenced as untrusted data
-(prompts/intake.j2). What it proposes is grounded like anything else."""
+project's `openai` backend with the response cache and call log around it (one
+`llm_calls` row per article, kind `intake`, item its canonical URL), with the
+article fenced as untrusted data (prompts/intake.j2). What it proposes is
+grounded like anything else."""
 
 from __future__ import annotations
 
@@ -43,25 +45,33 @@ INTAKE_SCHEMA: dict[str, Any] = {
 class LLMExtractor:
     """Proposes a brief's summary, facts, quotes, people and angles from an article."""
 
-    def __init__(self, project: Project) -> None:
-        from generator.llm.openai import OpenAIBackend
+    def __init__(self, project: Project, *, run_id: str | None = None) -> None:
+        from generator.llm import get_backend
+        from generator.llm.cache import CachedBackend
 
         self.project = project
-        self.backend = OpenAIBackend(project)
+        backend = get_backend(project, run_id=run_id)
+        assert isinstance(backend, CachedBackend)
+        self.backend = backend
         self.cost_usd = 0.0
         self._lock = threading.Lock()
 
-    def propose(self, page: Page, language: str, reader: str) -> tuple[Proposal, int | None, str]:
-        """(proposal, characters sent when the article was cut, the extractor's description)."""
+    def propose(self, page: Page, language: str, reader: str, *, url: str, style: str) -> tuple[Proposal, int | None, str]:
+        """(proposal, characters sent when the article was cut, the extractor's
+        description); the call is logged for `url` (the article's canonical URL)."""
         from generator.prompts import render_intake
 
         text = page.text
         sent = text if len(text) <= MAX_SENT_CHARS else text[:MAX_SENT_CHARS].rsplit("\n", 1)[0]
         article = {"title": page.title, "site": page.sitename, "author": page.author, "date": page.date, "text": sent}
         messages = render_intake(self.project, {k: v for k, v in article.items() if v}, language, max_facts=MAX_FACTS, max_quotes=MAX_QUOTES)
-        data, cost = self.backend.structured(messages, INTAKE_SCHEMA, "intake_brief")
+        answer = self.backend.ask_json(
+            messages, item=url, kind="intake", schema=INTAKE_SCHEMA, name="intake_brief", max_tokens=self.project.config.llm.max_tokens,
+            temperature=0.0, style=style, language=language,
+        )  # fmt: skip
+        data = answer.data
         with self._lock:
-            self.cost_usd += cost
+            self.cost_usd += answer.cost_usd
         proposal = Proposal(
             summary=str(data.get("summary") or ""),
             facts=[(str(f.get("fact", "")), str(f.get("sentence", ""))) for f in _dicts(data.get("facts"))],

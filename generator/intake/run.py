@@ -102,11 +102,13 @@ def run_intake(
     offline: bool = False,
     jobs: int | None = None,
     echo: Callable[[str], None],
+    run_id: str | None = None,
 ) -> IntakeReport:
     """Take news in from `sources` (feed or article URLs; default: the configured feeds) as briefs.
 
     `config` is the Project (its config, briefs and state). One intake at a time
     per project: a second one (cron overlapping `satire run`) stops with a message.
+    The LLM calls are logged under `run_id` (`satire run`'s) when one is given.
     """
     from generator import state
     from generator.fsutil import project_lock
@@ -115,7 +117,7 @@ def run_intake(
     feeds = _feeds_to_poll(project, sources, feed)
     fetcher = Fetcher.for_project(project)
     with project_lock(project.state_dir, "intake", wait=False):
-        return _run(project, fetcher, feeds, state.connect(project.state_dir), echo, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs)
+        return _run(project, fetcher, feeds, state.connect(project.state_dir), echo, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs, run_id=run_id)
 
 
 def _run(
@@ -129,9 +131,10 @@ def _run(
     dry_run: bool,
     offline: bool,
     jobs: int | None,
+    run_id: str | None = None,
 ) -> IntakeReport:
     try:
-        run = _Run(project, fetcher, SeenStore(conn), IntakeReport(dry_run=dry_run), echo, dry_run=dry_run, offline=offline)
+        run = _Run(project, fetcher, SeenStore(conn), IntakeReport(dry_run=dry_run), echo, dry_run=dry_run, offline=offline, run_id=run_id)
         items, validators = run.gather(feeds, limit)
         with ThreadPoolExecutor(max_workers=max(1, jobs or 4)) as pool:
             outcomes = list(pool.map(run.take, items))
@@ -178,8 +181,12 @@ def _feeds_to_poll(project: Project, sources: Sequence[str], name: str | None) -
 
 
 class _Run:
-    def __init__(self, project: Project, fetcher: Fetcher, store: SeenStore, report: IntakeReport, echo: Callable[[str], None], *, dry_run: bool, offline: bool) -> None:
+    def __init__(
+        self, project: Project, fetcher: Fetcher, store: SeenStore, report: IntakeReport, echo: Callable[[str], None], *,
+        dry_run: bool, offline: bool, run_id: str | None = None,
+    ) -> None:  # fmt: skip
         self.project = project
+        self.run_id = run_id
         self.fetcher = fetcher
         self.store = store
         self.report = report
@@ -196,7 +203,7 @@ class _Run:
         return _existing_categories(self.project)
 
     @cached_property
-    def extractor(self) -> Callable[[Page, str], tuple[Proposal, int | None, str]]:
+    def extractor(self) -> Callable[[Page, str, str, str], tuple[Proposal, int | None, str]]:
         return self._extractor()
 
     # -- 1. sources ----------------------------------------------------------------
@@ -296,7 +303,7 @@ class _Run:
         try:
             with self.lock:
                 extract = self.extractor
-            proposal, sent_chars, extractor = extract(page, self._language(item))
+            proposal, sent_chars, extractor = extract(page, self._language(item), canonical, self._style(item))
             grounded = ground(page.text, proposal.facts, proposal.quotes)
             path = self._write(item, page, response, canonical, proposal, grounded, sent_chars, extractor)
         except BaseException:
@@ -402,7 +409,10 @@ class _Run:
     def _language(self, item: Item) -> str:
         return (item.feed.language if item.feed and item.feed.language else None) or self.project.config.language
 
-    def _extractor(self) -> Callable[[Page, str], tuple[Proposal, int | None, str]]:
+    def _style(self, item: Item) -> str:
+        return (item.feed.style if item.feed and item.feed.style else None) or self.project.config.style
+
+    def _extractor(self) -> Callable[[Page, str, str, str], tuple[Proposal, int | None, str]]:
         import trafilatura
 
         from generator import __version__
@@ -411,14 +421,15 @@ class _Run:
         if self.project.backend_name(self.offline) == "offline":
             if not self.offline:
                 self.echo(f"no LLM endpoint configured (set {self.project.config.llm.api_key_env} or llm.base_url): extracting offline")
-            return lambda page, language: (extract_offline(page), None, f"offline; {reader}")
+            return lambda page, language, url, style: (extract_offline(page), None, f"offline; {reader}")
         from generator.intake.llm import LLMExtractor
 
-        llm = LLMExtractor(self.project)
+        llm = LLMExtractor(self.project, run_id=self.run_id)
 
-        def propose(page: Page, language: str) -> tuple[Proposal, int | None, str]:
+        def propose(page: Page, language: str, url: str, style: str) -> tuple[Proposal, int | None, str]:
+            """(proposal, characters sent when cut, the extractor) for the article at canonical `url`, for a brief in `style`."""
             try:
-                return llm.propose(page, language, reader)
+                return llm.propose(page, language, reader, url=url, style=style)
             finally:
                 self.report.cost_usd = round(llm.cost_usd, 6)
 

@@ -1,6 +1,7 @@
-"""A free-form JSON answer from the model (not an article): what the judge of
-`satire eval` asks for. `CachedBackend.ask_json` caches and logs it like any
-other call; `OpenAIBackend.ask_json` sends it."""
+"""A JSON answer from the model that is not an article: the verdict the judge
+of `satire eval` asks for, the proposal intake's extraction asks for (with a
+schema). `CachedBackend.ask_json` caches and logs it like any other call;
+`OpenAIBackend.ask_json` sends it."""
 
 from __future__ import annotations
 

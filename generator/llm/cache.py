@@ -86,13 +86,22 @@ class CachedBackend:
         self._log(request, completion, "ok")
         return completion
 
-    def ask_json(self, messages: list[Message], *, item: str, kind: str, max_tokens: int = 400) -> Answer:
-        """A JSON object answer (the judge's verdict), cached and logged like a draft."""
+    def ask_json(
+        self, messages: list[Message], *, item: str, kind: str, max_tokens: int = 400, schema: dict[str, Any] | None = None,
+        name: str = "answer", temperature: float | None = None, style: str | None = None, language: str | None = None,
+    ) -> Answer:  # fmt: skip
+        """A JSON object answer that is not an article (the judge's verdict with
+        `kind="judge"`, intake's extraction with `kind="intake"` and a `schema`),
+        cached and logged like a draft: one `llm_calls` row for `item`."""
         ask = getattr(self.inner, "ask_json", None)
         if ask is None:
             raise SatireError(f"the {self.name} backend cannot answer questions: configure an LLM endpoint (llm.base_url or OPENAI_API_KEY)")
         base = getattr(self.inner, "base_url", None)
-        canonical = {"kind": kind, "backend": self.name, "base_url": base, "model": self.model, "messages": messages, "max_tokens": max_tokens}
+        canonical: dict[str, Any] = {"kind": kind, "backend": self.name, "base_url": base, "model": self.model, "messages": messages, "max_tokens": max_tokens}
+        if schema is not None:  # (the judge's keys stay what they were before schemas, so its cache still answers)
+            canonical |= {"schema": schema, "name": name}
+        if temperature is not None:
+            canonical["temperature"] = temperature
         key = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
         with self._lock:
             row = self._conn.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone() if self.read_cache else None
@@ -102,13 +111,13 @@ class CachedBackend:
             answer.cached, answer.cost_usd, answer.latency_ms = True, 0.0, 0
         else:
             try:
-                answer = ask(messages, max_tokens)
+                answer = ask(messages, schema=schema, name=name, max_tokens=max_tokens, temperature=temperature)
             except SatireError as exc:
-                self._write_log(item, kind, None, None, self.model, 0, 0, 0, 0.0, False, f"{type(exc).__name__}: {exc.format_message()}", None)
+                self._write_log(item, kind, style, language, self.model, 0, 0, 0, 0.0, False, f"{type(exc).__name__}: {exc.format_message()}", None)
                 raise
             with self._lock:
                 self._conn.execute("INSERT OR REPLACE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)", (key, answer.to_json(), _now()))
-        self._write_log(item, kind, None, None, answer.model, answer.tokens_in, answer.tokens_out, answer.latency_ms, answer.cost_usd, answer.cached, "ok", None)
+        self._write_log(item, kind, style, language, answer.model, answer.tokens_in, answer.tokens_out, answer.latency_ms, answer.cost_usd, answer.cached, "ok", None)
         return answer
 
     def _log(self, request: Request, completion: Completion | None, outcome: str, latency_ms: int = 0) -> None:

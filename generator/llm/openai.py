@@ -157,42 +157,27 @@ class OpenAIBackend:
                 requests=requests,
             )
 
-    def ask_json(self, messages: list[Message], max_tokens: int = 400) -> Answer:
-        """A JSON object answer (JSON mode, or plain text where the server refuses it)."""
+    def ask_json(
+        self, messages: list[Message], *, schema: dict[str, Any] | None = None, name: str = "answer",
+        max_tokens: int | None = None, temperature: float | None = None,
+    ) -> Answer:  # fmt: skip
+        """One JSON object that is not an article (the judge's verdict, intake's
+        extraction) and what it cost. With `schema`, structured output first; the
+        same fallback as `complete` (json_schema, then json_object, then plain text,
+        a refused format remembered for the batch) and the same retries (`_send`).
+        Without a schema, JSON mode. `max_tokens` defaults to llm.max_tokens and
+        `temperature` to llm.temperature."""
         started = time.monotonic()
-        mode = max(self._current_mode(), MODES.index("json_object"))
+        floor = 0 if schema is not None else MODES.index("json_object")
         while True:
+            mode = max(self._current_mode(), floor)
             try:
-                response, _sent = self._send(messages, mode, max_tokens)  # JSON mode or text: no schema is sent
+                response, _sent = self._send(messages, mode, max_tokens or self.max_tokens, schema=schema, name=name, temperature=temperature)
                 break
             except openai.BadRequestError as exc:
                 if mode == len(MODES) - 1:
                     raise BackendError(f"the endpoint refused the request (HTTP 400): {self._clean(exc)}") from None
-                mode += 1
-        usage = response.usage
-        tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
-        content = (response.choices[0].message.content or "") if response.choices else ""
-        try:
-            data = json.loads(content[content.find("{") : content.rfind("}") + 1])
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise BackendError(f"the answer is not a JSON object: {self._clean(content[:200])}")
-        return Answer(data, self.model, tokens_in, tokens_out, round(self.cost(tokens_in, tokens_out), 6), int((time.monotonic() - started) * 1000))
-
-    def structured(self, messages: list[Message], schema: dict[str, Any], name: str, *, temperature: float = 0.0) -> tuple[dict[str, Any], float]:
-        """One JSON object following `schema` (not an article: e.g. intake's
-        extraction), with the same retries and response_format fallback, and its cost in USD."""
-        while True:
-            mode = self._current_mode()
-            try:
-                response, _ = self._send(messages, mode, self.max_tokens, schema=schema, name=name, temperature=temperature)
-            except openai.BadRequestError as exc:
-                if mode < len(MODES) - 1:
-                    self._downgrade(mode)
-                    continue
-                raise BackendError(f"the endpoint refused the request (HTTP 400): {self._clean(exc)}") from None
-            break
+                self._downgrade(mode)
         if not response.choices:
             raise BackendError("the endpoint answered with no choices")
         content = response.choices[0].message.content or ""
@@ -202,17 +187,19 @@ class OpenAIBackend:
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            raise BackendError(f"the answer was not a JSON object: {self._clean(content[:120])}")
+            raise BackendError(f"the answer is not a JSON object: {self._clean(content[:200])}")
         usage = response.usage
         tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
-        return data, round(self.cost(tokens_in, tokens_out), 6)
+        return Answer(data, self.model, tokens_in, tokens_out, round(self.cost(tokens_in, tokens_out), 6), int((time.monotonic() - started) * 1000))
 
     # -- one request, with retries ----------------------------------------------
 
-    def _send(self, messages: list[Message], mode: int, budget: int, *, schema: dict[str, Any] = ARTICLE_SCHEMA, name: str = "article", temperature: float | None = None) -> tuple[Any, int]:
-        """The response and the number of HTTP requests it took."""
+    def _send(self, messages: list[Message], mode: int, budget: int, *, schema: dict[str, Any] | None, name: str, temperature: float | None = None) -> tuple[Any, int]:
+        """The response and the number of HTTP requests it took (json_schema mode needs a `schema`)."""
         kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature if temperature is None else temperature, "max_tokens": budget}
         if MODES[mode] == "json_schema":
+            if schema is None:
+                raise TypeError("json_schema mode needs a schema")
             kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}}
         elif MODES[mode] == "json_object":
             kwargs["response_format"] = {"type": "json_object"}

@@ -9,7 +9,10 @@ the two logs the project already has and nothing else:
 
 A move is credited to the style, model and language of the latest draft call
 for its slug at or before the move. `eval` runs (run ids `eval-...`) and judge
-calls are measurements, not writing: they are left out.
+calls are measurements, not writing: they are left out. Intake's calls (kind
+`intake`, item the article's URL) write no draft: their tokens and cost count,
+under the style and language of the brief they made, but no move is credited to
+them and they are not `written`.
 
 Figures (a ROW): `written` (ok write calls: drafts generated, revisions
 excluded), `approved`, `rejected`, `published` (drafts with that move in the
@@ -112,6 +115,9 @@ class Call:
         return {"style": self.style, "model": self.model, "language": self.language}
 
 
+NOT_DRAFTS = ("judge", "intake")  # calls that return no draft: a move is never credited to them
+
+
 def read_calls(project: Project) -> list[Call]:
     """The blog's own calls (not eval's, not the judge's), oldest first."""
     conn = state.connect(project.state_dir)
@@ -145,7 +151,7 @@ def compute(project: Project, since: dt.date | None = None) -> dict[str, Any]:
 
     drafts_by_slug: dict[str, list[Call]] = defaultdict(list)
     for call in calls:
-        if call.ok and call.kind != "judge":
+        if call.ok and call.kind not in NOT_DRAFTS:
             drafts_by_slug[call.item].append(call)
         if call.at < start:
             continue
