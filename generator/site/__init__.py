@@ -5,7 +5,8 @@ The pipeline, top to bottom: gather the posts (gather.py), render their bodies
 spread over the cores), plan the pages (pages.py), skip those whose inputs did
 not change (keys.py), render the others with the theme (theme.py) into a
 staged folder, check every post page's labelling (labels.py), stage static
-files, then commit the staged files into the output (write.py). Nothing
+files with the posts' responsive images and social cards (media.py: made in
+the workers, cached in .satire/media), then commit the staged files into the output (write.py). Nothing
 touches the output folder before everything rendered and passed the checks.
 """
 
@@ -29,7 +30,7 @@ from generator.config import Project
 from generator.drafts import Draft
 from generator.errors import InputError, SatireError, shown
 from generator.fsutil import project_lock
-from generator.site import markup
+from generator.site import markup, media
 from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of, today_in
 from generator.site.keys import fingerprint, page_key
@@ -60,6 +61,8 @@ class Report:
     written: list[str] = field(default_factory=list)  # files created or changed
     removed: list[str] = field(default_factory=list)
     rendered_bodies: int = 0
+    made_images: int = 0  # source images turned into responsive files (the others came from the cache)
+    drawn_cards: int = 0  # social cards drawn (likewise)
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # built anyway, but worth a look
     seconds: float = 0.0
@@ -131,6 +134,13 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
             raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
         stat = path.stat()
         static_keys[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    clock = report.lap("keys", clock)
+    made = media.prepare(project, gathered.posts, statics, info.root, workers)
+    report.warnings += made.warnings
+    report.made_images, report.drawn_cards = made.made_images, made.drawn_cards
+    for rel, (path, key) in made.files.items():  # cleaned originals replace the static copies
+        statics[rel], static_keys[rel] = path, key
+    clock = report.lap("media", clock)
     manifest = load_manifest(store, out)
     current = up_to_date(manifest, out, pages, static_keys, shared)
     todo = [page for page in pages if page.path not in current]

@@ -15,6 +15,7 @@ from typing import Any
 from generator.brief import Image
 from generator.drafts import Draft, SourceRef
 from generator.site.cache import Bodies
+from generator.site.images import Picture
 from generator.site.markup import safe_url
 
 
@@ -30,6 +31,16 @@ class Term:
     @property
     def url(self) -> str:
         return f"{self.kind}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A post's social card as pages name it."""
+
+    path: str  # on the site, e.g. "cards/slug.0123abcdef.png"
+    width: int
+    height: int
+    alt: str
 
 
 @dataclass(eq=False)
@@ -49,6 +60,10 @@ class Post:
     translations: list[Post] = field(default_factory=list)
     previous: Post | None = None  # older, same language
     next: Post | None = None  # newer, same language
+    body_images: list[str] = field(default_factory=list)  # image addresses its Markdown names
+    pictures: dict[str, Picture] = field(default_factory=dict)  # its local images (hero, body) by path under static/
+    card: Card | None = None  # its social card
+    media_key: str = ""  # changes when its pictures or card do
 
     @property
     def slug(self) -> str:

@@ -1,0 +1,151 @@
+"""A build's images and cards: which files the posts need, made (in the build's
+workers) only when the cache under `.satire/media/` lacks them, then handed to
+the build as files to publish, each with the key that says when it changed.
+
+    .satire/media/sources/KEY.json  a source image's Picture, KEY = its path, size, mtime, settings
+    .satire/media/images/HASH/      the files made from one source's bytes (HASH: of those bytes and the settings)
+    .satire/media/cards/KEY.png     a card, KEY = the hash of everything it is drawn from
+
+A rebuild with nothing changed reads the small JSON files and stats the
+cached files: it decodes no image and draws no card.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import Project
+from generator.errors import SatireError
+from generator.fsutil import write_atomic
+from generator.site import cards, images
+from generator.site.images import Picture, Settings
+from generator.site.model import Card, Post
+from generator.site.parallel import Workers
+
+PARALLEL_IMAGES = 4  # sources to make before forking workers pays off
+PARALLEL_CARDS = 8
+
+
+@dataclass
+class Media:
+    """Files to publish (site path -> (file, key)) and what went wrong but did not stop the build."""
+
+    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    made_images: int = 0
+    drawn_cards: int = 0
+
+
+def prepare(project: Project, posts: list[Post], statics: dict[str, Path], root: str, workers: Workers) -> Media:
+    """Make what the posts need and point each post at its pictures and card."""
+    media = Media()
+    cache = project.state_dir / "media"
+    pictures = _pictures(project, posts, statics, root, cache, workers, media)
+    for post in posts:
+        post.pictures = {rel: pictures[rel] for rel in images.used_by(post.image.src if post.image else None, post.body_images, root) if rel in pictures}
+        for picture in post.pictures.values():
+            for rel, path in picture.files.items():
+                media.files[rel] = (Path(path), f"media:{picture.key}")
+    _cards(project, posts, root, cache, workers, media)
+    for post in posts:
+        parts = [p.key for p in post.pictures.values()] + [post.card.path if post.card else ""]
+        post.media_key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+    return media
+
+
+def _settings(project: Project) -> Settings:
+    config = project.config.images
+    return Settings(tuple(sorted(set(config.widths))), config.quality)
+
+
+def _pictures(project: Project, posts: list[Post], statics: dict[str, Path], root: str, cache: Path, workers: Workers, media: Media) -> dict[str, Picture]:
+    settings = _settings(project)
+    wanted: dict[str, Path] = {}
+    for post in posts:
+        for rel in images.used_by(post.image.src if post.image else None, post.body_images, root):
+            if rel in statics and rel not in wanted:
+                wanted[rel] = statics[rel]
+    found: dict[str, Picture] = {}
+    tasks: list[images.Task] = []
+    records: dict[str, Path] = {}
+    for rel, path in wanted.items():
+        stat = path.stat()
+        record = cache / "sources" / f"{images.source_key(rel, stat.st_size, stat.st_mtime_ns, settings)}.json"
+        picture = _known(record)
+        if picture is not None:
+            found[rel] = picture
+        else:
+            records[rel] = record
+            tasks.append((rel, str(path), str(cache / "images"), settings))
+    results = workers.map(images.make_all, tasks, PARALLEL_IMAGES)
+    for (rel, _, _, _), (made, problem) in zip(tasks, results, strict=True):
+        if made is None:
+            media.warnings.append(f"{project.rel(wanted[rel])}: {problem}")
+            continue
+        write_atomic(records[rel], made)
+        found[rel] = Picture.from_json(made)
+        media.made_images += 1
+    return found
+
+
+def _known(record: Path) -> Picture | None:
+    """A source's cached Picture, when its files are all still in the cache."""
+    try:
+        picture = Picture.from_json(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None
+    return picture if all(Path(p).is_file() for p in picture.files.values()) else None
+
+
+def look(project: Project) -> cards.Look:
+    """The card's settings from satire.yaml, with files resolved against the project."""
+    config = project.config.images.card
+    default = cards.Look()
+
+    def file(name: str, value: str | None, fallback: str | None) -> str | None:
+        if value is None:
+            return fallback
+        path = (project.root / value).resolve()
+        if not path.is_file():
+            raise SatireError(f"satire.yaml: images.card.{name}: {value} is not a file (paths are relative to the project)")
+        return str(path)
+
+    return cards.Look(
+        background=config.background, foreground=config.foreground, muted=config.muted,
+        band_background=config.band_background, band_foreground=config.band_foreground, band_height=config.band_height, darken=config.darken,
+        font=file("font", config.font, default.font) or default.font, font_regular=file("font_regular", config.font_regular, default.font_regular) or default.font_regular,
+        logo=file("logo", config.logo, None),
+    )  # fmt: skip
+
+
+def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers: Workers, media: Media) -> None:
+    style = look(project)
+    stamps = " ".join(_stamp(p) for p in (style.font, style.font_regular, style.logo) if p)
+    site = project.config.title
+    tasks: list[tuple[cards.Spec, str]] = []
+    owners: list[Post] = []
+    for post in posts:
+        hero = post.pictures.get(images.local_path(post.image.src, root) or "") if post.image else None
+        hero_file = hero.files.get(hero.src) if hero is not None and hero.sources else None
+        spec = cards.Spec(post.title, site, post.date.isoformat(), post.language, hero_file, style)
+        key = spec.key(stamps)
+        drawn = cache / "cards" / f"{key[:40]}.png"
+        rel = f"cards/{post.slug}.{key[:10]}.png"
+        post.card = Card(rel, cards.WIDTH, cards.HEIGHT, f"{post.title} ({cards.band_text(post.language)})")
+        media.files[rel] = (drawn, f"media:{key}")
+        if not drawn.is_file():
+            tasks.append((spec, str(drawn)))
+            owners.append(post)
+    problems = workers.map(cards.draw_all, tasks, PARALLEL_CARDS)
+    failed = [f"{post.file}: social card: {problem}" for post, problem in zip(owners, problems, strict=True) if problem]
+    if failed:
+        raise SatireError("\n".join(failed) + "\nevery card carries the satire band: fix images.card in satire.yaml (see README, Images and cards)")
+    media.drawn_cards = len(tasks)
+
+
+def _stamp(path: str) -> str:
+    stat = Path(path).stat()
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
