@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.fsutil import write_atomic
+from generator.site.typography import for_language
 
 VERSION = "card-1"  # bump when the same inputs would draw a different card
 WIDTH, HEIGHT = 1200, 630
@@ -28,7 +29,7 @@ MARGIN = 64
 FONTS = Path(__file__).resolve().parent / "fonts"
 BOLD, REGULAR = FONTS / "DejaVuSans-Bold.ttf", FONTS / "DejaVuSans.ttf"
 BAND_TEXT = {
-    "fr": "SATIRE · Article écrit par une IA, ce n'est pas une information",
+    "fr": "SATIRE · Article écrit par une IA, ce n’est pas une information",
     "en": "SATIRE · Written by an AI, this is not news",
 }
 MIN_BAND = 48  # px: smaller, the band is not readable in a feed's thumbnail
@@ -69,23 +70,25 @@ class Spec:
 
     def key(self, stamps: str) -> str:
         """`stamps`: the size and mtime of the files drawn from (fonts, logo, hero)."""
-        text = json.dumps([VERSION, asdict(self), stamps], sort_keys=True, ensure_ascii=False)
+        text = json.dumps([VERSION, asdict(self), band_text(self.language), stamps], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[str | None]:
-    """Draw each card to its path (in a worker); a problem per card, or None."""
-    problems: list[str | None] = []
-    for spec, path in tasks:
-        image, layout = draw(spec)
+def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | None]]:
+    """Draw each card (in a worker) as FOLDER/KEY.HASH.png, HASH from its bytes:
+    (the file's path, None), or (None, what is wrong with its band)."""
+    results: list[tuple[str | None, str | None]] = []
+    for spec, stem in tasks:
+        image, _ = draw(spec)
         found = band_problems(image, spec.look)
         if found:
-            problems.append("; ".join(found))
+            results.append((None, "; ".join(found)))
             continue
-        write_atomic(Path(path), encode(image))
-        problems.append(None)
-        del layout
-    return problems
+        data = encode(image)
+        path = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.png"
+        write_atomic(Path(path), data)
+        results.append((path, None))
+    return results
 
 
 def encode(image: Any) -> bytes:
@@ -136,7 +139,7 @@ def draw(spec: Spec) -> tuple[Any, Layout]:
 
     # the title, as large as fits between the top line and the band
     top, bottom = MARGIN + 70, band_top - 40
-    size, lines = _title_lines(pen, spec.title, look.font, WIDTH - 2 * MARGIN, bottom - top)
+    size, lines = _title_lines(pen, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top)
     font = ImageFont.truetype(look.font, size)
     step = round(size * 1.18)
     y = top + max(0, (bottom - top - step * len(lines)) // 2)
@@ -177,7 +180,7 @@ def _width(pen: Any, text: str, font: Any) -> float:
 
 def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:
     """`text` on one line, dropping whole words (then an ellipsis) until it fits."""
-    words = text.split()
+    words = text.split(" ")
     while len(words) > 1 and _width(pen, " ".join(words), font) > room:
         words.pop()
         text = " ".join(words) + " …"
@@ -187,7 +190,9 @@ def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:
 def _wrap(pen: Any, text: str, font: Any, room: float) -> list[str] | None:
     """Greedy word wrap; None when one word alone is wider than `room`."""
     lines: list[str] = []
-    for word in text.split():
+    for word in text.split(" "):  # not split(): a non-breaking space holds « mot » and mot ! together
+        if not word:
+            continue
         if _width(pen, word, font) > room:
             return None
         if lines and _width(pen, f"{lines[-1]} {word}", font) <= room:
@@ -202,8 +207,7 @@ def _title_lines(pen: Any, title: str, font_path: str, room: int, height: int) -
     are dropped (the last kept one ending in an ellipsis) rather than a word cut."""
     from PIL import ImageFont
 
-    # French non-breaking spaces stay attached to their word (« mot », mot !)
-    text = title.replace("\u202f", "\u00a0")
+    text = title
     for size in TITLE_SIZES:
         font = ImageFont.truetype(font_path, size)
         lines = _wrap(pen, text, font, room)

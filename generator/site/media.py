@@ -13,6 +13,7 @@ cached files: it decodes no image and draws no card.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,25 +125,34 @@ def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers:
     style = look(project)
     stamps = " ".join(_stamp(p) for p in (style.font, style.font_regular, style.logo) if p)
     site = project.config.title
+    folder = cache / "cards"
+    drawn = {name.split(".", 1)[0]: folder / name for name in (os.listdir(folder) if folder.is_dir() else []) if name.endswith(".png")}  # KEY.HASH.png
     tasks: list[tuple[cards.Spec, str]] = []
-    owners: list[Post] = []
+    owners: list[tuple[Post, str]] = []
     for post in posts:
         hero = post.pictures.get(images.local_path(post.image.src, root) or "") if post.image else None
         hero_file = hero.files.get(hero.src) if hero is not None and hero.sources else None
         spec = cards.Spec(post.title, site, post.date.isoformat(), post.language, hero_file, style)
-        key = spec.key(stamps)
-        drawn = cache / "cards" / f"{key[:40]}.png"
-        rel = f"cards/{post.slug}.{key[:10]}.png"
-        post.card = Card(rel, cards.WIDTH, cards.HEIGHT, f"{post.title} ({cards.band_text(post.language)})")
-        media.files[rel] = (drawn, f"media:{key}")
-        if not drawn.is_file():
-            tasks.append((spec, str(drawn)))
-            owners.append(post)
-    problems = workers.map(cards.draw_all, tasks, PARALLEL_CARDS)
-    failed = [f"{post.file}: social card: {problem}" for post, problem in zip(owners, problems, strict=True) if problem]
+        key = spec.key(stamps)[:40]
+        if key in drawn:
+            _publish(post, drawn[key], key, media)
+        else:
+            tasks.append((spec, str(folder / key)))
+            owners.append((post, key))
+    results = workers.map(cards.draw_all, tasks, PARALLEL_CARDS)
+    failed = [f"{post.file}: social card: {problem}" for (post, _), (_, problem) in zip(owners, results, strict=True) if problem]
     if failed:
         raise SatireError("\n".join(failed) + "\nevery card carries the satire band: fix images.card in satire.yaml (see README, Images and cards)")
+    for (post, key), (path, _) in zip(owners, results, strict=True):
+        _publish(post, Path(path or ""), key, media)
     media.drawn_cards = len(tasks)
+
+
+def _publish(post: Post, drawn: Path, key: str, media: Media) -> None:
+    """The card's site path carries the hash of its bytes (from its cached name)."""
+    rel = f"cards/{post.slug}.{drawn.name.split('.')[1]}.png"
+    post.card = Card(rel, cards.WIDTH, cards.HEIGHT, f"{post.title} ({cards.band_text(post.language)})")
+    media.files[rel] = (drawn, f"media:{key}")
 
 
 def _stamp(path: str) -> str:
