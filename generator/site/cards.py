@@ -203,8 +203,9 @@ def _wrap(pen: Any, text: str, font: Any, room: float) -> list[str] | None:
 
 
 def _title_lines(pen: Any, title: str, font_path: str, room: int, height: int) -> tuple[int, list[str]]:
-    """The largest size at which the title fits; at the smallest, whole lines
-    are dropped (the last kept one ending in an ellipsis) rather than a word cut."""
+    """The largest size at which the title fits. Past the smallest, a word wider
+    than the card shrinks the text further, and a title too long for the card
+    loses whole lines (the last kept one ends in an ellipsis): no word is cut."""
     from PIL import ImageFont
 
     text = title
@@ -215,7 +216,10 @@ def _title_lines(pen: Any, title: str, font_path: str, room: int, height: int) -
             return size, lines
     size = TITLE_SIZES[-1]
     font = ImageFont.truetype(font_path, size)
-    lines = _wrap(pen, text, font, room) or [_fit_line(pen, text, font, room)]
+    while (lines := _wrap(pen, text, font, room)) is None and size > 12:
+        size -= 2
+        font = ImageFont.truetype(font_path, size)
+    lines = lines or [_fit_line(pen, text, font, room)]
     keep = max(1, height // round(size * 1.18))
     if len(lines) > keep:
         lines = lines[:keep]
