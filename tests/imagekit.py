@@ -13,7 +13,10 @@ from PIL import ExifTags, Image, ImageCms
 from tests.sitekit import make_draft, save
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180" viewBox="0 0 320 180"><rect width="320" height="180" fill="#39c"/></svg>\n'
-LONG_TITLE = "« Nous ne faisons pas de l’IA, nous la « démocratisons » » : Amazon nomme Peter DeSantis à la tête d’une organisation géante dédiée à l’intelligence artificielle générative, et promet “des puces à la française”"
+LONG_TITLE = (
+    "« Nous ne faisons pas de l’IA, nous la « démocratisons » » : Amazon nomme Peter DeSantis à la tête d’une organisation géante "
+    "dédiée à l’intelligence artificielle générative, et promet “des puces à la française”"
+)
 
 
 def photo_jpeg() -> bytes:

@@ -67,6 +67,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)  # built anyway, but worth a look
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    extra_timings: dict[str, float] = field(default_factory=dict)  # seconds within a phase (media: images, cards)
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -138,6 +139,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     made = media.prepare(project, gathered.posts, statics, info.root, workers)
     report.warnings += made.warnings
     report.made_images, report.drawn_cards = made.made_images, made.drawn_cards
+    report.extra_timings = made.timings
     for rel, (path, key) in made.files.items():  # cleaned originals replace the static copies
         statics[rel], static_keys[rel] = path, key
     clock = report.lap("media", clock)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,19 +38,24 @@ class Media:
     warnings: list[str] = field(default_factory=list)
     made_images: int = 0
     drawn_cards: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: "media.images", "media.cards"
 
 
 def prepare(project: Project, posts: list[Post], statics: dict[str, Path], root: str, workers: Workers) -> Media:
     """Make what the posts need and point each post at its pictures and card."""
     media = Media()
     cache = project.state_dir / "media"
+    started = time.perf_counter()
     pictures = _pictures(project, posts, statics, root, cache, workers, media)
     for post in posts:
         post.pictures = {rel: pictures[rel] for rel in images.used_by(post.image.src if post.image else None, post.body_images, root) if rel in pictures}
         for picture in post.pictures.values():
             for rel, path in picture.files.items():
                 media.files[rel] = (Path(path), f"media:{picture.key}")
+    media.timings["media.images"] = time.perf_counter() - started
+    started = time.perf_counter()
     _cards(project, posts, root, cache, workers, media)
+    media.timings["media.cards"] = time.perf_counter() - started
     for post in posts:
         parts = [p.key for p in post.pictures.values()] + [post.card.path if post.card else ""]
         post.media_key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
