@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from PIL import ExifTags, Image
 
-from generator.config import load_project
+from generator.config import CardConfig, load_project
 from generator.errors import SatireError
 from generator.site import build, cards, images
-from generator.site.cards import HEIGHT, WIDTH, Look, Spec
+from generator.site.cards import HEIGHT, WIDTH, Spec
 from tests.conftest import run_satire
 from tests.imagekit import LONG_TITLE, SVG, image_blog, photo_jpeg, srcset
 from tests.sitekit import make_draft, save
@@ -173,7 +173,7 @@ def test_every_post_gets_a_card(blog: Path) -> None:
 
 
 def test_long_french_title_card_stays_in_its_frame() -> None:
-    look = Look()
+    look = cards.look(CardConfig(), Path.cwd())
     image, layout = cards.draw(Spec(LONG_TITLE, "Le Satiriste Numérique", "2025-12-04", "fr", None, look))
     band_top = HEIGHT - look.band_height
     assert image.size == (WIDTH, HEIGHT)
@@ -197,7 +197,7 @@ def test_long_french_title_card_stays_in_its_frame() -> None:
 
 def test_a_word_wider_than_the_card_shrinks_the_title_instead_of_being_cut() -> None:
     word = "Anticonstitutionnellementissimement" * 2
-    _, layout = cards.draw(Spec(f"Un {word} et la suite", "Site", "2025-12-04", "fr", None, Look()))
+    _, layout = cards.draw(Spec(f"Un {word} et la suite", "Site", "2025-12-04", "fr", None, cards.look(CardConfig(), Path.cwd())))
     assert any(word in line.split(" ") for line in layout.title_lines)  # whole, on one line
     assert " ".join(layout.title_lines) == f"Un {word} et la suite"
     for left, _, right, _ in layout.boxes["title"]:

@@ -106,29 +106,8 @@ def _known(record: Path) -> Picture | None:
     return picture if all(Path(p).is_file() for p in picture.files.values()) else None
 
 
-def look(project: Project) -> cards.Look:
-    """The card's settings from satire.yaml, with files resolved against the project."""
-    config = project.config.images.card
-    default = cards.Look()
-
-    def file(name: str, value: str | None, fallback: str | None) -> str | None:
-        if value is None:
-            return fallback
-        path = (project.root / value).resolve()
-        if not path.is_file():
-            raise SatireError(f"satire.yaml: images.card.{name}: {value} is not a file (paths are relative to the project)")
-        return str(path)
-
-    return cards.Look(
-        background=config.background, foreground=config.foreground, muted=config.muted,
-        band_background=config.band_background, band_foreground=config.band_foreground, band_height=config.band_height, darken=config.darken,
-        font=file("font", config.font, default.font) or default.font, font_regular=file("font_regular", config.font_regular, default.font_regular) or default.font_regular,
-        logo=file("logo", config.logo, None),
-    )  # fmt: skip
-
-
 def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers: Workers, media: Media) -> None:
-    style = look(project)
+    style = cards.look(project.config.images.card, project.root)
     stamps = " ".join(_stamp(p) for p in (style.font, style.font_regular, style.logo) if p)
     site = project.config.title
     folder = cache / "cards"
