@@ -19,21 +19,21 @@ LONG_TITLE = (
 )
 
 
-def photo_jpeg() -> bytes:
+def photo_jpeg(*, orientation: int = 6, icc: bool = True, size: tuple[int, int] = (1600, 1000)) -> bytes:
     """1600x1000 as stored, tagged 'rotate 90° clockwise' (shown 1000x1600), with GPS and an sRGB ICC profile."""
-    image = Image.new("RGB", (1600, 1000), "#2a6")
-    image.paste((200, 40, 40), (0, 0, 400, 1000))  # a red band on the stored left: on top once upright
+    image = Image.new("RGB", size, "#2a6")
+    image.paste((200, 40, 40), (0, 0, size[0] // 4, size[1]))  # a red band on the stored left: on top once upright
     exif = Image.Exif()
-    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Orientation] = orientation
     exif[ExifTags.Base.Make] = "TestCam"
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[ExifTags.GPS.GPSLatitudeRef] = "N"
     gps[ExifTags.GPS.GPSLatitude] = (48.0, 51.0, 24.0)
     gps[ExifTags.GPS.GPSLongitudeRef] = "E"
     gps[ExifTags.GPS.GPSLongitude] = (2.0, 21.0, 7.0)
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes() if icc else None
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=90, exif=exif, icc_profile=icc)
+    image.save(out, "JPEG", quality=90, exif=exif, icc_profile=profile)
     return out.getvalue()
 
 
@@ -41,7 +41,7 @@ def transparent_png() -> bytes:
     image = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
     image.paste((30, 90, 200, 255), (100, 100, 700, 500))
     out = io.BytesIO()
-    image.save(out, "PNG")
+    image.save(out, "PNG", icc_profile=b"a broken colour profile")  # not convertible: it must still go
     return out.getvalue()
 
 
@@ -57,6 +57,8 @@ BODY = """Un paragraphe d'abord.
 
 ![Un schéma](/images/diagram.png)
 
+![Une carte](/images/gps.jpg "prise sur le vif")
+
 Puis un tout petit dessin : ![minuscule](images/tiny.gif) et un logo ![logo](/images/logo.svg).
 
 La fin.
@@ -69,6 +71,7 @@ def image_blog(project: Path, remote: str = "https://cdn.example.com/remote.jpg"
     images.mkdir(parents=True, exist_ok=True)
     (images / "photo.jpg").write_bytes(photo_jpeg())
     (images / "diagram.png").write_bytes(transparent_png())
+    (images / "gps.jpg").write_bytes(photo_jpeg(orientation=1, icc=False, size=(600, 400)))  # GPS, upright, no profile
     (images / "tiny.gif").write_bytes(tiny_gif())
     (images / "logo.svg").write_text(SVG)
     photo = {"src": "images/photo.jpg", "alt": "Une photo", "credit": "Jeanne Photo / Unsplash", "credit_url": "https://unsplash.com/"}

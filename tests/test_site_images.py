@@ -124,7 +124,7 @@ def test_body_images_png_gif_svg(blog: Path) -> None:
     page = (site / "posts/photo/index.html").read_text()
     body = page[page.index('<div class="post-body">') : page.index('data-satire="source"')]
     found = {attr(tag, "alt"): tag for tag in IMG.findall(body)}
-    assert set(found) == {"Un schéma", "minuscule", "logo"}
+    assert set(found) == {"Un schéma", "Une carte", "minuscule", "logo"}
     for tag in found.values():  # none is the hero: all wait their turn
         assert attr(tag, "loading") == "lazy" and attr(tag, "decoding") == "async" and attr(tag, "fetchpriority") is None
     png = found["Un schéma"]
@@ -136,6 +136,13 @@ def test_body_images_png_gif_svg(blog: Path) -> None:
     for url, _ in [*srcset(attr(png, "srcset") or ""), *webp_set]:  # transparency kept in both formats
         with Image.open(site / url.lstrip("/")) as image:
             assert image.convert("RGBA").getpixel((1, 1))[3] == 0 and image.convert("RGBA").getpixel((image.width // 2, image.height // 2))[3] == 255
+    jpeg = found["Une carte"]
+    assert attr(jpeg, "width") == "600" and attr(jpeg, "height") == "400"
+    check_files(site, srcset(attr(jpeg, "srcset") or ""), "JPEG", 600 / 400)
+    [jpeg_picture] = [p for p in pictures(body) if "gps-" in p]
+    check_files(site, srcset(re.search(r'srcset="([^"]*)"', jpeg_picture).group(1)), "WEBP", 600 / 400)  # type: ignore[union-attr]
+    with Image.open(site / "images/gps.jpg") as original:
+        assert not original.getexif()
     gif = found["minuscule"]
     assert attr(gif, "width") == "40" and attr(gif, "height") == "30"
     check_files(site, srcset(attr(gif, "srcset") or ""), "GIF", 40 / 30)
@@ -237,7 +244,7 @@ def test_theme_settings_change_the_card(blog: Path) -> None:
 def test_noop_rebuild_opens_no_image_and_unused_files_go(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = load_project(blog)
     first = build(project)
-    assert first.made_images == 4 and first.drawn_cards == 4
+    assert first.made_images == 5 and first.drawn_cards == 4
     site = blog / "site"
     before = {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 

@@ -37,7 +37,14 @@ MUTATIONS = [
         "path": "generator/site/images.py",
         "old": "        image.convert(\"RGB\").save(out, \"JPEG\", quality=quality, optimize=True, progressive=True)\n",
         "new": "        image.convert(\"RGB\").save(out, \"JPEG\", quality=quality, optimize=True, progressive=True, exif=image.info.get(\"exif\", b\"\"))\n",
-        "tests": ["tests/test_site_images.py::test_photo_hero_is_responsive_upright_and_stripped"],
+        "tests": ["tests/test_site_images.py::test_body_images_png_gif_svg"],
+    },
+    {
+        "name": "images: PNG files keep the source's ICC profile (Pillow writes im.info's by default)",
+        "path": "generator/site/images.py",
+        "old": "    image.info.pop(\"icc_profile\", None)\n",
+        "new": "",
+        "tests": ["tests/test_site_images.py::test_body_images_png_gif_svg"],
     },
     {
         "name": "images: EXIF orientation ignored",
