@@ -186,6 +186,34 @@ def bench(posts: int, images: int) -> None:
             print(f"  pelican full build    {pelican:7.2f} s   ratio {pelican / full['wall']:.1f}x, process to process ({pelican / full['seconds']:.1f}x to the in-process figure)")
 
 
+def unit_costs() -> None:
+    """CPU seconds (not wall: the machine may be shared) to make one source image's
+    files and to draw one card, in this process, on a few samples."""
+    sys.path.insert(0, str(REPO))
+    from generator.config import CardConfig
+    from generator.site import cards, images
+
+    with tempfile.TemporaryDirectory(prefix="satire-units-") as folder:
+        root = Path(folder)
+        make_photos(root, 5)
+        settings = images.Settings((480, 960, 1440, 1920), 80)
+        started = time.process_time()
+        made = [images.make(f"images/photo-{n:03d}.jpg", root / f"photo-{n:03d}.jpg", root / "cache", settings) for n in range(5)]
+        per_image = (time.process_time() - started) / 5
+        look = cards.look(CardConfig(), REPO)
+        title = "Amazon confie l’IA à un vétéran d’AWS : « on n’invente plus, on investit », et promet des puces maison"
+        costs = []
+        for hero in (made[0].files[made[0].src], None):
+            specs = [(cards.Spec(f"{title} {n}", "Bench", "2025-12-04", "fr", hero, look), str(root / f"card-{n}")) for n in range(10)]
+            started = time.process_time()
+            cards.draw_all(specs)
+            costs.append((time.process_time() - started) / 10)
+    print(
+        f"  CPU per item          {per_image * 1000:7.0f} ms per 1600x1067 JPEG (4 widths x 2 formats + the cleaned original); "
+        f"{costs[0] * 1000:.0f} ms per card with a hero image, {costs[1] * 1000:.0f} ms without"
+    )
+
+
 def startup_seconds() -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import generator.site"], check=True)
@@ -198,6 +226,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=100, help="distinct source JPEGs the posts use in turn (0: every post shows the same SVG)")
     args = parser.parse_args()
     print(f"satire build bench: python {sys.version.split()[0]}, {resource.getpagesize()} B pages")
+    unit_costs()
     for posts in args.posts or [1000, 10000]:
         bench(posts, args.images)
 
