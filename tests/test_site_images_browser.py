@@ -60,9 +60,10 @@ def test_post_page_has_no_layout_shift_and_an_eager_hero(served: str, viewport: 
         page = browser.new_page(viewport=viewport)
         page.add_init_script(OBSERVE_SHIFTS)
         page.goto(served + "posts/photo/", wait_until="load")
-        page.wait_for_function("Array.from(document.images).filter(i => i.loading !== 'lazy').every(i => i.complete && i.naturalWidth > 0)")
+        # predicates as functions: a bare expression is polled through eval, which the page's CSP forbids
+        page.wait_for_function("() => Array.from(document.images).filter(i => i.loading !== 'lazy').every(i => i.complete && i.naturalWidth > 0)")
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        page.wait_for_function("() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
         page.wait_for_timeout(300)
         shifts = page.evaluate("window.__shifts")
         assert page.evaluate("window.__shift") == 0, shifts

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -126,22 +126,22 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.pages = len(pages)
     clock = report.lap("plan", clock)
     shared = fingerprint(project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories)
-    statics = static_files(project, theme)
+    statics: dict[str, Path | str] = dict(static_files(project, theme))
     report.warnings += missing_images(gathered.posts, statics)
     paths = {page.path for page in pages}
     static_keys: dict[str, str] = {}
     for rel, path in statics.items():
         if rel in paths:
-            raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
-        stat = path.stat()
+            raise SatireError(f"{project.rel(Path(path))}: a static file would replace the generated page {rel}; rename or move it")
+        stat = os.stat(path)
         static_keys[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
     clock = report.lap("keys", clock)
     made = media.prepare(project, gathered.posts, statics, info.root, workers)
     report.warnings += made.warnings
     report.made_images, report.drawn_cards = made.made_images, made.drawn_cards
     report.extra_timings = made.timings
-    for rel, (path, key) in made.files.items():  # cleaned originals replace the static copies
-        statics[rel], static_keys[rel] = path, key
+    for rel, (made_file, key) in made.files.items():  # cleaned originals replace the static copies
+        statics[rel], static_keys[rel] = made_file, key
     clock = report.lap("media", clock)
     manifest = load_manifest(store, out)
     current = up_to_date(manifest, out, pages, static_keys, shared)
@@ -159,7 +159,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
             raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
         staged = {rel: stat for rel, _, stat, _ in results if stat is not None}
         written = list(staged)
-        written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, path)]
+        written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, Path(path))]
         old = set(manifest) if manifest and out.is_dir() else _walk(out)
         removed = sorted(rel for rel in old if rel not in paths and rel not in statics and (out / rel).exists())
         clock = report.lap("static", clock)
@@ -280,7 +280,7 @@ def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodie
     return len(missing)
 
 
-def missing_images(posts: list[Post], statics: dict[str, Path]) -> list[str]:
+def missing_images(posts: list[Post], statics: Mapping[str, object]) -> list[str]:
     """Posts whose hero image is a local path that static/ does not hold."""
     return [
         f"{p.file}: image.src: {p.image.src} is not in static/ (the page will show a broken image)"

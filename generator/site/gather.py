@@ -177,7 +177,7 @@ class Parsed:
     digest: str  # sha256 of the file's bytes
     minutes: int  # reading time
     body_key: str  # render-cache key of its sanitized HTML
-    images: list[str]  # image addresses its body names
+    images: tuple[str, ...]  # image addresses its body names
 
 
 Problem = tuple[str, int, int, str, str]  # an InputError's parts: they cross process boundaries
@@ -244,7 +244,7 @@ def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Pa
     except (ValueError, KeyError, TypeError):
         return None
     draft.body = body
-    return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]), [str(src) for src in data["images"]])
+    return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]), tuple(str(src) for src in data["images"]))
 
 
 def markdown_of(project: Project, posts: list[Post]) -> dict[str, str]:
@@ -258,7 +258,7 @@ def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None
     digest = digest or hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
     post = Post(draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
     post.minutes, post.body_key = markup.reading_minutes(draft.body), markup.cache_key(draft.body, draft.language)
-    post.body_images = images.body_images(draft.body)
+    post.body_images = tuple(images.body_images(draft.body))
     return post
 
 

@@ -19,7 +19,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,7 +284,7 @@ _BODY_IMG = re.compile(r"<img\b([^>]*)>")
 _BODY_ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
 
 
-def rewrite_body(body: str, pictures: dict[str, Picture], root: str) -> str:
+def rewrite_body(body: str, pictures: Mapping[str, Picture], root: str) -> str:
     """A sanitized body with its local images as responsive, lazy `<picture>`s."""
     if not pictures or "<img" not in body:
         return body

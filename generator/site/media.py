@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from generator.errors import SatireError
 from generator.fsutil import write_atomic
 from generator.site import cards, images
 from generator.site.images import Picture, Settings
-from generator.site.model import Card, Post
+from generator.site.model import Post
 from generator.site.parallel import Workers
 
 PARALLEL_IMAGES = 4  # sources to make before forking workers pays off
@@ -34,31 +35,33 @@ PARALLEL_CARDS = 8
 class Media:
     """Files to publish (site path -> (file, key)) and what went wrong but did not stop the build."""
 
-    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # strings, not Paths: one per post for the cards
     warnings: list[str] = field(default_factory=list)
     made_images: int = 0
     drawn_cards: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds: "media.images", "media.cards"
 
 
-def prepare(project: Project, posts: list[Post], statics: dict[str, Path], root: str, workers: Workers) -> Media:
+def prepare(project: Project, posts: list[Post], statics: Mapping[str, Path | str], root: str, workers: Workers) -> Media:
     """Make what the posts need and point each post at its pictures and card."""
     media = Media()
     cache = project.state_dir / "media"
     started = time.perf_counter()
     pictures = _pictures(project, posts, statics, root, cache, workers, media)
     for post in posts:
-        post.pictures = {rel: pictures[rel] for rel in images.used_by(post.image.src if post.image else None, post.body_images, root) if rel in pictures}
-        for picture in post.pictures.values():
+        mine = {rel: pictures[rel] for rel in images.used_by(post.image.src if post.image else None, post.body_images, root) if rel in pictures}
+        if mine:
+            post.pictures = mine
+        for picture in mine.values():
             for rel, path in picture.files.items():
-                media.files[rel] = (Path(path), f"media:{picture.key}")
+                media.files[rel] = (path, f"media:{picture.key[:32]}")
     media.timings["media.images"] = time.perf_counter() - started
     started = time.perf_counter()
     _cards(project, posts, root, cache, workers, media)
     media.timings["media.cards"] = time.perf_counter() - started
     for post in posts:
-        parts = [p.key for p in post.pictures.values()] + [post.card.path if post.card else ""]
-        post.media_key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+        parts = [p.key for p in post.pictures.values()] + [post.card or ""]
+        post.media_key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
     return media
 
 
@@ -67,13 +70,13 @@ def _settings(project: Project) -> Settings:
     return Settings(tuple(sorted(set(config.widths))), config.quality)
 
 
-def _pictures(project: Project, posts: list[Post], statics: dict[str, Path], root: str, cache: Path, workers: Workers, media: Media) -> dict[str, Picture]:
+def _pictures(project: Project, posts: list[Post], statics: Mapping[str, Path | str], root: str, cache: Path, workers: Workers, media: Media) -> dict[str, Picture]:
     settings = _settings(project)
     wanted: dict[str, Path] = {}
     for post in posts:
         for rel in images.used_by(post.image.src if post.image else None, post.body_images, root):
             if rel in statics and rel not in wanted:
-                wanted[rel] = statics[rel]
+                wanted[rel] = Path(statics[rel])
     found: dict[str, Picture] = {}
     tasks: list[images.Task] = []
     records: dict[str, Path] = {}
@@ -111,7 +114,7 @@ def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers:
     stamps = " ".join(_stamp(p) for p in (style.font, style.font_regular, style.logo) if p)
     site = project.config.title
     folder = cache / "cards"
-    drawn = {name.split(".", 1)[0]: folder / name for name in (os.listdir(folder) if folder.is_dir() else []) if name.endswith(".png")}  # KEY.HASH.png
+    drawn = {name.split(".", 1)[0]: name for name in (os.listdir(folder) if folder.is_dir() else []) if name.endswith(".png")}  # KEY.HASH.png
     tasks: list[tuple[cards.Spec, str]] = []
     owners: list[tuple[Post, str]] = []
     for post in posts:
@@ -120,7 +123,7 @@ def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers:
         spec = cards.Spec(post.title, site, post.date.isoformat(), post.language, hero_file, style)
         key = spec.key(stamps)[:40]
         if key in drawn:
-            _publish(post, drawn[key], key, media)
+            _publish(post, folder, drawn[key], key, media)
         else:
             tasks.append((spec, str(folder / key)))
             owners.append((post, key))
@@ -129,15 +132,14 @@ def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers:
     if failed:
         raise SatireError("\n".join(failed) + "\nevery card carries the satire band: fix images.card in satire.yaml (see README, Images and cards)")
     for (post, key), (path, _) in zip(owners, results, strict=True):
-        _publish(post, Path(path or ""), key, media)
+        _publish(post, folder, os.path.basename(path or ""), key, media)
     media.drawn_cards = len(tasks)
 
 
-def _publish(post: Post, drawn: Path, key: str, media: Media) -> None:
-    """The card's site path carries the hash of its bytes (from its cached name)."""
-    rel = f"cards/{post.slug}.{drawn.name.split('.')[1]}.png"
-    post.card = Card(rel, cards.WIDTH, cards.HEIGHT, f"{post.title} ({cards.band_text(post.language)})")
-    media.files[rel] = (drawn, f"media:{key}")
+def _publish(post: Post, folder: Path, name: str, key: str, media: Media) -> None:
+    """The card's site path carries the hash of its bytes (from its cached name, KEY.HASH.png)."""
+    post.card = f"cards/{post.slug}.{name.split('.')[1]}.png"
+    media.files[post.card] = (os.path.join(folder, name), f"media:{key[:32]}")
 
 
 def _stamp(path: str) -> str:

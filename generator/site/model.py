@@ -8,8 +8,9 @@ them with `root` (the path of `url` in satire.yaml) or the absolute base URL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from generator.brief import Image
@@ -33,14 +34,7 @@ class Term:
         return f"{self.kind}/{self.slug}/"
 
 
-@dataclass(frozen=True)
-class Card:
-    """A post's social card as pages name it."""
-
-    path: str  # on the site, e.g. "cards/slug.0123abcdef.png"
-    width: int
-    height: int
-    alt: str
+NO_PICTURES: Mapping[str, Picture] = MappingProxyType({})
 
 
 @dataclass(eq=False)
@@ -60,9 +54,10 @@ class Post:
     translations: list[Post] = field(default_factory=list)
     previous: Post | None = None  # older, same language
     next: Post | None = None  # newer, same language
-    body_images: list[str] = field(default_factory=list)  # image addresses its Markdown names
-    pictures: dict[str, Picture] = field(default_factory=dict)  # its local images (hero, body) by path under static/
-    card: Card | None = None  # its social card
+    # (kept lean: ten thousand posts live in memory during a build)
+    body_images: tuple[str, ...] = ()  # image addresses its Markdown names
+    pictures: Mapping[str, Picture] = field(default_factory=lambda: NO_PICTURES)  # shared until set; its local images (hero, body) by path under static/
+    card: str | None = None  # its social card's site path, e.g. "cards/slug.0123abcdef.png"
     media_key: str = ""  # changes when its pictures or card do
 
     @property

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import escape
 
 from generator.config import Project
-from generator.site import i18n, images
+from generator.site import cards, i18n, images
 from generator.site.gather import Gathered
 from generator.site.labels import jsonld
 from generator.site.markup import safe_url
@@ -133,16 +133,16 @@ def post_context(info: SiteInfo, gathered: Gathered, post: Post) -> dict[str, An
     context = common(info, gathered, post.language, post.url, post.title, description=post.dek or None, noindex=post.is_draft)
     canonical = context["page"]["canonical"]
     image_abs = info.image_url(post, absolute=True)
-    card = post.card
+    card = info.absolute(post.card) if post.card else None
     others = [(post.language, canonical)] + [(t.language, info.absolute(t.url)) for t in post.translations]
     context["page"].update(
         og_type="article",
-        image=info.absolute(card.path) if card else image_abs,
-        image_width=card.width if card else None,
-        image_height=card.height if card else None,
-        image_alt=card.alt if card else (post.image.alt if post.image else None),
+        image=card or image_abs,
+        image_width=cards.WIDTH if card else None,
+        image_height=cards.HEIGHT if card else None,
+        image_alt=f"{post.title} ({cards.band_text(post.language)})" if card else (post.image.alt if post.image else None),
         alternates=others if post.translations else [],
-        jsonld=jsonld(post, canonical=canonical, image_url=image_abs or (info.absolute(card.path) if card else None), publisher=info.project.config.author, site_url=info.url),
+        jsonld=jsonld(post, canonical=canonical, image_url=image_abs or card, publisher=info.project.config.author, site_url=info.url),
     )
     context.update(post=post, image_src=info.image_url(post), body=LazyBody(post, info.root))
     return context
