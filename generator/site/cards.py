@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +91,15 @@ class Spec:
     look: Look
 
     def key(self, stamps: str) -> str:
-        """`stamps`: the size and mtime of the files drawn from (fonts, logo, hero)."""
-        text = json.dumps([VERSION, asdict(self), band_text(self.language), stamps], sort_keys=True, ensure_ascii=False)
+        """`stamps`: the size and mtime of the files drawn from (fonts, logo); the
+        hero's path names its content. Cheap: a no-op build makes one per post."""
+        text = "\0".join((_look_json(self.look), stamps, self.title, self.site, self.date, self.language, band_text(self.language), self.hero or ""))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _look_json(look: Look) -> str:
+    return json.dumps([VERSION, asdict(look)], sort_keys=True)
 
 
 def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | None]]:
