@@ -6,6 +6,7 @@ is built by Pelican too, side by side.
 
     .venv/bin/python bench/build.py            # 1,000 and 10,000 posts
     .venv/bin/python bench/build.py --posts 1000
+    .venv/bin/python bench/build.py --posts 1000 --images 0   # no raster images (cards still drawn)
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ seconds = time.perf_counter() - started
 peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({{"timings": report.timings, "seconds": seconds, "written": len(report.written), "pages": report.pages,
-    "bodies": report.rendered_bodies, "peak_kb": peak_self, "children_kb": peak_children}}))
+    "bodies": report.rendered_bodies, "peak_kb": peak_self, "children_kb": peak_children,
+    "media": report.extra_timings, "images": report.made_images, "cards": report.drawn_cards}}))
 """
 
 
@@ -63,7 +65,7 @@ def body(rng: random.Random, n: int) -> str:
     return "\n\n".join(parts)
 
 
-def draft_text(n: int, rng: random.Random) -> str:
+def draft_text(n: int, rng: random.Random, images: int) -> str:
     day = dt.date(2020, 1, 1) + dt.timedelta(days=n % 2000)
     cats = rng.sample(CATEGORIES, 2)
     tags = rng.sample(TAGS, 3)
@@ -80,7 +82,7 @@ def draft_text(n: int, rng: random.Random) -> str:
         "categories": cats,
         "tags": tags,
         "source": {"publisher": "TechCrunch", "url": f"https://techcrunch.com/story/{n}/", "title": f"Story {n}"},
-        "image": {"src": "images/stage.svg", "alt": "A stage", "credit": "Carlos Gil / Unsplash", "credit_url": "https://unsplash.com/"},
+        "image": {"src": f"images/photo-{n % images:03d}.jpg" if images else "images/stage.svg", "alt": "A stage", "credit": "Carlos Gil / Unsplash", "credit_url": "https://unsplash.com/"},
         "revision": 1,
         "translations": {},
         "provenance": {"backend": "offline", "model": "offline", "prompt_sha256": "0" * 64, "brief_sha256": "1" * 64, "generated_at": "2025-12-01T00:00:00Z"},
@@ -88,13 +90,25 @@ def draft_text(n: int, rng: random.Random) -> str:
     return "---\n" + json.dumps(front, ensure_ascii=False, indent=1) + "\n---\n\n" + body(rng, n) + "\n"  # JSON is YAML
 
 
-def make_corpus(root: Path, posts: int) -> None:
+def make_corpus(root: Path, posts: int, images: int) -> None:
     rng = random.Random(posts)
     (root / "drafts").mkdir(parents=True)
     shutil.copytree(REPO / "static", root / "static")
+    make_photos(root / "static" / "images", images)
     (root / "satire.yaml").write_text('title: "Bench"\nurl: "https://bench.example/"\nlanguage: fr\n', encoding="utf-8")
     for n in range(posts):
-        (root / "drafts" / f"post-{n:05d}.md").write_text(draft_text(n, rng), encoding="utf-8")
+        (root / "drafts" / f"post-{n:05d}.md").write_text(draft_text(n, rng, images), encoding="utf-8")
+
+
+def make_photos(folder: Path, count: int) -> None:
+    """`count` distinct 1600x1067 JPEGs, photo-like (gradients and grain, so they compress as photos do)."""
+    from PIL import Image, ImageChops
+
+    for n in range(count):
+        grain = Image.effect_noise((1600, 1067), 40 + n % 30)
+        ramp = Image.linear_gradient("L").resize((1600, 1067)).rotate(n * 37 % 360, expand=False)
+        photo = Image.merge("RGB", (ramp, ImageChops.multiply(grain, ramp), grain))
+        photo.save(folder / f"photo-{n:03d}.jpg", "JPEG", quality=88)
 
 
 def phases(result: dict[str, Any]) -> str:
@@ -141,14 +155,21 @@ def pelican_seconds(root: Path, posts: int) -> float | None:
     return time.perf_counter() - started
 
 
-def bench(posts: int) -> None:
+def bench(posts: int, images: int) -> None:
     with tempfile.TemporaryDirectory(prefix="satire-bench-") as folder:
         root = Path(folder)
         started = time.perf_counter()
-        make_corpus(root, posts)
-        print(f"\n{posts:,} posts (corpus written in {time.perf_counter() - started:.1f} s)")
+        make_corpus(root, posts, images)
+        print(f"\n{posts:,} posts, {images} distinct JPEG images (corpus written in {time.perf_counter() - started:.1f} s)")
         full = run_build(root)
         print(f"  full build            {full['seconds']:7.2f} s   {full['pages']:,.0f} pages, {full['bodies']:,.0f} bodies rendered ({phases(full)}); {full['wall']:.2f} s as a process")
+        media = full["media"]
+        per_image = media["media.images"] / max(1, full["images"]) * 1000
+        per_card = media["media.cards"] / max(1, full["cards"]) * 1000
+        print(
+            f"  images and cards      {media['media.images']:7.2f} s for {full['images']} source images ({per_image:.0f} ms each), "
+            f"{media['media.cards']:.2f} s for {full['cards']:,} cards ({per_card:.1f} ms each), wall time on all cores"
+        )
         noop = run_build(root)
         print(f"  no-op rebuild         {noop['seconds']:7.2f} s   {noop['written']:,.0f} files written ({phases(noop)})")
         target = root / "drafts" / "post-00007.md"
@@ -165,6 +186,34 @@ def bench(posts: int) -> None:
             print(f"  pelican full build    {pelican:7.2f} s   ratio {pelican / full['wall']:.1f}x, process to process ({pelican / full['seconds']:.1f}x to the in-process figure)")
 
 
+def unit_costs() -> None:
+    """CPU seconds (not wall: the machine may be shared) to make one source image's
+    files and to draw one card, in this process, on a few samples."""
+    sys.path.insert(0, str(REPO))
+    from generator.config import CardConfig
+    from generator.site import cards, images
+
+    with tempfile.TemporaryDirectory(prefix="satire-units-") as folder:
+        root = Path(folder)
+        make_photos(root, 5)
+        settings = images.Settings((480, 960, 1440, 1920), 80)
+        started = time.process_time()
+        made = [images.make(f"images/photo-{n:03d}.jpg", root / f"photo-{n:03d}.jpg", root / "cache", settings) for n in range(5)]
+        per_image = (time.process_time() - started) / 5
+        look = cards.look(CardConfig(), REPO)
+        title = "Amazon confie l’IA à un vétéran d’AWS : « on n’invente plus, on investit », et promet des puces maison"
+        costs = []
+        for hero in (made[0].files[made[0].src], None):
+            specs = [(cards.Spec(f"{title} {n}", "Bench", "2025-12-04", "fr", hero, look), str(root / f"card-{n}")) for n in range(10)]
+            started = time.process_time()
+            cards.draw_all(specs)
+            costs.append((time.process_time() - started) / 10)
+    print(
+        f"  CPU per item          {per_image * 1000:7.0f} ms per 1600x1067 JPEG (4 widths x 2 formats + the cleaned original); "
+        f"{costs[0] * 1000:.0f} ms per card with a hero image, {costs[1] * 1000:.0f} ms without"
+    )
+
+
 def startup_seconds() -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import generator.site"], check=True)
@@ -174,10 +223,12 @@ def startup_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, action="append", help="corpus size (repeatable; default 1000 and 10000)")
+    parser.add_argument("--images", type=int, default=100, help="distinct source JPEGs the posts use in turn (0: every post shows the same SVG)")
     args = parser.parse_args()
     print(f"satire build bench: python {sys.version.split()[0]}, {resource.getpagesize()} B pages")
+    unit_costs()
     for posts in args.posts or [1000, 10000]:
-        bench(posts)
+        bench(posts, args.images)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -206,6 +206,37 @@ class IntakeConfig(Strict):
     timeout: float = Field(20.0, gt=0, le=600, description="seconds per request")
     max_bytes: int = Field(5_000_000, ge=1024, description="a larger page or feed is refused")
     per_host_delay: float = Field(1.0, ge=0, le=600, description="seconds between two requests to one host")
+COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+class CardConfig(Strict):
+    """How social cards look (the satire band stays: a card without a readable one fails the build)."""
+
+    background: str = Field("#1d1b3a", description="behind the title when the post has no image")
+    foreground: str = Field("#ffffff", description="the title's colour")
+    muted: str = Field("#d9d6f0", description="the site's name and the date")
+    band_background: str = Field("#d7263d", description="the satire band's colour")
+    band_foreground: str = Field("#ffffff", description="the satire band's text (contrast at least 4.5:1 with band_background)")
+    band_height: int = Field(84, ge=0, le=300, description="pixels, out of 630 (at least 48)")
+    darken: float = Field(0.6, ge=0, le=1, description="how much the post's image is darkened under the text")
+    font: str | None = Field(None, description="a TTF/OTF file (relative to the project) for the title and the band; default: the bundled DejaVu Sans Bold")
+    font_regular: str | None = Field(None, description="a TTF/OTF file for the site's name and the date; default: the bundled DejaVu Sans")
+    logo: str | None = Field(None, description="an image file (relative to the project) drawn before the site's name")
+
+    @field_validator("background", "foreground", "muted", "band_background", "band_foreground")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not COLOUR_RE.match(value):
+            raise ValueError(f"not a colour: {value!r} (expected #rgb or #rrggbb)")
+        return value
+
+
+class ImagesConfig(Strict):
+    """Responsive images and social cards (made at build time, cached in .satire/media)."""
+
+    widths: list[Annotated[int, Field(ge=16, le=8000)]] = Field(default_factory=lambda: [480, 960, 1440, 1920], description="widths to publish, each up to the image's own")
+    quality: int = Field(80, ge=30, le=100, description="JPEG and WebP quality")
+    card: CardConfig = Field(default_factory=CardConfig)
 
 
 class Config(Strict):
@@ -223,6 +254,7 @@ class Config(Strict):
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     factcheck: FactcheckConfig = Field(default_factory=FactcheckConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
+    images: ImagesConfig = Field(default_factory=ImagesConfig)
 
     @field_validator("language")
     @classmethod

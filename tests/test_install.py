@@ -60,6 +60,10 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(REPO)], check=True, cwd=tmp_path)
     (wheel,) = wheels.glob("satire-*.whl")
+    import zipfile
+
+    shipped = set(zipfile.ZipFile(wheel).namelist())  # the social cards' font and its licence
+    assert {"generator/site/fonts/DejaVuSans-Bold.ttf", "generator/site/fonts/DejaVuSans.ttf", "generator/site/fonts/LICENSE-DejaVu.txt"} <= shipped
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     new_python = env_dir / "bin" / "python"

@@ -27,7 +27,7 @@ def build(app: App, drafts: bool, out: Path | None) -> int:
     click.echo(
         f"{report.posts} post(s), {report.pages} page(s) in {shown(report.out)}: "
         f"{report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed "
-        f"({report.rendered_bodies} bodies rendered, {report.seconds:.2f} s)" + ("" if changed else "; nothing changed")
+        f"({report.rendered_bodies} bodies rendered, {report.made_images} images and {report.drawn_cards} cards made, {report.seconds:.2f} s)" + ("" if changed else "; nothing changed")
     )
     if report.errors:
         echo_err(f"{len({e.file for e in report.errors})} draft(s) left out because of errors")

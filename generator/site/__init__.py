@@ -5,7 +5,8 @@ The pipeline, top to bottom: gather the posts (gather.py), render their bodies
 spread over the cores), plan the pages (pages.py), skip those whose inputs did
 not change (keys.py), render the others with the theme (theme.py) into a
 staged folder, check every post page's labelling (labels.py), stage static
-files, then commit the staged files into the output (write.py). Nothing
+files with the posts' responsive images and social cards (media.py: made in
+the workers, cached in .satire/media), then commit the staged files into the output (write.py). Nothing
 touches the output folder before everything rendered and passed the checks.
 """
 
@@ -17,7 +18,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,7 +30,7 @@ from generator.config import Project
 from generator.drafts import Draft
 from generator.errors import InputError, SatireError, shown
 from generator.fsutil import project_lock
-from generator.site import markup
+from generator.site import markup, media
 from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of, today_in
 from generator.site.keys import fingerprint, page_key
@@ -61,10 +62,13 @@ class Report:
     written: list[str] = field(default_factory=list)  # files created or changed
     removed: list[str] = field(default_factory=list)
     rendered_bodies: int = 0
+    made_images: int = 0  # source images turned into responsive files (the others came from the cache)
+    drawn_cards: int = 0  # social cards drawn (likewise)
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # built anyway, but worth a look
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    extra_timings: dict[str, float] = field(default_factory=dict)  # seconds within a phase (media: images, cards)
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -139,15 +143,23 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.pages = len(pages)
     clock = report.lap("plan", clock)
     shared = fingerprint(project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories)
-    statics = static_files(project, theme)
+    statics: dict[str, Path | str] = dict(static_files(project, theme))
     report.warnings += missing_images(gathered.posts, statics)
     paths = {page.path for page in pages}
     static_keys: dict[str, str] = {}
     for rel, path in statics.items():
         if rel in paths:
-            raise SatireError(f"{project.rel(path)}: a static file would replace the generated page {rel}; rename or move it")
-        stat = path.stat()
+            raise SatireError(f"{project.rel(Path(path))}: a static file would replace the generated page {rel}; rename or move it")
+        stat = os.stat(path)
         static_keys[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    clock = report.lap("keys", clock)
+    made = media.prepare(project, gathered.posts, statics, info.root, workers)
+    report.warnings += made.warnings
+    report.made_images, report.drawn_cards = made.made_images, made.drawn_cards
+    report.extra_timings = made.timings
+    for rel, (made_file, key) in made.files.items():  # cleaned originals replace the static copies
+        statics[rel], static_keys[rel] = made_file, key
+    clock = report.lap("media", clock)
     manifest = load_manifest(store, out)
     current = up_to_date(manifest, out, pages, static_keys, shared)
     todo = [page for page in pages if page.path not in current]
@@ -164,7 +176,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
             raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
         staged = {rel: stat for rel, _, stat, _ in results if stat is not None}
         written = list(staged)
-        written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, path)]
+        written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, Path(path))]
         old = set(manifest) if manifest and out.is_dir() else _walk(out)
         removed = sorted(rel for rel in old if rel not in paths and rel not in statics and (out / rel).exists())
         clock = report.lap("static", clock)
@@ -285,7 +297,7 @@ def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodie
     return len(missing)
 
 
-def missing_images(posts: list[Post], statics: dict[str, Path]) -> list[str]:
+def missing_images(posts: list[Post], statics: Mapping[str, object]) -> list[str]:
     """Posts whose hero image is a local path that static/ does not hold."""
     return [
         f"{p.file}: image.src: {p.image.src} is not in static/ (the page will show a broken image)"

@@ -20,7 +20,7 @@ from generator.brief import slugify
 from generator.config import Project, check_http_url
 from generator.drafts import Draft, DraftStore, parse_draft
 from generator.errors import InputError, InputErrors, SatireError
-from generator.site import markup
+from generator.site import images, markup
 from generator.site.cache import RenderCache
 from generator.site.model import Post, Term
 from generator.site.parallel import Workers
@@ -61,7 +61,7 @@ def gather(project: Project, *, drafts: bool = False, today: dt.date | None = No
             errors.append(problem)
             continue
         post = make_post(parsed.draft, parsed.file, today, parsed.digest)
-        post.minutes, post.body_key = parsed.minutes, parsed.body_key
+        post.minutes, post.body_key, post.body_images = parsed.minutes, parsed.body_key, parsed.images
         if (post.status == "published" and not post.scheduled) or (drafts and post.status in SHOWN_WITH_DRAFTS):
             posts.append(post)
     gathered = assemble(posts, errors)
@@ -87,7 +87,7 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 
 # Cached drafts are keyed by their bytes and by the Draft schema's field names,
 # so a draft written by a newer schema is parsed again, not misread.
-_SCHEMA = hashlib.sha256(("2 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
+_SCHEMA = hashlib.sha256(("3 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
 def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -> tuple[list[Parsed], list[InputError], int]:
@@ -177,6 +177,7 @@ class Parsed:
     digest: str  # sha256 of the file's bytes
     minutes: int  # reading time
     body_key: str  # render-cache key of its sanitized HTML
+    images: tuple[str, ...]  # image addresses its body names
 
 
 Problem = tuple[str, int, int, str, str]  # an InputError's parts: they cross process boundaries
@@ -197,7 +198,7 @@ def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
             out.append((None, "", "", None, problems))
             continue
         key = markup.cache_key(draft.body, draft.language)
-        value = {"front": draft.model_dump_json(), "minutes": markup.reading_minutes(draft.body), "body_key": key}
+        value = {"front": draft.model_dump_json(), "minutes": markup.reading_minutes(draft.body), "body_key": key, "images": images.body_images(draft.body)}
         out.append((json.dumps(value, ensure_ascii=False), "" if state_db else draft.body, key, None, []))
     if not state_db:
         return out
@@ -243,7 +244,7 @@ def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Pa
     except (ValueError, KeyError, TypeError):
         return None
     draft.body = body
-    return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]))
+    return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]), tuple(str(src) for src in data["images"]))
 
 
 def markdown_of(project: Project, posts: list[Post]) -> dict[str, str]:
@@ -257,6 +258,7 @@ def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None
     digest = digest or hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
     post = Post(draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
     post.minutes, post.body_key = markup.reading_minutes(draft.body), markup.cache_key(draft.body, draft.language)
+    post.body_images = tuple(images.body_images(draft.body))
     return post
 
 

@@ -59,7 +59,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Post):
         return [
             "post", value.digest, value.date.isoformat(), value.scheduled, value.minutes, value.file,
-            [_near(t) for t in value.translations], _near(value.previous), _near(value.next),
+            [_near(t) for t in value.translations], _near(value.previous), _near(value.next), value.media_key,
         ]  # fmt: skip
     if isinstance(value, Term):
         return ["term", value.kind, value.name, value.slug, len(value.posts)]

@@ -8,13 +8,15 @@ them with `root` (the path of `url` in satire.yaml) or the absolute base URL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from generator.brief import Image
 from generator.drafts import Draft, SourceRef
 from generator.site.cache import Bodies
+from generator.site.images import Picture
 from generator.site.markup import safe_url
 
 
@@ -30,6 +32,9 @@ class Term:
     @property
     def url(self) -> str:
         return f"{self.kind}/{self.slug}/"
+
+
+NO_PICTURES: Mapping[str, Picture] = MappingProxyType({})
 
 
 @dataclass(eq=False)
@@ -49,6 +54,11 @@ class Post:
     translations: list[Post] = field(default_factory=list)
     previous: Post | None = None  # older, same language
     next: Post | None = None  # newer, same language
+    # (kept lean: ten thousand posts live in memory during a build)
+    body_images: tuple[str, ...] = ()  # image addresses its Markdown names
+    pictures: Mapping[str, Picture] = field(default_factory=lambda: NO_PICTURES)  # shared until set; its local images (hero, body) by path under static/
+    card: str | None = None  # its social card's site path, e.g. "cards/slug.0123abcdef.png"
+    media_key: str = ""  # changes when its pictures or card do
 
     @property
     def slug(self) -> str:

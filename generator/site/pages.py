@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import escape
 
 from generator.config import Project
-from generator.site import i18n
+from generator.site import cards, i18n, images
 from generator.site.gather import Gathered
 from generator.site.labels import jsonld
 from generator.site.markup import safe_url
@@ -120,6 +120,9 @@ def common(info: SiteInfo, gathered: Gathered, language: str, rel_url: str, titl
             "alternates": [],
             "og_type": "website",
             "image": None,
+            "image_width": None,
+            "image_height": None,
+            "image_alt": None,
             "jsonld": None,
         },
     }
@@ -130,28 +133,33 @@ def post_context(info: SiteInfo, gathered: Gathered, post: Post) -> dict[str, An
     context = common(info, gathered, post.language, post.url, post.title, description=post.dek or None, noindex=post.is_draft)
     canonical = context["page"]["canonical"]
     image_abs = info.image_url(post, absolute=True)
+    card = info.absolute(post.card) if post.card else None
     others = [(post.language, canonical)] + [(t.language, info.absolute(t.url)) for t in post.translations]
     context["page"].update(
         og_type="article",
-        image=image_abs,
+        image=card or image_abs,
+        image_width=cards.WIDTH if card else None,
+        image_height=cards.HEIGHT if card else None,
+        image_alt=f"{post.title} ({cards.band_text(post.language)})" if card else (post.image.alt if post.image else None),
         alternates=others if post.translations else [],
-        jsonld=jsonld(post, canonical=canonical, image_url=image_abs, publisher=info.project.config.author, site_url=info.url),
+        jsonld=jsonld(post, canonical=canonical, image_url=image_abs or card, publisher=info.project.config.author, site_url=info.url),
     )
-    context.update(post=post, image_src=info.image_url(post), body=LazyBody(post))
+    context.update(post=post, image_src=info.image_url(post), body=LazyBody(post, info.root))
     return context
 
 
 class LazyBody:
     """`{{ body }}` in a post template: the sanitized body, fetched only when rendered."""
 
-    def __init__(self, post: Post) -> None:
+    def __init__(self, post: Post, root: str) -> None:
         self.post = post
+        self.root = root
 
     def __html__(self) -> str:
-        return self.post.body_html
+        return images.rewrite_body(self.post.body_html, self.post.pictures, self.root)
 
     def __str__(self) -> str:
-        return self.post.body_html
+        return self.__html__()
 
 
 def paginate(posts: list[Post], per_page: int) -> Iterator[tuple[int, int, list[Post]]]:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator.config import Project
 from generator.errors import SatireError
 from generator.resources import builtin_dir, search_path
-from generator.site import i18n
+from generator.site import i18n, images
 from generator.site.markup import safe_url
 from generator.site.typography import for_language
 
@@ -97,6 +97,7 @@ class Theme:
             return self._card(context, post)
 
         env.globals["card"] = jinja2.pass_context(card)
+        env.globals["picture"] = jinja2.pass_context(picture)
         return env
 
     def _card(self, context: Any, post: Any) -> Markup:
@@ -159,3 +160,15 @@ class Theme:
                 where = f"{self.project.rel(Path(filename))}:{tb.tb_lineno}"
             tb = tb.tb_next
         return where
+
+
+def picture(context: Any, post: Any, *, hero: bool = False, thumb: bool = False, css: str = "") -> Markup:
+    """`picture(post, hero=true)`: the post's image as the page shows it (responsive
+    when it is a local raster image; the hero loads first, the others lazily)."""
+    if post.image is None:
+        return Markup("")
+    root = context["root"]
+    rel = images.local_path(post.image.src, root)
+    found = post.pictures.get(rel) if rel else None
+    sizes = images.THUMB_SIZES if thumb else images.HERO_SIZES
+    return images.img_html(post.image.src, "" if thumb else post.image.alt, found, root=root, hero=hero, sizes=sizes, css=css)

@@ -1,0 +1,308 @@
+"""Responsive images: the raster images under static/ that posts use, published
+in several widths (WebP and their own format) under content-hashed names, and
+the HTML that shows them (`<picture>` with `srcset`, `sizes`, `width`, `height`).
+
+Each source image is read once (in a build worker), turned upright (EXIF
+orientation), converted to sRGB, stripped of its metadata (GPS included), and
+written as `DIR/STEM-WIDTHw.HASH.EXT` (HASH: the first 10 hex digits of the
+file's sha256), plus a cleaned full-size copy at its own path (the original
+URL keeps working). SVG and animated images pass through as they are, with
+their size read. Results are kept under `.satire/media/` by the source's path,
+size and mtime: a rebuild with unchanged images reads a small JSON file per
+image and never opens one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from generator.fsutil import write_atomic
+
+VERSION = "img-1"  # bump when the files made for the same source change
+RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
+PASSED = {".svg"}  # published as they are, with their size read
+HERO_SIZES = "(min-width: 44rem) 41.5rem, calc(100vw - 2.5rem)"  # the post column (style.css --measure, less padding)
+THUMB_SIZES = "(min-width: 36rem) 9rem, calc(100vw - 2.5rem)"  # a list page's card image
+HASHED = re.compile(r"\.[0-9a-f]{10}\.(?:webp|jpe?g|png|gif)$")  # what deploy may cache forever
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A published image: its size (upright), and its files by width."""
+
+    src: str  # path under static/ (and on the site)
+    width: int
+    height: int
+    sources: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # mime type -> [(site path, width)], narrowest first
+    files: dict[str, str] = field(default_factory=dict)  # site path -> cached file to publish
+    key: str = ""  # identifies the files (content hash of the source and the settings)
+
+    @property
+    def fallback(self) -> str:
+        """The `src` of the `<img>`: the original format's widest file up to 960 px, or the source."""
+        own = [s for mime, s in self.sources.items() if mime != "image/webp"]
+        if not own:
+            return self.src
+        fitting = [path for path, width in own[0] if width <= 960]
+        return fitting[-1] if fitting else own[0][0][0]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Picture:
+        data = json.loads(text)
+        sources = {mime: [(str(p), int(w)) for p, w in items] for mime, items in data["sources"].items()}
+        return cls(data["src"], int(data["width"]), int(data["height"]), sources, dict(data["files"]), str(data["key"]))
+
+
+# -- what posts use ---------------------------------------------------------------
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc=[\"']([^\"']+)[\"']", re.IGNORECASE)
+
+
+def body_images(markdown_text: str) -> list[str]:
+    """The image sources a Markdown body names (Markdown images and raw <img>)."""
+    if "![" not in markdown_text and "<img" not in markdown_text.lower():
+        return []
+    found = _MD_IMAGE.findall(markdown_text) + _HTML_IMAGE.findall(markdown_text)
+    return list(dict.fromkeys(html.unescape(src) for src in found))
+
+
+def local_path(src: str, root: str) -> str | None:
+    """A page's image address as a path under static/, or None (remote, data:, ...)."""
+    src = src.strip().split("#", 1)[0].split("?", 1)[0]
+    if not src or "://" in src or src.startswith(("//", "data:", "mailto:")):
+        return None
+    if root != "/" and src.startswith(root):
+        src = src[len(root) :]
+    return src.lstrip("/") or None
+
+
+def handled(rel: str) -> bool:
+    suffix = Path(rel).suffix.lower()
+    return suffix in RASTER or suffix in PASSED
+
+
+# -- making the files (in build workers) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    widths: tuple[int, ...]
+    quality: int
+
+    @property
+    def tag(self) -> str:
+        return f"{VERSION}:{','.join(map(str, self.widths))}:q{self.quality}"
+
+
+def source_key(rel: str, size: int, mtime_ns: int, settings: Settings) -> str:
+    """Names a source's cached result: its path, size, mtime and the settings (no read)."""
+    return hashlib.sha256(f"{settings.tag}\0{rel}\0{size}\0{mtime_ns}".encode()).hexdigest()
+
+
+Task = tuple[str, str, str, Settings]  # (site path, source file, cache folder, settings)
+Outcome = tuple[str | None, str | None]  # (Picture as JSON, or a problem)
+
+
+def make_all(tasks: Sequence[Task]) -> list[Outcome]:
+    """Publishable files for each source (run in a worker); a problem instead of a crash."""
+    results: list[Outcome] = []
+    for rel, source, cache, settings in tasks:
+        try:
+            results.append((make(rel, Path(source), Path(cache), settings).to_json(), None))
+        except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises these on bad files
+            results.append((None, f"{rel}: cannot read this image ({type(exc).__name__}: {exc}); published as is"))
+    return results
+
+
+def make(rel: str, source: Path, cache: Path, settings: Settings) -> Picture:
+    data = source.read_bytes()
+    key = hashlib.sha256(settings.tag.encode() + b"\0" + data).hexdigest()
+    folder = cache / key[:32]
+    meta = folder / "picture.json"
+    if meta.is_file():  # the same bytes under another name or mtime: made already
+        known = Picture.from_json(meta.read_text(encoding="utf-8"))
+        picture = _renamed(known, rel)
+        if all(Path(p).is_file() for p in picture.files.values()):
+            return picture
+    suffix = Path(rel).suffix.lower()
+    picture = _pass_through(rel, source, data, key) if suffix in PASSED else _raster(rel, data, key, folder, settings)
+    write_atomic(meta, picture.to_json())
+    return picture
+
+
+def _renamed(picture: Picture, rel: str) -> Picture:
+    """A picture made for the same bytes under another path, named for `rel`."""
+    if picture.src == rel:
+        return picture
+    old_stem, new_stem = _stem(picture.src), _stem(rel)
+    sources = {mime: [(new_stem + p[len(old_stem) :], w) for p, w in items] for mime, items in picture.sources.items()}
+    files = {(rel if p == picture.src else new_stem + p[len(old_stem) :]): f for p, f in picture.files.items()}
+    return Picture(rel, picture.width, picture.height, sources, files, picture.key)
+
+
+def _stem(rel: str) -> str:
+    return rel[: len(rel) - len(Path(rel).suffix)]
+
+
+_SVG_SIZE = re.compile(r"<svg\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_ATTR = re.compile(r"\b(width|height|viewBox)\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def _pass_through(rel: str, source: Path, data: bytes, key: str) -> Picture:
+    """An SVG: published as is, with the size its root element declares (0 x 0 when none)."""
+    width = height = 0
+    match = _SVG_SIZE.search(data[:4096].decode("utf-8", "replace"))
+    if match:
+        attrs = dict(_ATTR.findall(match.group(0)))
+        box = attrs.get("viewBox", "").replace(",", " ").split()
+        try:
+            width, height = int(float(attrs["width"])), int(float(attrs["height"]))
+        except (KeyError, ValueError):
+            if len(box) == 4:
+                width, height = round(float(box[2])), round(float(box[3]))
+    return Picture(rel, width, height, {}, {rel: str(source)}, key)
+
+
+def _raster(rel: str, data: bytes, key: str, folder: Path, settings: Settings) -> Picture:
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.load()
+        fmt = RASTER.get(Path(rel).suffix.lower()) or opened.format or "PNG"
+        if getattr(opened, "n_frames", 1) > 1:  # animated: resizing would drop the animation
+            path = folder / f"original{Path(rel).suffix.lower()}"
+            write_atomic(path, data)
+            return Picture(rel, opened.width, opened.height, {}, {rel: str(path)}, key)
+        image = _srgb(ImageOps.exif_transpose(opened) or opened)
+    alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if alpha else "RGB")
+    if fmt == "JPEG" and alpha:
+        fmt = "PNG"  # never happens for a real JPEG; keeps a converted file honest
+    stem = _stem(rel)
+    ext = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}[fmt]
+    kinds = [("image/webp", "WEBP", ".webp")] + ([(f"image/{fmt.lower()}", fmt, ext)] if fmt != "WEBP" else [])
+    widths = [w for w in settings.widths if w < image.width] + [image.width]
+    sources: dict[str, list[tuple[str, int]]] = {mime: [] for mime, _, _ in kinds}
+    files: dict[str, str] = {}
+    for width in widths:
+        scaled = image if width == image.width else image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
+        for mime, kind, suffix in kinds:
+            encoded = _encode(scaled, kind, settings.quality)
+            name = f"{stem}-{width}w.{hashlib.sha256(encoded).hexdigest()[:10]}{suffix}"
+            path = folder / Path(name).name
+            if not path.is_file():
+                write_atomic(path, encoded)
+            sources[mime].append((name, width))
+            files[name] = str(path)
+    # the original's address keeps working: the full-size file, cleaned like the others
+    full = folder / f"original{ext}"
+    write_atomic(full, _encode(image, fmt, max(settings.quality, 90)))
+    files[rel] = str(full)
+    return Picture(rel, image.width, image.height, sources, files, key)
+
+
+def _srgb(image: Any) -> Any:
+    """The image in sRGB (from its ICC profile, when it has one), without the profile."""
+    from PIL import ImageCms
+
+    icc = image.info.get("icc_profile")
+    if image.mode == "CMYK":
+        image = image.convert("RGB")
+    if icc:
+        try:
+            mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB"
+            image = ImageCms.profileToProfile(image.convert(mode), ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"), outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: keep the pixels as they are
+    image.info.pop("icc_profile", None)
+    return image
+
+
+def _encode(image: Any, kind: str, quality: int) -> bytes:
+    """Encode with no metadata at all: no EXIF, no XMP, no ICC, no text chunks."""
+    out = io.BytesIO()
+    if kind == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    elif kind == "WEBP":
+        image.save(out, "WEBP", quality=quality, method=4)
+    elif kind == "GIF":
+        image.save(out, "GIF", optimize=True)
+    else:
+        image.save(out, "PNG", optimize=False, compress_level=6)
+    return out.getvalue()
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+
+def img_html(src: str, alt: str, picture: Picture | None, *, root: str, hero: bool = False, sizes: str = HERO_SIZES, css: str = "") -> Markup:
+    """An image as the page shows it: `<picture>` when there are widths, a plain
+    `<img>` otherwise (SVG, remote). Only the hero loads at once and first."""
+    attrs = f' alt="{escape(alt)}"'
+    if css:
+        attrs += f' class="{escape(css)}"'
+    if picture is not None and picture.width and picture.height:
+        attrs += f' width="{picture.width}" height="{picture.height}"'
+    attrs += ' fetchpriority="high"' if hero else ' loading="lazy" decoding="async"'
+    if picture is None:
+        return Markup(f'<img src="{escape(_href(src, root))}"{attrs}>')
+    if not picture.sources:
+        return Markup(f'<img src="{escape(root + picture.src)}"{attrs}>')
+    parts = ["<picture>"]
+    own = ""
+    for mime, items in picture.sources.items():
+        srcset = escape(", ".join(f"{root}{path} {width}w" for path, width in items))
+        if mime == "image/webp" and len(picture.sources) > 1:
+            parts.append(f'<source type="image/webp" srcset="{srcset}" sizes="{escape(sizes)}">')
+        else:
+            own = f' srcset="{srcset}" sizes="{escape(sizes)}"'
+    parts.append(f'<img src="{escape(root + picture.fallback)}"{own}{attrs}></picture>')
+    return Markup("".join(parts))
+
+
+def _href(src: str, root: str) -> str:
+    from generator.site.markup import safe_url
+
+    return safe_url(src) if "://" in src or src.startswith("/") else root + safe_url(src)
+
+
+_BODY_IMG = re.compile(r"<img\b([^>]*)>")
+_BODY_ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
+
+
+def rewrite_body(body: str, pictures: Mapping[str, Picture], root: str) -> str:
+    """A sanitized body with its local images as responsive, lazy `<picture>`s."""
+    if not pictures or "<img" not in body:
+        return body
+
+    def swap(match: re.Match[str]) -> str:
+        attrs = dict(_BODY_ATTR.findall(match.group(1)))
+        rel = local_path(html.unescape(attrs.get("src", "")), root)
+        picture = pictures.get(rel) if rel else None
+        if picture is None:
+            return match.group(0)
+        return str(img_html(rel or "", html.unescape(attrs.get("alt", "")), picture, root=root))
+
+    return _BODY_IMG.sub(swap, body)
+
+
+def used_by(image_src: str | None, body_srcs: Iterable[str], root: str) -> list[str]:
+    """Paths under static/ a post shows: its hero first, then its body's images."""
+    wanted = [image_src] if image_src else []
+    wanted += list(body_srcs)
+    found = [rel for rel in (local_path(s, root) for s in wanted) if rel and handled(rel)]
+    return list(dict.fromkeys(found))

@@ -1,0 +1,93 @@
+"""Guards of the images and cards (issue 12), each with the tests that fail when it goes."""
+
+MUTATIONS = [
+    {
+        "name": "cards: the satire band's check is skipped",
+        "path": "generator/site/cards.py",
+        "old": "        found = band_problems(image, spec.look)\n",
+        "new": "        found: list[str] = []\n",
+        "tests": [
+            "tests/test_site_images.py::test_a_card_without_its_band_fails_the_build",
+            "tests/test_site_images.py::test_card_guard_is_the_build_s",
+        ],
+    },
+    {
+        "name": "cards: the band's contrast is not checked",
+        "path": "generator/site/cards.py",
+        "old": "    if ratio < MIN_CONTRAST:\n",
+        "new": "    if False:\n",
+        "tests": ["tests/test_site_images.py::test_a_card_without_its_band_fails_the_build"],
+    },
+    {
+        "name": "cards: the band's label is not drawn",
+        "path": "generator/site/cards.py",
+        "old": "        boxes[\"band\"].append(_draw(pen, (MARGIN, ty), label, band_font, look.band_foreground))\n",
+        "new": "        boxes[\"band\"].append(_draw(pen, (MARGIN, ty), \"\", band_font, look.band_foreground))\n",
+        "tests": ["tests/test_site_images.py::test_every_post_gets_a_card", "tests/test_site_images.py::test_long_french_title_card_stays_in_its_frame"],
+    },
+    {
+        "name": "images: the original's address serves the source as is (GPS and all)",
+        "path": "generator/site/images.py",
+        "old": "    write_atomic(full, _encode(image, fmt, max(settings.quality, 90)))\n",
+        "new": "    write_atomic(full, data)\n",
+        "tests": ["tests/test_site_images.py::test_photo_hero_is_responsive_upright_and_stripped"],
+    },
+    {
+        "name": "images: JPEG files keep the source's EXIF (GPS)",
+        "path": "generator/site/images.py",
+        "old": "        image.convert(\"RGB\").save(out, \"JPEG\", quality=quality, optimize=True, progressive=True)\n",
+        "new": "        image.convert(\"RGB\").save(out, \"JPEG\", quality=quality, optimize=True, progressive=True, exif=image.info.get(\"exif\", b\"\"))\n",
+        "tests": ["tests/test_site_images.py::test_body_images_png_gif_svg"],
+    },
+    {
+        "name": "images: PNG files keep the source's ICC profile (Pillow writes im.info's by default)",
+        "path": "generator/site/images.py",
+        "old": "    image.info.pop(\"icc_profile\", None)\n",
+        "new": "",
+        "tests": ["tests/test_site_images.py::test_body_images_png_gif_svg"],
+    },
+    {
+        "name": "images: EXIF orientation ignored",
+        "path": "generator/site/images.py",
+        "old": "        image = _srgb(ImageOps.exif_transpose(opened) or opened)\n",
+        "new": "        image = _srgb(opened)\n",
+        "tests": ["tests/test_site_images.py::test_photo_hero_is_responsive_upright_and_stripped"],
+    },
+    {
+        "name": "images: the hero is lazy like the others",
+        "path": "generator/site/images.py",
+        "old": "    attrs += ' fetchpriority=\"high\"' if hero else ' loading=\"lazy\" decoding=\"async\"'\n",
+        "new": "    attrs += ' loading=\"lazy\" decoding=\"async\"'\n",
+        "tests": [
+            "tests/test_site_images.py::test_photo_hero_is_responsive_upright_and_stripped",
+            "tests/test_site_images_browser.py::test_post_page_has_no_layout_shift_and_an_eager_hero",
+        ],
+    },
+    {
+        "name": "images: body images load eagerly like the hero",
+        "path": "generator/site/images.py",
+        "old": "    attrs += ' fetchpriority=\"high\"' if hero else ' loading=\"lazy\" decoding=\"async\"'\n",
+        "new": "    attrs += ' fetchpriority=\"high\"'\n",
+        "tests": [
+            "tests/test_site_images.py::test_body_images_png_gif_svg",
+            "tests/test_site_images_browser.py::test_post_page_has_no_layout_shift_and_an_eager_hero",
+        ],
+    },
+    {
+        "name": "images: no width/height (layout shift)",
+        "path": "generator/site/images.py",
+        "old": "        attrs += f' width=\"{picture.width}\" height=\"{picture.height}\"'\n",
+        "new": "        pass\n",
+        "tests": [
+            "tests/test_site_images.py::test_photo_hero_is_responsive_upright_and_stripped",
+            "tests/test_site_images_browser.py::test_post_page_has_no_layout_shift_and_an_eager_hero",
+        ],
+    },
+    {
+        "name": "media: the source cache is never used (a no-op rebuild opens every image)",
+        "path": "generator/site/media.py",
+        "old": "        picture = _known(record)\n",
+        "new": "        picture = None\n",
+        "tests": ["tests/test_site_images.py::test_noop_rebuild_opens_no_image_and_unused_files_go"],
+    },
+]
