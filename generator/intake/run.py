@@ -214,6 +214,9 @@ class _Run:
         validators: dict[str | None, tuple[str, str | None, str | None]] = {}
         for url, config in feeds:
             label = config.label if config else url
+            if config is None and self.store.match(urls=[url]) is not None:
+                self.report.seen += 1  # an article URL given by hand that is a known story: not even fetched
+                continue
             etag, modified = self.store.validators(url)
             try:
                 response = self.fetcher.get(url, etag=etag, last_modified=modified, robots=config is None, accept=FEED_ACCEPT)

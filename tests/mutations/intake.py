@@ -126,4 +126,11 @@ MUTATIONS = [
         "new": "                if True:\n",
         "tests": [R + "test_a_failed_item_is_tried_again_next_run"],
     },
+    {
+        "name": "intake: a known story handed over by URL is fetched (and its discard forgotten)",
+        "path": "generator/intake/run.py",
+        "old": "            if config is None and self.store.match(urls=[url]) is not None:\n",
+        "new": "            if False:\n",
+        "tests": ["tests/test_intake_discard.py::test_a_discarded_story_is_never_taken_in_again"],
+    },
 ]
