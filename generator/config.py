@@ -206,6 +206,8 @@ class IntakeConfig(Strict):
     timeout: float = Field(20.0, gt=0, le=600, description="seconds per request")
     max_bytes: int = Field(5_000_000, ge=1024, description="a larger page or feed is refused")
     per_host_delay: float = Field(1.0, ge=0, le=600, description="seconds between two requests to one host")
+
+
 COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 

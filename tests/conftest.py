@@ -50,6 +50,28 @@ def run_satire(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def on_a_terminal(cwd: Path, *args: str) -> str:
+    """What `satire ARGS` prints when its output is a terminal (a pty), as text."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
+    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert proc.returncode == 0, proc.stderr
+    return out.decode().replace("\r\n", "\n")
+
+
 @pytest.fixture
 def satire() -> type[Result] | object:
     """`satire(*args, cwd=...)` runs the CLI in a subprocess."""

@@ -5,11 +5,7 @@ gate in `satire generate`: nothing is written from an unconfirmed brief."""
 from __future__ import annotations
 
 import json
-import os
-import pty
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +13,7 @@ import pytest
 from generator import review, state
 from generator.config import load_project
 from tests.confirmkit import FACTS, INTAKE_BRIEF, SLUG, add_intake_brief, assert_evidence_consistent, read
-from tests.conftest import REPO, run_satire
+from tests.conftest import on_a_terminal, run_satire
 
 pytestmark = pytest.mark.slow
 
@@ -172,26 +168,6 @@ def test_the_log_and_the_brief_agree_after_a_kill_mid_command(newsdesk: Path, co
     conn = state.connect(newsdesk / ".satire")
     assert conn.execute("SELECT COUNT(*) FROM audit_pending").fetchone()[0] == 0
     conn.close()
-
-
-def on_a_terminal(project: Path, *args: str) -> str:
-    """What `satire ARGS` prints when its output is a terminal."""
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, env=env, stdout=follower, stderr=subprocess.PIPE, timeout=60)
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    assert proc.returncode == 0, proc.stderr
-    return out.decode().replace("\r\n", "\n")
 
 
 def test_list_is_a_table_on_a_terminal_and_fetched_text_cannot_steer_it(newsdesk: Path) -> None:

@@ -368,31 +368,11 @@ def test_a_pending_move_whose_draft_changed_since_is_logged_as_uncertain(project
 
 
 def test_diff_is_colored_on_a_terminal(project: Project) -> None:
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    from tests.conftest import REPO
+    from tests.conftest import on_a_terminal
 
     make_draft(project, body="Avant : 27 ans chez Amazon.")
     make_draft(project, body="Après : huit années chez AWS.")
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-    proc = subprocess.run([sys.executable, "-m", "generator", "review", "diff", "amazon-desantis"], cwd=project.root, env=env, stdout=follower, stderr=subprocess.PIPE, timeout=60)
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    assert proc.returncode == 0
-    text = out.decode()
+    text = on_a_terminal(project.root, "review", "diff", "amazon-desantis")
     assert "\x1b[31m-Avant : 27 ans chez Amazon." in text and "\x1b[32m+Après : huit années chez AWS." in text
 
 
