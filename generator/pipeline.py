@@ -128,19 +128,18 @@ def generate_step(run: Run) -> StepResult:
     briefs, errors = load_briefs(brief_paths(project.briefs_dir), set(style_files(project)), shown)
     for error in errors:
         run.echo(error.message)
-    confirmed = [b for b in briefs if b.confirmed]
-    waiting_editor = len(briefs) - len(confirmed)
-    unconfirmed = f", {waiting_editor} unconfirmed brief(s) left for an editor ('satire brief list --unconfirmed')" if waiting_editor else ""
     with project_lock(project.state_dir, "generate"):  # a 'satire generate' at the same time would write the same drafts
-        jobs, report = batch.plan(project, confirmed, style=None, languages=None, force=False, say=run.echo)
+        # batch.plan's gate leaves unconfirmed briefs for an editor, as `satire generate` does
+        jobs, report = batch.plan(project, briefs, style=None, languages=None, force=False, say=run.echo)
         if run.dry_run:
             for job in jobs:
                 run.echo(f"generate: dry run: would write {job.label}")
-            return ok(f"would write {len(jobs)} draft(s), {report.skipped} unchanged{unconfirmed}", f"would write {len(jobs)}")
+            waiting = f", {report.waiting} waiting for confirmation" if report.waiting else ""
+            return ok(f"would write {len(jobs)} draft(s), {report.skipped} unchanged{waiting}", f"would write {len(jobs)}")
         backend = get_backend(project, offline=run.offline, run_id=run.id)
         batch.run(project, jobs, backend, report, concurrency=project.config.llm.concurrency, max_cost=project.config.llm.max_cost_usd, say=run.echo)
-    summary = report.line().removeprefix("generate: ") + unconfirmed
-    details = {"written": report.written, "failed": report.failed, "unconfirmed": waiting_editor, "bad_briefs": len(errors)}
+    summary = report.line().removeprefix("generate: ")
+    details = {"written": report.written, "failed": report.failed, "unconfirmed": report.waiting, "bad_briefs": len(errors)}
     if report.failed or report.not_started or errors:
         bad = f"{len(errors)} brief(s) with errors, " if errors else ""
         return failed(bad + summary, f"{len(report.written)} written, {len(report.failed) + len(errors)} failed", **details)

@@ -6,8 +6,8 @@ MUTATIONS = [
     {
         "name": "run: unconfirmed briefs are written too",
         "path": "generator/pipeline.py",
-        "old": "confirmed = [b for b in briefs if b.confirmed]",
-        "new": "confirmed = list(briefs)",
+        "old": "jobs, report = batch.plan(project, briefs, style=None, languages=None, force=False, say=run.echo)",
+        "new": "jobs, report = batch.plan(project, briefs, style=None, languages=None, force=False, say=run.echo, unconfirmed=True)",
         "tests": [T + "test_run_writes_confirmed_briefs_notifies_once_builds_published_only"],
     },
     {
