@@ -1,10 +1,13 @@
-"""Notifications: editors told, once per run, that new drafts wait for review
-or that a `satire run` failed; by webhook (Slack, Mattermost, Discord) and/or
-e-mail (SMTP), as `notify:` in satire.yaml says.
+"""Notifications: editors told, once per run, that new drafts wait for review,
+that new intake briefs wait for their confirmation, or that a `satire run`
+failed; by webhook (Slack, Mattermost, Discord) and/or e-mail (SMTP), as
+`notify:` in satire.yaml says.
 
 What each channel has announced is kept in SQLite (`notified_drafts`), one row
 per channel, draft and revision, so no draft is announced twice on a channel;
-a channel whose send failed announces its drafts at the next run. The rows are
+a brief waiting for confirmation has the row of revision 0 of its slug (drafts
+start at 1), so it too is announced once, and its draft later on its own. A
+channel whose send failed announces its drafts and briefs at the next run. The rows are
 written as `sending` before the send and marked `sent` after it: a run killed
 in between leaves them `sending`, and they are not sent again (an editor may
 miss one message; never gets the same one twice).
@@ -12,32 +15,33 @@ miss one message; never gets the same one twice).
 The webhook URL is a secret (it lets anyone post): it is read from the
 environment variable `notify.webhook_url_env` names at the moment of sending,
 and never written to a file, the state database, a message or an error, which
-name the variable instead.
+name the variable instead. The POST goes through the project's one HTTP client
+(`generator.intake.fetch`): its timeout, size cap, User-Agent and private-address
+guard (an intranet webhook needs its host in `intake.allow_private`), and no
+redirect followed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import http.client
-import json
 import os
 import re
 import signal
 import smtplib
 import socket
 import sqlite3
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import quote, urlsplit
 
-from generator import __version__, state
+from generator import state
+from generator.brief import Brief
 from generator.config import NotifyConfig, Project
 from generator.errors import SatireError
+from generator.intake.fetch import Blocked, Fetcher, FetchError
 
 CHANNELS = ("webhook", "email")
 MAX_LISTED = 25  # drafts named in one message; the rest are counted
@@ -59,6 +63,28 @@ class Waiting:
     findings: int | None  # None: the fact check could not run
 
 
+BRIEF_REVISION = 0  # a brief's row in notified_drafts: drafts start at revision 1
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """An intake brief waiting for an editor's confirmation, as a notification names it."""
+
+    slug: str
+    title: str
+    publisher: str
+    facts: int
+    quotes: int
+
+    @property
+    def revision(self) -> int:
+        return BRIEF_REVISION
+
+    @classmethod
+    def of(cls, brief: Brief) -> Unconfirmed:
+        return cls(brief.effective_slug, brief.title, brief.source.publisher, len(brief.facts), len(brief.quotes))
+
+
 @dataclass(frozen=True)
 class Message:
     subject: str
@@ -69,7 +95,8 @@ class Message:
 class Outcome:
     """What `announce` did, per channel."""
 
-    sent: dict[str, list[str]] = field(default_factory=dict)  # channel -> slugs announced
+    sent: dict[str, list[str]] = field(default_factory=dict)  # channel -> slugs of the drafts announced
+    briefs: dict[str, list[str]] = field(default_factory=dict)  # channel -> slugs of the briefs announced
     failed: dict[str, str] = field(default_factory=dict)  # channel -> why
     quiet: list[str] = field(default_factory=list)  # channels with nothing new to say
 
@@ -88,22 +115,24 @@ def channels(config: NotifyConfig) -> list[str]:
     return found
 
 
-def desk_link(desk_url: str | None, slug: str) -> str | None:
-    """The desk's page of a draft (generator/desk/app.py: /_desk/drafts/SLUG)."""
+def desk_link(desk_url: str | None, slug: str, page: str = "drafts") -> str | None:
+    """The desk's page of a draft (generator/desk/app.py: /_desk/drafts/SLUG) or of a brief (/_desk/briefs/SLUG)."""
     if not desk_url:
         return None
-    return f"{desk_url.rstrip('/')}/_desk/drafts/{quote(slug)}"
+    return f"{desk_url.rstrip('/')}/_desk/{page}/{quote(slug)}"
 
 
 # -- composing -------------------------------------------------------------------
 
 
-def compose(project: Project, waiting: Sequence[Waiting], failures: Sequence[str]) -> Message:
-    """One message naming every draft in `waiting` and every failed step."""
+def compose(project: Project, waiting: Sequence[Waiting], failures: Sequence[str], briefs: Sequence[Unconfirmed] = ()) -> Message:
+    """One message naming every draft in `waiting`, every brief in `briefs` and every failed step."""
     blog = _clean(project.config.title, 80)
     heads = []
     if waiting:
         heads.append(f"{len(waiting)} new draft{'s' if len(waiting) != 1 else ''} wait{'s' if len(waiting) == 1 else ''} for review")
+    if briefs:
+        heads.append(f"{len(briefs)} new brief{'s' if len(briefs) != 1 else ''} wait{'s' if len(briefs) == 1 else ''} for confirmation")
     if failures:
         heads.append("satire run failed")
     subject = f"[{blog}] " + "; ".join(heads)
@@ -114,6 +143,12 @@ def compose(project: Project, waiting: Sequence[Waiting], failures: Sequence[str
         lines.append(f"- “{_clean(item.title, 160)}” ({item.slug}, revision {item.revision}): {found}: {link}")
     if len(waiting) > MAX_LISTED:
         lines.append(f"- and {len(waiting) - MAX_LISTED} more: satire review list --status draft")
+    for brief in briefs[:MAX_LISTED]:
+        counts = f"{brief.facts} fact{'s' if brief.facts != 1 else ''}, {brief.quotes} quote{'s' if brief.quotes != 1 else ''}"
+        link = desk_link(project.config.notify.desk_url, brief.slug, "briefs") or f"satire brief show {brief.slug}"
+        lines.append(f"- to confirm: “{_clean(brief.title, 160)}” from {_clean(brief.publisher, 80)} ({brief.slug}, {counts}): {link}")
+    if len(briefs) > MAX_LISTED:
+        lines.append(f"- and {len(briefs) - MAX_LISTED} more briefs: satire brief list --unconfirmed")
     if failures:
         lines.append("Failed steps:")
         lines += [f"- {_clean(line, 300)}" for line in failures]
@@ -137,12 +172,13 @@ def announce(
     waiting: Sequence[Waiting],
     failures: Sequence[str],
     *,
+    briefs: Sequence[Unconfirmed] = (),
     run_id: str,
     dry_run: bool = False,
     echo: Callable[[str], None],
 ) -> Outcome:
-    """Tell every configured channel, in one message each, about the drafts it
-    has not announced yet and about `failures`."""
+    """Tell every configured channel, in one message each, about the drafts and
+    the briefs waiting for confirmation it has not announced yet, and about `failures`."""
     config = project.config.notify
     outcome = Outcome()
     with _db(project) as conn:
@@ -150,17 +186,19 @@ def announce(
         for channel in channels(config):
             known = {(r["slug"], r["revision"]) for r in conn.execute("SELECT slug, revision FROM notified_drafts WHERE channel = ?", (channel,))}
             fresh = [w for w in waiting if (w.slug, w.revision) not in known]
-            if not fresh and not failures:
+            new_briefs = [b for b in briefs if (b.slug, b.revision) not in known]
+            if not fresh and not new_briefs and not failures:
                 outcome.quiet.append(channel)
                 continue
-            message = compose(project, fresh, failures)
+            message = compose(project, fresh, failures, new_briefs)
             if dry_run:
                 echo(f"notify: dry run: would send by {channel}:\n{message.text}")
                 outcome.sent[channel] = [w.slug for w in fresh]
+                outcome.briefs[channel] = [b.slug for b in new_briefs]
                 continue
-            _record(conn, channel, fresh, run_id)
+            _record(conn, channel, [*fresh, *new_briefs], run_id)
             try:
-                send(config, channel, message)
+                send(project, channel, message)
             except NotifyError as exc:
                 conn.execute("DELETE FROM notified_drafts WHERE channel = ? AND run_id = ? AND state = 'sending'", (channel, run_id))
                 outcome.failed[channel] = exc.format_message()
@@ -168,54 +206,49 @@ def announce(
             crash_point("after-notify-send")
             conn.execute("UPDATE notified_drafts SET state = 'sent' WHERE channel = ? AND run_id = ?", (channel, run_id))
             outcome.sent[channel] = [w.slug for w in fresh]
+            outcome.briefs[channel] = [b.slug for b in new_briefs]
     return outcome
 
 
-def send(config: NotifyConfig, channel: str, message: Message) -> None:
+def send(project: Project, channel: str, message: Message) -> None:
     """Send `message` by `channel`, or raise NotifyError."""
+    config = project.config.notify
     if channel == "webhook":
         name = config.webhook_url_env or ""
         url = os.environ.get(name, "").strip()
         if not url:
             raise NotifyError(f"webhook: the environment variable {name} is not set (it should hold the webhook URL)")
-        post_webhook(url, {"text": message.text, "content": message.text[:DISCORD_LIMIT]}, timeout=config.timeout, where=f"webhook (${name})")
+        client = Fetcher.for_project(project, timeout=config.timeout)
+        post_webhook(client, url, {"text": message.text, "content": message.text[:DISCORD_LIMIT]}, where=f"webhook (${name})")
     else:
         send_email(config, message)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A webhook answers, it does not send us elsewhere (a redirected POST would be replayed as GET)."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-def post_webhook(url: str, payload: dict[str, str], *, timeout: float, where: str) -> None:
-    """POST `payload` as JSON to `url`; errors name `where`, never the URL.
-
-    The one way notifications reach the network; small on purpose, so that it
-    can be routed through the project's HTTP client (generator/intake/fetch.py).
-    """
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise NotifyError(f"{where}: not an http(s) URL")
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": f"satire/{__version__}"},
-        method="POST",
-    )
+def post_webhook(client: Fetcher, url: str, payload: dict[str, str], *, where: str) -> None:
+    """POST `payload` as JSON to `url` through the project's HTTP client; errors
+    name `where`, never the URL (a FetchError's text starts with it)."""
     try:
-        with urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout) as response:
-            response.read(64 * 1024)
-    except urllib.error.HTTPError as exc:
-        raise NotifyError(f"{where}: the server answered HTTP {exc.code}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else type(exc.reason).__name__
-        raise NotifyError(f"{where}: could not connect: {reason}") from None
-    except TimeoutError:
-        raise NotifyError(f"{where}: no answer within {timeout:g} s") from None
-    except (OSError, ValueError, http.client.HTTPException) as exc:  # a malformed URL, a broken answer: their text may quote the URL
-        raise NotifyError(f"{where}: failed: {type(exc).__name__}") from None
+        client.post(url, payload)
+    except Blocked as exc:
+        raise NotifyError(
+            f"{where}: refused: its host resolves to a {exc.kind} address (a webhook on an intranet host needs that host in intake.allow_private)"
+        ) from None
+    except FetchError as exc:
+        if exc.status is not None:
+            raise NotifyError(f"{where}: the server answered HTTP {exc.status}" + (" (a redirect: not followed for a POST)" if 300 <= exc.status < 400 else "")) from None
+        raise NotifyError(f"{where}: {_without(exc.reason, url)}") from None
+    except ValueError:  # a URL too malformed to split (e.g. "http://[::1"): its text would quote it
+        raise NotifyError(f"{where}: not a valid http(s) URL") from None
+
+
+def _without(text: str, url: str) -> str:
+    """`text` with the secret URL, and the parts of it a message may quote, taken out."""
+    parts = urlsplit(url)
+    pieces = [url, parts.netloc, parts.path + (f"?{parts.query}" if parts.query else ""), parts.hostname or ""]
+    for piece in sorted(pieces, key=len, reverse=True):
+        if len(piece) > 3:
+            text = text.replace(piece, "…")
+    return text
 
 
 def send_email(config: NotifyConfig, message: Message) -> None:
@@ -244,7 +277,7 @@ def send_email(config: NotifyConfig, message: Message) -> None:
 # -- the record ----------------------------------------------------------------------
 
 
-def _record(conn: sqlite3.Connection, channel: str, fresh: Sequence[Waiting], run_id: str) -> None:
+def _record(conn: sqlite3.Connection, channel: str, fresh: Sequence[Waiting | Unconfirmed], run_id: str) -> None:
     """Written before the send: a run killed after sending never sends them again."""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     conn.execute("BEGIN IMMEDIATE")

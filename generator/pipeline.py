@@ -7,8 +7,9 @@ The steps, in order, each skipped with a line when it is not configured:
     factcheck  the new drafts' claims against their briefs
     build      the static site: published posts only
     deploy     the built site to the `deploy:` target (when configured)
-    notify     one message per channel: the drafts waiting for review, and
-               the steps that failed (last, so that it can say so)
+    notify     one message per channel: the drafts waiting for review, the
+               intake briefs waiting for confirmation, and the steps that
+               failed (last, so that it can say so)
 
 A step that fails does not stop the others; the run then exits 1. Nothing is
 approved or published by a run: only an editor moves a draft to the site.
@@ -77,6 +78,7 @@ class Run:
     offline: bool
     echo: Callable[[str], None]
     waiting: list[notify.Waiting] = field(default_factory=list)  # new drafts for the editors, fact-checked
+    briefs: list[notify.Unconfirmed] = field(default_factory=list)  # intake briefs waiting for an editor's confirmation
     steps: dict[str, StepResult] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -118,7 +120,7 @@ def intake_step(run: Run) -> StepResult:
 
 def generate_step(run: Run) -> StepResult:
     """Drafts for the confirmed briefs that have none or whose brief changed."""
-    from generator import batch
+    from generator import batch, confirm
     from generator.brief import brief_paths, load_briefs
     from generator.errors import shown
     from generator.llm import get_backend
@@ -128,6 +130,8 @@ def generate_step(run: Run) -> StepResult:
     briefs, errors = load_briefs(brief_paths(project.briefs_dir), set(style_files(project)), shown)
     for error in errors:
         run.echo(error.message)
+    _, unconfirmed = confirm.gate(briefs)
+    run.briefs = [notify.Unconfirmed.of(brief) for brief in unconfirmed if brief.intake is not None]  # a hand-written one's editor knows
     with project_lock(project.state_dir, "generate"):  # a 'satire generate' at the same time would write the same drafts
         # batch.plan's gate leaves unconfirmed briefs for an editor, as `satire generate` does
         jobs, report = batch.plan(project, briefs, style=None, languages=None, force=False, say=run.echo)
@@ -212,17 +216,17 @@ def deploy_step(run: Run) -> StepResult:
 
 
 def notify_step(run: Run) -> StepResult:
-    """One message per channel: the new drafts and the failed steps."""
+    """One message per channel: the new drafts, the new briefs to confirm and the failed steps."""
     config = run.project.config.notify
     if not notify.channels(config):
         return skipped("no notify.webhook_url_env or notify.email.to in satire.yaml")
-    outcome = notify.announce(run.project, run.waiting, run.failures(), run_id=run.id, dry_run=run.dry_run, echo=run.echo)
+    outcome = notify.announce(run.project, run.waiting, run.failures(), briefs=run.briefs, run_id=run.id, dry_run=run.dry_run, echo=run.echo)
     failures = " and the failed steps" if run.failures() else ""
-    said = [f"{channel} ({len(slugs)} draft(s){failures})" for channel, slugs in outcome.sent.items()]
+    said = [f"{channel} ({len(slugs)} draft(s), {len(outcome.briefs[channel])} brief(s) to confirm{failures})" for channel, slugs in outcome.sent.items()]
     parts = [("would send by " if run.dry_run else "sent by ") + ", ".join(said)] if said else []
     parts += list(outcome.failed.values())
     summary = "; ".join(parts) or "nothing new to announce"
-    details = {"sent": outcome.sent, "failed": list(outcome.failed)}
+    details = {"sent": outcome.sent, "briefs": outcome.briefs, "failed": list(outcome.failed)}
     if not outcome.ok:
         return failed(summary, f"{', '.join(outcome.failed)} failed", **details)
     return ok(summary, "sent" if said else "nothing new", **details)

@@ -12,6 +12,7 @@ from generator.intake.fetch import Blocked, Disallowed, Fetcher, FetchError, Gua
 from tests.conftest import run_satire
 from tests.intakekit import intake_briefs, make_project, serve_article
 from tests.newsite import NewsSite, Route, article_html, rss
+from tests.receivers import WebhookReceiver
 
 
 def fetcher(allow_private: bool | list[str] = True, **kw: object) -> Fetcher:
@@ -62,6 +63,20 @@ def test_guard_lets_public_addresses_through() -> None:
     Guard.from_config(["10.0.0.0/8", "intranet.local"]).check("http://intranet.local/", "intranet.local", ipaddress.ip_address("192.168.1.1"))
     with pytest.raises(Blocked):
         Guard.from_config(["10.0.0.0/8"]).check("http://x/", "x", ipaddress.ip_address("192.168.1.1"))
+
+
+def test_post_sends_json_with_the_user_agent_follows_no_redirect_and_is_guarded(webhook: WebhookReceiver) -> None:
+    fetcher().post(webhook.url, {"text": "héllo"})
+    [post] = webhook.posts
+    assert post.body == {"text": "héllo"} and post.headers["User-Agent"] == "satire/test (+https://blog.example/)"
+    assert post.headers["Content-Type"].startswith("application/json")
+    webhook.status = 302
+    with pytest.raises(FetchError) as caught:
+        fetcher().post(webhook.url, {"text": "again"})
+    assert caught.value.status == 302 and "not followed" in str(caught.value)
+    with pytest.raises(Blocked):
+        fetcher(allow_private=False).post(webhook.url, {"text": "blocked"})
+    assert len(webhook.posts) == 2  # the refused one never left
 
 
 def test_cli_refuses_loopback_feed_unless_allowed(tmp_path: Path, news_site: NewsSite) -> None:

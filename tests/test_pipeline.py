@@ -41,8 +41,10 @@ def hook_config(**extra: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def blog(demo_project: Path) -> Path:
-    """Three briefs: one published post, one confirmed brief without a draft, one unconfirmed intake brief."""
+    """Three briefs: one published post, one confirmed brief without a draft, one unconfirmed
+    hand-written brief; the webhook receiver is on 127.0.0.1, which intake.allow_private lists."""
     root = demo_project
+    configure(root, intake={"allow_private": ["127.0.0.1"]})
     for path in (root / "briefs").glob("*.yaml"):
         if path.stem not in {"amazon-desantis", "iphone-air", "sora-app"}:
             path.unlink()
@@ -246,6 +248,34 @@ def test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run(blog: 
     assert retried.code == 0, retried.err
     assert len(webhook.posts) == 2 and "/_desk/drafts/iphone-air" in webhook.posts[1].body["text"]
     assert_secret_nowhere(blog, failing, retried)
+
+
+def test_a_webhook_on_loopback_is_refused_unless_allow_private_lets_it(blog: Path, webhook: WebhookReceiver) -> None:
+    configure(blog, notify=hook_config(), intake={"allow_private": False})
+    env = {"SATIRE_HOOK": webhook.url}
+    refused = run(blog, env=env)
+    assert refused.code == 1
+    assert webhook.posts == []  # refused before any connection
+    [line] = [line for line in refused.err_lines if "webhook" in line]
+    assert line.startswith("notify: failed: webhook ($SATIRE_HOOK): refused:") and "loopback" in line and "intake.allow_private" in line
+    assert "127.0.0.1" not in line
+    assert rows(blog, "SELECT * FROM notified_drafts") == []  # not announced: the next run does
+    assert_secret_nowhere(blog, refused)
+    configure(blog, intake={"allow_private": ["127.0.0.1"]})
+    allowed = run(blog, env=env)
+    assert allowed.code == 0, allowed.err
+    assert len(webhook.posts) == 1 and "/_desk/drafts/iphone-air" in webhook.posts[0].body["text"]
+    assert_secret_nowhere(blog, refused, allowed)
+
+
+def test_a_webhook_that_redirects_is_not_followed_and_fails(blog: Path, webhook: WebhookReceiver) -> None:
+    configure(blog, notify=hook_config())
+    webhook.status = 307  # a POST replayed elsewhere would go to a host nobody configured
+    result = run(blog, env={"SATIRE_HOOK": webhook.url})
+    assert result.code == 1
+    assert len(webhook.posts) == 1
+    assert "webhook ($SATIRE_HOOK): the server answered HTTP 307 (a redirect: not followed for a POST)" in result.err
+    assert_secret_nowhere(blog, result)
 
 
 def test_unset_webhook_variable_is_one_line_and_exit_1(blog: Path) -> None:

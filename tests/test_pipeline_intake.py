@@ -1,4 +1,4 @@
-"""satire run with intake.feeds (after merging intake): a local feed's story becomes a brief; unconfirmed it waits, confirmed it is written and announced."""
+"""satire run with intake.feeds (after merging intake): a local feed's story becomes a brief; unconfirmed it waits and is announced once as such, confirmed it is written and its draft announced."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.newsite import NewsSite, rss
 from tests.receivers import WebhookReceiver
 
 
-def test_run_takes_a_feed_in_and_writes_only_confirmed_briefs(tmp_path: Path, news_site: NewsSite, webhook: WebhookReceiver) -> None:
+def test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confirmed(tmp_path: Path, news_site: NewsSite, webhook: WebhookReceiver) -> None:
     serve_article(news_site, "/2025/12/veltra/", "veltra")
     news_site.feed("/feed/", rss([{"title": "Veltra raises money", "link": news_site.url("/2025/12/veltra/"), "guid": "v1"}]))
     project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]})
@@ -29,17 +29,52 @@ def test_run_takes_a_feed_in_and_writes_only_confirmed_briefs(tmp_path: Path, ne
     assert first.code == 0, first.err
     assert len(list((project / "briefs").glob("*.yaml"))) == 1
     assert not list((project / "drafts").glob("*.md"))
-    assert webhook.posts == []
+    # one POST: the brief waits for an editor's confirmation (title, publisher, facts and quotes, desk link); no draft
     brief = next((project / "briefs").glob("*.yaml"))
+    data = yaml.safe_load(brief.read_text(encoding="utf-8"))
+    assert data["confirmed"] is False and data["facts"] and data["quotes"]
+    assert len(webhook.posts) == 1
+    text = webhook.posts[0].body["text"]
+    assert "1 new brief waits for confirmation" in text
+    assert data["title"] in text and f"from {data['source']['publisher']}" in text
+    assert f"{len(data['facts'])} facts, {len(data['quotes'])} quotes" in text
+    assert f"https://desk.example/_desk/briefs/{brief.stem}" in text and "_desk/drafts/" not in text
+    again = run_satire("run", "--offline", cwd=project, env=env)  # still waiting, already announced: nothing to say
+    assert again.code == 0, again.err
+    assert len(webhook.posts) == 1
     confirmed = run_satire("brief", "confirm", brief.stem, "--by", "ed", cwd=project)
     assert confirmed.code == 0, confirmed.err
     second = run_satire("run", "--offline", cwd=project, env=env)
     assert second.code == 0, second.err
     assert len(list((project / "drafts").glob("*.md"))) == 1
-    assert len(webhook.posts) == 1
+    assert len(webhook.posts) == 2  # the draft now, not the brief again
+    text = webhook.posts[1].body["text"]
+    assert f"https://desk.example/_desk/drafts/{brief.stem}" in text and "_desk/briefs/" not in text and "confirmation" not in text
     third = run_satire("run", "--offline", cwd=project, env=env)  # the feed answers 304, nothing new to write or announce
     assert third.code == 0, third.err
-    assert len(list((project / "briefs").glob("*.yaml"))) == 1 and len(webhook.posts) == 1
+    assert len(list((project / "briefs").glob("*.yaml"))) == 1 and len(webhook.posts) == 2
+
+
+def test_run_announces_neither_a_confirmed_nor_a_discarded_brief(tmp_path: Path, news_site: NewsSite, webhook: WebhookReceiver) -> None:
+    serve_article(news_site, "/2025/12/veltra/", "veltra")
+    serve_article(news_site, "/2025/12/orbitly/", "orbitly")
+    items = [{"title": "Veltra", "link": news_site.url("/2025/12/veltra/"), "guid": "v1"}, {"title": "Orbitly", "link": news_site.url("/2025/12/orbitly/"), "guid": "o1"}]
+    news_site.feed("/feed/", rss(items))
+    project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]})
+    config = yaml.safe_load((project / "satire.yaml").read_text())
+    config["notify"] = {"webhook_url_env": "SATIRE_HOOK", "desk_url": "https://desk.example/"}
+    (project / "satire.yaml").write_text(yaml.safe_dump(config))
+    taken = run_satire("intake", "--offline", cwd=project)  # a cron 'satire intake' between two runs
+    assert taken.code == 0, taken.err
+    kept, dropped = sorted(path.stem for path in (project / "briefs").glob("*.yaml"))
+    for args in (("brief", "confirm", kept, "--by", "ed"), ("brief", "discard", dropped, "--by", "ed")):
+        result = run_satire(*args, cwd=project)
+        assert result.code == 0, result.err
+    result = run_satire("run", "--offline", cwd=project, env={"SATIRE_HOOK": webhook.url})
+    assert result.code == 0, result.err
+    assert len(webhook.posts) == 1
+    text = webhook.posts[0].body["text"]
+    assert f"_desk/drafts/{kept}" in text and "_desk/briefs/" not in text and dropped not in text
 
 
 def test_run_records_what_intakes_llm_calls_cost_on_its_intake_step(tmp_path: Path, news_site: NewsSite, fake_openai: FakeOpenAI) -> None:

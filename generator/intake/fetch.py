@@ -1,8 +1,8 @@
-"""The one HTTP client for everything satire fetches (intake now; images and
-notifications later): http and https only, a timeout on every request, a size
-cap refused before reading past it, at most 5 redirects each checked again,
-gzip, a User-Agent naming satire and the blog, a delay between two requests to
-one host, robots.txt, conditional GET, and the private-address guard.
+"""The one HTTP client for everything satire fetches or posts (intake, images,
+notifications): http and https only, a timeout on every request, a size cap
+refused before reading past it, at most 5 redirects each checked again (none
+for a POST), gzip, a User-Agent naming satire and the blog, a delay between two
+requests to one host, robots.txt, conditional GET, and the private-address guard.
 
 The guard resolves the host, refuses the request when any address it resolves
 to is not a public one (loopback, private, link-local, cloud metadata, CGNAT,
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import json
 import re
 import socket
 import ssl
@@ -58,6 +59,12 @@ class FetchError(Exception):
 
 class Blocked(FetchError):
     """The private-address guard refused the address a URL resolves to."""
+
+    def __init__(self, url: str, host: str, address: Address) -> None:
+        self.host = host
+        self.address = address
+        self.kind = _kind(address)
+        super().__init__(url, f"refused: {host} resolves to {address}, a {self.kind} address (set intake.allow_private to fetch it)")
 
 
 class Disallowed(FetchError):
@@ -130,7 +137,7 @@ class Guard:
             return
         if self.allow_all or host.lower().rstrip(".") in self.hosts or any(address in net for net in self.networks if net.version == address.version):
             return
-        raise Blocked(url, f"refused: {host} resolves to {address}, a {_kind(address)} address (set intake.allow_private to fetch it)")
+        raise Blocked(url, host, address)
 
 
 def _kind(address: Address) -> str:
@@ -192,11 +199,12 @@ class Fetcher:
         self._robots_locks: dict[str, threading.Lock] = {}
 
     @classmethod
-    def for_project(cls, project: Project) -> Fetcher:
-        """The client with the project's `intake` settings (for intake, images and notifications alike)."""
+    def for_project(cls, project: Project, *, timeout: float | None = None) -> Fetcher:
+        """The client with the project's `intake` settings (for intake, images and
+        notifications alike); `timeout` replaces `intake.timeout` (`notify.timeout`)."""
         settings = project.config.intake
         return cls(
-            timeout=settings.timeout,
+            timeout=settings.timeout if timeout is None else timeout,
             max_bytes=settings.max_bytes,
             per_host_delay=settings.per_host_delay,
             allow_private=settings.allow_private,
@@ -235,6 +243,22 @@ class Fetcher:
                 return response
             raise FetchError(url, f"HTTP {response.status} {http.client.responses.get(response.status, '')}".rstrip(), status=response.status)
 
+    def post(self, url: str, json_body: object) -> Response:
+        """POST `json_body` as JSON to `url`: a 2xx answer, else FetchError.
+
+        Every rule of `get` holds (guard, timeout, size cap, User-Agent) but one:
+        a redirect is not followed, it fails: a POST sent on elsewhere would be
+        replayed to a host nobody configured, or turned into a GET by a 303.
+        """
+        body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+        headers = {"User-Agent": self.agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate", "Content-Type": "application/json; charset=utf-8"}
+        response = self._once(url, headers, origin=url, method="POST", body=body)
+        if 200 <= response.status < 300:
+            return response
+        if response.status in REDIRECTS:
+            raise FetchError(url, f"HTTP {response.status}: a redirect, not followed for a POST", status=response.status)
+        raise FetchError(url, f"HTTP {response.status} {http.client.responses.get(response.status, '')}".rstrip(), status=response.status)
+
     # -- robots.txt --------------------------------------------------------------
 
     def check_robots(self, url: str) -> None:
@@ -265,7 +289,7 @@ class Fetcher:
 
     # -- one request -------------------------------------------------------------
 
-    def _once(self, url: str, headers: dict[str, str], *, origin: str) -> Response:
+    def _once(self, url: str, headers: dict[str, str], *, origin: str, method: str = "GET", body: bytes | None = None) -> Response:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in {"http", "https"}:
@@ -283,7 +307,7 @@ class Fetcher:
         deadline = time.monotonic() + self.timeout
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            conn.request("GET", path, headers={**headers, "Host": parts.netloc})
+            conn.request(method, path, body=body, headers={**headers, "Host": parts.netloc})
             answer = conn.getresponse()
             head = {k.lower(): v for k, v in answer.getheaders()}
             if answer.status in REDIRECTS or answer.status == 304 or not 200 <= answer.status < 300:
