@@ -278,6 +278,22 @@ def test_a_webhook_that_redirects_is_not_followed_and_fails(blog: Path, webhook:
     assert_secret_nowhere(blog, result)
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://127.0.0.1:{port}/hooks/" + HOOK_SECRET, "could not fetch: ConnectionRefusedError"),  # nobody listens there
+        ("ftp://127.0.0.1/hooks/" + HOOK_SECRET, "refused: only http and https URLs are fetched (found ftp scheme in …)"),  # the client's text quotes the URL
+    ],
+)
+def test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url(blog: Path, url: str, why: str) -> None:
+    configure(blog, notify=hook_config())
+    result = run(blog, env={"SATIRE_HOOK": url.format(port=free_port())})
+    assert result.code == 1
+    [line] = [line for line in result.err_lines if "webhook" in line]
+    assert line.startswith(f"notify: failed: webhook ($SATIRE_HOOK): {why}")
+    assert_secret_nowhere(blog, result)
+
+
 def test_unset_webhook_variable_is_one_line_and_exit_1(blog: Path) -> None:
     configure(blog, notify=hook_config())
     result = run(blog)

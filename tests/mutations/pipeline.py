@@ -13,9 +13,9 @@ MUTATIONS = [
     {
         "name": "run: the drafts it wrote are approved and published",
         "path": "generator/pipeline.py",
-        "old": 'summary = report.line().removeprefix("generate: ") + unconfirmed',
+        "old": 'summary = report.line().removeprefix("generate: ")',
         "new": (
-            'summary = report.line().removeprefix("generate: ") + unconfirmed\n'
+            'summary = report.line().removeprefix("generate: ")\n'
             "    for slug in report.written:\n"
             "        __import__('generator.review').review.approve(project, slug, by='run', ack=True)\n"
             "        __import__('generator.review').review.publish(project, slug, by='run')"
@@ -77,5 +77,47 @@ MUTATIONS = [
         "old": 'text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")',
         "new": "pass",
         "tests": [T + "test_a_title_cannot_mention_everyone_or_plant_a_link"],
+    },
+    {
+        "name": "notify: the webhook bypasses the private-address guard (its own client lets loopback through)",
+        "path": "generator/notify.py",
+        "old": "client = Fetcher.for_project(project, timeout=config.timeout)",
+        "new": 'client = Fetcher(timeout=config.timeout, max_bytes=65536, per_host_delay=0, allow_private=True, agent="satire")',
+        "tests": [T + "test_a_webhook_on_loopback_is_refused_unless_allow_private_lets_it"],
+    },
+    {
+        "name": "notify: the webhook follows redirects (a POST replayed to a host nobody configured)",
+        "path": "generator/intake/fetch.py",
+        "old": "        if response.status in REDIRECTS:\n            raise FetchError(url, f\"HTTP {response.status}: a redirect, not followed for a POST\", status=response.status)\n",
+        "new": "        if response.status in REDIRECTS:\n            return self.get(url)\n",
+        "tests": ["tests/test_intake_fetch.py::test_post_sends_json_with_the_user_agent_follows_no_redirect_and_is_guarded", T + "test_a_webhook_that_redirects_is_not_followed_and_fails"],
+    },
+    {
+        "name": "notify: a client error's text (it starts with the webhook URL) reaches the output and the run record",
+        "path": "generator/notify.py",
+        "old": 'raise NotifyError(f"{where}: {_without(exc.reason, url)}") from None',
+        "new": 'raise NotifyError(f"{where}: {exc}") from None',
+        "tests": [T + "test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url"],
+    },
+    {
+        "name": "notify: the URL a client error quotes is not taken out",
+        "path": "generator/notify.py",
+        "old": 'raise NotifyError(f"{where}: {_without(exc.reason, url)}") from None',
+        "new": 'raise NotifyError(f"{where}: {exc.reason}") from None',
+        "tests": [T + "test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url"],
+    },
+    {
+        "name": "notify: a brief waiting for confirmation is announced again at every run",
+        "path": "generator/notify.py",
+        "old": "new_briefs = [b for b in briefs if (b.slug, b.revision) not in known]",
+        "new": "new_briefs = list(briefs)",
+        "tests": ["tests/test_pipeline_intake.py::test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confirmed"],
+    },
+    {
+        "name": "notify: confirmed briefs are announced as waiting too",
+        "path": "generator/pipeline.py",
+        "old": "for brief in unconfirmed if brief.intake is not None]",
+        "new": "for brief in briefs if brief.intake is not None]",
+        "tests": ["tests/test_pipeline_intake.py::test_run_announces_neither_a_confirmed_nor_a_discarded_brief"],
     },
 ]
