@@ -297,7 +297,8 @@ def _settle_interrupted(conn: sqlite3.Connection, run_id: str, echo: Callable[[s
     for row in rows:
         by_channel.setdefault(row["channel"], []).append(row["slug"])
     for channel, slugs in by_channel.items():
-        echo(f"notify: a run was killed while sending by {channel}: {', '.join(sorted(slugs))} may not have been announced (not sent again; see 'satire review list')")
+        see = "see 'satire review list' and 'satire brief list --unconfirmed'"
+        echo(f"notify: a run was killed while sending by {channel}: {', '.join(sorted(slugs))} may not have been announced (not sent again; {see})")
     conn.execute("UPDATE notified_drafts SET state = 'unknown' WHERE state = 'sending' AND run_id != ?", (run_id,))
 
 
