@@ -8,7 +8,9 @@ recorded output uses is removed. So a build into another folder (`--out`, the
 preview's `.satire/preview/site`) never removes what `site/` still needs, and a
 `--drafts` build followed by a published one into the same folder keeps what
 the published one uses and drops the rest. An output folder that no longer
-exists is forgotten. A build with bad drafts adds to its record and removes
+exists is forgotten (and a site built before records existed has none until
+its next build: a build elsewhere may cost it a remake, never a broken page,
+since outputs hold copies). A build with bad drafts adds to its record and removes
 nothing (the drafts left out come back when fixed). No image is opened: the
 folders are listed, that is all. It runs under the build's lock
 (`.satire/build.lock`), so no other build writes the cache meanwhile.
