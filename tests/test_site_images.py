@@ -4,9 +4,11 @@ with their band, the band's guard, and the cache (a no-op rebuild opens no image
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +22,7 @@ from generator.config import CardConfig, load_project
 from generator.errors import SatireError
 from generator.site import build, cards, images
 from generator.site.cards import HEIGHT, WIDTH, Spec
+from generator.site.marker import MARKER
 from tests.conftest import run_satire
 from tests.imagekit import LONG_TITLE, SVG, image_blog, photo_jpeg, srcset
 from tests.sitekit import make_draft, save
@@ -260,7 +263,7 @@ def test_noop_rebuild_opens_no_image_and_unused_files_go(blog: Path, monkeypatch
     # a fresh output folder: everything comes from the cache, byte for byte
     other = build(load_project(blog), out=blog / "other")
     assert other.made_images == 0 and other.drawn_cards == 0
-    for rel in before:
+    for rel in before.keys() - {MARKER}:  # the marker holds the build's time
         assert (blog / "other" / rel).read_bytes() == (site / rel).read_bytes(), rel
 
     # a new title: a new card, the old one gone; no post uses the photo any more: its files go
@@ -320,3 +323,154 @@ def test_pages_with_pictures_are_valid_html5(blog: Path) -> None:
         pytest.fail("java is needed by the HTML validator (vnu)")
     checked = validate(built(blog) / "posts")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# -- the cache under .satire/media keeps only what built sites use ---------------------------------
+
+
+def cached(project: Path) -> dict[str, set[str]]:
+    """The cache's entries by kind: source records, image folders, cards."""
+    media = project / ".satire/media"
+    return {kind: {p.name for p in (media / kind).iterdir()} if (media / kind).is_dir() else set() for kind in ("sources", "images", "cards")}
+
+
+def image_folder(project: Path, src: str) -> str:
+    """The cache folder holding the files made from `src`'s current bytes."""
+    for meta_file in (project / ".satire/media/images").glob("*/picture.json"):
+        if images.Picture.from_json(meta_file.read_text()).src == src:
+            return meta_file.parent.name
+    raise AssertionError(f"no cached files for {src}")
+
+
+def card_of(site: Path, slug: str) -> str:
+    (card,) = [p.name for p in (site / "cards").glob(f"{slug}.*.png")]
+    return card
+
+
+def build_opening_no_image(project: Path, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Any:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("this rebuild opened an image")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Image, "open", refuse)
+        return build(load_project(project), **options)
+
+
+def test_an_old_card_and_a_replaced_image_s_files_leave_the_cache_and_the_site(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_project(blog))
+    site = blog / "site"
+    first = cached(blog)
+    assert len(first["cards"]) == 4 and len(first["images"]) == 5 and len(first["sources"]) == 5
+
+    # a new title: a new card; the old one leaves the cache and the site
+    old_card = card_of(site, "sans-image")
+    (old_cached,) = [name for name in first["cards"] if name.endswith(old_card.split(".", 1)[1])]
+    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre tout neuf"))
+    retitled = build(load_project(blog))
+    assert retitled.drawn_cards == 1 and retitled.made_images == 0
+    assert retitled.pruned == [f"cards/{old_cached}"]
+    after_title = cached(blog)
+    assert old_cached not in after_title["cards"] and len(after_title["cards"]) == 4
+    assert not (site / "cards" / old_card).exists() and card_of(site, "sans-image") != old_card
+    assert after_title["images"] == first["images"] and after_title["sources"] == first["sources"]
+
+    # a replaced image: its old derived files leave the cache and the site
+    old_folder = image_folder(blog, "images/diagram.png")
+    old_files = {p.name for p in (blog / ".satire/media/images" / old_folder).iterdir() if p.name.startswith("diagram-")}
+    assert old_files and all((site / "images" / name).is_file() for name in old_files)
+    out = io.BytesIO()
+    Image.new("RGBA", (500, 500), (200, 0, 0, 255)).save(out, "PNG")
+    (blog / "static/images/diagram.png").write_bytes(out.getvalue())
+    replaced = build(load_project(blog))
+    assert replaced.made_images == 1 and replaced.drawn_cards == 0
+    after_image = cached(blog)
+    assert old_folder not in after_image["images"] and image_folder(blog, "images/diagram.png") in after_image["images"]
+    assert len(after_image["images"]) == 5 and len(after_image["sources"]) == 5
+    assert len(after_image["sources"] - after_title["sources"]) == 1  # the replaced image's record, renewed
+    assert not any((site / "images" / name).exists() for name in old_files)
+
+    # what is left is what the site uses: a rebuild opens no image, removes nothing, and a fresh folder needs nothing made
+    again = build_opening_no_image(blog, monkeypatch)
+    assert again.written == [] and again.removed == [] and again.pruned == [] and again.made_images == 0 and again.drawn_cards == 0
+    assert cached(blog) == after_image
+    fresh = build_opening_no_image(blog, monkeypatch, out=blog / "fresh")
+    assert fresh.made_images == 0 and fresh.drawn_cards == 0
+
+
+def test_a_drafts_build_then_a_published_one_keeps_what_the_published_site_needs(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_project(blog))
+    published = cached(blog)
+    save(blog, make_draft("brouillon", status="draft", date=dt.date(2025, 12, 5), image={"src": "images/gps.jpg", "alt": "Un brouillon"}))
+    result = run_satire("build", "--drafts", cwd=blog)
+    assert result.code == 0, result.err
+    with_drafts = cached(blog)
+    assert with_drafts["cards"] > published["cards"] and len(with_drafts["cards"]) == 5
+    assert card_of(blog / "site", "brouillon")
+
+    back = build_opening_no_image(blog, monkeypatch)
+    assert back.made_images == 0 and back.drawn_cards == 0
+    assert cached(blog) == published  # the draft's card went; everything the published site uses stayed
+    assert not list((blog / "site/cards").glob("brouillon.*"))
+
+
+def test_a_build_into_another_folder_keeps_what_site_uses(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_project(blog))
+    site_cache = cached(blog)
+    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre pour ailleurs"))
+    elsewhere = build(load_project(blog), out=blog / "ailleurs")
+    assert elsewhere.drawn_cards == 1 and elsewhere.pruned == []
+    both = cached(blog)
+    assert both["cards"] > site_cache["cards"]
+
+    # site/ still has its card: rebuilt with the old title, nothing is drawn
+    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None))
+    again = build_opening_no_image(blog, monkeypatch)
+    assert again.drawn_cards == 0 and again.pruned == [] and cached(blog) == both
+
+    # the other folder gone, what only it used goes with the next build
+    shutil.rmtree(blog / "ailleurs")
+    last = build_opening_no_image(blog, monkeypatch)
+    assert [entry.split("/")[0] for entry in last.pruned] == ["cards"] and cached(blog) == site_cache
+
+
+def test_a_failed_build_or_a_bad_draft_removes_nothing_from_the_cache(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_project(blog))
+    before = cached(blog)
+    # a card guard failure stops the build: the cache is as it was
+    config = blog / "satire.yaml"
+    text = config.read_text()
+    config.write_text(text + "images:\n  card:\n    band_height: 10\n")
+    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre jamais publié"))
+    with pytest.raises(SatireError):
+        build(load_project(blog))
+    assert cached(blog) == before
+    config.write_text(text)
+    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None))
+
+    # a draft left out for an error keeps its files: fixed, it needs nothing made
+    draft = blog / "drafts/photo.md"
+    good = draft.read_text()
+    draft.write_text("---\ntitle: [pas fermé\n---\nCorps.\n")
+    broken = build(load_project(blog))
+    assert broken.errors and broken.pruned == [] and cached(blog) == before
+    draft.write_text(good)
+    fixed = build_opening_no_image(blog, monkeypatch)
+    assert not fixed.errors and fixed.made_images == 0 and fixed.drawn_cards == 0 and cached(blog) == before
+
+
+def test_a_build_waits_for_another_build_before_it_prunes(blog: Path) -> None:
+    """The preview server rebuilding while `satire build` runs: a build's pruning
+    never removes a card another build drew and has not recorded yet."""
+    from generator.fsutil import project_lock
+
+    build(load_project(blog))
+    drawing = blog / ".satire/media/cards" / ("0" * 40 + ".0123456789.png")  # what a running build just drew
+    reports: list[Any] = []
+    with project_lock(blog / ".satire", "build"):  # that running build
+        drawing.write_bytes(b"a card being drawn")
+        rebuild = threading.Thread(target=lambda: reports.append(build(load_project(blog), jobs=1)))
+        rebuild.start()
+        rebuild.join(timeout=5)
+        assert rebuild.is_alive() and drawing.exists()
+    rebuild.join()
+    assert reports and reports[0].pruned == [f"cards/{drawing.name}"] and not drawing.exists()

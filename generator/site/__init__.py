@@ -8,6 +8,7 @@ staged folder, check every post page's labelling (labels.py), stage static
 files with the posts' responsive images and social cards (media.py: made in
 the workers, cached in .satire/media), then commit the staged files into the output (write.py). Nothing
 touches the output folder before everything rendered and passed the checks.
+Last, cache entries no built site uses any more leave .satire/media (prune.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from generator.site.marker import MARKER, newest_input_mtime, read_marker, write
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
 from generator.site.parallel import Workers, job, run
+from generator.site.prune import prune
 from generator.site.theme import Theme
 from generator.site.write import SiteWriter, recover
 
@@ -69,6 +71,8 @@ class Report:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     extra_timings: dict[str, float] = field(default_factory=dict)  # seconds within a phase (media: images, cards)
+    media_used: set[str] = field(default_factory=set, repr=False)  # .satire/media entries this build published from
+    pruned: list[str] = field(default_factory=list)  # .satire/media entries removed: no built site uses them
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -101,6 +105,10 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
             store.close()
         if not marked:
             write_marker(out, drafts=drafts, newest_input=newest_input)
+        # only after a build that went through, under its lock; bad drafts left out keep their files
+        clock = time.perf_counter()
+        report.pruned = prune(project.state_dir / "media", out, report.media_used, clean=not report.errors)
+        report.lap("prune", clock)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -157,6 +165,7 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.warnings += made.warnings
     report.made_images, report.drawn_cards = made.made_images, made.drawn_cards
     report.extra_timings = made.timings
+    report.media_used = made.used
     for rel, (made_file, key) in made.files.items():  # cleaned originals replace the static copies
         statics[rel], static_keys[rel] = made_file, key
     clock = report.lap("media", clock)

@@ -4,7 +4,8 @@ the build as files to publish, each with the key that says when it changed.
 
     .satire/media/sources/KEY.json  a source image's Picture, KEY = its path, size, mtime, settings
     .satire/media/images/HASH/      the files made from one source's bytes (HASH: of those bytes and the settings)
-    .satire/media/cards/KEY.png     a card, KEY = the hash of everything it is drawn from
+    .satire/media/cards/KEY.HASH.png  a card, KEY = the hash of everything it is drawn from, HASH = of its bytes
+    .satire/media/uses/HASH.json    what the build into one output folder used (prune.py removes the rest)
 
 A rebuild with nothing changed reads the small JSON files and stats the
 cached files: it decodes no image and draws no card.
@@ -40,6 +41,7 @@ class Media:
     made_images: int = 0
     drawn_cards: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds: "media.images", "media.cards"
+    used: set[str] = field(default_factory=set)  # cache entries published from, as KIND/NAME (see prune.py)
 
 
 def prepare(project: Project, posts: list[Post], statics: Mapping[str, Path | str], root: str, workers: Workers) -> Media:
@@ -86,6 +88,7 @@ def _pictures(project: Project, posts: list[Post], statics: Mapping[str, Path | 
         picture = _known(record)
         if picture is not None:
             found[rel] = picture
+            media.used |= {f"sources/{record.name}", f"images/{picture.key[:32]}"}
         else:
             records[rel] = record
             tasks.append((rel, str(path), str(cache / "images"), settings))
@@ -96,6 +99,7 @@ def _pictures(project: Project, posts: list[Post], statics: Mapping[str, Path | 
             continue
         write_atomic(records[rel], made)
         found[rel] = Picture.from_json(made)
+        media.used |= {f"sources/{records[rel].name}", f"images/{found[rel].key[:32]}"}
         media.made_images += 1
     return found
 
@@ -140,6 +144,7 @@ def _publish(post: Post, folder: Path, name: str, key: str, media: Media) -> Non
     """The card's site path carries the hash of its bytes (from its cached name, KEY.HASH.png)."""
     post.card = f"cards/{post.slug}.{name.split('.')[1]}.png"
     media.files[post.card] = (os.path.join(folder, name), f"media:{key[:32]}")
+    media.used.add(f"cards/{name}")
 
 
 def _stamp(path: str) -> str:

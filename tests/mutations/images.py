@@ -90,4 +90,35 @@ MUTATIONS = [
         "new": "        picture = None\n",
         "tests": ["tests/test_site_images.py::test_noop_rebuild_opens_no_image_and_unused_files_go"],
     },
+    {
+        "name": "media prune: images reused from the cache are not recorded as used (pruning removes files the current build still uses)",
+        "path": "generator/site/media.py",
+        "old": "            media.used |= {f\"sources/{record.name}\", f\"images/{picture.key[:32]}\"}\n",
+        "new": "            pass\n",
+        "tests": [
+            "tests/test_site_images.py::test_an_old_card_and_a_replaced_image_s_files_leave_the_cache_and_the_site",
+            "tests/test_site_images.py::test_noop_rebuild_opens_no_image_and_unused_files_go",
+        ],
+    },
+    {
+        "name": "media prune: another output folder's record is ignored (a build elsewhere removes what site/ uses)",
+        "path": "generator/site/prune.py",
+        "old": "            keep |= other[1]\n",
+        "new": "            pass\n",
+        "tests": ["tests/test_site_images.py::test_a_build_into_another_folder_keeps_what_site_uses"],
+    },
+    {
+        "name": "media prune: a build with drafts left out for errors prunes anyway (their files go)",
+        "path": "generator/site/__init__.py",
+        "old": "report.media_used, clean=not report.errors)",
+        "new": "report.media_used, clean=True)",
+        "tests": ["tests/test_site_images.py::test_a_failed_build_or_a_bad_draft_removes_nothing_from_the_cache"],
+    },
+    {
+        "name": "media prune: a build does not take the build lock (it prunes what a running build just drew)",
+        "path": "generator/site/__init__.py",
+        "old": "    with project_lock(project.state_dir, \"build\"), collector_paused():\n",
+        "new": "    with collector_paused():\n",
+        "tests": ["tests/test_site_images.py::test_a_build_waits_for_another_build_before_it_prunes"],
+    },
 ]
