@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -21,3 +25,18 @@ def search_path(project_dir: Path, name: str) -> list[Path]:
     own = project_dir / name
     builtin = builtin_dir(name)
     return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
+
+
+def builtin_templates(folder: str) -> jinja2.Environment:
+    """An autoescaping, strict Jinja environment over one folder of the built-in
+    templates, not overridable by a project (the desk's forms and the eval report
+    carry their own security)."""
+    import jinja2  # here, not at the top: `satire --help` imports this module
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(builtin_dir("templates") / folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

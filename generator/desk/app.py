@@ -36,7 +36,7 @@ from generator.desk.jobs import Job, Jobs
 from generator.desk.security import EDITOR_COOKIE, SAFE_METHODS, Guard, clean_editor
 from generator.drafts import DraftStore
 from generator.errors import SatireError
-from generator.resources import builtin_dir
+from generator.resources import builtin_dir, builtin_templates
 
 PREFIX = "/_desk/"
 ACTIONS = ("approve", "reject", "revise", "publish", "unpublish")
@@ -79,13 +79,7 @@ class Session:
 
 def template_env() -> jinja2.Environment:
     """The desk's templates (built in, not overridable: its forms carry its security)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(builtin_dir("templates") / "desk")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = builtin_templates("desk")
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
     env.filters["external"] = external_url
     return env

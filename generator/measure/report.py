@@ -17,10 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 from generator.fsutil import write_atomic
-from generator.resources import builtin_dir
+from generator.resources import builtin_templates
 
 if TYPE_CHECKING:
     from generator.measure.evaluate import Entry
@@ -48,13 +46,7 @@ def draft_html(entry: Entry) -> str:
 
 
 def render(results: dict[str, Any], entries: list[Entry]) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(builtin_dir("templates") / "measure")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = builtin_templates("measure")
     groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entry in entries:
         groups[(entry.brief.effective_slug, entry.style)].append(entry)
