@@ -27,7 +27,6 @@ import contextlib
 import datetime as dt
 import os
 import re
-import signal
 import smtplib
 import socket
 import sqlite3
@@ -41,12 +40,12 @@ from generator import state
 from generator.brief import Brief
 from generator.config import NotifyConfig, Project
 from generator.errors import SatireError
+from generator.fsutil import crash_point  # test-only: "after-notify-send" SIGKILLs the run there
 from generator.intake.fetch import Blocked, Fetcher, FetchError
 
 CHANNELS = ("webhook", "email")
 MAX_LISTED = 25  # drafts named in one message; the rest are counted
 DISCORD_LIMIT = 2000  # characters Discord takes in "content"
-CRASH_ENV = "SATIRE_TEST_CRASH_AT"  # test-only, as in review.py: "after-notify-send" SIGKILLs the run there
 
 
 class NotifyError(SatireError):
@@ -300,12 +299,6 @@ def _settle_interrupted(conn: sqlite3.Connection, run_id: str, echo: Callable[[s
         see = "see 'satire review list' and 'satire brief list --unconfirmed'"
         echo(f"notify: a run was killed while sending by {channel}: {', '.join(sorted(slugs))} may not have been announced (not sent again; {see})")
     conn.execute("UPDATE notified_drafts SET state = 'unknown' WHERE state = 'sending' AND run_id != ?", (run_id,))
-
-
-def crash_point(name: str) -> None:
-    """Test-only: die here, as a power cut would, when SATIRE_TEST_CRASH_AT names this point."""
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _db(project: Project) -> contextlib.closing[sqlite3.Connection]:

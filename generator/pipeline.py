@@ -38,7 +38,7 @@ from typing import Any, Literal
 from generator import notify, state
 from generator.config import Project
 from generator.errors import SatireError, WorkFailed
-from generator.fsutil import project_lock
+from generator.fsutil import crash_point, project_lock
 
 LOCK = "run"
 Status = Literal["ok", "failed", "skipped"]
@@ -285,7 +285,7 @@ def _run_locked(project: Project, *, dry_run: bool, offline: bool, echo: Callabl
                     "INSERT INTO pipeline_steps (run_id, step, status, summary, seconds, cost_usd, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (current.id, name, result.status, result.summary, round(result.seconds, 3), result.cost_usd, json.dumps(result.details, ensure_ascii=False)),
                 )
-            notify.crash_point(f"after-{name}")
+            crash_point(f"after-{name}")
         current.seconds = time.monotonic() - started
         if not dry_run:
             conn.execute(
