@@ -40,7 +40,7 @@ import sys, time, resource, json
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from generator.config import load_project
-from generator.site import build
+from generator.site.build import build
 started = time.perf_counter()
 report = build(load_project(Path({root!r})))
 seconds = time.perf_counter() - started

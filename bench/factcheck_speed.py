@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.factcheck import check
+from generator.check.factcheck import check
 from tests.test_factcheck_corpus import load_corpus
 
 

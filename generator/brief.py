@@ -10,15 +10,15 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from generator import yamlfile
 from generator.config import check_http_url, check_language
 from generator.errors import InputError, InputErrors
-from generator.validation import Strict, did_you_mean, validate
+from generator.infra import yamlfile
+from generator.infra.validation import Strict, did_you_mean, validate
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -250,3 +250,25 @@ def json_schema() -> str:
 
 if __name__ == "__main__":  # python -m generator.brief > schemas/brief.schema.json
     print(json_schema(), end="")
+
+
+# -- the confirmation rule generate and run apply --------------------------------------
+
+
+def confirmation_gate(briefs: Iterable[Brief]) -> tuple[list[Brief], list[Brief]]:
+    """(briefs an editor has confirmed, briefs still waiting for one)."""
+    ready: list[Brief] = []
+    waiting: list[Brief] = []
+    for brief in briefs:
+        (ready if brief.confirmed else waiting).append(brief)
+    return ready, waiting
+
+
+def waiting_line(waiting: Sequence[Brief]) -> str:
+    """The one line saying how many briefs wait and how to confirm them."""
+    count = len(waiting)
+    example = waiting[0].effective_slug if count == 1 else "SLUG"
+    return (
+        f"{count} brief{'s' if count != 1 else ''} wait{'s' if count == 1 else ''} for an editor's confirmation and {'was' if count == 1 else 'were'} skipped: "
+        f"confirm with 'satire brief confirm {example}' (see 'satire brief list --unconfirmed'), or write anyway with --unconfirmed"
+    )

@@ -16,9 +16,9 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from generator import yamlfile
 from generator.errors import SatireError, shown
-from generator.validation import Strict, validate
+from generator.infra import yamlfile
+from generator.infra.validation import Strict, validate
 
 CONFIG_NAME = "satire.yaml"
 LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8}|-[0-9][a-zA-Z0-9]{3})*$")

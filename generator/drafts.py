@@ -15,12 +15,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field
 
-from generator import yamlfile
 from generator.brief import Image
 from generator.config import Project
 from generator.errors import InputError, InputErrors, SatireError
-from generator.fsutil import write_atomic
-from generator.validation import Strict, did_you_mean, validate
+from generator.infra import yamlfile
+from generator.infra.fsutil import write_atomic
+from generator.infra.validation import Strict, did_you_mean, validate
 
 Status = Literal["draft", "approved", "rejected", "published"]
 STATUSES: tuple[Status, ...] = ("draft", "approved", "rejected", "published")

@@ -35,10 +35,11 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from generator import notify, state
 from generator.config import Project
+from generator.deploy import notify
 from generator.errors import SatireError, WorkFailed
-from generator.fsutil import crash_point, project_lock
+from generator.infra import state
+from generator.infra.fsutil import crash_point, project_lock
 
 LOCK = "run"
 Status = Literal["ok", "failed", "skipped"]
@@ -120,17 +121,17 @@ def intake_step(run: Run) -> StepResult:
 
 def generate_step(run: Run) -> StepResult:
     """Drafts for the confirmed briefs that have none or whose brief changed."""
-    from generator import batch, confirm
-    from generator.brief import brief_paths, load_briefs
+    from generator.brief import brief_paths, confirmation_gate, load_briefs
     from generator.errors import shown
     from generator.llm import get_backend
     from generator.styles import style_files
+    from generator.write import batch
 
     project = run.project
     briefs, errors = load_briefs(brief_paths(project.briefs_dir), set(style_files(project)), shown)
     for error in errors:
         run.echo(error.message)
-    _, unconfirmed = confirm.gate(briefs)
+    _, unconfirmed = confirmation_gate(briefs)
     run.briefs = [notify.Unconfirmed.of(brief) for brief in unconfirmed if brief.intake is not None]  # a hand-written one's editor knows
     with project_lock(project.state_dir, "generate"):  # a 'satire generate' at the same time would write the same drafts
         # batch.plan's gate leaves unconfirmed briefs for an editor, as `satire generate` does
@@ -153,8 +154,8 @@ def generate_step(run: Run) -> StepResult:
 def factcheck_step(run: Run) -> StepResult:
     """The fact check of every draft waiting for review (notify tells the
     editors about those it has not announced yet, with their findings)."""
-    from generator import review
     from generator.drafts import DraftStore
+    from generator.review import workflow as review
 
     project = run.project
     drafts, errors = DraftStore(project).load_all()
@@ -181,7 +182,7 @@ def factcheck_step(run: Run) -> StepResult:
 
 def build_step(run: Run) -> StepResult:
     """The site, with published posts only (never drafts)."""
-    from generator.site import build
+    from generator.site.build import build
 
     if run.dry_run:
         return skipped("dry run: the site is not rebuilt")

@@ -61,7 +61,7 @@ class Preview:
     def rebuild(self) -> bool:
         """Build once; keep the last good site and remember the error on failure."""
         from generator.config import load_project
-        from generator.site import build
+        from generator.site.build import build
 
         try:
             self.project = load_project(self.project.root)  # satire.yaml may have changed

@@ -17,11 +17,11 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from generator import yamlfile
 from generator.config import Project
 from generator.errors import SatireError
-from generator.resources import search_path
-from generator.validation import Strict, did_you_mean, validate
+from generator.infra import yamlfile
+from generator.infra.resources import search_path
+from generator.infra.validation import Strict, did_you_mean, validate
 
 
 class Length(Strict):

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.config import load_project
-from generator.site import Report, build
+from generator.site.build import Report, build
 from tests.sitekit import make_draft, save
 
 HASHED_IMAGE = "images/card.0123abcd9f.png"

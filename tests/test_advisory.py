@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import review, stylecheck
+from generator.check import stylecheck
 from generator.commands import gather_briefs
 from generator.config import load_project
 from generator.drafts import Draft, DraftStore, Provenance, SourceRef
 from generator.errors import SatireError
 from generator.llm.offline import OfflineBackend
+from generator.review import workflow as review
 from generator.styles import load_style, style_files
 from tests.conftest import REPO, run_satire
 
@@ -71,7 +72,7 @@ def test_no_style_findings_on_the_offline_writers_demo_drafts() -> None:
     project = load_project(REPO)
     briefs, errors = gather_briefs(project, ())
     assert briefs and not errors
-    from generator import compose
+    from generator.write import compose
 
     checked = 0
     for brief in briefs:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from generator.article import InvalidArticle, parse_article
+from generator.write.article import InvalidArticle, parse_article
 from tests.fake_openai import article
 
 

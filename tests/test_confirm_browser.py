@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import review
 from generator.config import load_project
+from generator.review import workflow as review
 from tests.chromium import screenshot
 from tests.confirmkit import FACTS, SLUG, add_intake_brief, assert_evidence_consistent, read
 from tests.conftest import run_satire

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import review, state
 from generator.config import load_project
+from generator.infra import state
+from generator.review import workflow as review
 from tests.confirmkit import FACTS, INTAKE_BRIEF, SLUG, add_intake_brief, assert_evidence_consistent, read
 from tests.conftest import on_a_terminal, run_satire
 
@@ -196,7 +197,7 @@ def test_show_numbers_each_item_beside_its_evidence(newsdesk: Path) -> None:
 
 
 def test_dropping_one_of_two_twin_facts_keeps_the_evidence_of_the_other(newsdesk: Path) -> None:
-    from generator import confirm
+    from generator.intake import confirm
 
     path = newsdesk / "briefs" / f"{SLUG}.yaml"
     twin = "  - Quantix has 85 employees.\n"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import review
 from generator.config import load_project
+from generator.review import workflow as review
 from tests.confirmkit import FACTS, HOSTILE, INTAKE_BRIEF, SLUG, add_intake_brief, assert_evidence_consistent, read
 from tests.deskkit import Client, serving
 

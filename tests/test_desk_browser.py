@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import review
 from generator.config import load_project
 from generator.drafts import DraftStore
+from generator.review import workflow as review
 from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from generator import review
 from generator.config import load_project
 from generator.drafts import DraftStore
+from generator.review import workflow as review
 from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving

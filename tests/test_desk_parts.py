@@ -6,9 +6,9 @@ from __future__ import annotations
 import difflib
 import re
 
+from generator.check.marks import mark_findings
 from generator.desk.diffs import front_matter_end, layout
 from generator.desk.http import Request
-from generator.desk.marks import mark_findings
 from generator.desk.security import Guard, clean_editor, is_loopback, split_host
 
 PAGE = """<!doctype html><html><head><title>50 milliards</title>

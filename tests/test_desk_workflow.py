@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import review
 from generator.config import load_project
+from generator.review import workflow as review
 from tests.conftest import run_satire
 from tests.deskkit import Client, serving
 from tests.fake_openai import FakeOpenAI, Reply, article

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.brief import Brief
+from generator.check.factcheck import Finding, check
 from generator.drafts import Draft, DraftStore, Provenance, SourceRef
-from generator.factcheck import Finding, check
 
 EN_BRIEF = {
     "title": "Amazon names AWS veteran Peter DeSantis to lead a new AI organization",
@@ -139,7 +139,7 @@ def test_translated_quote_without_a_verifier_is_a_translation_finding_showing_th
 
 
 def test_a_verifier_judges_translated_quotes_yes_is_no_finding_no_is_a_quote_finding() -> None:
-    from generator.factcheck import Judgement, Pair, examine
+    from generator.check.factcheck import Judgement, Pair, examine
 
     asked: list[Pair] = []
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from generator.brief import Brief
+from generator.check.factcheck import FIELDS, KINDS, Finding, Verifier, check
 from generator.drafts import Draft, Provenance, SourceRef
-from generator.factcheck import FIELDS, KINDS, Finding, Verifier, check
 from tests.fake_openai import FakeOpenAI, Received, Reply, default_reply, fenced
 
 CORPUS = Path(__file__).parent / "corpus" / "factcheck"
@@ -126,7 +126,7 @@ def test_corpus_with_translations_judged_by_the_llm(demo_project: Path, fake_ope
     invented translations become quote findings, faithful ones are not reported."""
     from generator.config import load_project
     from generator.styles import load_style
-    from generator.translations import verifier_for
+    from generator.write.translations import verifier_for
     from tests.generation_support import point_at
 
     cases = load_corpus()

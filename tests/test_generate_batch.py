@@ -19,7 +19,7 @@ import yaml
 
 from generator.config import load_project
 from generator.drafts import DraftStore, parse_draft
-from generator.fsutil import CRASH_ENV
+from generator.infra.fsutil import CRASH_ENV
 from tests.conftest import REPO, run_satire
 from tests.fake_openai import FakeOpenAI, Received, Reply
 from tests.generation_support import SECRET, drafts, many_briefs, only_brief, point_at, stray_files

@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from generator.brief import Brief, load_brief
-from generator.compose import revise, write
 from generator.config import load_project
 from generator.llm import get_backend
 from generator.llm.offline import find_topic, sentences
 from generator.styles import load_style
+from generator.write.compose import revise, write
 from tests.conftest import REPO, run_satire
 from tests.fake_openai import FakeOpenAI
 from tests.generation_support import drafts, point_at

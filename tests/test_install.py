@@ -79,6 +79,6 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     checked = subprocess.run([satire, "check"], cwd=tmp_path / "blog", env=env, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
-    code = "from generator.resources import builtin_dir; print(builtin_dir('prompts'), builtin_dir('templates'))"
+    code = "from generator.infra.resources import builtin_dir; print(builtin_dir('prompts'), builtin_dir('templates'))"
     listed = subprocess.run([new_python, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
     assert "_builtin" in listed.stdout

@@ -227,7 +227,7 @@ def test_feeds_are_told_from_pages_by_content() -> None:
 
 
 def test_one_intake_at_a_time(tmp_path: Path, news_site: NewsSite) -> None:
-    from generator.fsutil import project_lock
+    from generator.infra.fsutil import project_lock
 
     news_site.feed("/feed/", rss([]))
     project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/")}]})

@@ -11,8 +11,8 @@ import pytest
 
 from generator.brief import load_brief
 from generator.config import load_project
-from generator.prompts import render_write
 from generator.styles import load_styles
+from generator.write.prompts import render_write
 from tests.conftest import REPO, run_satire
 
 REQUIRED = {"geek-puns", "deadpan-wire", "mock-corporate"}

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import review as rv
 from generator.config import load_project
 from generator.drafts import DraftStore
+from generator.review import workflow as rv
 from tests.conftest import run_satire
 from tests.fake_openai import FakeOpenAI, Reply, article
 from tests.generation_support import only_brief, point_at

@@ -13,7 +13,7 @@ import pytest
 
 from generator.config import load_project
 from generator.errors import SatireError
-from generator.site import build, render_post_page
+from generator.site.build import build, render_post_page
 from generator.site.typography import NBSP, NNBSP
 from tests.conftest import run_satire
 from tests.sitekit import make_draft, save
@@ -469,7 +469,7 @@ def test_lost_cache_entries_are_rebuilt_from_the_drafts(blog: Path) -> None:
     project = load_project(blog)
     build(project)
     before = snapshot(blog / "site")
-    from generator import state
+    from generator.infra import state
 
     conn = state.connect(project.state_dir)
     conn.execute("DELETE FROM render_cache WHERE key NOT LIKE 'draft:%'")  # bodies and manifest gone, parsed drafts kept

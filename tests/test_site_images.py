@@ -20,7 +20,8 @@ from PIL import ExifTags, Image
 
 from generator.config import CardConfig, load_project
 from generator.errors import SatireError
-from generator.site import build, cards, images
+from generator.site import cards, images
+from generator.site.build import build
 from generator.site.cards import HEIGHT, WIDTH, Spec
 from generator.site.marker import MARKER
 from tests.conftest import run_satire
@@ -461,7 +462,7 @@ def test_a_failed_build_or_a_bad_draft_removes_nothing_from_the_cache(blog: Path
 def test_a_build_waits_for_another_build_before_it_prunes(blog: Path) -> None:
     """The preview server rebuilding while `satire build` runs: a build's pruning
     never removes a card another build drew and has not recorded yet."""
-    from generator.fsutil import project_lock
+    from generator.infra.fsutil import project_lock
 
     build(load_project(blog))
     drawing = blog / ".satire/media/cards" / ("0" * 40 + ".0123456789.png")  # what a running build just drew

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from generator.resources import builtin_dir
+from generator.infra.resources import builtin_dir
 from generator.site import i18n
 from generator.site.markup import body_html, cache_key, reading_minutes
 from generator.site.typography import NBSP, NNBSP, french_html, french_text

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.yamledit import drop_item, edit
+from generator.infra.yamledit import drop_item, edit
 from tests.confirmkit import INTAKE_BRIEF
 
 

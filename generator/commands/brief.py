@@ -1,5 +1,5 @@
 """`satire brief list|show|confirm|discard`: the editor's gate for intake briefs.
-Thin: parse, call one function of `generator.confirm`, print."""
+Thin: parse, call one function of `generator.intake.confirm`, print."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def brief() -> None:
 @pass_app
 def brief_list(app: App, unconfirmed: bool, fmt: str) -> int:
     """Briefs, whether an editor confirmed them, and whether they have a draft."""
-    from generator import confirm
+    from generator.intake import confirm
 
     rows, errors = confirm.listing(app.project(), unconfirmed=unconfirmed)
     for error in errors:
@@ -62,7 +62,7 @@ def brief_list(app: App, unconfirmed: bool, fmt: str) -> int:
 @pass_app
 def brief_show(app: App, slug: str) -> int:
     """A brief's facts and quotes, numbered, each beside the article sentence that backs it."""
-    from generator import confirm
+    from generator.intake import confirm
 
     project = app.project()
     found = confirm.find(project, slug)
@@ -91,8 +91,8 @@ def brief_show(app: App, slug: str) -> int:
 @pass_app
 def brief_confirm(app: App, slugs: tuple[str, ...], drop_facts: tuple[int, ...], drop_quotes: tuple[int, ...], by: str | None) -> int:
     """Accept intake briefs for writing: 'satire generate' writes them from now on."""
-    from generator import confirm
     from generator.errors import SatireError
+    from generator.intake import confirm
 
     if (drop_facts or drop_quotes) and len(slugs) > 1:
         raise SatireError("--drop-fact and --drop-quote apply to one brief: name one SLUG")
@@ -118,8 +118,8 @@ def brief_confirm(app: App, slugs: tuple[str, ...], drop_facts: tuple[int, ...],
 @pass_app
 def brief_discard(app: App, slugs: tuple[str, ...], by: str | None, note: str | None) -> int:
     """Drop briefs: removed from briefs/ (a copy kept in .satire/discarded/); the story is not taken in again."""
-    from generator import confirm
     from generator.errors import SatireError
+    from generator.intake import confirm
 
     project = app.project()
     code = 0

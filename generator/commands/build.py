@@ -15,7 +15,7 @@ from generator.commands import App, echo_err, pass_app, shown
 @pass_app
 def build(app: App, drafts: bool, out: Path | None) -> int:
     """Render published posts into a static site."""
-    from generator.site import build as build_site
+    from generator.site.build import build as build_site
 
     project = app.project()
     report = build_site(project, drafts=drafts, out=out)

@@ -33,9 +33,9 @@ def evaluate(
     from generator.commands import gather_briefs
     from generator.config import check_language
     from generator.errors import SatireError
+    from generator.infra.validation import did_you_mean
     from generator.measure import evaluate as ev
     from generator.styles import style_files
-    from generator.validation import did_you_mean
 
     project = app.project()
     chosen_styles = _names(styles) or None

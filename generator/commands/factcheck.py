@@ -26,9 +26,9 @@ def factcheck(app: App, slug: str, fmt: str) -> int:
 
     Findings are for the editor to judge, not errors: the exit code is 0 either way.
     """
-    from generator import review as rv
     from generator.commands.review import finding_lines
     from generator.drafts import DraftStore
+    from generator.review import workflow as rv
 
     project = app.project()
     store = DraftStore(project)

@@ -36,13 +36,13 @@ def generate(
     self_check_rounds: int | None,
 ) -> int:
     """Turn briefs (default: all in briefs/) into drafts."""
-    from generator import batch
     from generator.config import check_language
     from generator.errors import SatireError
-    from generator.fsutil import project_lock
+    from generator.infra.fsutil import project_lock
+    from generator.infra.validation import did_you_mean
     from generator.llm import get_backend
     from generator.styles import style_files
-    from generator.validation import did_you_mean
+    from generator.write import batch
 
     project = app.project()
     languages: list[str] | None = None

@@ -1,5 +1,5 @@
 """`satire images pull [SLUG...]`: briefs' remote images brought into static/images/.
-Thin: parse, call `generator.images_pull`, print."""
+Thin: parse, call `generator.intake.images_pull`, print."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def images() -> None:
 @pass_app
 def images_pull(app: App, slugs: tuple[str, ...], dry_run: bool) -> int:
     """Download briefs' http(s) images into static/images/ and point the briefs at them (no SLUG: every brief with a remote image)."""
-    from generator import images_pull as pulling
-    from generator.confirm import load_all
+    from generator.intake import images_pull as pulling
+    from generator.intake.confirm import load_all
 
     project = app.project()
     briefs, errors = load_all(project)

@@ -13,7 +13,7 @@ import click
 @click.option("--title", help="The blog's name (default: the folder's name).")
 def init(directory: Path, lang: str, title: str | None) -> None:
     """Scaffold a new blog project in DIRECTORY."""
-    from generator.scaffold import scaffold
+    from generator.infra.scaffold import scaffold
 
     written = scaffold(directory, lang, title)
     click.echo(f"Created a satire project ({lang}) in {directory}: {len(written)} files.")

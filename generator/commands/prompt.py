@@ -19,8 +19,8 @@ def prompt(app: App, brief: str, style: str | None, language: str | None, as_jso
 
     from generator.config import check_language
     from generator.errors import SatireError
-    from generator.prompts import render_write
     from generator.styles import load_style
+    from generator.write.prompts import render_write
 
     project = app.project()
     good, errors = gather_briefs(project, (brief,))

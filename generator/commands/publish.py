@@ -14,8 +14,8 @@ from generator.commands import App, echo_err, pass_app
 @pass_app
 def publish(app: App, slugs: tuple[str, ...], by: str | None, note: str | None) -> int:
     """Approved drafts to published, dated today unless they have a date (no SLUG: every approved draft)."""
-    from generator import review as rv
     from generator.errors import SatireError
+    from generator.review import workflow as rv
 
     project = app.project()
     if not slugs:
@@ -46,7 +46,7 @@ def publish(app: App, slugs: tuple[str, ...], by: str | None, note: str | None) 
 @pass_app
 def unpublish(app: App, slug: str, by: str | None, note: str | None) -> int:
     """Published back to approved: gone from the site at the next build."""
-    from generator import review as rv
+    from generator.review import workflow as rv
 
     rv.unpublish(app.project(), slug, by=by, note=note)
     click.echo(f"{slug}: unpublished (approved; 'satire build' removes it from the site)")

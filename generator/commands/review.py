@@ -1,5 +1,5 @@
 """`satire review list|show|approve|reject|revise|diff|log`: the editor's desk
-on the command line. Thin: parse, call one function of `generator.review`, print."""
+on the command line. Thin: parse, call one function of `generator.review.workflow`, print."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import click
 from generator.commands import App, echo_err, pass_app
 
 if TYPE_CHECKING:
+    from generator.check.factcheck import Finding
     from generator.drafts import Draft
-    from generator.factcheck import Finding
 
 STATUS_CHOICE = click.Choice(["draft", "approved", "rejected", "published"])
 
@@ -28,7 +28,7 @@ def review() -> None:
 @pass_app
 def review_list(app: App, status: str | None, fmt: str) -> int:
     """Drafts with status, style, language, revision and fact-check flags."""
-    from generator import review as rv
+    from generator.review import workflow as rv
 
     rows, errors = rv.listing(app.project(), status)
     for error in errors:
@@ -57,9 +57,9 @@ def review_list(app: App, status: str | None, fmt: str) -> int:
 @pass_app
 def review_show(app: App, slug: str) -> int:
     """The draft and its fact-check report."""
-    from generator import review as rv
     from generator.drafts import DraftStore
     from generator.errors import SatireError
+    from generator.review import workflow as rv
 
     project = app.project()
     draft = DraftStore(project).load(slug)
@@ -99,7 +99,7 @@ def review_show(app: App, slug: str) -> int:
 @pass_app
 def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: bool) -> int:
     """Approve a draft (draft -> approved); --ack accepts its fact-check findings."""
-    from generator import review as rv
+    from generator.review import workflow as rv
 
     draft = rv.approve(app.project(), slug, by=by, note=note, ack=ack)
     click.echo(f"{slug}: approved (revision {draft.revision})")
@@ -113,7 +113,7 @@ def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: b
 @pass_app
 def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
     """Reject a draft (draft or approved -> rejected), saying why."""
-    from generator import review as rv
+    from generator.review import workflow as rv
 
     draft = rv.reject(app.project(), slug, by=by, note=note)
     click.echo(f"{slug}: rejected (revision {draft.revision})")
@@ -130,7 +130,7 @@ def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
 @pass_app
 def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None, self_check_rounds: int | None) -> int:
     """Have the LLM rewrite a draft following --note: a new revision, back to draft."""
-    from generator import review as rv
+    from generator.review import workflow as rv
 
     draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model, self_check_rounds=self_check_rounds)
     click.echo(f"{slug}: revision {draft.revision} written, status draft ('satire review diff {slug}' shows the change)")
@@ -145,7 +145,7 @@ def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool,
 @pass_app
 def review_diff(app: App, slug: str, rev_a: int | None, rev_b: int | None, color: bool | None) -> int:
     """Unified diff between two revisions (default: the last two)."""
-    from generator import review as rv
+    from generator.review import workflow as rv
 
     a, b, lines = rv.diff(app.project(), slug, rev_a, rev_b)
     if not lines:
@@ -168,7 +168,7 @@ def review_diff(app: App, slug: str, rev_a: int | None, rev_b: int | None, color
 @pass_app
 def review_log(app: App, slug: str | None, fmt: str) -> int:
     """The audit log: who did what, when (oldest first)."""
-    from generator import review as rv
+    from generator.review import workflow as rv
 
     entries = rv.log(app.project(), slug)
     if fmt == "json":

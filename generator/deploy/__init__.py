@@ -16,7 +16,7 @@ from typing import Protocol
 from generator.config import Project
 from generator.deploy.manifest import DeployReport, Echo, SiteFile, scan
 from generator.errors import SatireError, shown
-from generator.fsutil import project_lock
+from generator.infra.fsutil import project_lock
 from generator.site.marker import newest_input_mtime, read_marker
 
 __all__ = ["DeployReport", "Target", "check_site", "deploy"]

@@ -1,8 +1,8 @@
 """The review desk at `/_desk/` of `satire serve`: editors list drafts, read
 each one as the site will show it with its fact-check findings marked, compare
 revisions, and approve, reject, revise, publish or unpublish it, in the
-browser. Built on `generator.review` (the workflow and its audit log),
-`generator.factcheck` and `generator.site`; see `app.py` for the routes and
+browser. Built on `generator.review.workflow` (the workflow and its audit log),
+`generator.check.factcheck` and `generator.site`; see `app.py` for the routes and
 `security.py` for what it refuses.
 """
 

@@ -2,7 +2,7 @@
 
 Every page and action goes through `Desk.handle(request)`: the guard first
 (Host, Origin, CSRF), then the editor's name (asked once), then the route.
-Actions call the review workflow (`generator.review`) with the editor's name;
+Actions call the review workflow (`generator.review.workflow`) with the editor's name;
 the desk keeps no state of its own beyond running jobs.
 
     GET  /_desk/                         drafts, filterable by ?status=
@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -31,12 +30,12 @@ import jinja2
 
 from generator.config import Project, check_http_url
 from generator.desk import briefs, pages
-from generator.desk.http import Request, Response, WSGIApp, wsgi
+from generator.desk.http import Request, Response, Session, WSGIApp, wsgi
 from generator.desk.jobs import Job, Jobs
 from generator.desk.security import EDITOR_COOKIE, SAFE_METHODS, Guard, clean_editor
 from generator.drafts import DraftStore
 from generator.errors import SatireError
-from generator.resources import builtin_dir, builtin_templates
+from generator.infra.resources import builtin_dir, builtin_templates
 
 PREFIX = "/_desk/"
 ACTIONS = ("approve", "reject", "revise", "publish", "unpublish")
@@ -67,14 +66,6 @@ ROUTES: list[Route] = [
 ]
 ROUTES += briefs.ROUTES  # confirmation of intake briefs (desk/briefs.py)
 OPEN_ROUTES = frozenset({"editor_page", "editor_set", "asset"})  # answered before the editor has a name
-
-
-@dataclass(frozen=True)
-class Session:
-    """The browser's session id and the CSRF token its forms carry."""
-
-    id: str
-    token: str
 
 
 def template_env() -> jinja2.Environment:

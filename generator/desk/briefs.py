@@ -1,7 +1,7 @@
 """The desk's confirmation pages: intake briefs waiting for an editor, each
 fact and quote beside the article sentence that backs it, and the editor's
 three moves (confirm, drop the unticked items, discard). The work is
-`generator.confirm`'s; the guard (Host, Origin, CSRF) has run before any of
+`generator.intake.confirm`'s; the guard (Host, Origin, CSRF) has run before any of
 these views, as for every desk route (see `app.py`).
 
     GET  /_desk/briefs                   briefs waiting for confirmation
@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from generator import confirm
 from generator.brief import Brief
 from generator.config import Project
-from generator.desk.http import Request, Response
+from generator.desk.http import Request, Response, Session
 from generator.errors import SatireError
-
-if TYPE_CHECKING:
-    from generator.desk.app import Session
+from generator.intake import confirm
 
 PREFIX = "/_desk/briefs"
 BRIEF_ACTIONS = ("confirm", "drop", "discard")

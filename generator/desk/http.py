@@ -142,3 +142,11 @@ def wsgi(handle: Callable[[Request], Response]) -> WSGIApp:
         return [response.body] if environ.get("REQUEST_METHOD") != "HEAD" else [b""]
 
     return application
+
+
+@dataclass(frozen=True)
+class Session:
+    """The browser's session id and the CSRF token its forms carry."""
+
+    id: str
+    token: str

@@ -1,9 +1,9 @@
 """What the desk's pages show, gathered from the parts that own it: the review
-workflow (`generator.review`: listing, moves, audit log, diffs), the fact check
-(`generator.factcheck`) and the site's own post page (`generator.site`).
+workflow (`generator.review.workflow`: listing, moves, audit log, diffs), the fact check
+(`generator.check.factcheck`) and the site's own post page (`generator.site`).
 
 Nothing here decides a status or writes a draft: actions are handed to
-`generator.review` as they are, with the editor's name.
+`generator.review.workflow` as they are, with the editor's name.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import factcheck, review
 from generator.brief import Brief
+from generator.check import factcheck
+from generator.check.marks import mark_findings
 from generator.config import Project
 from generator.desk.diffs import Layout, front_matter_end, layout
-from generator.desk.marks import mark_findings
 from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
 from generator.errors import SatireError
+from generator.review import workflow as review
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _pair(numbers: list[int], rev_a: str, rev_b: str) -> tuple[int, int] | None:
 
 def preview_html(project: Project, slug: str, css_href: str) -> str:
     """The post page as the site will show it, the findings marked in its text."""
-    from generator.site import render_post_page
+    from generator.site.build import render_post_page
 
     draft = DraftStore(project).load(slug)
     brief, _ = load_draft_brief(project, draft)

@@ -59,7 +59,7 @@ class LLMExtractor:
     def propose(self, page: Page, language: str, reader: str, *, url: str, style: str) -> tuple[Proposal, int | None, str]:
         """(proposal, characters sent when the article was cut, the extractor's
         description); the call is logged for `url` (the article's canonical URL)."""
-        from generator.prompts import render_intake
+        from generator.write.prompts import render_intake
 
         text = page.text
         sent = text if len(text) <= MAX_SENT_CHARS else text[:MAX_SENT_CHARS].rsplit("\n", 1)[0]

@@ -110,8 +110,8 @@ def run_intake(
     per project: a second one (cron overlapping `satire run`) stops with a message.
     The LLM calls are logged under `run_id` (`satire run`'s) when one is given.
     """
-    from generator import state
-    from generator.fsutil import project_lock
+    from generator.infra import state
+    from generator.infra.fsutil import project_lock
 
     project = config
     feeds = _feeds_to_poll(project, sources, feed)
@@ -151,8 +151,8 @@ def _run(
 def _feeds_to_poll(project: Project, sources: Sequence[str], name: str | None) -> list[tuple[str, FeedConfig | None]]:
     """(URL, its feed config if any) for each source to fetch."""
     from generator.config import check_http_url
+    from generator.infra.validation import did_you_mean
     from generator.styles import style_files
-    from generator.validation import did_you_mean
 
     configured = project.config.intake.feeds
     styles = style_files(project)
@@ -326,9 +326,9 @@ class _Run:
 
     def _write(self, item: Item, page: Page, response: Response, canonical: str, proposal: Proposal, grounded: Grounded, sent_chars: int | None, extractor: str) -> Path:
         """Build, check and (unless --dry-run) write the brief; its path."""
-        from generator import yamlfile
         from generator.brief import Brief, slugify
-        from generator.fsutil import write_atomic
+        from generator.infra import yamlfile
+        from generator.infra.fsutil import write_atomic
 
         key = hashlib.sha256(canonical.encode()).hexdigest()
         article_path = self.project.state_dir / "articles" / f"{key}.txt"

@@ -13,14 +13,14 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from generator.article import Article
+from generator.write.article import Article
 
 if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.config import Project
     from generator.drafts import Draft
-    from generator.prompts import Message
     from generator.styles import Style
+    from generator.write.prompts import Message
 
 
 @dataclass(frozen=True)

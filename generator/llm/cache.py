@@ -19,13 +19,13 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import state
 from generator.errors import SatireError
+from generator.infra import state
 from generator.llm import Backend, Completion, Request
 from generator.llm.answer import Answer
 
 if TYPE_CHECKING:
-    from generator.prompts import Message
+    from generator.write.prompts import Message
 
 
 def _now() -> str:
@@ -146,9 +146,9 @@ class CachedBackend:
 def claim_findings(request: Request, completion: Completion) -> int | None:
     """How many unbacked claims the draft this call returned holds (logged with
     the call, so stats can report findings at the first revision)."""
-    from generator.compose import tidy_body
+    from generator.check.factcheck import CLAIM_KINDS, check
     from generator.drafts import Draft
-    from generator.factcheck import CLAIM_KINDS, check
+    from generator.write.compose import tidy_body
 
     article = completion.article
     if article is None:  # a verdict, not a draft

@@ -19,11 +19,11 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from generator.article import Article
 from generator.brief import Brief
 from generator.errors import BackendError
 from generator.llm import Completion, Request
 from generator.styles import Phrasebook, Style
+from generator.write.article import Article
 
 NAME = "offline"
 MODEL = "offline-writer"

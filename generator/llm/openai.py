@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
-from generator.article import ARTICLE_SCHEMA, Article, InvalidArticle, parse_article
 from generator.errors import BackendError, SatireError
 from generator.llm import VERDICT_SCHEMA, Completion, Request, Verdict, parse_verdict
 from generator.llm.answer import Answer
+from generator.write.article import ARTICLE_SCHEMA, Article, InvalidArticle, parse_article
 
 if TYPE_CHECKING:
     from generator.config import Project
-    from generator.prompts import Message
+    from generator.write.prompts import Message
 
 MODES = ("json_schema", "json_object", "text")
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}

@@ -12,10 +12,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from generator import review
 from generator.drafts import DraftStore, parse_draft
 from generator.errors import SatireError
 from generator.measure.judge import Contestant, Judge, self_agreement
+from generator.review import workflow as review
 
 if TYPE_CHECKING:
     from generator.config import Project

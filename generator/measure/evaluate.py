@@ -15,15 +15,17 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import batch, state
-from generator.drafts import Draft, DraftStore
+from generator.drafts import DraftStore
 from generator.errors import SatireError
+from generator.infra import state
 from generator.measure import metrics
 from generator.measure.judge import Contestant, Judge, Verdict, ranking, self_agreement
+from generator.measure.metrics import EvalEntry
+from generator.write import batch
 
 if TYPE_CHECKING:
     from generator.brief import Brief
@@ -42,26 +44,11 @@ class ScratchStore(DraftStore):
 
 
 @dataclass
-class Entry:
-    """One brief x model x style of the run."""
-
-    brief: Brief
-    model: str
-    style: str
-    language: str
-    slug: str
-    draft: Draft | None = None
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    metrics: dict[str, Any] | None = None
-    problem: str = ""
-
-
-@dataclass
 class Outcome:
     """What `run` returns: the results (SPEC shape) and where they went."""
 
     results: dict[str, Any]
-    entries: list[Entry]
+    entries: list[EvalEntry]
     out: Path
     ok: bool
 
@@ -102,11 +89,11 @@ def run(
     folder = scratch_folder(project, out)
     store = ScratchStore(project, folder)
     run_id = RUN_PREFIX + uuid.uuid4().hex[:12]
-    entries: list[Entry] = []
+    entries: list[EvalEntry] = []
     for model in models:
         for brief in briefs:
             for style in styles or [brief.style or project.config.style]:
-                entries.append(Entry(brief, model, style, language or brief.language or project.config.language, ""))
+                entries.append(EvalEntry(brief, model, style, language or brief.language or project.config.language, ""))
     for entry in entries:
         entry.slug = slug_for(entry.brief, entry.model, entry.style)
     if len({e.slug for e in entries}) != len(entries):
@@ -157,7 +144,7 @@ def run(
     return Outcome(results, entries, folder, ok and not stopped)
 
 
-def _result(e: Entry) -> dict[str, Any]:
+def _result(e: EvalEntry) -> dict[str, Any]:
     return {
         "brief": e.brief.effective_slug,
         "model": e.model,
@@ -192,8 +179,8 @@ def _calls(project: Project, run_id: str) -> dict[str, dict[str, Any]]:
     return per
 
 
-def _score(project: Project, entries: list[Entry], run_id: str) -> None:
-    from generator.factcheck import check
+def _score(project: Project, entries: list[EvalEntry], run_id: str) -> None:
+    from generator.check.factcheck import check
 
     calls = _calls(project, run_id)
     written = {e.slug: e.draft for e in entries if e.draft is not None}
@@ -217,7 +204,7 @@ def _score(project: Project, entries: list[Entry], run_id: str) -> None:
 
 
 def _judge(
-    project: Project, entries: list[Entry], model: str, run_id: str, max_cost: float | None, offline: bool, say: Callable[[str], None]
+    project: Project, entries: list[EvalEntry], model: str, run_id: str, max_cost: float | None, offline: bool, say: Callable[[str], None]
 ) -> tuple[dict[str, Any], str]:
     """Pairwise verdicts within each brief and style; a ranking of models per style."""
     from generator.llm import get_backend

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from generator.errors import SatireError
-from generator.prompts import render_judge
+from generator.write.prompts import render_judge
 
 if TYPE_CHECKING:
     from generator.brief import Brief

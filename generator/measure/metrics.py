@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from generator.factcheck import CLAIM_KINDS, fold
+from generator.check.factcheck import CLAIM_KINDS, fold
 
 if TYPE_CHECKING:
+    from generator.brief import Brief
+    from generator.check.factcheck import Finding
     from generator.drafts import Draft
-    from generator.factcheck import Finding
 
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -90,3 +92,18 @@ def repetition(drafts: Mapping[str, Draft]) -> dict[str, dict[str, Any]]:
             "shared_with": sorted((others | quote_others | closer_others) - {name}),
         }
     return out
+
+
+@dataclass
+class EvalEntry:
+    """One brief x model x style of the run."""
+
+    brief: Brief
+    model: str
+    style: str
+    language: str
+    slug: str
+    draft: Draft | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    metrics: dict[str, Any] | None = None
+    problem: str = ""

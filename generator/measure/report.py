@@ -17,25 +17,25 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.fsutil import write_atomic
-from generator.resources import builtin_templates
+from generator.infra.fsutil import write_atomic
+from generator.infra.resources import builtin_templates
 
 if TYPE_CHECKING:
-    from generator.measure.evaluate import Entry
+    from generator.measure.metrics import EvalEntry
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 
 
-def write(folder: Path, results: dict[str, Any], entries: list[Entry]) -> None:
+def write(folder: Path, results: dict[str, Any], entries: list[EvalEntry]) -> None:
     """Write results.json and index.html into `folder`."""
     write_atomic(folder / "results.json", json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     write_atomic(folder / "index.html", render(results, entries))
 
 
-def draft_html(entry: Entry) -> str:
+def draft_html(entry: EvalEntry) -> str:
     """A draft's body as safe HTML with nothing to load, its findings marked."""
-    from generator.desk.marks import mark_findings
+    from generator.check.marks import mark_findings
     from generator.site.markup import body_html
 
     assert entry.draft is not None
@@ -45,9 +45,9 @@ def draft_html(entry: Entry) -> str:
     return marked.removeprefix("<body>").removesuffix("</body>")
 
 
-def render(results: dict[str, Any], entries: list[Entry]) -> str:
+def render(results: dict[str, Any], entries: list[EvalEntry]) -> str:
     env = builtin_templates("measure")
-    groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[EvalEntry]] = defaultdict(list)
     for entry in entries:
         groups[(entry.brief.effective_slug, entry.style)].append(entry)
     bodies = {e.slug: draft_html(e) for e in entries if e.draft is not None}

@@ -35,8 +35,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from generator import review, state
-from generator.factcheck import CLAIM_KINDS
+from generator.check.factcheck import CLAIM_KINDS
+from generator.infra import state
+from generator.review import workflow as review
 
 if TYPE_CHECKING:
     from generator.config import Project

@@ -8,8 +8,8 @@ import os
 import sqlite3
 from collections.abc import Iterable
 
-from generator import state
 from generator.config import Project
+from generator.infra import state
 
 CHUNK = 500  # keys per SELECT: under SQLite's variable limit
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.config import CardConfig
 from generator.errors import SatireError
-from generator.fsutil import write_atomic
+from generator.infra.fsutil import write_atomic
 from generator.site.typography import for_language
 
 VERSION = "card-2"  # bump when the same inputs would draw a different card

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator import state
 from generator.brief import slugify
 from generator.config import Project, check_http_url
 from generator.drafts import Draft, DraftStore, parse_draft
 from generator.errors import InputError, InputErrors, SatireError
+from generator.infra import state
 from generator.site import images, markup
 from generator.site.cache import RenderCache
 from generator.site.model import Post, Term

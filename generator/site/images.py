@@ -26,7 +26,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from generator.fsutil import write_atomic
+from generator.infra.fsutil import write_atomic
 
 VERSION = "img-1"  # bump when the files made for the same source change
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}

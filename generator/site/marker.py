@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import CONFIG_NAME, Project
-from generator.fsutil import write_atomic
+from generator.infra.fsutil import write_atomic
 
 MARKER = ".satire-build.json"
 INPUT_DIRS = ("drafts", "briefs", "templates", "static")

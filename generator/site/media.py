@@ -22,7 +22,7 @@ from pathlib import Path
 
 from generator.config import Project
 from generator.errors import SatireError
-from generator.fsutil import write_atomic
+from generator.infra.fsutil import write_atomic
 from generator.site import cards, images
 from generator.site.images import Picture, Settings
 from generator.site.model import Post

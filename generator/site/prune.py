@@ -24,7 +24,7 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.fsutil import write_atomic
+from generator.infra.fsutil import write_atomic
 
 KINDS = ("sources", "images", "cards")  # the cache's folders, each entry named in the records
 

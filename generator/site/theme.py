@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.config import Project
 from generator.errors import SatireError
-from generator.resources import builtin_dir, search_path
+from generator.infra.resources import builtin_dir, search_path
 from generator.site import i18n, images
 from generator.site.markup import safe_url
 from generator.site.typography import for_language

@@ -4,7 +4,7 @@ by the tests named: applied, they make those tests fail."""
 MUTATIONS = [
     {
         "name": "confirm: generate writes unconfirmed briefs (the gate is gone)",
-        "path": "generator/batch.py",
+        "path": "generator/write/batch.py",
         "old": "if waiting and not unconfirmed:",
         "new": "if False:",
         "tests": [
@@ -22,7 +22,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: dropping a fact leaves its evidence behind",
-        "path": "generator/confirm.py",
+        "path": "generator/intake/confirm.py",
         "old": '_drop_evidence(evidence.get("facts"), [brief.facts[i] for i in facts], brief.facts, lambda e: _text(e.get("fact")))',
         "new": "pass",
         "tests": [
@@ -31,7 +31,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: dropping a quote leaves its evidence behind",
-        "path": "generator/confirm.py",
+        "path": "generator/intake/confirm.py",
         "old": '_drop_evidence(evidence.get("quotes"), dropped_quotes, all_quotes',
         "new": '_drop_evidence(None, dropped_quotes, all_quotes',
         "tests": [
@@ -40,7 +40,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: the desk edits a brief changed since the editor saw it",
-        "path": "generator/confirm.py",
+        "path": "generator/intake/confirm.py",
         "old": "if expect_sha256 is not None and expect_sha256 != brief.sha256:",
         "new": "if False:",
         "tests": [
@@ -58,7 +58,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: a discarded brief leaves no copy",
-        "path": "generator/confirm.py",
+        "path": "generator/intake/confirm.py",
         "old": "        write_atomic(copy, raw)  # the copy first",
         "new": "        pass  # the copy first",
         "tests": [
@@ -67,7 +67,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: a kill between a brief's edit and its log entry is reconciled against the wrong file",
-        "path": "generator/review.py",
+        "path": "generator/review/workflow.py",
         "old": 'file = entry["details"].get("file")',
         "new": "file = None",
         "tests": [
@@ -76,7 +76,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: a kill after an edit loses its log entry (the pending entry is not kept until the entry is written)",
-        "path": "generator/review.py",
+        "path": "generator/review/workflow.py",
         "old": "    crash_point(\"after-intent\")\n    write()\n",
         "new": "    conn.execute(\"DELETE FROM audit_pending WHERE id = ?\", (pending,))\n    crash_point(\"after-intent\")\n    write()\n",
         "tests": [

@@ -118,7 +118,7 @@ MUTATIONS = [
     # -- prompts ------------------------------------------------------------------
     {
         "name": "prompts: a fixed ``` fence the brief can close",
-        "path": "generator/prompts.py",
+        "path": "generator/write/prompts.py",
         "old": '    fence = "`" * max(3, longest + 1)\n',
         "new": '    fence = "```"\n',
         "tests": ["tests/test_generate_batch.py::test_prompt_injection_stays_fenced_data"],
@@ -133,7 +133,7 @@ MUTATIONS = [
     # -- drafts, review, preview --------------------------------------------------
     {
         "name": "fsutil: drafts written in place, not through a temp file and a rename",
-        "path": "generator/fsutil.py",
+        "path": "generator/infra/fsutil.py",
         "old": '    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")\n',
         "new": "    fd, tmp = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), str(path)\n",
         "tests": [
@@ -150,7 +150,7 @@ MUTATIONS = [
     },
     {
         "name": "review: approve without --ack on findings",
-        "path": "generator/review.py",
+        "path": "generator/review/workflow.py",
         "old": "        if claims and not ack:\n",
         "new": "        if False:\n",
         "tests": [
@@ -160,7 +160,7 @@ MUTATIONS = [
     },
     {
         "name": "review: a wrong status table (a rejected draft may be published)",
-        "path": "generator/review.py",
+        "path": "generator/review/workflow.py",
         "old": '    "publish": (("approved",), "published"),\n',
         "new": '    "publish": (("approved", "rejected"), "published"),\n',
         "tests": ["tests/test_review.py::test_every_move_in_the_table_is_exercised_and_every_other_refused"],

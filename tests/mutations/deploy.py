@@ -10,14 +10,14 @@ MUTATIONS = [
     },
     {
         "name": "build: a --drafts build does not say so in its marker",
-        "path": "generator/site/__init__.py",
+        "path": "generator/site/build.py",
         "old": "            write_marker(out, drafts=drafts, newest_input=newest_input)\n",
         "new": "            write_marker(out, drafts=False, newest_input=newest_input)\n",
         "tests": ["tests/test_deploy_s3.py::test_drafts_build_is_refused_and_the_bucket_is_unchanged"],
     },
     {
         "name": "build: a --drafts build marks the site only once it is complete (a cut-short build looks reviewed)",
-        "path": "generator/site/__init__.py",
+        "path": "generator/site/build.py",
         "old": "        if drafts and not marked and out.is_dir():\n",
         "new": "        if False:\n",
         "tests": ["tests/test_deploy_local.py::test_a_drafts_build_cut_short_is_still_refused"],

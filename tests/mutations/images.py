@@ -109,14 +109,14 @@ MUTATIONS = [
     },
     {
         "name": "media prune: a build with drafts left out for errors prunes anyway (their files go)",
-        "path": "generator/site/__init__.py",
+        "path": "generator/site/build.py",
         "old": "report.media_used, clean=not report.errors)",
         "new": "report.media_used, clean=True)",
         "tests": ["tests/test_site_images.py::test_a_failed_build_or_a_bad_draft_removes_nothing_from_the_cache"],
     },
     {
         "name": "media prune: a build does not take the build lock (it prunes what a running build just drew)",
-        "path": "generator/site/__init__.py",
+        "path": "generator/site/build.py",
         "old": "    with project_lock(project.state_dir, \"build\"), collector_paused():\n",
         "new": "    with collector_paused():\n",
         "tests": ["tests/test_site_images.py::test_a_build_waits_for_another_build_before_it_prunes"],

@@ -10,60 +10,60 @@ SVG = "tests/test_images_pull.py::test_hostile_svgs_are_refused_and_a_clean_one_
 MUTATIONS = [
     {
         "name": "images pull: any content type is taken as an image (HTML included)",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": "known = IMAGE_TYPES.get(content_type)",
         "new": 'known = IMAGE_TYPES.get(content_type, ("PNG", ".png"))',
         "tests": [FAILURES],
     },
     {
         "name": "images pull: the bytes of a raster are not decoded (a PNG in name only is kept)",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": "        check_raster(body, pil_format, content_type)",
         "new": "        pass",
         "tests": [FAILURES],
     },
     {
         "name": "images pull: the rewritten brief loses the image's credit",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": 'doc["image"]["src"] = src',
         "new": 'doc["image"] = {"src": src, "alt": doc["image"]["alt"]}',
         "tests": [PULL],
     },
     {
         "name": "images pull: fetched with a client of its own (no private-address guard, no size cap)",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": "client = fetcher or Fetcher.for_project(project)",
         "new": 'client = fetcher or Fetcher(timeout=20, max_bytes=10**9, per_host_delay=0, allow_private=True, agent="x")',
         "tests": [FAILURES, GUARD],
     },
     {
         "name": "images pull: an SVG's <script> is let through",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": 'if name.lower() in {"script", "foreignobject", "iframe", "embed", "object"}:',
         "new": 'if name.lower() in {"foreignobject", "iframe", "embed", "object"}:',
         "tests": [SVG],
     },
     {
         "name": "images pull: an SVG's event handlers (onload=...) are let through",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": 'if local.startswith("on"):',
         "new": "if False:",
         "tests": [SVG],
     },
     {
         "name": "images pull: an SVG's external references (href to a URL, javascript:) are let through",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": 'if local in {"href", "src"} and not value.strip().startswith("#"):',
         "new": "if False:",
         "tests": [SVG],
     },
     {
         "name": "images pull: the image is written in place, not atomically (a crash leaves half a file)",
-        "path": "generator/images_pull.py",
+        "path": "generator/intake/images_pull.py",
         "old": "        write_atomic(target, body)",
         "new": (
             "        target.parent.mkdir(parents=True, exist_ok=True); target.write_bytes(body[: len(body) // 2]); "
-            '__import__("generator.fsutil").fsutil.crash_point("mid-write"); target.write_bytes(body)'
+            '__import__("generator.infra.fsutil").infra.fsutil.crash_point("mid-write"); target.write_bytes(body)'
         ),
         "tests": [CRASH],
     },

@@ -4,7 +4,7 @@ bends one guard; the named tests must fail when it is applied."""
 MUTATIONS = [
     {
         "name": "self-check: keeps the last draft instead of the one with the fewest findings",
-        "path": "generator/compose.py",
+        "path": "generator/write/compose.py",
         "old": "        if len(found) >= len(best_claims):\n            break  # no better: keep the earlier draft, and stop asking\n        best, best_claims = candidate, found\n",
         "new": "        stop = len(found) >= len(best_claims)\n        best, best_claims = candidate, found\n        if stop:\n            break\n",
         "tests": [
@@ -14,21 +14,21 @@ MUTATIONS = [
     },
     {
         "name": "self-check: one round more than llm.self_check_rounds",
-        "path": "generator/compose.py",
+        "path": "generator/write/compose.py",
         "old": "    while best_claims and done < limit:",
         "new": "    while best_claims and done <= limit:",
         "tests": ["tests/test_self_check.py::test_rounds_are_bounded_and_the_fewest_findings_win"],
     },
     {
         "name": "self-check: goes on after a round that did not reduce the findings",
-        "path": "generator/compose.py",
+        "path": "generator/write/compose.py",
         "old": "            break  # no better: keep the earlier draft, and stop asking",
         "new": "            continue",
         "tests": ["tests/test_self_check.py::test_a_worse_fix_is_not_kept_and_the_loop_stops_early"],
     },
     {
         "name": "self-check: the budget does not hold the fix requests",
-        "path": "generator/compose.py",
+        "path": "generator/write/compose.py",
         "old": "        if afford is not None and not afford(request):\n            break\n",
         "new": "",
         "tests": ["tests/test_self_check.py::test_the_budget_holds_the_fix_requests_too"],
@@ -49,7 +49,7 @@ MUTATIONS = [
     },
     {
         "name": "fact check: a translated quote passes unreported offline",
-        "path": "generator/factcheck.py",
+        "path": "generator/check/factcheck.py",
         "old": '    if verifier is None:\n        return "translation", f"quote translated from the brief: compare with the original ({shown})"',
         "new": '    if verifier is None:\n        return Judgement(True, "not checked", "nobody")',
         "tests": [
@@ -59,7 +59,7 @@ MUTATIONS = [
     },
     {
         "name": "fact check: a translation the LLM judges unfaithful passes",
-        "path": "generator/factcheck.py",
+        "path": "generator/check/factcheck.py",
         "old": "    if judged.same:\n        return judged",
         "new": "    if True:\n        return judged",
         "tests": [
@@ -69,21 +69,21 @@ MUTATIONS = [
     },
     {
         "name": "fact check: a failing verifier lets the translated quote pass",
-        "path": "generator/factcheck.py",
+        "path": "generator/check/factcheck.py",
         "old": '        return "translation", f"quote translated from the brief, not verified (',
         "new": '        return Judgement(True, "", ""); f"(',
         "tests": ["tests/test_factcheck.py::test_a_failing_verifier_leaves_a_translation_finding"],
     },
     {
         "name": "approve: a claim finding no longer needs --ack",
-        "path": "generator/review.py",
+        "path": "generator/review/workflow.py",
         "old": "        if claims and not ack:",
         "new": "        if claims and not ack and not claims:",
         "tests": ["tests/test_advisory.py::test_approving_needs_ack_for_claims_only"],
     },
     {
         "name": "approve: translation and style notes block like claims",
-        "path": "generator/factcheck.py",
+        "path": "generator/check/factcheck.py",
         "old": "        return self.kind in CLAIM_KINDS",
         "new": "        return True",
         "tests": [

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from generator.factcheck import FieldName, Finding
+from generator.check.factcheck import FieldName, Finding
 
 if TYPE_CHECKING:
     from generator.drafts import Draft

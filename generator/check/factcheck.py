@@ -21,12 +21,12 @@ that a desk can highlight the span; `backing` says what the brief does say
 
 A quote given in another language than the brief's, to a person the brief
 quotes, at a similar length, may be a faithful translation: words cannot be
-compared across languages, so a `Verifier` (an LLM, see generator/translations.py)
+compared across languages, so a `Verifier` (an LLM, see generator/write/translations.py)
 judges the pair: "no" is a `quote` finding with its reason and the original,
 "yes" is no finding but a `Verified` note. Without a verifier, or when it
 fails, it is a `translation` finding (advisory: no --ack) that shows the
 brief's original and speaker. Style findings (advisory too) come from
-generator/stylecheck.py. Names are found by shape and word lists (first names,
+generator/check/stylecheck.py. Names are found by shape and word lists (first names,
 well-known organizations, "Labs"/"Inc" suffixes, "la startup X"), not by a
 language model.
 """
@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from generator import lexicon as lx
+from generator.check import lexicon as lx
 from generator.errors import SatireError
 
 if TYPE_CHECKING:

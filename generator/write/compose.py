@@ -20,19 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from generator import factcheck, translations
-from generator.article import fill_missing
+from generator.check import factcheck
 from generator.drafts import Draft, Provenance, SelfCheck, SourceRef
 from generator.llm import Completion, Request
-from generator.prompts import Message, prompt_sha256, render_revise, render_self_check, render_write
 from generator.styles import load_style
+from generator.write import translations
+from generator.write.article import fill_missing
+from generator.write.prompts import Message, prompt_sha256, render_revise, render_self_check, render_write
 
 if TYPE_CHECKING:
-    from generator.article import Article
     from generator.brief import Brief
     from generator.config import Project
     from generator.llm import Backend
     from generator.styles import Style
+    from generator.write.article import Article
 
 Afford = Callable[[Request], bool]
 OFFLINE_NOTE = "no self-check: the offline writer takes every figure, name, date and quote from the brief"

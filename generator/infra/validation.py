@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from generator.errors import InputError, InputErrors
-from generator.yamlfile import Marks
+from generator.infra.yamlfile import Marks
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -34,13 +34,13 @@ from typing import Any
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
-from generator import yamledit, yamlfile
 from generator.brief import Brief, Image, load_brief
 from generator.config import Project
 from generator.errors import SatireError
-from generator.fsutil import project_lock, write_atomic
+from generator.infra import yamledit, yamlfile
+from generator.infra.fsutil import project_lock, write_atomic
+from generator.infra.validation import validate
 from generator.intake.fetch import Fetcher, FetchError
-from generator.validation import validate
 
 LOCK = "brief"  # the lock `satire brief confirm` holds while it edits a brief
 FOLDER = "images"  # under static/

@@ -42,16 +42,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import state
 from generator.drafts import STATUSES, Draft, DraftStore, Status
 from generator.errors import InputError, SatireError, TransitionError
-from generator.fsutil import CRASH_ENV as CRASH_ENV  # re-exported: "after-intent" and "after-draft" are here
-from generator.fsutil import crash_point, project_lock
+from generator.infra import state
+from generator.infra.fsutil import CRASH_ENV as CRASH_ENV  # re-exported: "after-intent" and "after-draft" are here
+from generator.infra.fsutil import crash_point, project_lock
 
 if TYPE_CHECKING:
     from generator.brief import Brief
+    from generator.check.factcheck import Examination, Finding
     from generator.config import Project
-    from generator.factcheck import Examination, Finding
 
 # action -> (the statuses it may start from, the status it leads to)
 MOVES: dict[str, tuple[tuple[Status, ...], Status]] = {
@@ -157,7 +157,8 @@ def revise(
     see `compose.self_check`): a new revision, back to draft."""
     if not note.strip():
         raise SatireError(f"cannot revise {slug!r}: say what to change with --note TEXT")
-    from generator import compose, llm
+    from generator import llm
+    from generator.write import compose
 
     store = DraftStore(project)
     current = store.load(slug)
@@ -250,9 +251,10 @@ def factcheck(project: Project, draft: Draft) -> list[Finding]:
 def examine(project: Project, draft: Draft) -> Examination:
     """The whole fact check of a draft: claims (translated quotes judged by the LLM
     when `factcheck.verify_translations` is on), then the style's own rules."""
-    from generator import factcheck as fc
-    from generator import stylecheck, translations
+    from generator.check import factcheck as fc
+    from generator.check import stylecheck
     from generator.styles import load_style
+    from generator.write import translations
 
     brief = load_brief_of(project, draft)
     try:

@@ -18,7 +18,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import SatireError
-from generator.resources import search_path
+from generator.infra.resources import search_path
 
 if TYPE_CHECKING:
     from generator.brief import Brief

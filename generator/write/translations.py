@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from generator.check.factcheck import Judgement, Pair
 from generator.errors import SatireError
-from generator.factcheck import Judgement, Pair
 from generator.llm import Completion, Request
-from generator.prompts import render_verify
+from generator.write.prompts import render_verify
 
 if TYPE_CHECKING:
     from generator.brief import Brief

@@ -17,9 +17,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from generator import compose, confirm
+from generator.brief import confirmation_gate, waiting_line
 from generator.drafts import DraftStore
 from generator.errors import SatireError
+from generator.write import compose
 
 if TYPE_CHECKING:
     from generator.brief import Brief
@@ -85,9 +86,9 @@ def plan(
     store = DraftStore(project)
     report = Report()
     jobs: list[Job] = []
-    ready, waiting = confirm.gate(briefs)
+    ready, waiting = confirmation_gate(briefs)
     if waiting and not unconfirmed:  # nothing from intake is written before an editor confirms it
-        say(confirm.waiting_line(waiting))
+        say(waiting_line(waiting))
         report.waiting = len(waiting)
         briefs = ready
     for brief in briefs:
@@ -163,8 +164,8 @@ def run(
     Each job may cost its write and up to `self_check_rounds` fix requests (default:
     llm.self_check_rounds): each is reserved against the budget before it is sent."""
     from generator.llm import Request
-    from generator.prompts import render_write
     from generator.styles import load_style
+    from generator.write.prompts import render_write
 
     store = store or DraftStore(project)
     budget = Budget(max_cost)

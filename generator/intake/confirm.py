@@ -9,7 +9,6 @@ it until an editor confirms it (`satire generate --unconfirmed` aside). Here:
   facts and quotes, their evidence (`intake.evidence`) dropped with them;
 - `discard`: remove a brief from briefs/, keeping a copy under
   `.satire/discarded/` (intake's seen-store still remembers the story);
-- `gate(briefs)`: the rule `generate` and `run` apply: (ready, waiting).
 
 Edits keep the file as the editor wrote it (`yamledit`: comments, order,
 quoting), are checked against the brief schema before anything is written,
@@ -21,43 +20,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import review, yamledit, yamlfile
 from generator.brief import Brief, brief_paths, load_brief, load_briefs, resolve_brief
 from generator.config import Project
 from generator.drafts import DraftStore
 from generator.errors import InputError, InputErrors, SatireError, shown
-from generator.fsutil import project_lock, write_atomic
-from generator.validation import validate
+from generator.infra import yamledit, yamlfile
+from generator.infra.fsutil import project_lock, write_atomic
+from generator.infra.validation import validate
+from generator.review import workflow as review
 
 LOCK = "brief"
 DISCARDED = "discarded"  # under .satire/
-
-
-# -- the rule generate and run apply ----------------------------------------------------
-
-
-def gate(briefs: Iterable[Brief]) -> tuple[list[Brief], list[Brief]]:
-    """(briefs an editor has confirmed, briefs still waiting for one)."""
-    ready: list[Brief] = []
-    waiting: list[Brief] = []
-    for brief in briefs:
-        (ready if brief.confirmed else waiting).append(brief)
-    return ready, waiting
-
-
-def waiting_line(waiting: Sequence[Brief]) -> str:
-    """The one line saying how many briefs wait and how to confirm them."""
-    count = len(waiting)
-    example = waiting[0].effective_slug if count == 1 else "SLUG"
-    return (
-        f"{count} brief{'s' if count != 1 else ''} wait{'s' if count == 1 else ''} for an editor's confirmation and {'was' if count == 1 else 'were'} skipped: "
-        f"confirm with 'satire brief confirm {example}' (see 'satire brief list --unconfirmed'), or write anyway with --unconfirmed"
-    )
 
 
 # -- listing -----------------------------------------------------------------------------

@@ -36,11 +36,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import quote, urlsplit
 
-from generator import state
 from generator.brief import Brief
 from generator.config import NotifyConfig, Project
 from generator.errors import SatireError
-from generator.fsutil import crash_point  # test-only: "after-notify-send" SIGKILLs the run there
+from generator.infra import state
+from generator.infra.fsutil import crash_point  # test-only: "after-notify-send" SIGKILLs the run there
 from generator.intake.fetch import Blocked, Fetcher, FetchError
 
 CHANNELS = ("webhook", "email")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import SatireError
-from generator.fsutil import write_atomic
-from generator.resources import builtin_dir
+from generator.infra.fsutil import write_atomic
+from generator.infra.resources import builtin_dir
 
 CONFIG = {
     "fr": """\

@@ -1,0 +1,4 @@
+"""Plumbing every stage uses: state (SQLite), atomic files, YAML reading and
+round-trip editing, validation against pydantic models, built-in resources, and
+the `satire init` scaffold.
+"""
