@@ -33,7 +33,16 @@ WORDS = [
     "utilisateur", "téléphone", "lunettes", "vidéo", "intelligence", "artificielle", "patron", "stratégie", "marché",
     "concurrent", "innovation", "lancement", "version", "mise", "à", "jour", "bug", "sécurité",
 ]  # fmt: skip
-CATEGORIES = ["Intelligence Artificielle", "Hardware", "Technologie", "Mobile", "Cloud", "Startups", "Réseaux sociaux", "Jeux vidéo"]
+CATEGORIES = [
+    "Intelligence Artificielle",
+    "Hardware",
+    "Technologie",
+    "Mobile",
+    "Cloud",
+    "Startups",
+    "Réseaux sociaux",
+    "Jeux vidéo",
+]
 TAGS = [f"tag{n:02d}" for n in range(40)]
 BUILD = """
 import sys, time, resource, json
@@ -81,13 +90,34 @@ def draft_text(n: int, rng: random.Random, images: int) -> str:
         "pull_quote": "",
         "categories": cats,
         "tags": tags,
-        "source": {"publisher": "TechCrunch", "url": f"https://techcrunch.com/story/{n}/", "title": f"Story {n}"},
-        "image": {"src": f"images/photo-{n % images:03d}.jpg" if images else "images/stage.svg", "alt": "A stage", "credit": "Carlos Gil / Unsplash", "credit_url": "https://unsplash.com/"},
+        "source": {
+            "publisher": "TechCrunch",
+            "url": f"https://techcrunch.com/story/{n}/",
+            "title": f"Story {n}",
+        },
+        "image": {
+            "src": f"images/photo-{n % images:03d}.jpg" if images else "images/stage.svg",
+            "alt": "A stage",
+            "credit": "Carlos Gil / Unsplash",
+            "credit_url": "https://unsplash.com/",
+        },
         "revision": 1,
         "translations": {},
-        "provenance": {"backend": "offline", "model": "offline", "prompt_sha256": "0" * 64, "brief_sha256": "1" * 64, "generated_at": "2025-12-01T00:00:00Z"},
+        "provenance": {
+            "backend": "offline",
+            "model": "offline",
+            "prompt_sha256": "0" * 64,
+            "brief_sha256": "1" * 64,
+            "generated_at": "2025-12-01T00:00:00Z",
+        },
     }
-    return "---\n" + json.dumps(front, ensure_ascii=False, indent=1) + "\n---\n\n" + body(rng, n) + "\n"  # JSON is YAML
+    return (
+        "---\n"
+        + json.dumps(front, ensure_ascii=False, indent=1)
+        + "\n---\n\n"
+        + body(rng, n)
+        + "\n"
+    )  # JSON is YAML
 
 
 def make_corpus(root: Path, posts: int, images: int) -> None:
@@ -95,9 +125,13 @@ def make_corpus(root: Path, posts: int, images: int) -> None:
     (root / "drafts").mkdir(parents=True)
     shutil.copytree(REPO / "static", root / "static")
     make_photos(root / "static" / "images", images)
-    (root / "satire.yaml").write_text('title: "Bench"\nurl: "https://bench.example/"\nlanguage: fr\n', encoding="utf-8")
+    (root / "satire.yaml").write_text(
+        'title: "Bench"\nurl: "https://bench.example/"\nlanguage: fr\n', encoding="utf-8"
+    )
     for n in range(posts):
-        (root / "drafts" / f"post-{n:05d}.md").write_text(draft_text(n, rng, images), encoding="utf-8")
+        (root / "drafts" / f"post-{n:05d}.md").write_text(
+            draft_text(n, rng, images), encoding="utf-8"
+        )
 
 
 def make_photos(folder: Path, count: int) -> None:
@@ -145,13 +179,36 @@ def pelican_seconds(root: Path, posts: int) -> float | None:
         text = path.read_text(encoding="utf-8")
         head, _, text_body = text[4:].partition("\n---\n")
         meta = json.loads(head)
-        lines = [f"Title: {meta['title']}", f"Date: {meta['date']}", f"Category: {meta['categories'][0]}", f"Tags: {', '.join(meta['tags'])}", f"Slug: {meta['slug']}", ""]
+        lines = [
+            f"Title: {meta['title']}",
+            f"Date: {meta['date']}",
+            f"Category: {meta['categories'][0]}",
+            f"Tags: {', '.join(meta['tags'])}",
+            f"Slug: {meta['slug']}",
+            "",
+        ]
         (content / path.name).write_text("\n".join(lines) + text_body, encoding="utf-8")
     settings = root / "pelicanconf.py"
-    settings.write_text("SITENAME = 'Bench'\nSITEURL = ''\nTIMEZONE = 'UTC'\nDEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n", encoding="utf-8")
+    settings.write_text(
+        "SITENAME = 'Bench'\nSITEURL = ''\nTIMEZONE = 'UTC'\nDEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n",
+        encoding="utf-8",
+    )
     settle()
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pelican", str(content), "-o", str(root / "pelican-out"), "-s", str(settings), "-q"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-o",
+            str(root / "pelican-out"),
+            "-s",
+            str(settings),
+            "-q",
+        ],
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -160,9 +217,13 @@ def bench(posts: int, images: int) -> None:
         root = Path(folder)
         started = time.perf_counter()
         make_corpus(root, posts, images)
-        print(f"\n{posts:,} posts, {images} distinct JPEG images (corpus written in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"\n{posts:,} posts, {images} distinct JPEG images (corpus written in {time.perf_counter() - started:.1f} s)"
+        )
         full = run_build(root)
-        print(f"  full build            {full['seconds']:7.2f} s   {full['pages']:,.0f} pages, {full['bodies']:,.0f} bodies rendered ({phases(full)}); {full['wall']:.2f} s as a process")
+        print(
+            f"  full build            {full['seconds']:7.2f} s   {full['pages']:,.0f} pages, {full['bodies']:,.0f} bodies rendered ({phases(full)}); {full['wall']:.2f} s as a process"
+        )
         media = full["media"]
         per_image = media["media.images"] / max(1, full["images"]) * 1000
         per_card = media["media.cards"] / max(1, full["cards"]) * 1000
@@ -171,19 +232,32 @@ def bench(posts: int, images: int) -> None:
             f"{media['media.cards']:.2f} s for {full['cards']:,} cards ({per_card:.1f} ms each), wall time on all cores"
         )
         noop = run_build(root)
-        print(f"  no-op rebuild         {noop['seconds']:7.2f} s   {noop['written']:,.0f} files written ({phases(noop)})")
+        print(
+            f"  no-op rebuild         {noop['seconds']:7.2f} s   {noop['written']:,.0f} files written ({phases(noop)})"
+        )
         target = root / "drafts" / "post-00007.md"
-        target.write_text(target.read_text(encoding="utf-8").replace("Un lien vers", "Un lien tout neuf vers"), encoding="utf-8")
+        target.write_text(
+            target.read_text(encoding="utf-8").replace("Un lien vers", "Un lien tout neuf vers"),
+            encoding="utf-8",
+        )
         one = run_build(root)
-        print(f"  one post changed      {one['seconds']:7.2f} s   {one['written']:,.0f} files written, {one['bodies']:,.0f} body rendered ({phases(one)})")
+        print(
+            f"  one post changed      {one['seconds']:7.2f} s   {one['written']:,.0f} files written, {one['bodies']:,.0f} body rendered ({phases(one)})"
+        )
         peak = max(full["peak_kb"], full["children_kb"]) / 1024
-        print(f"  peak memory (full)    {full['peak_kb'] / 1024:7.0f} MB   main process; largest worker {full['children_kb'] / 1024:.0f} MB (peak {peak:.0f} MB)")
-        print(f"  wall clock, process   (interpreter start and imports add about {startup_seconds():.2f} s to each in-process figure)")
+        print(
+            f"  peak memory (full)    {full['peak_kb'] / 1024:7.0f} MB   main process; largest worker {full['children_kb'] / 1024:.0f} MB (peak {peak:.0f} MB)"
+        )
+        print(
+            f"  wall clock, process   (interpreter start and imports add about {startup_seconds():.2f} s to each in-process figure)"
+        )
         pelican = pelican_seconds(root, posts)
         if pelican is None:
             print("  pelican               not installed in this venv: no side-by-side figure")
         else:
-            print(f"  pelican full build    {pelican:7.2f} s   ratio {pelican / full['wall']:.1f}x, process to process ({pelican / full['seconds']:.1f}x to the in-process figure)")
+            print(
+                f"  pelican full build    {pelican:7.2f} s   ratio {pelican / full['wall']:.1f}x, process to process ({pelican / full['seconds']:.1f}x to the in-process figure)"
+            )
 
 
 def unit_costs() -> None:
@@ -198,13 +272,24 @@ def unit_costs() -> None:
         make_photos(root, 5)
         settings = images.Settings((480, 960, 1440, 1920), 80)
         started = time.process_time()
-        made = [images.make(f"images/photo-{n:03d}.jpg", root / f"photo-{n:03d}.jpg", root / "cache", settings) for n in range(5)]
+        made = [
+            images.make(
+                f"images/photo-{n:03d}.jpg", root / f"photo-{n:03d}.jpg", root / "cache", settings
+            )
+            for n in range(5)
+        ]
         per_image = (time.process_time() - started) / 5
         look = cards.look(CardConfig(), REPO)
         title = "Amazon confie l’IA à un vétéran d’AWS : « on n’invente plus, on investit », et promet des puces maison"
         costs = []
         for hero in (made[0].files[made[0].src], None):
-            specs = [(cards.Spec(f"{title} {n}", "Bench", "2025-12-04", "fr", hero, look), str(root / f"card-{n}")) for n in range(10)]
+            specs = [
+                (
+                    cards.Spec(f"{title} {n}", "Bench", "2025-12-04", "fr", hero, look),
+                    str(root / f"card-{n}"),
+                )
+                for n in range(10)
+            ]
             started = time.process_time()
             cards.draw_all(specs)
             costs.append((time.process_time() - started) / 10)
@@ -216,14 +301,33 @@ def unit_costs() -> None:
 
 def startup_seconds() -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import generator.site"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(REPO)!r}); import generator.site",
+        ],
+        check=True,
+    )
     return time.perf_counter() - started
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--posts", type=int, action="append", help="corpus size (repeatable; default 1000 and 10000)")
-    parser.add_argument("--images", type=int, default=100, help="distinct source JPEGs the posts use in turn (0: every post shows the same SVG)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--posts",
+        type=int,
+        action="append",
+        help="corpus size (repeatable; default 1000 and 10000)",
+    )
+    parser.add_argument(
+        "--images",
+        type=int,
+        default=100,
+        help="distinct source JPEGs the posts use in turn (0: every post shows the same SVG)",
+    )
     args = parser.parse_args()
     print(f"satire build bench: python {sys.version.split()[0]}, {resource.getpagesize()} B pages")
     unit_costs()

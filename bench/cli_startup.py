@@ -18,7 +18,9 @@ def timed(args: list[str], runs: int) -> tuple[float, float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "generator", *args], cwd=REPO, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "generator", *args], cwd=REPO, check=True, capture_output=True
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times), min(times)
 
@@ -27,7 +29,9 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     for args in (["--help"], ["check"]):
         median, best = timed(args, runs)
-        print(f"satire {' '.join(args):8s} median {median * 1000:6.0f} ms   best {best * 1000:6.0f} ms   ({runs} runs)")
+        print(
+            f"satire {' '.join(args):8s} median {median * 1000:6.0f} ms   best {best * 1000:6.0f} ms   ({runs} runs)"
+        )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ def main(rounds: int = 50) -> None:
     elapsed = time.perf_counter() - started
     posts = rounds * len(cases)
     chars = sum(len(c.draft.body) for c in cases) // len(cases)
-    print(f"fact check: {posts} posts (~{chars} characters of body each) in {elapsed:.2f} s = {1000 * elapsed / posts:.2f} ms per post")
+    print(
+        f"fact check: {posts} posts (~{chars} characters of body each) in {elapsed:.2f} s = {1000 * elapsed / posts:.2f} ms per post"
+    )
 
 
 if __name__ == "__main__":

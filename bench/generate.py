@@ -33,9 +33,20 @@ from tests.generation_support import many_briefs, point_at  # noqa: E402
 
 def run(project: Path, env: dict[str, str], *args: str) -> tuple[float, float, str]:
     """(process wall seconds, the run's own seconds from its summary, summary)."""
-    full = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")} | env | {"PYTHONPATH": str(REPO)}
+    full = (
+        {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+        | env
+        | {"PYTHONPATH": str(REPO)}
+    )
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "generator", "generate", *args], cwd=project, env=full, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", *args],
+        cwd=project,
+        env=full,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"generate failed ({proc.returncode}): {proc.stderr.strip()}")
@@ -45,11 +56,20 @@ def run(project: Path, env: dict[str, str], *args: str) -> tuple[float, float, s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=200, help="briefs")
-    parser.add_argument("--latency", type=float, default=0.2, help="seconds the fake server takes per answer")
+    parser.add_argument(
+        "--latency", type=float, default=0.2, help="seconds the fake server takes per answer"
+    )
     parser.add_argument("--jobs", type=int, default=8, help="-j: calls at once")
-    parser.add_argument("--max-ratio", type=float, default=1.10, help="goal for the first run's ratio to the ideal (exit 1 above it)")
+    parser.add_argument(
+        "--max-ratio",
+        type=float,
+        default=1.10,
+        help="goal for the first run's ratio to the ideal (exit 1 above it)",
+    )
     args = parser.parse_args()
 
     fake = FakeOpenAI()
@@ -65,19 +85,27 @@ def main() -> None:
 
         wall, own, summary = run(project, env, "-j", str(args.jobs))
         ratio = own / ideal
-        print(f"N={args.n} L={args.latency * 1000:.0f} ms J={args.jobs}: ideal N/J x L = {ideal:.2f} s")
-        print(f"  first run:   {own:.2f} s in the batch (ratio {ratio:.3f}), {wall:.2f} s for the whole process; server saw {fake.count()} requests, at most {fake.max_concurrency} at once")
+        print(
+            f"N={args.n} L={args.latency * 1000:.0f} ms J={args.jobs}: ideal N/J x L = {ideal:.2f} s"
+        )
+        print(
+            f"  first run:   {own:.2f} s in the batch (ratio {ratio:.3f}), {wall:.2f} s for the whole process; server saw {fake.count()} requests, at most {fake.max_concurrency} at once"
+        )
         print(f"               {summary}")
 
         for draft in (project / "drafts").glob("*.md"):
             draft.unlink()
         before = fake.count()
         wall, own, summary = run(project, env, "-j", str(args.jobs))
-        print(f"  cached run:  {own:.2f} s in the batch, {wall:.2f} s for the whole process; {fake.count() - before} requests (drafts deleted, answers from the cache)")
+        print(
+            f"  cached run:  {own:.2f} s in the batch, {wall:.2f} s for the whole process; {fake.count() - before} requests (drafts deleted, answers from the cache)"
+        )
 
         before = fake.count()
         wall, own, summary = run(project, env, "-j", str(args.jobs))
-        print(f"  unchanged:   {own:.2f} s in the batch, {wall:.2f} s for the whole process; {fake.count() - before} requests (every brief skipped)")
+        print(
+            f"  unchanged:   {own:.2f} s in the batch, {wall:.2f} s for the whole process; {fake.count() - before} requests (every brief skipped)"
+        )
     fake.close()
     met = ratio <= args.max_ratio
     print(f"goal: ratio <= {args.max_ratio:.2f}: {'met' if met else 'MISSED'} ({ratio:.3f})")

@@ -71,7 +71,9 @@ def serve(site: NewsSite, n: int) -> list[str]:
 
 
 def fetch_phase(site: NewsSite, paths: list[str], jobs: int) -> float:
-    client = Fetcher(timeout=20, max_bytes=5_000_000, per_host_delay=0, allow_private=True, agent="satire/bench")
+    client = Fetcher(
+        timeout=20, max_bytes=5_000_000, per_host_delay=0, allow_private=True, agent="satire/bench"
+    )
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(lambda p: client.get(site.url(p), robots=True), paths))
@@ -134,12 +136,22 @@ def main() -> None:
         requests_again = len(site.log)
     site.close()
 
-    print(f"N={n} articles behind {FEEDS} feeds, L={latency * 1000:.0f} ms per answer, J={jobs}, per-host delay 0")
-    print(f"fetch phase: {fetch:.2f} s for {n} articles (+ robots.txt); ideal N/J x L = {ideal:.2f} s; ratio {fetch / ideal:.2f}")
+    print(
+        f"N={n} articles behind {FEEDS} feeds, L={latency * 1000:.0f} ms per answer, J={jobs}, per-host delay 0"
+    )
+    print(
+        f"fetch phase: {fetch:.2f} s for {n} articles (+ robots.txt); ideal N/J x L = {ideal:.2f} s; ratio {fetch / ideal:.2f}"
+    )
     print(f"peer (urllib, same pool, same server): {peer:.2f} s; ratio {peer / ideal:.2f}")
-    print(f"whole 'satire intake --offline -j {jobs}': {whole:.2f} s, {requests_first} requests; {first.stdout.strip()}")
-    print(f"offline extraction: {extract_ms:.0f} ms per article (median of 40: trafilatura + extractor + grounding)")
-    print(f"re-run: {rerun:.2f} s (whole process), {requests_again} requests, statuses {statuses}; {again.stdout.strip()}")
+    print(
+        f"whole 'satire intake --offline -j {jobs}': {whole:.2f} s, {requests_first} requests; {first.stdout.strip()}"
+    )
+    print(
+        f"offline extraction: {extract_ms:.0f} ms per article (median of 40: trafilatura + extractor + grounding)"
+    )
+    print(
+        f"re-run: {rerun:.2f} s (whole process), {requests_again} requests, statuses {statuses}; {again.stdout.strip()}"
+    )
 
 
 if __name__ == "__main__":

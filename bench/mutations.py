@@ -42,7 +42,21 @@ REPO = Path(__file__).resolve().parent.parent
 FOLDER = Path("tests/mutations")
 KEYS = {"name", "path", "old", "new", "tests"}
 # copied when the tree is not a git checkout
-SKIP = shutil.ignore_patterns(".git", ".venv", ".satire", "site", "__pycache__", "*.pyc", "*.egg-info", ".mypy_cache", ".ruff_cache", ".pytest_cache", "artifacts", "dist", "build")
+SKIP = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".satire",
+    "site",
+    "__pycache__",
+    "*.pyc",
+    "*.egg-info",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "artifacts",
+    "dist",
+    "build",
+)
 TIMEOUT = 600.0  # seconds for one mutation's tests
 FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
 
@@ -79,7 +93,11 @@ def load(repo: Path) -> list[Mutation]:
         try:
             entries = runpy.run_path(str(file)).get("MUTATIONS")
         except Exception as exc:  # a broken list is reported, the others still run
-            found.append(Mutation(origin, "", "", "", (), origin, f"cannot load: {type(exc).__name__}: {exc}"))
+            found.append(
+                Mutation(
+                    origin, "", "", "", (), origin, f"cannot load: {type(exc).__name__}: {exc}"
+                )
+            )
             continue
         if not isinstance(entries, list):
             found.append(Mutation(origin, "", "", "", (), origin, "no MUTATIONS list"))
@@ -106,8 +124,21 @@ def _entry(repo: Path, origin: str, index: int, entry: object) -> Mutation:
     problem = None
     if keys != KEYS:
         missing, unknown = sorted(KEYS - keys), sorted(keys - KEYS)
-        problem = "; ".join(filter(None, [f"missing {', '.join(missing)}" if missing else "", f"unknown {', '.join(unknown)}" if unknown else ""]))
-    elif not all(isinstance(entry[k], str) for k in ("name", "path", "old", "new")) or not isinstance(tests, list) or not tests or not all(isinstance(t, str) for t in tests):
+        problem = "; ".join(
+            filter(
+                None,
+                [
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"unknown {', '.join(unknown)}" if unknown else "",
+                ],
+            )
+        )
+    elif (
+        not all(isinstance(entry[k], str) for k in ("name", "path", "old", "new"))
+        or not isinstance(tests, list)
+        or not tests
+        or not all(isinstance(t, str) for t in tests)
+    ):
         problem = "name, path, old and new must be strings, tests a non-empty list of pytest ids"
     elif not entry["old"] or entry["old"] == entry["new"]:
         problem = "old must be non-empty and differ from new"
@@ -123,7 +154,9 @@ def _entry(repo: Path, origin: str, index: int, entry: object) -> Mutation:
             gone = [t for t in mutation.tests if not (repo / t.split("::", 1)[0]).is_file()]
             if gone:
                 problem = f"no such test file: {', '.join(gone)}"
-    return Mutation(mutation.name, mutation.path, mutation.old, mutation.new, mutation.tests, origin, problem)
+    return Mutation(
+        mutation.name, mutation.path, mutation.old, mutation.new, mutation.tests, origin, problem
+    )
 
 
 # -- running -------------------------------------------------------------------
@@ -132,7 +165,12 @@ def _entry(repo: Path, origin: str, index: int, entry: object) -> Mutation:
 def tracked_files(repo: Path) -> list[str] | None:
     """The working tree's files that git knows or would add; None outside git."""
     try:
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=repo, capture_output=True, check=True)
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=repo,
+            capture_output=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return [name for name in listed.stdout.decode().split("\0") if name and (repo / name).is_file()]
@@ -149,31 +187,64 @@ def copy_tree(repo: Path, target: Path, files: list[str] | None) -> None:
         shutil.copy2(repo / name, destination, follow_symlinks=False)
 
 
-def pytest_run(python: str, copy: Path, tests: Sequence[str], *, first_failure: bool) -> subprocess.CompletedProcess[str]:
+def pytest_run(
+    python: str, copy: Path, tests: Sequence[str], *, first_failure: bool
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
-    env["PYTHONPATH"] = str(copy)  # the copy's generator/ and tests/, ahead of the venv's editable install
-    args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", *(["-x"] if first_failure else []), *tests]
-    return subprocess.run(args, cwd=copy, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    env["PYTHONPATH"] = str(
+        copy
+    )  # the copy's generator/ and tests/, ahead of the venv's editable install
+    args = [
+        python,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-rfE",
+        *(["-x"] if first_failure else []),
+        *tests,
+    ]
+    return subprocess.run(
+        args, cwd=copy, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
 
 
 def imports_from(python: str, copy: Path) -> str:
     """Where `generator` is imported from in the copy's environment."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(copy)}
-    probe = subprocess.run([python, "-c", "import generator; print(generator.__file__)"], cwd=copy, env=env, capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        [python, "-c", "import generator; print(generator.__file__)"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return probe.stdout.strip() or probe.stderr.strip()
 
 
-def run_one(mutation: Mutation, repo: Path, files: list[str] | None, python: str, scratch: Path) -> Outcome:
+def run_one(
+    mutation: Mutation, repo: Path, files: list[str] | None, python: str, scratch: Path
+) -> Outcome:
     started = time.perf_counter()
     copy = Path(tempfile.mkdtemp(prefix="mutant-", dir=scratch))
     try:
         copy_tree(repo, copy, files)
         target = copy / mutation.path
-        target.write_text(target.read_text(encoding="utf-8").replace(mutation.old, mutation.new, 1), encoding="utf-8")
+        target.write_text(
+            target.read_text(encoding="utf-8").replace(mutation.old, mutation.new, 1),
+            encoding="utf-8",
+        )
         try:
             proc = pytest_run(python, copy, mutation.tests, first_failure=True)
         except subprocess.TimeoutExpired:
-            return Outcome(mutation, "error", time.perf_counter() - started, f"tests still running after {TIMEOUT:.0f} s")
+            return Outcome(
+                mutation,
+                "error",
+                time.perf_counter() - started,
+                f"tests still running after {TIMEOUT:.0f} s",
+            )
     finally:
         shutil.rmtree(copy, ignore_errors=True)
     seconds = time.perf_counter() - started
@@ -186,7 +257,9 @@ def run_one(mutation: Mutation, repo: Path, files: list[str] | None, python: str
     return Outcome(mutation, "error", seconds, f"pytest exit {proc.returncode}: {tail}")
 
 
-def baseline(mutations: Sequence[Mutation], repo: Path, files: list[str] | None, python: str, scratch: Path) -> dict[int, str]:
+def baseline(
+    mutations: Sequence[Mutation], repo: Path, files: list[str] | None, python: str, scratch: Path
+) -> dict[int, str]:
     """Run every named test once, unmutated: index in `mutations` -> why it cannot be judged."""
     wanted = sorted({t for m in mutations for t in m.tests})
     if not wanted:
@@ -196,7 +269,10 @@ def baseline(mutations: Sequence[Mutation], repo: Path, files: list[str] | None,
         copy_tree(repo, copy, files)
         where = imports_from(python, copy) if (copy / "generator").is_dir() else str(copy)
         if not where.startswith(str(copy)):
-            return {i: f"the copy imports generator from {where}, not from the copy" for i in range(len(mutations))}
+            return {
+                i: f"the copy imports generator from {where}, not from the copy"
+                for i in range(len(mutations))
+            }
         proc = pytest_run(python, copy, wanted, first_failure=False)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
@@ -205,9 +281,16 @@ def baseline(mutations: Sequence[Mutation], repo: Path, files: list[str] | None,
     failed = set(FAILED.findall(proc.stdout))
     broken: dict[int, str] = {}
     for index, mutation in enumerate(mutations):
-        bad = [f for f in failed for t in mutation.tests if f == t or f.startswith((t + "::", t + "["))]
+        bad = [
+            f for f in failed for t in mutation.tests if f == t or f.startswith((t + "::", t + "["))
+        ]
         if bad or not failed:
-            why = f"fails unmutated: {bad[0]}" if bad else f"baseline pytest exit {proc.returncode}: " + " | ".join(proc.stdout.strip().splitlines()[-2:])
+            why = (
+                f"fails unmutated: {bad[0]}"
+                if bad
+                else f"baseline pytest exit {proc.returncode}: "
+                + " | ".join(proc.stdout.strip().splitlines()[-2:])
+            )
             broken[index] = why
     return broken
 
@@ -223,7 +306,10 @@ def table(outcomes: Sequence[Outcome]) -> str:
     widths = [min(max(len(r[i]) for r in rows), 70 if i < 2 else 10) for i in range(4)]
 
     def line(row: tuple[str, ...]) -> str:
-        cells = [(cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…").ljust(widths[i]) for i, cell in enumerate(row)]
+        cells = [
+            (cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…").ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
         return "| " + " | ".join(cells) + " |"
 
     out = [line(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
@@ -232,15 +318,34 @@ def table(outcomes: Sequence[Outcome]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-j", "--jobs", type=int, default=2, help="mutations at once (default 2)")
-    parser.add_argument("-k", dest="only", default=None, help="only mutations whose name holds TEXT (case-insensitive)")
-    parser.add_argument("--check", action="store_true", help="validate the entries only; run nothing")
+    parser.add_argument(
+        "-k",
+        dest="only",
+        default=None,
+        help="only mutations whose name holds TEXT (case-insensitive)",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="validate the entries only; run nothing"
+    )
     parser.add_argument("--list", action="store_true", help="print the entries and stop")
-    parser.add_argument("-v", "--verbose", action="store_true", help="also say which test killed each mutation")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated run of the named tests")
-    parser.add_argument("--repo", type=Path, default=REPO, help="the repository to copy (default: this one)")
-    parser.add_argument("--python", default=None, help="the python that runs the tests (default: REPO/.venv/bin/python, else this one)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also say which test killed each mutation"
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the unmutated run of the named tests"
+    )
+    parser.add_argument(
+        "--repo", type=Path, default=REPO, help="the repository to copy (default: this one)"
+    )
+    parser.add_argument(
+        "--python",
+        default=None,
+        help="the python that runs the tests (default: REPO/.venv/bin/python, else this one)",
+    )
     args = parser.parse_args(argv)
 
     repo = args.repo.resolve()
@@ -248,7 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only:
         mutations = [m for m in mutations if args.only.lower() in m.name.lower()]
     if not mutations:
-        print(f"no mutations in {repo / FOLDER}/*.py" + (f" matching {args.only!r}" if args.only else ""), file=sys.stderr)
+        print(
+            f"no mutations in {repo / FOLDER}/*.py"
+            + (f" matching {args.only!r}" if args.only else ""),
+            file=sys.stderr,
+        )
         return 2
     if args.list:
         for m in mutations:
@@ -267,14 +376,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     outcomes: list[Outcome] = [Outcome(m, "error", 0.0, m.problem or "") for m in mutations]
     runnable = [i for i, m in enumerate(mutations) if not m.problem]
-    with tempfile.TemporaryDirectory(prefix="satire-mutations-") as tmp, ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="satire-mutations-") as tmp,
+        ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool,
+    ):
         scratch = Path(tmp)
         # the unmutated run shares the pool: its verdict is applied once everything is in
-        unmutated = None if args.no_baseline else pool.submit(baseline, [mutations[i] for i in runnable], repo, files, python, scratch)
-        jobs = {pool.submit(run_one, mutations[i], repo, files, python, scratch): i for i in runnable}
+        unmutated = (
+            None
+            if args.no_baseline
+            else pool.submit(
+                baseline, [mutations[i] for i in runnable], repo, files, python, scratch
+            )
+        )
+        jobs = {
+            pool.submit(run_one, mutations[i], repo, files, python, scratch): i for i in runnable
+        }
         for job in as_completed(jobs):
             outcome = outcomes[jobs[job]] = job.result()
-            print(f"{outcome.result:>8}  {outcome.seconds:5.1f} s  {outcome.mutation.name}", file=sys.stderr, flush=True)
+            print(
+                f"{outcome.result:>8}  {outcome.seconds:5.1f} s  {outcome.mutation.name}",
+                file=sys.stderr,
+                flush=True,
+            )
         broken = unmutated.result() if unmutated is not None else {}
     for at, why in broken.items():
         i = runnable[at]
@@ -285,7 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if o.result != "killed" or args.verbose:
             print(f"{o.result}: {o.mutation.name} ({o.mutation.origin}): {o.detail}")
     killed = sum(o.result == "killed" for o in ordered)
-    print(f"{killed} of {len(ordered)} mutations killed in {time.perf_counter() - started:.0f} s (-j {args.jobs})")
+    print(
+        f"{killed} of {len(ordered)} mutations killed in {time.perf_counter() - started:.0f} s (-j {args.jobs})"
+    )
     return 0 if killed == len(ordered) else 1
 
 

@@ -65,7 +65,9 @@ class Image(Strict):
             return check_http_url(value)
         parts = PurePosixPath(value.replace("\\", "/")).parts
         if value.startswith("/") or ".." in parts or ":" in value:
-            raise ValueError("image path must be relative to static/ with no '..' (or an http(s) URL)")
+            raise ValueError(
+                "image path must be relative to static/ with no '..' (or an http(s) URL)"
+            )
         return value
 
     @field_validator("credit_url")
@@ -107,12 +109,24 @@ class IntakeInfo(Strict):
     """Where an intake brief came from (SPEC "Intake"); absent on hand-written briefs."""
 
     url: str = Field(description="the article's canonical URL")
-    feed: str | None = Field(None, description="the feed's name (or URL) it came through; none for an article URL")
+    feed: str | None = Field(
+        None, description="the feed's name (or URL) it came through; none for an article URL"
+    )
     fetched_at: dt.datetime = Field(description="when the article was fetched (UTC)")
-    extractor: str = Field(min_length=1, description="how the brief was extracted, with versions, e.g. 'offline; trafilatura 2.3.0'")
-    article: str = Field(min_length=1, description="where the article's text is kept, relative to the project (never published)")
+    extractor: str = Field(
+        min_length=1,
+        description="how the brief was extracted, with versions, e.g. 'offline; trafilatura 2.3.0'",
+    )
+    article: str = Field(
+        min_length=1,
+        description="where the article's text is kept, relative to the project (never published)",
+    )
     article_chars: int = Field(0, ge=0, description="length of the article's main text")
-    sent_chars: int | None = Field(None, ge=0, description="characters of it sent to the LLM, when fewer than article_chars (the article was cut)")
+    sent_chars: int | None = Field(
+        None,
+        ge=0,
+        description="characters of it sent to the LLM, when fewer than article_chars (the article was cut)",
+    )
     dropped: Dropped = Field(default_factory=Dropped)
     angles: list[str] = Field(default_factory=list, description="comic angles proposed at intake")
     evidence: Evidence = Field(default_factory=Evidence)
@@ -130,7 +144,9 @@ class Brief(Strict):
     source: Source
     summary: str = Field(min_length=1, description="what happened, plainly")
     facts: list[str] = Field(default_factory=list, description="checkable facts the satire may use")
-    quotes: list[Quote] = Field(default_factory=list, description="real quotes, the only words real people may say")
+    quotes: list[Quote] = Field(
+        default_factory=list, description="real quotes, the only words real people may say"
+    )
     people: list[str] = Field(default_factory=list, description="real people in the story")
     angle: str | None = Field(None, description="the joke's angle")
     style: str | None = Field(None, description="humor style (default from config)")
@@ -140,8 +156,14 @@ class Brief(Strict):
     image: Image | None = None
     slug: str | None = Field(None, description="[a-z0-9-] only; derived from the title when absent")
     date: dt.date | None = Field(None, description="publication date")
-    confirmed: bool = Field(True, description="false until an editor confirms an intake brief (satire brief confirm); briefs without the key are confirmed")
-    intake: IntakeInfo | None = Field(None, description="set by satire intake: the article it came from and the evidence for each fact and quote")
+    confirmed: bool = Field(
+        True,
+        description="false until an editor confirms an intake brief (satire brief confirm); briefs without the key are confirmed",
+    )
+    intake: IntakeInfo | None = Field(
+        None,
+        description="set by satire intake: the article it came from and the evidence for each fact and quote",
+    )
 
     _path: Path | None = PrivateAttr(None)
     _sha256: str = PrivateAttr("")
@@ -150,7 +172,9 @@ class Brief(Strict):
     @classmethod
     def _slug(cls, value: str | None) -> str | None:
         if value is not None and not SLUG_RE.match(value):
-            raise ValueError("slug may hold only a-z, 0-9 and single hyphens inside (no '/', '..' or spaces)")
+            raise ValueError(
+                "slug may hold only a-z, 0-9 and single hyphens inside (no '/', '..' or spaces)"
+            )
         return value
 
     @field_validator("language")
@@ -180,12 +204,16 @@ class Brief(Strict):
         return self.slug or slugify(self.title)
 
 
-def load_brief(path: Path, display: str | None = None, styles: Collection[str] | None = None) -> Brief:
+def load_brief(
+    path: Path, display: str | None = None, styles: Collection[str] | None = None
+) -> Brief:
     """Read, check and return one brief; InputError(s) name the file, line and column."""
     file = display or str(path)
     raw = yamlfile.read(path, file)  # read once: parsed and hashed from the same bytes
     data, marks = yamlfile.load_bytes(raw, file)
-    brief = validate(Brief, data, marks, what="a mapping of brief fields (title, source, summary, ...)")
+    brief = validate(
+        Brief, data, marks, what="a mapping of brief fields (title, source, summary, ...)"
+    )
     if styles is not None and brief.style is not None and brief.style not in styles:
         hint = did_you_mean(brief.style, styles) or f" (known styles: {', '.join(sorted(styles))})"
         raise InputErrors([marks.error(("style",), f"unknown style {brief.style!r}{hint}")])
@@ -201,17 +229,23 @@ def brief_paths(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
-
 def resolve_brief(briefs_dir: Path, name: str) -> Path:
     """A brief named on the command line: a path, or a name in briefs/."""
     given = Path(name)
-    for candidate in (given, briefs_dir / name, briefs_dir / f"{name}.yaml", briefs_dir / f"{name}.yml"):
+    for candidate in (
+        given,
+        briefs_dir / name,
+        briefs_dir / f"{name}.yaml",
+        briefs_dir / f"{name}.yml",
+    ):
         if candidate.is_file():
             return candidate
     return given
 
 
-def load_briefs(paths: list[Path], styles: Collection[str] | None, display: Callable[[Path], str] = str) -> tuple[list[Brief], list[InputError]]:
+def load_briefs(
+    paths: list[Path], styles: Collection[str] | None, display: Callable[[Path], str] = str
+) -> tuple[list[Brief], list[InputError]]:
     """Every good brief of `paths`, and every problem of the bad ones.
 
     Two briefs that would write the same draft (same slug) are a problem too.
@@ -230,7 +264,15 @@ def load_briefs(paths: list[Path], styles: Collection[str] | None, display: Call
         key = brief.effective_slug
         if key in seen and brief.path is not None:
             other = seen[key].path
-            errors.append(InputError(display(brief.path), 1, 1, "slug", f"slug {key!r} is already used by {display(other) if other else 'another brief'}: set a distinct 'slug'"))
+            errors.append(
+                InputError(
+                    display(brief.path),
+                    1,
+                    1,
+                    "slug",
+                    f"slug {key!r} is already used by {display(other) if other else 'another brief'}: set a distinct 'slug'",
+                )
+            )
             briefs.remove(brief)
         else:
             seen[key] = brief

@@ -67,7 +67,12 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), help="Project folder (default: the nearest folder upwards holding satire.yaml).")
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder (default: the nearest folder upwards holding satire.yaml).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(__version__, prog_name="satire")
 @click.pass_context
@@ -96,6 +101,9 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", err=True)
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
+            err=True,
+        )
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

@@ -21,7 +21,9 @@ from generator.infra import yamlfile
 from generator.infra.validation import Strict, validate
 
 CONFIG_NAME = "satire.yaml"
-LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8}|-[0-9][a-zA-Z0-9]{3})*$")
+LANG_RE = re.compile(
+    r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8}|-[0-9][a-zA-Z0-9]{3})*$"
+)
 
 
 def check_language(value: str) -> str:
@@ -39,7 +41,9 @@ def check_http_url(value: str) -> str:
 
     parts = urlsplit(value)
     if parts.scheme.lower() not in {"http", "https"}:
-        raise ValueError(f"URL must start with http:// or https:// (found scheme {parts.scheme or 'none'!r})")
+        raise ValueError(
+            f"URL must start with http:// or https:// (found scheme {parts.scheme or 'none'!r})"
+        )
     if not parts.netloc or any(c.isspace() for c in value):
         raise ValueError("URL must have a host and no spaces")
     return value
@@ -63,20 +67,50 @@ DEFAULT_PRICES = {
 class LLMConfig(Strict):
     """How drafts are written."""
 
-    backend: Literal["auto", "openai", "offline"] = Field("auto", description="auto: openai when an endpoint or key is configured, else offline")
-    model: str = Field("gpt-4o-mini", description="model name sent to the endpoint (env SATIRE_MODEL)")
-    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
-    api_key_env: str = Field("OPENAI_API_KEY", description="name of the environment variable holding the key (never the key itself)")
+    backend: Literal["auto", "openai", "offline"] = Field(
+        "auto", description="auto: openai when an endpoint or key is configured, else offline"
+    )
+    model: str = Field(
+        "gpt-4o-mini", description="model name sent to the endpoint (env SATIRE_MODEL)"
+    )
+    base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)",
+    )
+    api_key_env: str = Field(
+        "OPENAI_API_KEY",
+        description="name of the environment variable holding the key (never the key itself)",
+    )
     temperature: float = Field(0.9, ge=0, le=2, description="sampling temperature")
     max_tokens: int = Field(2000, ge=64, description="completion budget per call")
     timeout: float = Field(60.0, gt=0, description="seconds before a call is abandoned and retried")
-    max_retries: int = Field(3, ge=0, le=10, description="retries after the first try, with backoff")
-    retry_backoff: float = Field(1.0, ge=0, le=60, description="seconds before the first retry; doubles each retry, with jitter, unless the server sends Retry-After")
+    max_retries: int = Field(
+        3, ge=0, le=10, description="retries after the first try, with backoff"
+    )
+    retry_backoff: float = Field(
+        1.0,
+        ge=0,
+        le=60,
+        description="seconds before the first retry; doubles each retry, with jitter, unless the server sends Retry-After",
+    )
     concurrency: int = Field(4, ge=1, le=64, description="calls at once (generate -j)")
-    free: bool | None = Field(None, description="count every call as $0; default: yes when base_url is on localhost or a private network (Ollama, vLLM, llama.cpp), else prices apply")
-    max_cost_usd: float | None = Field(None, ge=0, description="stop a batch before it would cost more")
-    prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES), description="USD per model; unknown models cost $0")
-    self_check_rounds: int = Field(1, ge=0, le=5, description="after writing or revising, ask the writer at most this many times to fix the fact check's claim findings (0: off)")
+    free: bool | None = Field(
+        None,
+        description="count every call as $0; default: yes when base_url is on localhost or a private network (Ollama, vLLM, llama.cpp), else prices apply",
+    )
+    max_cost_usd: float | None = Field(
+        None, ge=0, description="stop a batch before it would cost more"
+    )
+    prices: dict[str, Price] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICES),
+        description="USD per model; unknown models cost $0",
+    )
+    self_check_rounds: int = Field(
+        1,
+        ge=0,
+        le=5,
+        description="after writing or revising, ask the writer at most this many times to fix the fact check's claim findings (0: off)",
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -100,7 +134,9 @@ class SiteConfig(Strict):
 
     posts_per_page: int = Field(10, ge=1, le=200)
     feed_items: int = Field(20, ge=1, le=1000)
-    disclaimer: dict[str, str] = Field(default_factory=dict, description="per-language override of the satire disclaimer")
+    disclaimer: dict[str, str] = Field(
+        default_factory=dict, description="per-language override of the satire disclaimer"
+    )
     comments: CommentsConfig = Field(default_factory=CommentsConfig)
     timezone: str = Field("UTC", description="zone in which a scheduled post's date starts")
 
@@ -110,13 +146,21 @@ class DeployConfig(Strict):
     S3 reads the standard AWS environment, profile or instance role; rsync and
     git use ssh's and git's own."""
 
-    target: Literal["s3", "rsync", "git"] | None = Field(None, description="s3 | rsync | git; none: deploy is not configured")
+    target: Literal["s3", "rsync", "git"] | None = Field(
+        None, description="s3 | rsync | git; none: deploy is not configured"
+    )
     bucket: str | None = Field(None, description="s3: the bucket (AWS, R2, MinIO, B2...)")
     prefix: str = Field("", description="s3: folder inside the bucket, e.g. blog/")
     region: str | None = Field(None, description="s3: region (default: the AWS environment's)")
-    endpoint_url: str | None = Field(None, description="s3: endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000")
-    destination: str | None = Field(None, description="rsync: user@host:/var/www/blog/ or a local folder")
-    repository: str | None = Field(None, description="git: a remote URL or path; the site is committed to `branch`")
+    endpoint_url: str | None = Field(
+        None, description="s3: endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000"
+    )
+    destination: str | None = Field(
+        None, description="rsync: user@host:/var/www/blog/ or a local folder"
+    )
+    repository: str | None = Field(
+        None, description="git: a remote URL or path; the site is committed to `branch`"
+    )
     branch: str = Field("gh-pages", description="git: the branch that holds the site")
 
     @field_validator("endpoint_url")
@@ -132,10 +176,13 @@ class DeployConfig(Strict):
 
     @model_validator(mode="after")
     def _needs(self) -> DeployConfig:
-        needed = {"s3": "bucket", "rsync": "destination", "git": "repository"}.get(self.target or "")
+        needed = {"s3": "bucket", "rsync": "destination", "git": "repository"}.get(
+            self.target or ""
+        )
         if needed and not getattr(self, needed):
             raise ValueError(f"target {self.target} needs {needed}: set deploy.{needed}")
         return self
+
 
 class EmailConfig(Strict):
     """Notifications by e-mail, through an SMTP server (no password: use a local relay)."""
@@ -143,7 +190,9 @@ class EmailConfig(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
     to: list[str] = Field(default_factory=list, description="recipients; none: no e-mail")
-    from_: str | None = Field(None, alias="from", description="sender address (default: satire@ this machine's name)")
+    from_: str | None = Field(
+        None, alias="from", description="sender address (default: satire@ this machine's name)"
+    )
     smtp_host: str = Field("localhost", description="SMTP server")
     smtp_port: int = Field(25, ge=1, le=65535, description="its port")
 
@@ -151,26 +200,45 @@ class EmailConfig(Strict):
 class NotifyConfig(Strict):
     """Editors told when drafts wait for review or a `satire run` fails."""
 
-    webhook_url_env: str | None = Field(None, description="name of the environment variable holding a Slack/Mattermost/Discord-style webhook URL (never the URL itself)")
+    webhook_url_env: str | None = Field(
+        None,
+        description="name of the environment variable holding a Slack/Mattermost/Discord-style webhook URL (never the URL itself)",
+    )
     email: EmailConfig = Field(default_factory=EmailConfig)
-    desk_url: str | None = Field(None, description="base URL of the review desk, for links in notifications")
-    timeout: float = Field(10.0, gt=0, le=120, description="seconds before a webhook POST or an SMTP exchange is abandoned")
+    desk_url: str | None = Field(
+        None, description="base URL of the review desk, for links in notifications"
+    )
+    timeout: float = Field(
+        10.0,
+        gt=0,
+        le=120,
+        description="seconds before a webhook POST or an SMTP exchange is abandoned",
+    )
 
     @field_validator("webhook_url_env")
     @classmethod
     def _env_name(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            raise ValueError("the name of an environment variable, e.g. SATIRE_WEBHOOK_URL (put the URL itself in that variable, not here)")
+            raise ValueError(
+                "the name of an environment variable, e.g. SATIRE_WEBHOOK_URL (put the URL itself in that variable, not here)"
+            )
         return value
 
     @field_validator("desk_url")
     @classmethod
     def _desk_url(cls, value: str | None) -> str | None:
         return None if value is None else check_http_url(value)
+
+
 class FactcheckConfig(Strict):
     """How the fact check judges what words alone cannot."""
 
-    verify_translations: bool | None = Field(None, description="ask the LLM whether a translated quote says the same as the brief's (cached yes/no); default: on with an LLM endpoint")
+    verify_translations: bool | None = Field(
+        None,
+        description="ask the LLM whether a translated quote says the same as the brief's (cached yes/no); default: on with an LLM endpoint",
+    )
+
+
 class FeedConfig(Strict):
     """One news feed that `satire intake` polls."""
 
@@ -178,9 +246,17 @@ class FeedConfig(Strict):
     name: str | None = Field(None, description="a short name for --feed NAME (default: the URL)")
     style: str | None = Field(None, description="humor style given to its briefs")
     language: str | None = Field(None, description="language given to its briefs")
-    categories: list[str] = Field(default_factory=list, description="categories given to its briefs")
-    include: list[str] = Field(default_factory=list, description="keep only items whose title or summary holds one of these words (case-insensitive)")
-    exclude: list[str] = Field(default_factory=list, description="drop items whose title or summary holds one of these words")
+    categories: list[str] = Field(
+        default_factory=list, description="categories given to its briefs"
+    )
+    include: list[str] = Field(
+        default_factory=list,
+        description="keep only items whose title or summary holds one of these words (case-insensitive)",
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="drop items whose title or summary holds one of these words",
+    )
 
     @field_validator("url")
     @classmethod
@@ -200,12 +276,22 @@ class FeedConfig(Strict):
 class IntakeConfig(Strict):
     """News in: feeds and the fetching rules (`satire intake`)."""
 
-    feeds: list[FeedConfig] = Field(default_factory=list, description="feeds polled when `satire intake` is given no SOURCE")
-    auto_confirm: bool = Field(False, description="true: intake briefs go straight to writing, with no editor confirming them")
-    allow_private: bool | list[str] = Field(False, description="fetch from loopback and private addresses: true for all, or a list of hosts and networks (e.g. [127.0.0.1, 10.0.0.0/8])")
+    feeds: list[FeedConfig] = Field(
+        default_factory=list, description="feeds polled when `satire intake` is given no SOURCE"
+    )
+    auto_confirm: bool = Field(
+        False,
+        description="true: intake briefs go straight to writing, with no editor confirming them",
+    )
+    allow_private: bool | list[str] = Field(
+        False,
+        description="fetch from loopback and private addresses: true for all, or a list of hosts and networks (e.g. [127.0.0.1, 10.0.0.0/8])",
+    )
     timeout: float = Field(20.0, gt=0, le=600, description="seconds per request")
     max_bytes: int = Field(5_000_000, ge=1024, description="a larger page or feed is refused")
-    per_host_delay: float = Field(1.0, ge=0, le=600, description="seconds between two requests to one host")
+    per_host_delay: float = Field(
+        1.0, ge=0, le=600, description="seconds between two requests to one host"
+    )
 
 
 COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -218,12 +304,25 @@ class CardConfig(Strict):
     foreground: str = Field("#ffffff", description="the title's colour")
     muted: str = Field("#d9d6f0", description="the site's name and the date")
     band_background: str = Field("#d7263d", description="the satire band's colour")
-    band_foreground: str = Field("#ffffff", description="the satire band's text (contrast at least 4.5:1 with band_background)")
+    band_foreground: str = Field(
+        "#ffffff",
+        description="the satire band's text (contrast at least 4.5:1 with band_background)",
+    )
     band_height: int = Field(84, ge=0, le=300, description="pixels, out of 630 (at least 48)")
-    darken: float = Field(0.6, ge=0, le=1, description="how much the post's image is darkened under the text")
-    font: str | None = Field(None, description="a TTF/OTF file (relative to the project) for the title and the band; default: the bundled DejaVu Sans Bold")
-    font_regular: str | None = Field(None, description="a TTF/OTF file for the site's name and the date; default: the bundled DejaVu Sans")
-    logo: str | None = Field(None, description="an image file (relative to the project) drawn before the site's name")
+    darken: float = Field(
+        0.6, ge=0, le=1, description="how much the post's image is darkened under the text"
+    )
+    font: str | None = Field(
+        None,
+        description="a TTF/OTF file (relative to the project) for the title and the band; default: the bundled DejaVu Sans Bold",
+    )
+    font_regular: str | None = Field(
+        None,
+        description="a TTF/OTF file for the site's name and the date; default: the bundled DejaVu Sans",
+    )
+    logo: str | None = Field(
+        None, description="an image file (relative to the project) drawn before the site's name"
+    )
 
     @field_validator("background", "foreground", "muted", "band_background", "band_foreground")
     @classmethod
@@ -236,7 +335,10 @@ class CardConfig(Strict):
 class ImagesConfig(Strict):
     """Responsive images and social cards (made at build time, cached in .satire/media)."""
 
-    widths: list[Annotated[int, Field(ge=16, le=8000)]] = Field(default_factory=lambda: [480, 960, 1440, 1920], description="widths to publish, each up to the image's own")
+    widths: list[Annotated[int, Field(ge=16, le=8000)]] = Field(
+        default_factory=lambda: [480, 960, 1440, 1920],
+        description="widths to publish, each up to the image's own",
+    )
     quality: int = Field(80, ge=30, le=100, description="JPEG and WebP quality")
     card: CardConfig = Field(default_factory=CardConfig)
 
@@ -245,8 +347,14 @@ class Config(Strict):
     """The whole of `satire.yaml`."""
 
     title: str = Field("Satire", description="the blog's name")
-    description: str = Field("Tech news, as told by an AI with a sense of humour.", description="one line under the title")
-    url: str = Field("http://127.0.0.1:8000/", description="the site's public base URL, for canonical links and feeds")
+    description: str = Field(
+        "Tech news, as told by an AI with a sense of humour.",
+        description="one line under the title",
+    )
+    url: str = Field(
+        "http://127.0.0.1:8000/",
+        description="the site's public base URL, for canonical links and feeds",
+    )
     author: str = Field("satire", description="publisher name in feeds and JSON-LD")
     language: str = Field("fr", description="default language of posts and of the site chrome")
     style: str = Field("geek-puns", description="default humor style")
@@ -360,7 +468,9 @@ def load_project(root: Path | None = None) -> Project:
     if root is not None:
         root = root.resolve()
         if not (root / CONFIG_NAME).is_file():
-            raise SatireError(f"{root}: not a satire project (no {CONFIG_NAME}); run 'satire init {root}' to make one")
+            raise SatireError(
+                f"{root}: not a satire project (no {CONFIG_NAME}); run 'satire init {root}' to make one"
+            )
     else:
         root = find_root()
     config_path = root / CONFIG_NAME

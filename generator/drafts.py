@@ -57,7 +57,9 @@ class Provenance(Strict):
     generated_at: dt.datetime
     cached: bool = False
     note: str | None = Field(None, description="e.g. that the offline writer, not an LLM, wrote it")
-    self_check: SelfCheck | None = Field(None, description="the fact-check revision after writing (none: not run)")
+    self_check: SelfCheck | None = Field(
+        None, description="the fact-check revision after writing (none: not run)"
+    )
 
 
 class Draft(Strict):
@@ -77,7 +79,10 @@ class Draft(Strict):
     source: SourceRef
     image: Image | None = None
     revision: int = 1
-    translations: dict[str, str] = Field(default_factory=dict, description="language -> slug of the same story written in that language")
+    translations: dict[str, str] = Field(
+        default_factory=dict,
+        description="language -> slug of the same story written in that language",
+    )
     provenance: Provenance
     body: str = Field("", exclude=True)
 
@@ -91,7 +96,13 @@ class Draft(Strict):
 def parse_draft(text: str, file: str) -> Draft:
     """A draft from its file text; InputErrors point into the file."""
     if not text.startswith(FENCE + "\n"):
-        raise InputError(file, 1, 1, "(front matter)", "a draft starts with '---', its YAML front matter, and '---'")
+        raise InputError(
+            file,
+            1,
+            1,
+            "(front matter)",
+            "a draft starts with '---', its YAML front matter, and '---'",
+        )
     end = text.find(f"\n{FENCE}\n", len(FENCE))
     if end < 0:
         raise InputError(file, 1, 1, "(front matter)", "front matter is not closed by a '---' line")

@@ -1,12 +1,12 @@
 """Errors users see: one line each, never a traceback.
 
-    click.ClickException
-     └── SatireError            exit 2: bad usage, bad config, bad input
-          ├── InputError        one problem in one file: FILE:LINE:COL: field.path: message
-          ├── InputErrors       several InputErrors gathered before aborting
-          ├── TransitionError   a review move the status machine does not allow
-          └── WorkFailed        exit 1: some work failed, the rest was done and kept
-               └── BackendError an LLM call failed after its retries
+click.ClickException
+ └── SatireError            exit 2: bad usage, bad config, bad input
+      ├── InputError        one problem in one file: FILE:LINE:COL: field.path: message
+      ├── InputErrors       several InputErrors gathered before aborting
+      ├── TransitionError   a review move the status machine does not allow
+      └── WorkFailed        exit 1: some work failed, the rest was done and kept
+           └── BackendError an LLM call failed after its retries
 """
 
 from __future__ import annotations
@@ -38,9 +38,7 @@ class SatireError(click.ClickException):
 class InputError(SatireError):
     """One problem at one place in one file."""
 
-    def __init__(
-        self, file: str | Path, line: int, col: int, field: str, message: str
-    ) -> None:
+    def __init__(self, file: str | Path, line: int, col: int, field: str, message: str) -> None:
         self.file = str(file)
         self.line = line
         self.col = col

@@ -78,8 +78,12 @@ class Run:
     dry_run: bool
     offline: bool
     echo: Callable[[str], None]
-    waiting: list[notify.Waiting] = field(default_factory=list)  # new drafts for the editors, fact-checked
-    briefs: list[notify.Unconfirmed] = field(default_factory=list)  # intake briefs waiting for an editor's confirmation
+    waiting: list[notify.Waiting] = field(
+        default_factory=list
+    )  # new drafts for the editors, fact-checked
+    briefs: list[notify.Unconfirmed] = field(
+        default_factory=list
+    )  # intake briefs waiting for an editor's confirmation
     steps: dict[str, StepResult] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -92,7 +96,11 @@ class Run:
         return sum(step.cost_usd for step in self.steps.values())
 
     def failures(self) -> list[str]:
-        return [f"{name}: {step.summary}" for name, step in self.steps.items() if step.status == "failed"]
+        return [
+            f"{name}: {step.summary}"
+            for name, step in self.steps.items()
+            if step.status == "failed"
+        ]
 
     def line(self) -> str:
         """The one summary line."""
@@ -111,7 +119,9 @@ def intake_step(run: Run) -> StepResult:
         return skipped("no intake.feeds in satire.yaml")
     from generator.intake import run_intake
 
-    report = run_intake(run.project, dry_run=run.dry_run, offline=run.offline, echo=run.echo, run_id=run.id)
+    report = run_intake(
+        run.project, dry_run=run.dry_run, offline=run.offline, echo=run.echo, run_id=run.id
+    )
     summary = report.line().removeprefix("intake: ")
     details = {"new": [run.project.rel(path) for path in report.new], "failed": report.failed}
     if not report.ok:
@@ -132,22 +142,48 @@ def generate_step(run: Run) -> StepResult:
     for error in errors:
         run.echo(error.message)
     _, unconfirmed = confirmation_gate(briefs)
-    run.briefs = [notify.Unconfirmed.of(brief) for brief in unconfirmed if brief.intake is not None]  # a hand-written one's editor knows
-    with project_lock(project.state_dir, "generate"):  # a 'satire generate' at the same time would write the same drafts
+    run.briefs = [
+        notify.Unconfirmed.of(brief) for brief in unconfirmed if brief.intake is not None
+    ]  # a hand-written one's editor knows
+    with project_lock(
+        project.state_dir, "generate"
+    ):  # a 'satire generate' at the same time would write the same drafts
         # batch.plan's gate leaves unconfirmed briefs for an editor, as `satire generate` does
-        jobs, report = batch.plan(project, briefs, style=None, languages=None, force=False, say=run.echo)
+        jobs, report = batch.plan(
+            project, briefs, style=None, languages=None, force=False, say=run.echo
+        )
         if run.dry_run:
             for job in jobs:
                 run.echo(f"generate: dry run: would write {job.label}")
             waiting = f", {report.waiting} waiting for confirmation" if report.waiting else ""
-            return ok(f"would write {len(jobs)} draft(s), {report.skipped} unchanged{waiting}", f"would write {len(jobs)}")
+            return ok(
+                f"would write {len(jobs)} draft(s), {report.skipped} unchanged{waiting}",
+                f"would write {len(jobs)}",
+            )
         backend = get_backend(project, offline=run.offline, run_id=run.id)
-        batch.run(project, jobs, backend, report, concurrency=project.config.llm.concurrency, max_cost=project.config.llm.max_cost_usd, say=run.echo)
+        batch.run(
+            project,
+            jobs,
+            backend,
+            report,
+            concurrency=project.config.llm.concurrency,
+            max_cost=project.config.llm.max_cost_usd,
+            say=run.echo,
+        )
     summary = report.line().removeprefix("generate: ")
-    details = {"written": report.written, "failed": report.failed, "unconfirmed": report.waiting, "bad_briefs": len(errors)}
+    details = {
+        "written": report.written,
+        "failed": report.failed,
+        "unconfirmed": report.waiting,
+        "bad_briefs": len(errors),
+    }
     if report.failed or report.not_started or errors:
         bad = f"{len(errors)} brief(s) with errors, " if errors else ""
-        return failed(bad + summary, f"{len(report.written)} written, {len(report.failed) + len(errors)} failed", **details)
+        return failed(
+            bad + summary,
+            f"{len(report.written)} written, {len(report.failed) + len(errors)} failed",
+            **details,
+        )
     return ok(summary, f"{len(report.written)} written", **details)
 
 
@@ -176,7 +212,11 @@ def factcheck_step(run: Run) -> StepResult:
     details = {"drafts": {w.slug: w.findings for w in run.waiting}}
     summary = f"{len(chosen)} draft(s) checked, {total} finding(s)"
     if problems or errors:
-        return failed(f"{summary}; could not check {', '.join(problems + [e.file for e in errors])}", f"{len(problems) + len(errors)} failed", **details)
+        return failed(
+            f"{summary}; could not check {', '.join(problems + [e.file for e in errors])}",
+            f"{len(problems) + len(errors)} failed",
+            **details,
+        )
     return ok(summary, f"{len(chosen)} checked ({total} findings)", **details)
 
 
@@ -191,8 +231,13 @@ def build_step(run: Run) -> StepResult:
         run.echo(error.message)
     summary = f"{report.posts} post(s), {report.pages} page(s): {len(report.written)} written, {len(report.removed)} removed"
     if report.errors:
-        return failed(f"{summary}; {len(report.errors)} draft(s) left out because of errors", f"{report.posts} post(s), errors")
-    return ok(summary, f"{report.posts} post(s)", written=len(report.written), removed=len(report.removed))
+        return failed(
+            f"{summary}; {len(report.errors)} draft(s) left out because of errors",
+            f"{report.posts} post(s), errors",
+        )
+    return ok(
+        summary, f"{report.posts} post(s)", written=len(report.written), removed=len(report.removed)
+    )
 
 
 def deploy_step(run: Run) -> StepResult:
@@ -210,7 +255,12 @@ def deploy_step(run: Run) -> StepResult:
     for line in lines:
         if line != summary:  # the step's own line says it
             run.echo(line)
-    details = {"uploaded": report.uploaded, "deleted": report.deleted, "unchanged": report.unchanged, "bytes": report.bytes}
+    details = {
+        "uploaded": report.uploaded,
+        "deleted": report.deleted,
+        "unchanged": report.unchanged,
+        "bytes": report.bytes,
+    }
     if not report.ok:
         return failed(summary, f"{len(report.errors)} failed", **details)
     return ok(summary, f"{report.uploaded} uploaded, {report.deleted} deleted", **details)
@@ -221,9 +271,20 @@ def notify_step(run: Run) -> StepResult:
     config = run.project.config.notify
     if not notify.channels(config):
         return skipped("no notify.webhook_url_env or notify.email.to in satire.yaml")
-    outcome = notify.announce(run.project, run.waiting, run.failures(), briefs=run.briefs, run_id=run.id, dry_run=run.dry_run, echo=run.echo)
+    outcome = notify.announce(
+        run.project,
+        run.waiting,
+        run.failures(),
+        briefs=run.briefs,
+        run_id=run.id,
+        dry_run=run.dry_run,
+        echo=run.echo,
+    )
     failures = " and the failed steps" if run.failures() else ""
-    said = [f"{channel} ({len(slugs)} draft(s), {len(outcome.briefs[channel])} brief(s) to confirm{failures})" for channel, slugs in outcome.sent.items()]
+    said = [
+        f"{channel} ({len(slugs)} draft(s), {len(outcome.briefs[channel])} brief(s) to confirm{failures})"
+        for channel, slugs in outcome.sent.items()
+    ]
     parts = [("would send by " if run.dry_run else "sent by ") + ", ".join(said)] if said else []
     parts += list(outcome.failed.values())
     summary = "; ".join(parts) or "nothing new to announce"
@@ -246,28 +307,41 @@ STEPS: list[tuple[str, Callable[[Run], StepResult]]] = [
 # -- the run -------------------------------------------------------------------------------
 
 
-def run(project: Project, *, dry_run: bool = False, offline: bool = False, echo: Callable[[str], None]) -> Run:
+def run(
+    project: Project, *, dry_run: bool = False, offline: bool = False, echo: Callable[[str], None]
+) -> Run:
     """Every step in order under the project's run lock; the Run says what each did."""
     try:
         lock = project_lock(project.state_dir, LOCK, wait=False)
         lock.__enter__()
     except SatireError:
-        raise WorkFailed(f"another 'satire run' is running on this project ({project.rel(project.state_dir / (LOCK + '.lock'))} is held): nothing done") from None
+        raise WorkFailed(
+            f"another 'satire run' is running on this project ({project.rel(project.state_dir / (LOCK + '.lock'))} is held): nothing done"
+        ) from None
     try:
         return _run_locked(project, dry_run=dry_run, offline=offline, echo=echo)
     finally:
         lock.__exit__(None, None, None)
 
 
-def _run_locked(project: Project, *, dry_run: bool, offline: bool, echo: Callable[[str], None]) -> Run:
+def _run_locked(
+    project: Project, *, dry_run: bool, offline: bool, echo: Callable[[str], None]
+) -> Run:
     current = Run(project, uuid.uuid4().hex[:12], dry_run, offline, echo)
     started = time.monotonic()
     with closing(state.connect(project.state_dir)) as conn:
-        for row in conn.execute("SELECT id, started_at FROM pipeline_runs WHERE status = 'running'").fetchall():
-            echo(f"run {row['id']} (started {row['started_at']}) was interrupted; this run picks up its work")
+        for row in conn.execute(
+            "SELECT id, started_at FROM pipeline_runs WHERE status = 'running'"
+        ).fetchall():
+            echo(
+                f"run {row['id']} (started {row['started_at']}) was interrupted; this run picks up its work"
+            )
         conn.execute("UPDATE pipeline_runs SET status = 'interrupted' WHERE status = 'running'")
         if not dry_run:
-            conn.execute("INSERT INTO pipeline_runs (id, started_at, status, offline) VALUES (?, ?, 'running', ?)", (current.id, _now(), int(offline)))
+            conn.execute(
+                "INSERT INTO pipeline_runs (id, started_at, status, offline) VALUES (?, ?, 'running', ?)",
+                (current.id, _now(), int(offline)),
+            )
         for name, step in STEPS:
             calls_before = _last_call(conn)
             step_started = time.monotonic()
@@ -280,18 +354,37 @@ def _run_locked(project: Project, *, dry_run: bool, offline: bool, echo: Callabl
             result.seconds = time.monotonic() - step_started
             result.cost_usd = _cost_since(conn, calls_before)
             current.steps[name] = result
-            echo(f"{name}: {result.status}: {result.summary}" if result.status != "ok" else f"{name}: {result.summary}")
+            echo(
+                f"{name}: {result.status}: {result.summary}"
+                if result.status != "ok"
+                else f"{name}: {result.summary}"
+            )
             if not dry_run:
                 conn.execute(
                     "INSERT INTO pipeline_steps (run_id, step, status, summary, seconds, cost_usd, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (current.id, name, result.status, result.summary, round(result.seconds, 3), result.cost_usd, json.dumps(result.details, ensure_ascii=False)),
+                    (
+                        current.id,
+                        name,
+                        result.status,
+                        result.summary,
+                        round(result.seconds, 3),
+                        result.cost_usd,
+                        json.dumps(result.details, ensure_ascii=False),
+                    ),
                 )
             crash_point(f"after-{name}")
         current.seconds = time.monotonic() - started
         if not dry_run:
             conn.execute(
                 "UPDATE pipeline_runs SET finished_at = ?, status = ?, seconds = ?, cost_usd = ?, summary = ? WHERE id = ?",
-                (_now(), "ok" if current.ok else "failed", round(current.seconds, 3), current.cost_usd, current.line(), current.id),
+                (
+                    _now(),
+                    "ok" if current.ok else "failed",
+                    round(current.seconds, 3),
+                    current.cost_usd,
+                    current.line(),
+                    current.id,
+                ),
             )
     return current
 
@@ -302,7 +395,11 @@ def _last_call(conn: sqlite3.Connection) -> int:
 
 def _cost_since(conn: sqlite3.Connection, after_id: int) -> float:
     """What the LLM calls logged since `after_id` cost (the run holds the project's run lock)."""
-    return float(conn.execute("SELECT COALESCE(SUM(cost_usd), 0) FROM llm_calls WHERE id > ?", (after_id,)).fetchone()[0])
+    return float(
+        conn.execute(
+            "SELECT COALESCE(SUM(cost_usd), 0) FROM llm_calls WHERE id > ?", (after_id,)
+        ).fetchone()[0]
+    )
 
 
 def _now() -> str:

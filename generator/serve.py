@@ -65,7 +65,9 @@ class Preview:
 
         try:
             self.project = load_project(self.project.root)  # satire.yaml may have changed
-            report = build(self.project, drafts=self.drafts, out=self.out, jobs=1)  # no fork from a threaded server
+            report = build(
+                self.project, drafts=self.drafts, out=self.out, jobs=1
+            )  # no fork from a threaded server
         except SatireError as exc:
             error: str | None = exc.format_message()
             print(f"build failed: {error}", file=sys.stderr, flush=True)
@@ -77,7 +79,11 @@ class Preview:
             error = "\n".join(problems) or None
             for warning in report.warnings:
                 print(f"warning: {warning}", file=sys.stderr, flush=True)
-            print(f"built {report.posts} post(s): {report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s", file=sys.stderr, flush=True)
+            print(
+                f"built {report.posts} post(s): {report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         with self.changed:
             self.error = error
             self.version += 1
@@ -86,7 +92,9 @@ class Preview:
 
     def wait_change(self, seen: int, timeout: float) -> int:
         with self.changed:
-            self.changed.wait_for(lambda: self.version != seen or self.stop.is_set(), timeout=timeout)
+            self.changed.wait_for(
+                lambda: self.version != seen or self.stop.is_set(), timeout=timeout
+            )
             return self.version
 
     def watch(self) -> None:
@@ -96,10 +104,20 @@ class Preview:
         while not self.stop.is_set():
             targets = [self.project.root / n for n in WATCHED if (self.project.root / n).is_dir()]
             targets.append(self.project.root / CONFIG_NAME)
-            for changes in watchfiles.watch(*targets, stop_event=self.stop, debounce=300, step=50, rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False):
+            for changes in watchfiles.watch(
+                *targets,
+                stop_event=self.stop,
+                debounce=300,
+                step=50,
+                rust_timeout=1000,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+            ):
                 if changes:
                     self.rebuild()
-                elif set(targets[:-1]) != {self.project.root / n for n in WATCHED if (self.project.root / n).is_dir()}:
+                elif set(targets[:-1]) != {
+                    self.project.root / n for n in WATCHED if (self.project.root / n).is_dir()
+                }:
                     self.rebuild()  # a watched folder appeared or went away, maybe with files in it
                     break  # and watch the new set
 
@@ -110,10 +128,14 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], preview: Preview, mounts: dict[str, WSGIApp] | None = None) -> None:
+    def __init__(
+        self, address: tuple[str, int], preview: Preview, mounts: dict[str, WSGIApp] | None = None
+    ) -> None:
         super().__init__(address, Handler)
         self.preview = preview
-        self.mounts: dict[str, WSGIApp] = dict(sorted((mounts or {}).items(), key=lambda kv: -len(kv[0])))
+        self.mounts: dict[str, WSGIApp] = dict(
+            sorted((mounts or {}).items(), key=lambda kv: -len(kv[0]))
+        )
         self.root = urlsplit(preview.project.config.url).path or "/"
 
     @property
@@ -200,7 +222,11 @@ class Handler(BaseHTTPRequestHandler):
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = self.inject(data)
-        if kind.startswith("text/") or kind in ("application/xml", "application/javascript", "image/svg+xml"):
+        if kind.startswith("text/") or kind in (
+            "application/xml",
+            "application/javascript",
+            "image/svg+xml",
+        ):
             kind += "; charset=utf-8"
         self.send_bytes(status, kind, data)
 
@@ -209,7 +235,10 @@ class Handler(BaseHTTPRequestHandler):
         preview = self.server.preview
         snippet = f'<script src="/_livereload.js" data-events="/_livereload" data-version="{preview.version}"></script>'
         if preview.error:
-            snippet = f'<div id="satire-build-error" role="alert"><strong>satire build failed</strong>\n{html.escape(preview.error)}</div>' + snippet
+            snippet = (
+                f'<div id="satire-build-error" role="alert"><strong>satire build failed</strong>\n{html.escape(preview.error)}</div>'
+                + snippet
+            )
         marker = page.rfind(b"</body>")
         if marker < 0:
             return page + snippet.encode()
@@ -274,7 +303,11 @@ class Handler(BaseHTTPRequestHandler):
         state: dict[str, Any] = {}
         chunks: list[bytes] = []
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: tuple[type[BaseException], BaseException, TracebackType] | None = None) -> Callable[[bytes], object]:
+        def start_response(
+            status: str,
+            headers: list[tuple[str, str]],
+            exc_info: tuple[type[BaseException], BaseException, TracebackType] | None = None,
+        ) -> Callable[[bytes], object]:
             if exc_info and state.get("sent"):
                 raise exc_info[1].with_traceback(exc_info[2])
             state["status"], state["headers"] = status, headers
@@ -341,14 +374,26 @@ def default_mounts(project: Project, preview: Preview) -> dict[str, WSGIApp]:
     return mounts
 
 
-def serve(project: Project, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False, mounts: dict[str, WSGIApp] | None = None, ready: Callable[[PreviewServer], None] | None = None) -> None:
+def serve(
+    project: Project,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    drafts: bool = False,
+    mounts: dict[str, WSGIApp] | None = None,
+    ready: Callable[[PreviewServer], None] | None = None,
+) -> None:
     """Build, serve and rebuild on change until interrupted."""
     preview = Preview(project, drafts=drafts)
     preview.rebuild()
     try:
-        server = PreviewServer((host, port), preview, default_mounts(project, preview) if mounts is None else mounts)
+        server = PreviewServer(
+            (host, port), preview, default_mounts(project, preview) if mounts is None else mounts
+        )
     except OSError as exc:
-        raise SatireError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (try --port 0 for a free port)") from None
+        raise SatireError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (try --port 0 for a free port)"
+        ) from None
     watcher = threading.Thread(target=preview.watch, name="satire-watch", daemon=True)
     watcher.start()
     print(f"Serving {project.config.title!r} on {server.url} (Ctrl-C to stop)", flush=True)

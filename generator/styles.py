@@ -37,29 +37,54 @@ class Phrasebook(Strict):
     their own: everything checkable comes from the brief."""
 
     proverbs: list[str] = Field(min_length=1, description="mock sayings that open a post")
-    openers: list[str] = Field(min_length=1, description="lines after the proverb that bring in the story ({publisher}, {title})")
+    openers: list[str] = Field(
+        min_length=1,
+        description="lines after the proverb that bring in the story ({publisher}, {title})",
+    )
     fact_frames: list[str] = Field(min_length=1, description="ways to bring in one fact ({fact})")
-    quips: list[str] = Field(min_length=1, description="one-line comments after a fact, with no facts of their own")
-    quote_frames: list[str] = Field(min_length=1, description="ways to cite a brief quote ({person}, {quote})")
-    angle_frames: list[str] = Field(min_length=1, description="the joke's angle ({angle}) or, with no angle, the topic ({topic})")
+    quips: list[str] = Field(
+        min_length=1, description="one-line comments after a fact, with no facts of their own"
+    )
+    quote_frames: list[str] = Field(
+        min_length=1, description="ways to cite a brief quote ({person}, {quote})"
+    )
+    angle_frames: list[str] = Field(
+        min_length=1,
+        description="the joke's angle ({angle}) or, with no angle, the topic ({topic})",
+    )
     pull_quotes: list[str] = Field(min_length=1, description="the bold line mid-article ({topic})")
-    angle_free: list[str] = Field(min_length=1, description="the closing thought when the brief has no angle ({topic})")
+    angle_free: list[str] = Field(
+        min_length=1, description="the closing thought when the brief has no angle ({topic})"
+    )
     closers: list[str] = Field(min_length=1, description="the punning last line ({topic})")
     titles: list[str] = Field(min_length=1, description="headlines ({topic})")
-    deks: list[str] = Field(min_length=1, description="one line under the title ({publisher}, {topic})")
-    original_language: list[str] = Field(default_factory=list, description="said once when the brief's text, in another language, is quoted as it stands (in italics)")
+    deks: list[str] = Field(
+        min_length=1, description="one line under the title ({publisher}, {topic})"
+    )
+    original_language: list[str] = Field(
+        default_factory=list,
+        description="said once when the brief's text, in another language, is quoted as it stands (in italics)",
+    )
 
 
 class StyleCheck(Strict):
     """A rule of the style's own, checked on every draft (reported as kind `style`, advisory)."""
 
     name: str = Field(min_length=1, description="what the rule is, e.g. 'opens with a proverb'")
-    where: Literal["title", "dek", "first_paragraph", "last_paragraph", "body"] = Field("body", description="the part of the draft the pattern is looked for in")
+    where: Literal["title", "dek", "first_paragraph", "last_paragraph", "body"] = Field(
+        "body", description="the part of the draft the pattern is looked for in"
+    )
     pattern: str = Field(min_length=1, description="a Python regular expression")
-    expect: Literal["match", "no_match"] = Field("match", description="match: the pattern must be found; no_match: it must not")
+    expect: Literal["match", "no_match"] = Field(
+        "match", description="match: the pattern must be found; no_match: it must not"
+    )
     ignore_case: bool = False
-    languages: list[str] = Field(default_factory=list, description="only posts in these languages (default: all)")
-    message: str = Field("", description="what the editor is told when the rule is broken (default: the name)")
+    languages: list[str] = Field(
+        default_factory=list, description="only posts in these languages (default: all)"
+    )
+    message: str = Field(
+        "", description="what the editor is told when the rule is broken (default: the name)"
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -74,7 +99,9 @@ class StyleCheck(Strict):
 class LanguageNotes(Strict):
     """What changes in this style from one language to another."""
 
-    notes: list[str] = Field(default_factory=list, description="advice to the writer for this language")
+    notes: list[str] = Field(
+        default_factory=list, description="advice to the writer for this language"
+    )
     phrasebook: Phrasebook
 
 
@@ -91,8 +118,12 @@ class Style(Strict):
     length: Length = Field(default_factory=Length)
     do: list[str] = Field(default_factory=list)
     dont: list[str] = Field(default_factory=list)
-    languages: dict[str, LanguageNotes] = Field(min_length=1, description="notes and phrasebook per language (fr and en at least)")
-    checks: list[StyleCheck] = Field(default_factory=list, description="the style's own rules, checked on every draft (advisory)")
+    languages: dict[str, LanguageNotes] = Field(
+        min_length=1, description="notes and phrasebook per language (fr and en at least)"
+    )
+    checks: list[StyleCheck] = Field(
+        default_factory=list, description="the style's own rules, checked on every draft (advisory)"
+    )
 
     def notes_for(self, language: str) -> LanguageNotes:
         """The notes for `language`, else its base language, else English, else any."""
@@ -120,7 +151,9 @@ def load_style_file(path: Path, display: str | None = None) -> Style:
 @functools.lru_cache(maxsize=64)
 def _load_style_file(path: Path, display: str | None, mtime_ns: int, size: int) -> Style:
     data, marks = yamlfile.load(path, display)
-    style = validate(Style, data, marks, what="a mapping of style fields (description, voice, devices, ...)")
+    style = validate(
+        Style, data, marks, what="a mapping of style fields (description, voice, devices, ...)"
+    )
     return style.model_copy(update={"name": path.stem})
 
 

@@ -15,7 +15,16 @@ import pytest
 from tests.conftest import REPO
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 
@@ -24,7 +33,9 @@ def chromium_or_skip() -> str:
     if Path(CHROMIUM).exists():
         return CHROMIUM
     if os.environ.get("CI"):  # any non-empty CI (true, 1, yes...) is CI, as CI services set it
-        pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI (apt-get install chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: browser tests must run in CI (apt-get install chromium)"
+        )
     pytest.skip(f"{CHROMIUM} is not installed")
 
 
@@ -35,7 +46,9 @@ def launched() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             yield browser
         finally:

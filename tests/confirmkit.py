@@ -95,4 +95,6 @@ def assert_evidence_consistent(data: dict[str, object]) -> None:
     """Every fact and quote has exactly its own evidence entry, and no entry is left over."""
     evidence = data["intake"]["evidence"]  # type: ignore[index]
     assert [e["fact"] for e in evidence["facts"]] == data["facts"]
-    assert [(e["by"], e["text"]) for e in evidence["quotes"]] == [(q["by"], q["text"]) for q in data["quotes"]]  # type: ignore[attr-defined]
+    assert [(e["by"], e["text"]) for e in evidence["quotes"]] == [
+        (q["by"], q["text"]) for q in data["quotes"]
+    ]  # type: ignore[attr-defined]

@@ -17,11 +17,19 @@ import pytest
 pytest_plugins = ["tests.fake_openai", "tests.receivers", "tests.newsite"]
 
 REPO = Path(__file__).resolve().parent.parent
-ENDPOINT_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "SATIRE_MODEL")
+ENDPOINT_VARS = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_ORG_ID",
+    "OPENAI_PROJECT_ID",
+    "SATIRE_MODEL",
+)
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
@@ -41,12 +49,21 @@ class Result:
         return [line for line in self.err.splitlines() if line.strip()]
 
 
-def run_satire(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+def run_satire(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> Result:
     """Run the real CLI in a subprocess, as a user would."""
     full_env = {k: v for k, v in os.environ.items() if k not in ENDPOINT_VARS}
     full_env["PYTHONPATH"] = str(REPO)
     full_env.update(env or {})
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or REPO, env=full_env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd or REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -56,7 +73,14 @@ def on_a_terminal(cwd: Path, *args: str) -> str:
 
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env=env,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        timeout=60,
+    )
     os.close(follower)
     out = b""
     while True:

@@ -18,7 +18,9 @@ from generator.site.build import Report, build
 from tests.sitekit import make_draft, save
 
 HASHED_IMAGE = "images/card.0123abcd9f.png"
-PLANTED_SECRET = "planted-Secret-9f3a77Zq/kM2+wX"  # a fake AWS secret key: it must never appear anywhere
+PLANTED_SECRET = (
+    "planted-Secret-9f3a77Zq/kM2+wX"  # a fake AWS secret key: it must never appear anywhere
+)
 
 
 def make_blog(project: Path, deploy_yaml: str) -> Path:
@@ -50,7 +52,11 @@ def edit_post(project: Path, slug: str = "amazon-ia", **changes: object) -> None
 
 def site_files(project: Path) -> dict[str, bytes]:
     site = project / "site"
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file() and p.name != ".satire-build.json"}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.name != ".satire-build.json"
+    }
 
 
 @dataclass
@@ -99,16 +105,31 @@ class FaultProxy:
                     status = 503
                 else:
                     upstream = http.client.HTTPConnection(*proxy.upstream, timeout=30)
-                    headers = {k: v for k, v in self.headers.items() if k.lower() not in {"connection", "keep-alive", "transfer-encoding"}}
+                    headers = {
+                        k: v
+                        for k, v in self.headers.items()
+                        if k.lower() not in {"connection", "keep-alive", "transfer-encoding"}
+                    }
                     upstream.request(self.command, self.path, body=body, headers=headers)
                     answer = upstream.getresponse()
                     data = answer.read()
                     status = answer.status
                     self.send_response(status)
                     for name, value in answer.getheaders():
-                        if name.lower() not in {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}:
+                        if name.lower() not in {
+                            "connection",
+                            "keep-alive",
+                            "transfer-encoding",
+                            "content-length",
+                            "server",
+                            "date",
+                        }:
                             self.send_header(name, value)
-                    length = answer.getheader("Content-Length") if self.command == "HEAD" else str(len(data))
+                    length = (
+                        answer.getheader("Content-Length")
+                        if self.command == "HEAD"
+                        else str(len(data))
+                    )
                     self.send_header("Content-Length", length or "0")
                     self.end_headers()
                     if self.command != "HEAD":
@@ -143,7 +164,11 @@ class FaultProxy:
     def puts(self, since: int = 0, status: int = 200) -> list[str]:
         """Keys PUT (with that answer) since `since`, in the order they arrived."""
         with self.lock:
-            return [s.key for s in self.log[since:] if s.method == "PUT" and s.status == status and s.key]
+            return [
+                s.key
+                for s in self.log[since:]
+                if s.method == "PUT" and s.status == status and s.key
+            ]
 
     def writes(self, since: int = 0) -> list[Seen]:
         """Every request that changes the bucket since `since` (PUT, DELETE, POST ?delete)."""

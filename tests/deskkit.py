@@ -50,7 +50,23 @@ def serving(project: Path, *args: str, env: dict[str, str] | None = None) -> Ite
     full_env = {k: v for k, v in os.environ.items() if k not in ENDPOINT_VARS}
     full_env["PYTHONPATH"] = str(REPO)
     full_env.update(env or {})
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "--project", str(project), "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "--project",
+            str(project),
+            "serve",
+            "--port",
+            "0",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
     out: list[str] = []
     err: list[str] = []
     lines: queue.Queue[str] = queue.Queue()
@@ -102,7 +118,16 @@ class Client:
         self.host = f"127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, host: str | None = None, origin: str | None = None, extra: dict[str, str] | None = None) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        *,
+        host: str | None = None,
+        origin: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> Reply:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {"Host": host or self.host, **(extra or {})}
         if origin is not None:
@@ -132,7 +157,11 @@ class Client:
     def sign_in(self, name: str) -> str:
         """Give the desk an editor's name, as the first visit asks; the CSRF token."""
         page = self.get("/_desk/editor")
-        reply = self.post("/_desk/editor", {"csrf": page.csrf, "name": name, "next": "/_desk/"}, origin=f"http://{self.host}")
+        reply = self.post(
+            "/_desk/editor",
+            {"csrf": page.csrf, "name": name, "next": "/_desk/"},
+            origin=f"http://{self.host}",
+        )
         assert reply.status == 303, reply.text
         return page.csrf
 
@@ -144,11 +173,26 @@ def browser_page(width: int = 1440, height: int = 1000) -> Iterator[Any]:
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("requestfailed", lambda request: errors.append(f"{request.failure} {request.url}") if "ERR_ABORTED" not in (request.failure or "") else None)
-        page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
+        page.on(
+            "requestfailed",
+            lambda request: (
+                errors.append(f"{request.failure} {request.url}")
+                if "ERR_ABORTED" not in (request.failure or "")
+                else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                errors.append(f"{response.status} {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
         page.console_errors = errors
         yield page
-
-

@@ -31,7 +31,14 @@ from typing import Any
 import pytest
 
 
-def article(title: str = "A fake post", *, body: str | None = None, pull_quote: str = "A line worth repeating.", dek: str = "A fake dek.", tags: list[str] | None = None) -> dict[str, Any]:
+def article(
+    title: str = "A fake post",
+    *,
+    body: str | None = None,
+    pull_quote: str = "A line worth repeating.",
+    dek: str = "A fake dek.",
+    tags: list[str] | None = None,
+) -> dict[str, Any]:
     """A valid article as the model would return it."""
     body = body or "\n\n".join(
         [
@@ -42,7 +49,13 @@ def article(title: str = "A fake post", *, body: str | None = None, pull_quote: 
             "Closer: the last line, punning as it should be.",
         ]
     )
-    return {"title": title, "dek": dek, "body": body, "pull_quote": pull_quote, "tags": tags or ["fake"]}
+    return {
+        "title": title,
+        "dek": dek,
+        "body": body,
+        "pull_quote": pull_quote,
+        "tags": tags or ["fake"],
+    }
 
 
 @dataclass
@@ -121,7 +134,10 @@ class FakeOpenAI:
             self.requests.append(received)
             scripted = self.script.popleft() if self.script else None
         if received.response_format in self.reject_formats:
-            return Reply(status=400, error_message=f"response_format {received.response_format!r} is not supported by this server")
+            return Reply(
+                status=400,
+                error_message=f"response_format {received.response_format!r} is not supported by this server",
+            )
         return scripted or self.default(received)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -129,13 +145,17 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # headers and body go out in two writes: without this, delayed ACKs add 40 ms
+            disable_nagle_algorithm = (
+                True  # headers and body go out in two writes: without this, delayed ACKs add 40 ms
+            )
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def do_GET(self) -> None:
-                self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+                self._send(
+                    404, {"error": {"message": "not found", "type": "invalid_request_error"}}
+                )
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
@@ -144,7 +164,11 @@ class FakeOpenAI:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     body = {}
-                received = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, path=self.path)
+                received = Received(
+                    body=body,
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    path=self.path,
+                )
                 with fake._lock:
                     fake._open += 1
                     fake.max_concurrency = max(fake.max_concurrency, fake._open)
@@ -156,8 +180,25 @@ class FakeOpenAI:
                     if reply.raw is not None:
                         self._send_bytes(reply.status, reply.raw, reply.headers)
                     elif reply.status != 200:
-                        kind = "rate_limit_error" if reply.status == 429 else "invalid_request_error" if reply.status < 500 else "server_error"
-                        self._send(reply.status, {"error": {"message": reply.error_message, "type": kind, "param": None, "code": None}}, reply.headers)
+                        kind = (
+                            "rate_limit_error"
+                            if reply.status == 429
+                            else "invalid_request_error"
+                            if reply.status < 500
+                            else "server_error"
+                        )
+                        self._send(
+                            reply.status,
+                            {
+                                "error": {
+                                    "message": reply.error_message,
+                                    "type": kind,
+                                    "param": None,
+                                    "code": None,
+                                }
+                            },
+                            reply.headers,
+                        )
                     else:
                         self._send(200, _completion(received, reply), reply.headers)
                 except (BrokenPipeError, ConnectionResetError):
@@ -166,10 +207,14 @@ class FakeOpenAI:
                     with fake._lock:
                         fake._open -= 1
 
-            def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
                 self._send_bytes(status, json.dumps(payload).encode(), headers)
 
-            def _send_bytes(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+            def _send_bytes(
+                self, status: int, data: bytes, headers: dict[str, str] | None = None
+            ) -> None:
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
@@ -206,7 +251,9 @@ def is_verdict_request(received: Received) -> bool:
 
 def default_reply(received: Received) -> Reply:
     if is_verdict_request(received):
-        return Reply(content=json.dumps({"same": True, "reason": "same meaning"}), completion_tokens=20)
+        return Reply(
+            content=json.dumps({"same": True, "reason": "same meaning"}), completion_tokens=20
+        )
     if is_self_check(received):
         return Reply(content=json.dumps(fenced(received, "current draft")))
     return Reply(content=json.dumps(article(_title_of(received))))
@@ -241,7 +288,11 @@ def _completion(received: Received, reply: Reply) -> dict[str, Any]:
                 "logprobs": None,
             }
         ],
-        "usage": {"prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens, "total_tokens": reply.prompt_tokens + reply.completion_tokens},
+        "usage": {
+            "prompt_tokens": reply.prompt_tokens,
+            "completion_tokens": reply.completion_tokens,
+            "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+        },
     }
 
 

@@ -21,7 +21,9 @@ def point_at(project: Path, fake: FakeOpenAI | None, **llm: Any) -> dict[str, st
     # free: False so that prices apply to the fake server on 127.0.0.1, as to a paid endpoint
     settings = {"timeout": 5, "max_retries": 2, "retry_backoff": 0.01, "free": False, **llm}
     config.setdefault("llm", {}).update(settings)
-    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config_path.write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     env = {"OPENAI_API_KEY": SECRET}
     if fake is not None:
         env["OPENAI_BASE_URL"] = fake.base_url
@@ -51,7 +53,9 @@ def many_briefs(project: Path, count: int, language: str = "en") -> list[str]:
             "language": language,
             "slug": slug,
         }
-        (project / "briefs" / f"{slug}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        (project / "briefs" / f"{slug}.yaml").write_text(
+            yaml.safe_dump(data, sort_keys=False), encoding="utf-8"
+        )
         slugs.append(slug)
     return slugs
 
@@ -60,7 +64,10 @@ def drafts(project: Path) -> dict[str, Draft]:
     folder = project / "drafts"
     if not folder.is_dir():
         return {}
-    return {p.stem: parse_draft(p.read_text(encoding="utf-8"), str(p)) for p in sorted(folder.glob("*.md"))}
+    return {
+        p.stem: parse_draft(p.read_text(encoding="utf-8"), str(p))
+        for p in sorted(folder.glob("*.md"))
+    }
 
 
 def stray_files(project: Path) -> list[Path]:

@@ -19,10 +19,14 @@ LONG_TITLE = (
 )
 
 
-def photo_jpeg(*, orientation: int = 6, icc: bool = True, size: tuple[int, int] = (1600, 1000)) -> bytes:
+def photo_jpeg(
+    *, orientation: int = 6, icc: bool = True, size: tuple[int, int] = (1600, 1000)
+) -> bytes:
     """1600x1000 as stored, tagged 'rotate 90° clockwise' (shown 1000x1600), with GPS and an sRGB ICC profile."""
     image = Image.new("RGB", size, "#2a6")
-    image.paste((200, 40, 40), (0, 0, size[0] // 4, size[1]))  # a red band on the stored left: on top once upright
+    image.paste(
+        (200, 40, 40), (0, 0, size[0] // 4, size[1])
+    )  # a red band on the stored left: on top once upright
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = orientation
     exif[ExifTags.Base.Make] = "TestCam"
@@ -41,7 +45,9 @@ def transparent_png() -> bytes:
     image = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
     image.paste((30, 90, 200, 255), (100, 100, 700, 500))
     out = io.BytesIO()
-    image.save(out, "PNG", icc_profile=b"a broken colour profile")  # not convertible: it must still go
+    image.save(
+        out, "PNG", icc_profile=b"a broken colour profile"
+    )  # not convertible: it must still go
     return out.getvalue()
 
 
@@ -71,14 +77,25 @@ def image_blog(project: Path, remote: str = "https://cdn.example.com/remote.jpg"
     images.mkdir(parents=True, exist_ok=True)
     (images / "photo.jpg").write_bytes(photo_jpeg())
     (images / "diagram.png").write_bytes(transparent_png())
-    (images / "gps.jpg").write_bytes(photo_jpeg(orientation=1, icc=False, size=(600, 400)))  # GPS, upright, no profile
+    (images / "gps.jpg").write_bytes(
+        photo_jpeg(orientation=1, icc=False, size=(600, 400))
+    )  # GPS, upright, no profile
     (images / "tiny.gif").write_bytes(tiny_gif())
     (images / "logo.svg").write_text(SVG)
-    photo = {"src": "images/photo.jpg", "alt": "Une photo", "credit": "Jeanne Photo / Unsplash", "credit_url": "https://unsplash.com/"}
+    photo = {
+        "src": "images/photo.jpg",
+        "alt": "Une photo",
+        "credit": "Jeanne Photo / Unsplash",
+        "credit_url": "https://unsplash.com/",
+    }
     save(
         project,
         make_draft("photo", date=dt.date(2025, 12, 4), image=photo, body=BODY),
-        make_draft("distante", date=dt.date(2025, 12, 3), image={"src": remote, "alt": "Ailleurs", "credit": "Agence Lointaine"}),
+        make_draft(
+            "distante",
+            date=dt.date(2025, 12, 3),
+            image={"src": remote, "alt": "Ailleurs", "credit": "Agence Lointaine"},
+        ),
         make_draft("sans-image", date=dt.date(2025, 12, 2), image=None),
         make_draft("titre-long", date=dt.date(2025, 12, 1), title=LONG_TITLE, image=photo),
     )

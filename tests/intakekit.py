@@ -34,11 +34,23 @@ def serve_article(site: NewsSite, path: str, name: str, **kw: Any) -> dict[str, 
     return data
 
 
-def make_project(root: Path, intake: dict[str, Any] | None = None, *, language: str = "en", categories: list[str] | None = None) -> Path:
+def make_project(
+    root: Path,
+    intake: dict[str, Any] | None = None,
+    *,
+    language: str = "en",
+    categories: list[str] | None = None,
+) -> Path:
     """A blog project whose intake may fetch from 127.0.0.1, with no delay between requests."""
     root.mkdir(parents=True, exist_ok=True)
     settings = {"allow_private": True, "per_host_delay": 0, "timeout": 3} | (intake or {})
-    config = {"title": "Test Blog", "url": "https://blog.example/", "language": language, "style": "geek-puns", "intake": settings}
+    config = {
+        "title": "Test Blog",
+        "url": "https://blog.example/",
+        "language": language,
+        "style": "geek-puns",
+        "intake": settings,
+    }
     (root / "satire.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     briefs = root / "briefs"
     briefs.mkdir(exist_ok=True)
@@ -49,7 +61,9 @@ def make_project(root: Path, intake: dict[str, Any] | None = None, *, language: 
             "summary": "Something happened.",
             "categories": categories,
         }
-        (briefs / "hand-written.yaml").write_text(yaml.safe_dump(hand, sort_keys=False), encoding="utf-8")
+        (briefs / "hand-written.yaml").write_text(
+            yaml.safe_dump(hand, sort_keys=False), encoding="utf-8"
+        )
     return root
 
 

@@ -39,7 +39,9 @@ class Route:
     etag: str | None = None  # feeds: answer 304 when the client sends it back
     gzip: bool = False
     no_length: bool = False  # stream without Content-Length (the size cap must still hold)
-    claim_length: int | None = None  # announce this Content-Length, send the body, then hold the connection
+    claim_length: int | None = (
+        None  # announce this Content-Length, send the body, then hold the connection
+    )
 
 
 @dataclass
@@ -72,8 +74,22 @@ class NewsSite:
     def page(self, path: str, text: str, **kw: Any) -> None:
         self.routes[path] = Route(body=text.encode("utf-8"), **kw)
 
-    def feed(self, path: str, xml: str, *, etag: str | None = '"v1"', content_type: str = "application/rss+xml; charset=utf-8", **kw: Any) -> None:
-        self.routes[path] = Route(body=xml.encode("utf-8"), etag=etag, content_type=content_type, headers={"Last-Modified": LAST_MODIFIED}, **kw)
+    def feed(
+        self,
+        path: str,
+        xml: str,
+        *,
+        etag: str | None = '"v1"',
+        content_type: str = "application/rss+xml; charset=utf-8",
+        **kw: Any,
+    ) -> None:
+        self.routes[path] = Route(
+            body=xml.encode("utf-8"),
+            etag=etag,
+            content_type=content_type,
+            headers={"Last-Modified": LAST_MODIFIED},
+            **kw,
+        )
 
     def redirect(self, path: str, target: str, status: int = 301) -> None:
         self.routes[path] = Route(status=status, headers={"Location": target})
@@ -103,7 +119,9 @@ class NewsSite:
                     route = Route(status=404, body=b"<html><body><h1>Not found</h1></body></html>")
                 status = route.status
                 if route.etag and "if-none-match" in headers:
-                    status = 304 if headers["if-none-match"] == route.etag else status  # If-None-Match wins (RFC 9110)
+                    status = (
+                        304 if headers["if-none-match"] == route.etag else status
+                    )  # If-None-Match wins (RFC 9110)
                 elif route.etag and headers.get("if-modified-since") == LAST_MODIFIED:
                     status = 304
                 with site._lock:
@@ -168,7 +186,10 @@ FOOTER = """<footer class="site-footer"><p>© 2025 Tech Daily Media Inc. All rig
 <ul><li><a href="/privacy/">Privacy policy</a></li><li><a href="/terms/">Terms of service</a></li><li><a href="/contact/">Contact us</a></li></ul></footer>"""
 
 DEFAULT_COMMENTS = [
-    ("bytebuster99", "“This is the worst idea since 2012,” my uncle said. I agree with him and 7,000 others."),
+    (
+        "bytebuster99",
+        "“This is the worst idea since 2012,” my uncle said. I agree with him and 7,000 others.",
+    ),
     ("anon", "First! Also, Apple will buy them for 12 billion dollars next week, mark my words."),
 ]
 
@@ -189,7 +210,10 @@ def article_html(
     esc = html.escape
     body = "\n".join(f"<p>{esc(p, quote=False)}</p>" for p in paragraphs)
     shown = DEFAULT_COMMENTS if comments is None else comments
-    comment_html = "\n".join(f'<li class="comment"><div class="comment-author">{esc(who)}</div><div class="comment-body"><p>{esc(text, quote=False)}</p></div></li>' for who, text in shown)
+    comment_html = "\n".join(
+        f'<li class="comment"><div class="comment-author">{esc(who)}</div><div class="comment-body"><p>{esc(text, quote=False)}</p></div></li>'
+        for who, text in shown
+    )
     canonical_tag = f'<link rel="canonical" href="{esc(canonical)}">' if canonical else ""
     tag_meta = "".join(f'<meta property="article:tag" content="{esc(t)}">' for t in tags or [])
     return f"""<!DOCTYPE html>
@@ -241,7 +265,7 @@ def atom(entries: list[dict[str, Any]], *, title: str = "Other Wire") -> str:
     for entry in entries:
         cats = "".join(f'<category term="{esc(c)}"/>' for c in entry.get("categories", []))
         out.append(
-            f"<entry><title>{esc(entry['title'])}</title><link rel=\"alternate\" href=\"{esc(entry['link'])}\"/>"
+            f'<entry><title>{esc(entry["title"])}</title><link rel="alternate" href="{esc(entry["link"])}"/>'
             f"<id>{esc(entry.get('guid') or entry['link'])}</id><updated>{entry.get('date', '2025-12-03T09:00:00Z')}</updated>"
             f"<summary>{esc(entry.get('description', ''))}</summary>{cats}</entry>"
         )

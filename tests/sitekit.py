@@ -28,7 +28,14 @@ A last paragraph with `code` and a [link](https://example.com/story).
 """
 
 
-def make_draft(slug: str, *, language: str = "fr", status: str = "published", date: dt.date | None = dt.date(2025, 12, 4), **changes: Any) -> Draft:
+def make_draft(
+    slug: str,
+    *,
+    language: str = "fr",
+    status: str = "published",
+    date: dt.date | None = dt.date(2025, 12, 4),
+    **changes: Any,
+) -> Draft:
     data: dict[str, Any] = {
         "title": f"Titre de {slug}" if language == "fr" else f"Title of {slug}",
         "slug": slug,
@@ -37,12 +44,23 @@ def make_draft(slug: str, *, language: str = "fr", status: str = "published", da
         "brief": f"briefs/{slug}.yaml",
         "style": "geek-puns",
         "language": language,
-        "dek": "Un chapeau qui résume : tout va bien !" if language == "fr" else "A dek that sums it up: all is fine!",
+        "dek": "Un chapeau qui résume : tout va bien !"
+        if language == "fr"
+        else "A dek that sums it up: all is fine!",
         "pull_quote": "Quand le cloud investit, c'est la pluie de dollars qui tombe.",
         "categories": ["Intelligence Artificielle", "Hardware"],
         "tags": ["amazon", "aws"],
-        "source": {"publisher": "TechCrunch", "url": f"https://techcrunch.com/2025/12/03/{slug}/", "title": f"Original story {slug}"},
-        "image": {"src": "images/stage.svg", "alt": "Speaker on a stage", "credit": "Carlos Gil / Unsplash", "credit_url": "https://unsplash.com/"},
+        "source": {
+            "publisher": "TechCrunch",
+            "url": f"https://techcrunch.com/2025/12/03/{slug}/",
+            "title": f"Original story {slug}",
+        },
+        "image": {
+            "src": "images/stage.svg",
+            "alt": "Speaker on a stage",
+            "credit": "Carlos Gil / Unsplash",
+            "credit_url": "https://unsplash.com/",
+        },
         "translations": {},
         "provenance": {
             "backend": "offline",
@@ -102,6 +120,10 @@ def hostile_draft(slug: str = "piege", language: str = "fr") -> Draft:
             "credit": f"<script>{PWN}</script> Photographe {{{{ 7*7 }}}}",
             "credit_url": f'https://example.com/"onmouseover="{PWN}',
         },
-        source={"publisher": f"<b onmouseover={PWN}>Pub</b>", "url": f'https://example.com/story?a="><script>{PWN}</script>', "title": "{{ 7*7 }}"},
+        source={
+            "publisher": f"<b onmouseover={PWN}>Pub</b>",
+            "url": f'https://example.com/story?a="><script>{PWN}</script>',
+            "title": "{{ 7*7 }}",
+        },
         body=HOSTILE_BODY,
     )

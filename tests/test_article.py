@@ -22,9 +22,16 @@ def test_json_in_a_fence_or_among_prose() -> None:
 
 
 def test_markdown_answer() -> None:
-    body = "First paragraph, long enough to be a paragraph of a post about something.\n\n> The pull quote.\n\n" + "More words. " * 20
+    body = (
+        "First paragraph, long enough to be a paragraph of a post about something.\n\n> The pull quote.\n\n"
+        + "More words. " * 20
+    )
     parsed = parse_article(f"# The title\n\n*The dek.*\n\n{body}")
-    assert (parsed.title, parsed.dek, parsed.pull_quote) == ("The title", "The dek.", "The pull quote.")
+    assert (parsed.title, parsed.dek, parsed.pull_quote) == (
+        "The title",
+        "The dek.",
+        "The pull quote.",
+    )
 
 
 @pytest.mark.parametrize(

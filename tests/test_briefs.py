@@ -14,7 +14,9 @@ from generator.brief import json_schema, load_brief, slugify
 from tests.conftest import REPO, run_satire
 
 CORPUS = Path(__file__).parent / "corpus" / "bad_briefs"
-LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): (?P<message>.+)$")
+LINE = re.compile(
+    r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): (?P<message>.+)$"
+)
 
 # file -> (line, field, a word the message must hold)
 EXPECTED: dict[str, tuple[int, str, str]] = {
@@ -60,7 +62,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for path in CORPUS.glob("*.yaml"):
         shutil.copy(path, folder / path.name)
     good = (REPO / "briefs" / "sora-app.yaml").read_text(encoding="utf-8")
-    (folder / "huge.yaml").write_text(good + "facts:\n" + "  - padding padding padding padding\n" * 160_000, encoding="utf-8")
+    (folder / "huge.yaml").write_text(
+        good + "facts:\n" + "  - padding padding padding padding\n" * 160_000, encoding="utf-8"
+    )
     (folder / "not_utf8.yaml").write_bytes(b"title: A story\nsummary: caf\xe9 au lait\n")
     return folder
 
@@ -111,7 +115,9 @@ def test_debug_shows_a_traceback_only_when_asked(demo_project: Path) -> None:
     (demo_project / "satire.yaml").write_text("llm:\n  backend: psychic\n", encoding="utf-8")
     plain = run_satire("check", cwd=demo_project)
     assert plain.code == 2 and "Traceback" not in plain.err
-    assert plain.err_lines == [plain.err_lines[0]] and plain.err_lines[0].startswith("satire.yaml:2:12: llm.backend: ")
+    assert plain.err_lines == [plain.err_lines[0]] and plain.err_lines[0].startswith(
+        "satire.yaml:2:12: llm.backend: "
+    )
     debug = run_satire("--debug", "check", cwd=demo_project)
     assert debug.code == 2 and "Traceback" in debug.err
 
@@ -124,7 +130,9 @@ def test_config_unknown_key_says_did_you_mean(demo_project: Path) -> None:
 
 
 def test_duplicate_slugs_are_refused(demo_project: Path) -> None:
-    shutil.copy(demo_project / "briefs" / "sora-app.yaml", demo_project / "briefs" / "sora-copy.yaml")
+    shutil.copy(
+        demo_project / "briefs" / "sora-app.yaml", demo_project / "briefs" / "sora-copy.yaml"
+    )
     result = run_satire("check", cwd=demo_project)
     assert result.code == 2
     assert any("slug 'sora-app' is already used" in line for line in result.err_lines)
@@ -151,7 +159,9 @@ def test_good_brief_loads_with_derived_slug_and_hash() -> None:
 
 def test_published_json_schema_is_in_sync() -> None:
     published = (REPO / "schemas" / "brief.schema.json").read_text(encoding="utf-8")
-    assert published == json_schema(), "regenerate: python -m generator.brief > schemas/brief.schema.json"
+    assert published == json_schema(), (
+        "regenerate: python -m generator.brief > schemas/brief.schema.json"
+    )
     schema = json.loads(published)
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"title", "source", "summary"}

@@ -24,7 +24,9 @@ def test_empty_config_has_defaults_and_offline_backend(tmp_path: Path) -> None:
     assert project.backend_name(offline=True) == "offline"
 
 
-def test_environment_overrides_endpoint_and_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_endpoint_and_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = project_with(tmp_path, "llm:\n  model: from-config\n  base_url: http://127.0.0.1:1/v1\n")
     assert load_project(root).backend_name() == "openai"
     assert load_project(root).model == "from-config"
@@ -35,7 +37,9 @@ def test_environment_overrides_endpoint_and_model(tmp_path: Path, monkeypatch: p
     assert project.backend_name(offline=True) == "offline"
 
 
-def test_api_key_alone_selects_openai_and_is_never_in_the_config_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_alone_selects_openai_and_is_never_in_the_config_dump(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-123")
     project = load_project(project_with(tmp_path, ""))
     assert project.backend_name() == "openai"
@@ -45,7 +49,10 @@ def test_api_key_alone_selects_openai_and_is_never_in_the_config_dump(tmp_path: 
 
 def test_forced_backend_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-x")
-    assert load_project(project_with(tmp_path, "llm:\n  backend: offline\n")).backend_name() == "offline"
+    assert (
+        load_project(project_with(tmp_path, "llm:\n  backend: offline\n")).backend_name()
+        == "offline"
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,10 +61,15 @@ def test_forced_backend_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("url: ftp://example.org/\n", "satire.yaml:1:6: url:"),
         ("language: klingon-empire-x\n", "satire.yaml:1:11: language:"),
         ("llm:\n  concurrency: 0\n", "satire.yaml:2:16: llm.concurrency:"),
-        ("site:\n  posts_per_pag: 3\n", 'satire.yaml:2:3: site.posts_per_pag: unknown key (did you mean "posts_per_page"?)'),
+        (
+            "site:\n  posts_per_pag: 3\n",
+            'satire.yaml:2:3: site.posts_per_pag: unknown key (did you mean "posts_per_page"?)',
+        ),
     ],
 )
-def test_bad_config_is_located(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, where: str) -> None:
+def test_bad_config_is_located(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, where: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputErrors) as caught:
         load_project(project_with(tmp_path, text))

@@ -23,7 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EDITOR = "Camille Relectrice"
 
 
-def test_editor_unticks_a_fact_and_confirms_then_generate_writes_the_draft(demo_project: Path) -> None:
+def test_editor_unticks_a_fact_and_confirms_then_generate_writes_the_draft(
+    demo_project: Path,
+) -> None:
     add_intake_brief(demo_project)
     draft = demo_project / "drafts" / f"{SLUG}.md"
     before = run_satire("generate", "--offline", cwd=demo_project)
@@ -39,15 +41,25 @@ def test_editor_unticks_a_fact_and_confirms_then_generate_writes_the_draft(demo_
 
         page.get_by_role("link", name="Briefs to confirm").click()
         page.wait_for_url(f"{base}/_desk/briefs")
-        page.get_by_role("link", name="Chipmaker Quantix raises $40 million to build optical processors").click()
+        page.get_by_role(
+            "link", name="Chipmaker Quantix raises $40 million to build optical processors"
+        ).click()
         page.wait_for_url(f"{base}/_desk/briefs/{SLUG}")
 
         facts = page.get_by_test_id("fact")
         assert facts.count() == len(FACTS)
-        assert "with participation from Orbit Capital" in facts.nth(1).get_by_test_id("evidence").inner_text()
-        assert FACTS[3] in facts.nth(3).inner_text()  # shown as text: the <img> in it is not an element
+        assert (
+            "with participation from Orbit Capital"
+            in facts.nth(1).get_by_test_id("evidence").inner_text()
+        )
+        assert (
+            FACTS[3] in facts.nth(3).inner_text()
+        )  # shown as text: the <img> in it is not an element
         assert page.locator("main img").count() == 0
-        assert page.get_by_test_id("quote").first.locator("mark").inner_text() == "Light does not get tired"
+        assert (
+            page.get_by_test_id("quote").first.locator("mark").inner_text()
+            == "Light does not get tired"
+        )
 
         page.get_by_test_id("keep-fact-1").uncheck()
         assert not page.get_by_test_id("keep-fact-1").is_checked()
@@ -68,4 +80,6 @@ def test_editor_unticks_a_fact_and_confirms_then_generate_writes_the_draft(demo_
     after = run_satire("generate", "--offline", cwd=demo_project)
     assert after.code == 0, after.err
     assert draft.exists()
-    assert "Lumen Ventures" not in draft.read_text(encoding="utf-8")  # the dropped fact did not reach the writer
+    assert "Lumen Ventures" not in draft.read_text(
+        encoding="utf-8"
+    )  # the dropped fact did not reach the writer

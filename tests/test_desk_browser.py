@@ -44,14 +44,23 @@ NOTE = "Retire Jeff Bezos et la citation inventée : ils ne sont pas dans le bri
 
 
 def _content(title: str, body: str) -> str:
-    return json.dumps(article(title, body=body, dek="Le cloud se réorganise, les puns aussi.", pull_quote="Certains innovent, d'autres appuient sur copier-coller."))
+    return json.dumps(
+        article(
+            title,
+            body=body,
+            dek="Le cloud se réorganise, les puns aussi.",
+            pull_quote="Certains innovent, d'autres appuient sur copier-coller.",
+        )
+    )
 
 
 @pytest.fixture
 def newsroom(demo_project: Path, fake_openai: FakeOpenAI) -> tuple[Path, dict[str, str]]:
     """One draft written through the fake server, with three planted claims;
     the other demo briefs written offline and spread over the statuses."""
-    env = point_at(demo_project, fake_openai, self_check_rounds=0)  # the planted claims stay for the editor to see
+    env = point_at(
+        demo_project, fake_openai, self_check_rounds=0
+    )  # the planted claims stay for the editor to see
     fake_openai.enqueue(Reply(content=_content("Amazon met l'IA en mode DeSantis", FIRST_BODY)))
     result = run_satire("generate", SLUG, cwd=demo_project, env=env)
     assert result.code == 0, result.err
@@ -64,7 +73,9 @@ def newsroom(demo_project: Path, fake_openai: FakeOpenAI) -> tuple[Path, dict[st
     return demo_project, env
 
 
-def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI) -> None:
+def test_editor_reviews_revises_approves_and_publishes(
+    newsroom: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI
+) -> None:
     project_dir, env = newsroom
     with serving(project_dir, env=env) as served, browser_page() as page:
         base = f"http://127.0.0.1:{served.port}"
@@ -87,7 +98,9 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
         assert page.locator("tbody tr").count() == 6
         page.locator("[data-status-filter=approved]").click()
         assert page.locator(f"tr[data-slug='{SLUG}']").count() == 0
-        assert [r.get_attribute("data-slug") for r in page.locator("tbody tr").all()] == ["iphone-air"]
+        assert [r.get_attribute("data-slug") for r in page.locator("tbody tr").all()] == [
+            "iphone-air"
+        ]
         page.locator("[data-status-filter=draft]").click()
         assert page.locator(f"tr[data-slug='{SLUG}']").count() == 1
         assert all(s.inner_text() == "draft" for s in page.get_by_test_id("status").all())
@@ -97,42 +110,64 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
         page.wait_for_url(f"{base}/_desk/drafts/{SLUG}")
         assert page.get_by_test_id("findings-count").inner_text() == "3"
         findings = page.get_by_test_id("findings").inner_text()
-        assert "Jeff Bezos" in findings and "12 milliards de dollars" in findings and "Nous allons inventer" in findings
+        assert (
+            "Jeff Bezos" in findings
+            and "12 milliards de dollars" in findings
+            and "Nous allons inventer" in findings
+        )
         preview = page.frame_locator("iframe.preview")
         marks = preview.locator("mark.satire-finding")
         marks.first.wait_for()
         marked = " | ".join(marks.all_inner_texts())
         assert "Jeff Bezos" in marked and "12" in marked
         assert preview.locator("h1").first.inner_text().startswith("Amazon met l")
-        assert "Peter DeSantis travaille chez Amazon depuis 27 ans." in page.get_by_test_id("brief").inner_text()
+        assert (
+            "Peter DeSantis travaille chez Amazon depuis 27 ans."
+            in page.get_by_test_id("brief").inner_text()
+        )
         # a finding in the list scrolls the preview to its mark
         page.get_by_test_id("findings").get_by_role("link", name="Jeff Bezos").click()
         frame = page.frame(name="preview")
         assert frame is not None
         frame.wait_for_url(re.compile(r".*/preview#finding-0$"))
         assert preview.locator("#finding-0").inner_text() == "Jeff Bezos"
-        assert preview.locator("#finding-0").evaluate("m => getComputedStyle(m).borderBottomStyle") == "solid"  # the desk's marks, not the browser's
+        assert (
+            preview.locator("#finding-0").evaluate("m => getComputedStyle(m).borderBottomStyle")
+            == "solid"
+        )  # the desk's marks, not the browser's
         screenshot(page, "desk-draft.png")
 
         # revise with a note: progress while the writer works, then the new revision and the diff
-        fake_openai.enqueue(Reply(content=_content("Amazon met l'IA en mode DeSantis", REVISED_BODY), delay=1.5))
+        fake_openai.enqueue(
+            Reply(content=_content("Amazon met l'IA en mode DeSantis", REVISED_BODY), delay=1.5)
+        )
         page.get_by_label("Ask the writer for a revision").fill(NOTE)
         page.get_by_test_id("revise").click()
         page.wait_for_url(re.compile(r".*/_desk/jobs/.*"))
         assert page.get_by_test_id("job").is_visible()
         assert "gpt-4o-mini is revising" in page.locator("[data-job-phase]").inner_text()
-        page.wait_for_function("() => document.querySelector('[data-job-seconds]').textContent !== '0'")  # progress, live
+        page.wait_for_function(
+            "() => document.querySelector('[data-job-seconds]').textContent !== '0'"
+        )  # progress, live
         screenshot(page, "desk-revising.png")
         page.wait_for_url(re.compile(rf".*/_desk/drafts/{SLUG}\?.*done=revise.*"), timeout=30_000)
         assert page.get_by_test_id("revision").inner_text() == "2"
         page.frame_locator("iframe.preview").locator("h1").first.wait_for()
         diff = page.get_by_test_id("diff")
-        assert "Jeff Bezos" in diff.locator(".diff-removed").all_inner_texts()[-1] or "Jeff Bezos" in " ".join(diff.locator(".diff-removed").all_inner_texts())
-        assert "de quoi acheter beaucoup de puces" in " ".join(diff.locator(".diff-added").all_inner_texts())
+        assert "Jeff Bezos" in diff.locator(".diff-removed").all_inner_texts()[
+            -1
+        ] or "Jeff Bezos" in " ".join(diff.locator(".diff-removed").all_inner_texts())
+        assert "de quoi acheter beaucoup de puces" in " ".join(
+            diff.locator(".diff-added").all_inner_texts()
+        )
         assert page.get_by_test_id("findings-count").inner_text() == "1"
         sent = fake_openai.requests[-1]
-        assert any(NOTE in str(m.get("content")) for m in sent.messages), "the note reached the writer"
-        assert any("Jeff Bezos" in str(m.get("content")) for m in sent.messages), "the current draft reached the writer"
+        assert any(NOTE in str(m.get("content")) for m in sent.messages), (
+            "the note reached the writer"
+        )
+        assert any("Jeff Bezos" in str(m.get("content")) for m in sent.messages), (
+            "the current draft reached the writer"
+        )
         page.evaluate("() => window.scrollTo(0, 0)")
         screenshot(page, "desk-diff.png")
 
@@ -164,7 +199,10 @@ def test_editor_reviews_revises_approves_and_publishes(newsroom: tuple[Path, dic
     steps = [(e["action"], e["who"]) for e in review.log(project, SLUG)]
     assert steps == [("revise", EDITOR), ("approve", EDITOR), ("publish", EDITOR)]
     approve = next(e for e in review.log(project, SLUG) if e["action"] == "approve")
-    assert approve["details"]["acknowledged"] is True and approve["note"] == "Le chiffre est une blague assumée."
+    assert (
+        approve["details"]["acknowledged"] is True
+        and approve["note"] == "Le chiffre est une blague assumée."
+    )
     assert DraftStore(project).load(SLUG).status == "published"
 
 
@@ -175,9 +213,11 @@ def test_draft_content_runs_no_script_in_the_desk(demo_project: Path) -> None:
     project = load_project(demo_project)
     store = DraftStore(project)
     draft = store.load(SLUG)
-    evil = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
-    draft.body += f"\n\n{evil}\n\n[clic](javascript:window.__pwned=3)\n\n<svg onload=\"window.__pwned=4\"></svg>"
-    draft = draft.model_copy(update={"title": f"Titre {evil}", "dek": f"Chapeau {evil}", "body": draft.body})
+    evil = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+    draft.body += f'\n\n{evil}\n\n[clic](javascript:window.__pwned=3)\n\n<svg onload="window.__pwned=4"></svg>'
+    draft = draft.model_copy(
+        update={"title": f"Titre {evil}", "dek": f"Chapeau {evil}", "body": draft.body}
+    )
     store.save(draft)
     with serving(demo_project) as served, browser_page() as page:
         base = f"http://127.0.0.1:{served.port}"
@@ -191,4 +231,6 @@ def test_draft_content_runs_no_script_in_the_desk(demo_project: Path) -> None:
             for frame in page.frames:
                 assert frame.evaluate("window.__pwned") is None, (path, frame.url)
         page.goto(f"{base}/_desk/drafts/{SLUG}")
-        assert "<script>" in page.get_by_test_id("draft-title").inner_text()  # shown as text, not run
+        assert (
+            "<script>" in page.get_by_test_id("draft-title").inner_text()
+        )  # shown as text, not run

@@ -32,7 +32,11 @@ def test_every_desk_page_is_valid_html5(demo_project: Path, tmp_path: Path) -> N
         pages["editor"] = client.get("/_desk/editor").text
         client.sign_in("Ada")
         token = client.get(f"/_desk/drafts/{SLUG}").csrf
-        revised = client.post(f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus de jeux de mots"}, origin=f"http://{client.host}")
+        revised = client.post(
+            f"/_desk/drafts/{SLUG}/revise",
+            {"csrf": token, "note": "Plus de jeux de mots"},
+            origin=f"http://{client.host}",
+        )
         job = revised.headers["location"]
         pages["job-running"] = client.get(job).text
         deadline = time.monotonic() + 30

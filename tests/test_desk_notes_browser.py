@@ -31,7 +31,11 @@ def noted(demo_project: Path) -> Path:
     stripped of its pull quote: a translation note and a style note, no claim."""
     only_brief(demo_project, SLUG)
     brief = demo_project / "briefs" / f"{SLUG}.yaml"
-    brief.write_text(brief.read_text(encoding="utf-8") + f'quotes:\n  - by: Andy Jassy\n    text: "{ORIGINAL}"\n', encoding="utf-8")
+    brief.write_text(
+        brief.read_text(encoding="utf-8")
+        + f'quotes:\n  - by: Andy Jassy\n    text: "{ORIGINAL}"\n',
+        encoding="utf-8",
+    )
     assert run_satire("generate", "--offline", cwd=demo_project).code == 0
     project = load_project(demo_project)
     store = DraftStore(project)
@@ -69,10 +73,17 @@ def test_desk_shows_translation_and_style_apart_and_approves_them_without_ack(no
         assert page.get_by_test_id("notes-count").inner_text() == "2"
         translation = notes.locator("[data-kind=translation]")
         # the editor compares at a glance: the draft's words, the brief's original and its speaker
-        assert TRANSLATED in translation.inner_text() and ORIGINAL in translation.inner_text() and "Andy Jassy" in translation.inner_text()
+        assert (
+            TRANSLATED in translation.inner_text()
+            and ORIGINAL in translation.inner_text()
+            and "Andy Jassy" in translation.inner_text()
+        )
         assert "pull quote" in notes.locator("[data-kind=style]").inner_text()
         # the notes sit in their own panel, not in the fact check's
-        assert page.locator("#findings [data-kind]").count() == 0 and page.locator("#notes [data-kind]").count() == 2
+        assert (
+            page.locator("#findings [data-kind]").count() == 0
+            and page.locator("#notes [data-kind]").count() == 2
+        )
         screenshot(page, "desk-notes.png")
 
         # no acknowledgement asked: approving just works
@@ -85,17 +96,28 @@ def test_desk_shows_translation_and_style_apart_and_approves_them_without_ack(no
     project = load_project(noted)
     [approve] = [e for e in review.log(project, SLUG) if e["action"] == "approve"]
     assert approve["details"]["acknowledged"] is False and approve["details"]["advisory"] == 2
-    assert sorted(f["kind"] for f in approve["details"]["findings"]) == ["style", "translation"]  # recorded with the approval
+    assert sorted(f["kind"] for f in approve["details"]["findings"]) == [
+        "style",
+        "translation",
+    ]  # recorded with the approval
 
 
 def test_a_claim_still_needs_the_acknowledgement(noted: Path) -> None:
     project = load_project(noted)
     store = DraftStore(project)
     draft = store.load(SLUG)
-    store.save(draft.model_copy(update={"body": draft.body + "\n\nSelon Jeff Bezos, tout va bien."}))
+    store.save(
+        draft.model_copy(update={"body": draft.body + "\n\nSelon Jeff Bezos, tout va bien."})
+    )
     with serving(noted) as served, browser_page() as page:
         base = signed_in(page, served.port)
         page.goto(f"{base}/_desk/drafts/{SLUG}")
-        assert page.get_by_test_id("findings-count").inner_text() == "1" and page.get_by_test_id("notes-count").inner_text() == "2"
-        assert page.get_by_test_id("ack").count() == 1 and page.get_by_test_id("ack").get_attribute("required") is not None
+        assert (
+            page.get_by_test_id("findings-count").inner_text() == "1"
+            and page.get_by_test_id("notes-count").inner_text() == "2"
+        )
+        assert (
+            page.get_by_test_id("ack").count() == 1
+            and page.get_by_test_id("ack").get_attribute("required") is not None
+        )
     assert store.load(SLUG).status == "draft"

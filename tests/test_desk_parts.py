@@ -22,17 +22,35 @@ def test_marks_wrap_each_occurrence_in_visible_text_only() -> None:
     marked = mark_findings(PAGE, ["50 milliards", "«Nous sommes ravis »", "Jeff Bezos", "absent"])
     html = marked.html
     assert marked.located == {0, 1, 2}
-    assert "<title>50 milliards</title>" in html and '{"headline": "50 milliards"}' in html  # head and scripts untouched
+    assert (
+        "<title>50 milliards</title>" in html and '{"headline": "50 milliards"}' in html
+    )  # head and scripts untouched
     assert html.count('data-finding="0"') == 2  # "150 milliards" is not "50 milliards"
-    assert '<mark class="satire-finding" data-finding="0" id="finding-0">50&nbsp;milliards</mark>' in html
-    assert '<em><mark class="satire-finding" data-finding="1">sommes</mark></em>' in html  # split per text run: still well formed
-    assert 'title="Jeff Bezos"' in html and '<mark class="satire-finding" data-finding="2" id="finding-2">Jeff Bezos</mark></a>' in html
+    assert (
+        '<mark class="satire-finding" data-finding="0" id="finding-0">50&nbsp;milliards</mark>'
+        in html
+    )
+    assert (
+        '<em><mark class="satire-finding" data-finding="1">sommes</mark></em>' in html
+    )  # split per text run: still well formed
+    assert (
+        'title="Jeff Bezos"' in html
+        and '<mark class="satire-finding" data-finding="2" id="finding-2">Jeff Bezos</mark></a>'
+        in html
+    )
     assert html.replace("</mark>", "").count("<mark") == html.count("</mark>")
 
 
 def test_marks_leave_the_page_byte_identical_apart_from_the_marks() -> None:
     marked = mark_findings(PAGE, ["Nous sommes ravis", "Amazon & les"])
-    assert re.sub(r'<mark class="satire-finding" data-finding="\d+"( id="finding-\d+")?>|</mark>', "", marked.html) == PAGE
+    assert (
+        re.sub(
+            r'<mark class="satire-finding" data-finding="\d+"( id="finding-\d+")?>|</mark>',
+            "",
+            marked.html,
+        )
+        == PAGE
+    )
 
 
 def test_marks_follow_markdown_quotes_and_typography() -> None:
@@ -43,9 +61,13 @@ def test_marks_follow_markdown_quotes_and_typography() -> None:
 
 def test_diff_layout_marks_changed_words_and_keeps_front_matter_apart() -> None:
     old_text = "---\ntitle: A\nrevision: 1\n---\n\nLe chat dort sur le clavier.\n\nligne 2\n"
-    new_text = "---\ntitle: A\nrevision: 2\n---\n\nLe chien dort sous le clavier.\n\nligne 2\nnouvelle\n"
+    new_text = (
+        "---\ntitle: A\nrevision: 2\n---\n\nLe chien dort sous le clavier.\n\nligne 2\nnouvelle\n"
+    )
     assert front_matter_end(old_text) == 4 and front_matter_end("no front matter") == 0
-    unified = difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), "a", "b", n=1)
+    unified = difflib.unified_diff(
+        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), "a", "b", n=1
+    )
     diff = layout(unified, old_front=4, new_front=4)
     assert (diff.added, diff.removed) == (3, 2)
     assert diff.front_keys == ["revision"]
@@ -59,7 +81,12 @@ def test_diff_layout_marks_changed_words_and_keeps_front_matter_apart() -> None:
 
 
 def _request(method: str = "GET", **headers: str) -> Request:
-    return Request(method, "/_desk/", headers={k.replace("_", "-").lower(): v for k, v in headers.items()}, server=("127.0.0.1", 8000))
+    return Request(
+        method,
+        "/_desk/",
+        headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
+        server=("127.0.0.1", 8000),
+    )
 
 
 def test_guard_accepts_only_the_served_host_and_origin() -> None:
@@ -67,19 +94,46 @@ def test_guard_accepts_only_the_served_host_and_origin() -> None:
     assert guard.refusal(_request(host="127.0.0.1:8000")) is None
     assert guard.refusal(_request(host="localhost:8000")) is None
     assert guard.refusal(_request(host="[::1]:8000")) is None
-    assert guard.refusal(_request("POST", host="127.0.0.1:8000", origin="http://127.0.0.1:8000")) is None
-    for host in ("evil.example:8000", "127.0.0.1:8001", "127.0.0.1", "", "127.0.0.1:8000@evil", "localhost.evil.example:8000"):
+    assert (
+        guard.refusal(_request("POST", host="127.0.0.1:8000", origin="http://127.0.0.1:8000"))
+        is None
+    )
+    for host in (
+        "evil.example:8000",
+        "127.0.0.1:8001",
+        "127.0.0.1",
+        "",
+        "127.0.0.1:8000@evil",
+        "localhost.evil.example:8000",
+    ):
         assert guard.refusal(_request(host=host)) is not None, host
-    assert guard.refusal(_request("POST", host="127.0.0.1:8000", origin="http://localhost:8000")) is not None  # not this Host's origin
-    assert guard.refusal(_request("POST", host="127.0.0.1:8000", sec_fetch_site="cross-site")) is not None
+    assert (
+        guard.refusal(_request("POST", host="127.0.0.1:8000", origin="http://localhost:8000"))
+        is not None
+    )  # not this Host's origin
+    assert (
+        guard.refusal(_request("POST", host="127.0.0.1:8000", sec_fetch_site="cross-site"))
+        is not None
+    )
     wide = Guard("0.0.0.0", 8000)
-    assert wide.refusal(_request(host="192.168.1.20:8000")) is None  # an IP literal cannot be rebound
+    assert (
+        wide.refusal(_request(host="192.168.1.20:8000")) is None
+    )  # an IP literal cannot be rebound
     assert wide.refusal(_request(host="rebind.evil.example:8000")) is not None
 
 
 def test_small_rules() -> None:
-    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.3.4.5")
-    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2") and not is_loopback("example.com")
+    assert (
+        is_loopback("127.0.0.1")
+        and is_loopback("::1")
+        and is_loopback("localhost")
+        and is_loopback("127.3.4.5")
+    )
+    assert (
+        not is_loopback("0.0.0.0")
+        and not is_loopback("192.168.1.2")
+        and not is_loopback("example.com")
+    )
     assert split_host("[::1]:80") == ("::1", 80) and split_host("a:b:c") is None
     assert clean_editor("  Ada \n Lovelace ") == "Ada Lovelace"
     assert clean_editor("\x00\x01") is None and clean_editor("x" * 81) is None

@@ -36,13 +36,17 @@ def blog(demo_project: Path) -> Path:
     draft = store.load(SLUG)
     draft.body = "Peter DeSantis prend la tête d'une nouvelle organisation IA chez Amazon.\n\nAndy Jassy l'annonce dans un mémo, et les serveurs applaudissent en silence."
     store.save(draft)
-    assert [f for f in review.factcheck(project, draft) if f.blocking] == []  # no claim: approving needs no ack
+    assert [
+        f for f in review.factcheck(project, draft) if f.blocking
+    ] == []  # no claim: approving needs no ack
     return demo_project
 
 
 def snapshot(project_dir: Path) -> tuple[bytes, list[dict[str, object]]]:
     """The draft's bytes and the audit log: what a refused request must leave alone."""
-    return (project_dir / "drafts" / f"{SLUG}.md").read_bytes(), review.log(load_project(project_dir))
+    return (project_dir / "drafts" / f"{SLUG}.md").read_bytes(), review.log(
+        load_project(project_dir)
+    )
 
 
 def signed_in(port: int) -> tuple[Client, str]:
@@ -79,7 +83,12 @@ def test_post_with_foreign_origin_is_refused_and_changes_nothing(blog: Path) -> 
     before = snapshot(blog)
     with serving(blog) as served:
         client, token = signed_in(served.port)
-        for origin in ("http://evil.example", f"http://127.0.0.1:{served.port + 1}", "null", f"https://127.0.0.1:{served.port}"):
+        for origin in (
+            "http://evil.example",
+            f"http://127.0.0.1:{served.port + 1}",
+            "null",
+            f"https://127.0.0.1:{served.port}",
+        ):
             reply = client.post(APPROVE, {"csrf": token}, origin=origin)
             assert reply.status == 403, origin
             assert "another origin" in reply.text
@@ -96,8 +105,12 @@ def test_foreign_host_is_refused_against_dns_rebinding(blog: Path) -> None:
         assert "Drafts" not in page.text
         reply = client.post(APPROVE, {"csrf": token}, host=rebound, origin=f"http://{rebound}")
         assert reply.status == 403
-        assert client.get("/_desk/", host=f"127.0.0.1:{served.port + 1}").status == 403  # right name, wrong port
-        assert client.get("/_desk/", host=f"localhost:{served.port}").status == 200  # the loopback names still work
+        assert (
+            client.get("/_desk/", host=f"127.0.0.1:{served.port + 1}").status == 403
+        )  # right name, wrong port
+        assert (
+            client.get("/_desk/", host=f"localhost:{served.port}").status == 200
+        )  # the loopback names still work
     assert snapshot(blog) == before
 
 
@@ -114,7 +127,9 @@ def test_cross_site_post_is_refused(blog: Path) -> None:
 def test_same_origin_post_with_token_acts_and_logs_the_editor(blog: Path) -> None:
     with serving(blog) as served:
         client, token = signed_in(served.port)
-        reply = client.post(APPROVE, {"csrf": token, "note": "Bon pour moi"}, origin=f"http://{client.host}")
+        reply = client.post(
+            APPROVE, {"csrf": token, "note": "Bon pour moi"}, origin=f"http://{client.host}"
+        )
         assert reply.status == 303
         assert reply.headers["location"] == f"/_desk/drafts/{SLUG}?done=approve"
         page = client.get(reply.headers["location"])
@@ -137,13 +152,29 @@ def test_editor_name_is_asked_before_anything_else(blog: Path) -> None:
         acted = client.post(APPROVE, {"csrf": token}, origin=f"http://{client.host}")
         assert acted.status == 303 and acted.headers["location"].startswith("/_desk/editor")
         # the name form itself wants the token, and a real name
-        assert client.post("/_desk/editor", {"name": EDITOR}, origin=f"http://{client.host}").status == 403
-        assert client.post("/_desk/editor", {"csrf": token, "name": "   "}, origin=f"http://{client.host}").status == 400
-        named = client.post("/_desk/editor", {"csrf": token, "name": EDITOR, "next": f"/_desk/drafts/{SLUG}"}, origin=f"http://{client.host}")
+        assert (
+            client.post("/_desk/editor", {"name": EDITOR}, origin=f"http://{client.host}").status
+            == 403
+        )
+        assert (
+            client.post(
+                "/_desk/editor", {"csrf": token, "name": "   "}, origin=f"http://{client.host}"
+            ).status
+            == 400
+        )
+        named = client.post(
+            "/_desk/editor",
+            {"csrf": token, "name": EDITOR, "next": f"/_desk/drafts/{SLUG}"},
+            origin=f"http://{client.host}",
+        )
         assert named.status == 303 and named.headers["location"] == f"/_desk/drafts/{SLUG}"
         assert EDITOR in client.get(f"/_desk/drafts/{SLUG}").text
         # an outside address is never where the form sends you
-        away = client.post("/_desk/editor", {"csrf": token, "name": EDITOR, "next": "//evil.example/"}, origin=f"http://{client.host}")
+        away = client.post(
+            "/_desk/editor",
+            {"csrf": token, "name": EDITOR, "next": "//evil.example/"},
+            origin=f"http://{client.host}",
+        )
         assert away.headers["location"] == "/_desk/"
     assert snapshot(blog) == before
 
@@ -166,7 +197,9 @@ def test_approval_with_findings_needs_acknowledgement(blog: Path) -> None:
         assert done.status == 303
     [entry] = review.log(project, SLUG)
     assert entry["who"] == EDITOR and entry["details"]["acknowledged"] is True
-    assert [f["text"] for f in entry["details"]["findings"] if f["blocking"]] == ["Jeff Bezos"]  # style notes are logged too
+    assert [f["text"] for f in entry["details"]["findings"] if f["blocking"]] == [
+        "Jeff Bezos"
+    ]  # style notes are logged too
 
 
 def test_reject_and_revise_need_a_note_and_moves_follow_the_table(blog: Path) -> None:
@@ -175,18 +208,36 @@ def test_reject_and_revise_need_a_note_and_moves_follow_the_table(blog: Path) ->
         client, token = signed_in(served.port)
         origin = f"http://{client.host}"
         for action in ("reject", "revise"):
-            reply = client.post(f"/_desk/drafts/{SLUG}/{action}", {"csrf": token, "note": "  "}, origin=origin)
+            reply = client.post(
+                f"/_desk/drafts/{SLUG}/{action}", {"csrf": token, "note": "  "}, origin=origin
+            )
             assert reply.status == 400 and "note" in reply.text
         published = client.post(f"/_desk/drafts/{SLUG}/publish", {"csrf": token}, origin=origin)
-        assert published.status == 409 and "cannot publish" in published.text and "expected &#39;approved&#39;" in published.text
+        assert (
+            published.status == 409
+            and "cannot publish" in published.text
+            and "expected &#39;approved&#39;" in published.text
+        )
         page = client.get(f"/_desk/drafts/{SLUG}")
-        assert 'data-action="publish"' not in page.text and 'data-action="approve"' in page.text  # only the open moves are offered
-        assert client.post("/_desk/drafts/no-such-draft/approve", {"csrf": token}, origin=origin).status == 404
+        assert (
+            'data-action="publish"' not in page.text and 'data-action="approve"' in page.text
+        )  # only the open moves are offered
+        assert (
+            client.post(
+                "/_desk/drafts/no-such-draft/approve", {"csrf": token}, origin=origin
+            ).status
+            == 404
+        )
     assert snapshot(blog) == before
     with serving(blog) as served:
         client, token = signed_in(served.port)
         origin = f"http://{client.host}"
-        assert client.post(f"/_desk/drafts/{SLUG}/reject", {"csrf": token, "note": "Hors sujet"}, origin=origin).status == 303
+        assert (
+            client.post(
+                f"/_desk/drafts/{SLUG}/reject", {"csrf": token, "note": "Hors sujet"}, origin=origin
+            ).status
+            == 303
+        )
     [entry] = review.log(load_project(blog), SLUG)
     assert (entry["action"], entry["who"], entry["note"]) == ("reject", EDITOR, "Hors sujet")
 
@@ -197,7 +248,11 @@ def test_failed_revision_is_shown_and_changes_nothing(blog: Path, fake_openai: F
     before = snapshot(blog)
     with serving(blog, env=env) as served:
         client, token = signed_in(served.port)
-        started = client.post(f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus court"}, origin=f"http://{client.host}")
+        started = client.post(
+            f"/_desk/drafts/{SLUG}/revise",
+            {"csrf": token, "note": "Plus court"},
+            origin=f"http://{client.host}",
+        )
         assert started.status == 303 and started.headers["location"].startswith("/_desk/jobs/")
         job_url = started.headers["location"]
         deadline = time.monotonic() + 30
@@ -209,7 +264,9 @@ def test_failed_revision_is_shown_and_changes_nothing(blog: Path, fake_openai: F
         assert '"state": "failed"' in state.text, state.text
         page = client.get(job_url)
         assert "The revision failed" in page.text
-        assert "sk-test" not in page.text and "sk-test" not in state.text  # the key never reaches the page
+        assert (
+            "sk-test" not in page.text and "sk-test" not in state.text
+        )  # the key never reaches the page
     assert snapshot(blog) == before
 
 
@@ -232,14 +289,23 @@ def test_serve_binds_loopback_and_warns_when_told_otherwise(blog: Path) -> None:
         assert served.url.startswith("http://127.0.0.1:")
         assert not any("warning" in line for line in served.err)
         deadline = time.monotonic() + 5
-        while not any("Review desk on" in line for line in served.out) and time.monotonic() < deadline:
+        while (
+            not any("Review desk on" in line for line in served.out) and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         assert f"Review desk on http://127.0.0.1:{served.port}/_desk/\n" in served.out
     with serving(blog, "--host", "0.0.0.0") as served:
-        deadline = time.monotonic() + 10  # stderr is read by another thread: wait for the line itself
-        while not any("warning: listening on 0.0.0.0" in line for line in served.err) and time.monotonic() < deadline:
+        deadline = (
+            time.monotonic() + 10
+        )  # stderr is read by another thread: wait for the line itself
+        while (
+            not any("warning: listening on 0.0.0.0" in line for line in served.err)
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         assert any("warning: listening on 0.0.0.0" in line for line in served.err), served.err
         client = Client(served.port)
         assert client.get("/_desk/editor").status == 200
-        assert client.get("/_desk/editor", host=f"evil.example:{served.port}").status == 403  # names still checked
+        assert (
+            client.get("/_desk/editor", host=f"evil.example:{served.port}").status == 403
+        )  # names still checked

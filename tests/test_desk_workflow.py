@@ -42,23 +42,38 @@ def test_publish_and_unpublish_reach_the_site_at_once(blog: Path) -> None:
         assert client.get(f"/posts/{SLUG}/").status == 404
         token = client.get(f"/_desk/drafts/{SLUG}").csrf
         for action in ("approve", "publish"):
-            reply = client.post(f"/_desk/drafts/{SLUG}/{action}", {"csrf": token, "ack": "yes"}, origin=origin)
+            reply = client.post(
+                f"/_desk/drafts/{SLUG}/{action}", {"csrf": token, "ack": "yes"}, origin=origin
+            )
             assert reply.status == 303, reply.text
         post = client.get(f"/posts/{SLUG}/")
-        assert post.status == 200 and "data-satire=\"disclaimer\"" in post.text
+        assert post.status == 200 and 'data-satire="disclaimer"' in post.text
         page = client.get(f"/_desk/drafts/{SLUG}?done=publish")
         assert 'data-action="unpublish"' in page.text and 'data-action="approve"' not in page.text
-        assert client.post(f"/_desk/drafts/{SLUG}/unpublish", {"csrf": token, "note": "Trop tôt"}, origin=origin).status == 303
+        assert (
+            client.post(
+                f"/_desk/drafts/{SLUG}/unpublish",
+                {"csrf": token, "note": "Trop tôt"},
+                origin=origin,
+            ).status
+            == 303
+        )
         assert client.get(f"/posts/{SLUG}/").status == 404
         listing = client.get("/_desk/?status=approved").text
         assert f'data-slug="{SLUG}"' in listing
         assert f'data-slug="{SLUG}"' not in client.get("/_desk/?status=published").text
     steps = [(e["action"], e["who"], e["note"]) for e in review.log(load_project(blog), SLUG)]
-    assert steps == [("approve", EDITOR, None), ("publish", EDITOR, None), ("unpublish", EDITOR, "Trop tôt")]
+    assert steps == [
+        ("approve", EDITOR, None),
+        ("publish", EDITOR, None),
+        ("unpublish", EDITOR, "Trop tôt"),
+    ]
 
 
 def test_a_broken_draft_is_reported_and_the_rest_listed(blog: Path) -> None:
-    (blog / "drafts" / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nbody\n", encoding="utf-8")
+    (blog / "drafts" / "broken.md").write_text(
+        "---\ntitle: [unclosed\n---\n\nbody\n", encoding="utf-8"
+    )
     with serving(blog) as served:
         client = Client(served.port)
         client.sign_in(EDITOR)
@@ -66,31 +81,52 @@ def test_a_broken_draft_is_reported_and_the_rest_listed(blog: Path) -> None:
         assert listing.status == 200
         assert "drafts/broken.md" in listing.text and f'data-slug="{SLUG}"' in listing.text
         broken = client.get("/_desk/drafts/broken")
-        assert broken.status == 404 and "This draft cannot be shown" in broken.text and "drafts/broken.md" in broken.text
+        assert (
+            broken.status == 404
+            and "This draft cannot be shown" in broken.text
+            and "drafts/broken.md" in broken.text
+        )
         assert client.get("/_desk/drafts/broken/preview").status == 404
         assert client.get(f"/_desk/drafts/{SLUG}").status == 200
 
 
 def test_one_revision_at_a_time_per_draft(blog: Path, fake_openai: FakeOpenAI) -> None:
     env = point_at(blog, fake_openai)
-    fake_openai.enqueue(Reply(content=json.dumps(article("iPhone Air : la finesse a un prix", body=REVISED)), delay=1.5))
+    fake_openai.enqueue(
+        Reply(
+            content=json.dumps(article("iPhone Air : la finesse a un prix", body=REVISED)),
+            delay=1.5,
+        )
+    )
     with serving(blog, env=env) as served:
         client = Client(served.port)
         client.sign_in(EDITOR)
         origin = f"http://{client.host}"
         token = client.get(f"/_desk/drafts/{SLUG}").csrf
-        first = client.post(f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus court"}, origin=origin)
+        first = client.post(
+            f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus court"}, origin=origin
+        )
         assert first.status == 303
-        second = client.post(f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus long"}, origin=origin)
+        second = client.post(
+            f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus long"}, origin=origin
+        )
         assert second.status == 409 and "being written" in second.text
-        approve = client.post(f"/_desk/drafts/{SLUG}/approve", {"csrf": token, "ack": "yes"}, origin=origin)
+        approve = client.post(
+            f"/_desk/drafts/{SLUG}/approve", {"csrf": token, "ack": "yes"}, origin=origin
+        )
         assert approve.status == 409  # no move under a revision in progress
         assert "revising…" in client.get("/_desk/").text
         deadline = time.monotonic() + 30
-        while '"running"' in client.get(first.headers["location"] + ".json").text and time.monotonic() < deadline:
+        while (
+            '"running"' in client.get(first.headers["location"] + ".json").text
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         page = client.get(first.headers["location"])
         assert "The new revision is ready" in page.text
     assert len(fake_openai.requests) == 1
-    steps = [(e["action"], e["who"], e["note"], e["revision"]) for e in review.log(load_project(blog), SLUG)]
+    steps = [
+        (e["action"], e["who"], e["note"], e["revision"])
+        for e in review.log(load_project(blog), SLUG)
+    ]
     assert steps == [("revise", EDITOR, "Plus court", 2)]

@@ -20,8 +20,16 @@ def make_draft(slug: str = "robot-chef", body: str = "Un robot cuisine.\n\n> Ça
         brief=f"briefs/{slug}.yaml",
         style="geek-puns",
         language="fr",
-        source=SourceRef(publisher="TechCrunch", url="https://techcrunch.com/x", title="Robot chef"),
-        provenance=Provenance(backend="offline", model="offline", prompt_sha256="a" * 64, brief_sha256="b" * 64, generated_at=dt.datetime(2025, 12, 4, 9, 30, tzinfo=dt.UTC)),
+        source=SourceRef(
+            publisher="TechCrunch", url="https://techcrunch.com/x", title="Robot chef"
+        ),
+        provenance=Provenance(
+            backend="offline",
+            model="offline",
+            prompt_sha256="a" * 64,
+            brief_sha256="b" * 64,
+            generated_at=dt.datetime(2025, 12, 4, 9, 30, tzinfo=dt.UTC),
+        ),
         body=body,
     )
 
@@ -82,7 +90,9 @@ def test_load_all_reports_bad_drafts_and_keeps_good_ones(store: DraftStore) -> N
     assert len(errors) == 1 and errors[0].file.endswith("broken.md")
 
 
-def test_a_failed_write_leaves_the_old_draft_whole(store: DraftStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_draft_whole(
+    store: DraftStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store.save_revision(make_draft())
     before = store.path("robot-chef").read_bytes()
 

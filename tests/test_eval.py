@@ -74,7 +74,16 @@ def writers(received: Received) -> Reply:
             CLOSER,
         ]
         quote = f"{topic} is brave."
-    return Reply(content=json.dumps(article(f"{model} on {topic}", body="\n\n".join(body), pull_quote=quote, dek=f"{model} writes.")))
+    return Reply(
+        content=json.dumps(
+            article(
+                f"{model} on {topic}",
+                body="\n\n".join(body),
+                pull_quote=quote,
+                dek=f"{model} writes.",
+            )
+        )
+    )
 
 
 @pytest.fixture
@@ -87,7 +96,10 @@ def lab(demo_project: Path, fake_openai: FakeOpenAI) -> tuple[Path, dict[str, st
 
 def snapshot(root: Path) -> dict[str, Any]:
     """What eval must not change: the drafts, the revisions, the audit log, the cached answers."""
-    files = {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.glob("drafts/*")) + sorted(root.glob(".satire/revisions/**/*.md"))}
+    files = {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.glob("drafts/*")) + sorted(root.glob(".satire/revisions/**/*.md"))
+    }
     with sqlite3.connect(root / ".satire" / "state.db") as conn:
         audit = conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
         cache = dict(conn.execute("SELECT key, response FROM llm_cache").fetchall())
@@ -100,45 +112,84 @@ def calls(root: Path, run_id: str) -> list[sqlite3.Row]:
         return conn.execute("SELECT * FROM llm_calls WHERE run_id = ?", (run_id,)).fetchall()
 
 
-def test_eval_tells_the_models_apart_and_the_judge_ranks_them(lab: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI) -> None:
+def test_eval_tells_the_models_apart_and_the_judge_ranks_them(
+    lab: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI
+) -> None:
     root, env = lab
     # the project has a history eval must leave alone: a draft, an approval, cached answers
     assert run_satire("generate", "story-000", "--model", "parrot", cwd=root, env=env).code == 0
-    assert run_satire("review", "approve", "story-000", "--by", "Zoé", "--ack", cwd=root, env=env).code == 0
+    assert (
+        run_satire("review", "approve", "story-000", "--by", "Zoé", "--ack", cwd=root, env=env).code
+        == 0
+    )
     before = snapshot(root)
     assert before["files"] and before["audit"] and before["cache"]
 
     out = root.parent / "eval-1"
-    result = run_satire("eval", "story-000", "story-001", "--model", "inventor,parrot", "--judge", "judge-model", "--out", str(out), "-j", "2", cwd=root, env=env)
+    result = run_satire(
+        "eval",
+        "story-000",
+        "story-001",
+        "--model",
+        "inventor,parrot",
+        "--judge",
+        "judge-model",
+        "--out",
+        str(out),
+        "-j",
+        "2",
+        cwd=root,
+        env=env,
+    )
     assert result.code == 0, result.err
     assert "Traceback" not in result.err
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
 
     # one result per brief x model x style, in the SPEC shape
     assert sorted((r["brief"], r["model"], r["style"], r["language"]) for r in data["results"]) == [
-        (b, m, "deadpan-wire", "en") for b in ("story-000", "story-001") for m in ("inventor", "parrot")
+        (b, m, "deadpan-wire", "en")
+        for b in ("story-000", "story-001")
+        for m in ("inventor", "parrot")
     ]
     by_model: dict[str, list[dict[str, Any]]] = {"inventor": [], "parrot": []}
     for r in data["results"]:
         by_model[r["model"]].append(r["metrics"])
     # the metrics tell them apart: the inventor's figure, the parrot's recycled closer
-    assert all(m["claim_findings"] >= 1 and m["findings_by_kind"].get("number", 0) >= 1 for m in by_model["inventor"])
+    assert all(
+        m["claim_findings"] >= 1 and m["findings_by_kind"].get("number", 0) >= 1
+        for m in by_model["inventor"]
+    )
     assert all(m["claim_findings"] == 0 for m in by_model["parrot"])
     assert all(m["closer_shared"] and m["shared_sentences"] == 1 for m in by_model["parrot"])
-    assert not any(m["closer_shared"] or m["shared_sentences"] or m["pull_quote_shared"] for m in by_model["inventor"])
+    assert not any(
+        m["closer_shared"] or m["shared_sentences"] or m["pull_quote_shared"]
+        for m in by_model["inventor"]
+    )
     assert all(m["pull_quote"] and m["words"] > 20 for ms in by_model.values() for m in ms)
-    assert [m["paragraphs"] for m in by_model["inventor"] + by_model["parrot"]] == [4, 4, 3, 3]  # the blockquote is not one
+    assert [m["paragraphs"] for m in by_model["inventor"] + by_model["parrot"]] == [
+        4,
+        4,
+        3,
+        3,
+    ]  # the blockquote is not one
     inventor_finding = next(r for r in data["results"] if r["model"] == "inventor")["findings"]
     assert any("999" in f["text"] for f in inventor_finding)
 
     # the judge: every pair asked twice, once in each order
     asked = [r for r in fake_openai.requests if r.body.get("model") == "judge-model"]
     assert len(asked) == 4  # 2 briefs x 1 pair x 2 orders
-    first_shown = sorted("inventor" if "999" in str(r.messages[-1]["content"]).split("UNTRUSTED draft B")[0] else "parrot" for r in asked)
+    first_shown = sorted(
+        "inventor"
+        if "999" in str(r.messages[-1]["content"]).split("UNTRUSTED draft B")[0]
+        else "parrot"
+        for r in asked
+    )
     assert first_shown == ["inventor", "inventor", "parrot", "parrot"]
     assert all(r.response_format == "json_object" for r in asked)
     system = str(asked[0].messages[0]["content"])
-    assert "deadpan-wire" in system and "UNTRUSTED" in system  # the style's description, drafts fenced as data
+    assert (
+        "deadpan-wire" in system and "UNTRUSTED" in system
+    )  # the style's description, drafts fenced as data
     ranking = data["ranking"]["deadpan-wire"]
     assert ranking["order"] == ["parrot", "inventor"]
     assert ranking["comparisons"] == 4 and ranking["self_agreement"] == 1.0
@@ -149,19 +200,26 @@ def test_eval_tells_the_models_apart_and_the_judge_ranks_them(lab: tuple[Path, d
     logged = calls(root, data["run_id"])
     # 4 drafts, the inventor's 2 self-checks (its invented figure), 4 verdicts
     assert sorted((c["kind"], c["model"]) for c in logged) == sorted(
-        [("write", "inventor")] * 2 + [("self_check", "inventor")] * 2 + [("write", "parrot")] * 2 + [("judge", "judge-model")] * 4
+        [("write", "inventor")] * 2
+        + [("self_check", "inventor")] * 2
+        + [("write", "parrot")] * 2
+        + [("judge", "judge-model")] * 4
     )
     assert data["cost_usd"] == pytest.approx(sum(c["cost_usd"] for c in logged))
     written = sum(r["metrics"]["cost_usd"] for r in data["results"])
     judged = sum(v["cost_usd"] for v in ranking["verdicts"])
     assert judged == pytest.approx(4 * 0.005)
     assert data["cost_usd"] == pytest.approx(written + judged)
-    assert sum(m["cost_usd"] for m in by_model["inventor"]) == pytest.approx(sum(c["cost_usd"] for c in logged if c["model"] == "inventor"))
+    assert sum(m["cost_usd"] for m in by_model["inventor"]) == pytest.approx(
+        sum(c["cost_usd"] for c in logged if c["model"] == "inventor")
+    )
 
     # the project is as it was: no draft, no revision, no audit entry, no cached answer changed
     after = snapshot(root)
     assert after["files"] == before["files"] and after["audit"] == before["audit"]
-    assert {k: after["cache"][k] for k in before["cache"]} == before["cache"] and len(after["cache"]) > len(before["cache"])
+    assert {k: after["cache"][k] for k in before["cache"]} == before["cache"] and len(
+        after["cache"]
+    ) > len(before["cache"])
     assert (out / "drafts").is_dir() and len(list((out / "drafts").glob("*.md"))) == 4
     # and stats does not count a measurement as the blog's writing
     stats = json.loads(run_satire("stats", "--format", "json", cwd=root, env=env).out)
@@ -169,11 +227,27 @@ def test_eval_tells_the_models_apart_and_the_judge_ranks_them(lab: tuple[Path, d
 
     # the ranking is stable under the swap: the models given the other way round
     swapped = root.parent / "eval-2"
-    again = run_satire("eval", "story-000", "story-001", "--model", "parrot,inventor", "--judge", "judge-model", "--out", str(swapped), cwd=root, env=env)
+    again = run_satire(
+        "eval",
+        "story-000",
+        "story-001",
+        "--model",
+        "parrot,inventor",
+        "--judge",
+        "judge-model",
+        "--out",
+        str(swapped),
+        cwd=root,
+        env=env,
+    )
     assert again.code == 0, again.err
-    other = json.loads((swapped / "results.json").read_text(encoding="utf-8"))["ranking"]["deadpan-wire"]
+    other = json.loads((swapped / "results.json").read_text(encoding="utf-8"))["ranking"][
+        "deadpan-wire"
+    ]
     assert other["order"] == ranking["order"] and other["self_agreement"] == 1.0
-    assert {n: s["wins"] for n, s in other["scores"].items()} == {n: s["wins"] for n, s in ranking["scores"].items()}
+    assert {n: s["wins"] for n, s in other["scores"].items()} == {
+        n: s["wins"] for n, s in ranking["scores"].items()
+    }
 
     # the report: self-contained, nothing loaded from anywhere, findings marked
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -202,38 +276,100 @@ def test_eval_tells_the_models_apart_and_the_judge_ranks_them(lab: tuple[Path, d
         assert blocked == "http://127.0.0.1:9/slipped.png"
 
 
-def test_eval_refuses_drafts_and_stops_at_the_budget(lab: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI) -> None:
+def test_eval_refuses_drafts_and_stops_at_the_budget(
+    lab: tuple[Path, dict[str, str]], fake_openai: FakeOpenAI
+) -> None:
     root, env = lab
-    refused = run_satire("eval", "story-000", "--model", "inventor", "--out", str(root / "drafts" / "x"), cwd=root, env=env)
+    refused = run_satire(
+        "eval",
+        "story-000",
+        "--model",
+        "inventor",
+        "--out",
+        str(root / "drafts" / "x"),
+        cwd=root,
+        env=env,
+    )
     assert refused.code == 2 and "never writes into the project's drafts/" in refused.err
     assert not (root / "drafts").exists()
 
     out = root.parent / "eval-budget"
     # each write may cost up to ~$0.0024 here (prompt estimate + 2 x 100 tokens out) and costs $0.0005
-    stopped = run_satire("eval", "story-000", "story-001", "--model", "inventor,parrot", "--judge", "judge-model", "--out", str(out), "--max-cost", "0.003", "-j", "1", cwd=root, env=env)
+    stopped = run_satire(
+        "eval",
+        "story-000",
+        "story-001",
+        "--model",
+        "inventor,parrot",
+        "--judge",
+        "judge-model",
+        "--out",
+        str(out),
+        "--max-cost",
+        "0.003",
+        "-j",
+        "1",
+        cwd=root,
+        env=env,
+    )
     assert stopped.code == 1, stopped.err
-    assert "budget: stopped before exceeding $0.0030" in stopped.err and "Traceback" not in stopped.err
+    assert (
+        "budget: stopped before exceeding $0.0030" in stopped.err and "Traceback" not in stopped.err
+    )
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data["stopped"].startswith("budget: stopped")
     assert any(r["problem"] == "not started: budget" for r in data["results"])
     assert any(r["metrics"] for r in data["results"])  # what was written is kept and scored
     assert data["cost_usd"] <= 0.003
-    assert sum(c["cost_usd"] for c in calls(root, data["run_id"])) == pytest.approx(data["cost_usd"])
+    assert sum(c["cost_usd"] for c in calls(root, data["run_id"])) == pytest.approx(
+        data["cost_usd"]
+    )
     assert not [r for r in fake_openai.requests if r.body.get("model") == "judge-model"]
     assert "budget: stopped" in (out / "index.html").read_text(encoding="utf-8")
     assert not (root / "drafts").exists()
 
     # writing fits the budget, judging (~$0.05 a pair, asked twice) does not: it is not started
     judged = root.parent / "eval-judge-budget"
-    partial = run_satire("eval", "story-000", "story-001", "--model", "inventor,parrot", "--judge", "judge-model", "--out", str(judged), "--max-cost", "0.02", "-j", "1", cwd=root, env=env)
-    assert partial.code == 1 and "budget: stopped judging before exceeding $0.0200" in partial.err, partial.err
+    partial = run_satire(
+        "eval",
+        "story-000",
+        "story-001",
+        "--model",
+        "inventor,parrot",
+        "--judge",
+        "judge-model",
+        "--out",
+        str(judged),
+        "--max-cost",
+        "0.02",
+        "-j",
+        "1",
+        cwd=root,
+        env=env,
+    )
+    assert (
+        partial.code == 1 and "budget: stopped judging before exceeding $0.0200" in partial.err
+    ), partial.err
     data = json.loads((judged / "results.json").read_text(encoding="utf-8"))
     assert all(r["metrics"] for r in data["results"]) and data["cost_usd"] <= 0.02
     assert not [r for r in fake_openai.requests if r.body.get("model") == "judge-model"]
 
     # a judge that does not answer in JSON: one clear line, the drafts and their scores kept
-    rambling = run_satire("eval", "story-000", "--model", "inventor,parrot", "--judge", "rambling-judge", "--out", str(root.parent / "eval-rambling"), cwd=root, env=env)
+    rambling = run_satire(
+        "eval",
+        "story-000",
+        "--model",
+        "inventor,parrot",
+        "--judge",
+        "rambling-judge",
+        "--out",
+        str(root.parent / "eval-rambling"),
+        cwd=root,
+        env=env,
+    )
     assert rambling.code == 1 and "Traceback" not in rambling.err
     assert "judge rambling-judge failed: the answer is not a JSON object" in rambling.err
     data = json.loads((root.parent / "eval-rambling" / "results.json").read_text(encoding="utf-8"))
-    assert all(r["metrics"] for r in data["results"]) and data["stopped"].startswith("judge rambling-judge failed")
+    assert all(r["metrics"] for r in data["results"]) and data["stopped"].startswith(
+        "judge rambling-judge failed"
+    )

@@ -16,7 +16,11 @@ from generator.drafts import Draft, DraftStore, Provenance, SourceRef
 
 EN_BRIEF = {
     "title": "Amazon names AWS veteran Peter DeSantis to lead a new AI organization",
-    "source": {"publisher": "TechCrunch", "url": "https://techcrunch.com/x", "published": "2025-12-03"},
+    "source": {
+        "publisher": "TechCrunch",
+        "url": "https://techcrunch.com/x",
+        "published": "2025-12-03",
+    },
     "summary": "Amazon put Peter DeSantis at the head of its AI work. CEO Andy Jassy announced it in a memo.",
     "facts": [
         "Peter DeSantis has worked at Amazon for 27 years.",
@@ -25,7 +29,12 @@ EN_BRIEF = {
         "The iPhone Air is 5.6 mm thin and has 120,000 preorders.",
         "Sales rose 1.2 million units in July 2025.",
     ],
-    "quotes": [{"by": "Andy Jassy", "text": "We want Peter to unleash his creative energy on this new galaxy."}],
+    "quotes": [
+        {
+            "by": "Andy Jassy",
+            "text": "We want Peter to unleash his creative energy on this new galaxy.",
+        }
+    ],
     "people": ["Peter DeSantis", "Andy Jassy"],
     "language": "fr",
 }
@@ -35,7 +44,9 @@ def brief(**changes: object) -> Brief:
     return Brief.model_validate({**EN_BRIEF, **changes})
 
 
-def draft(body: str, language: str = "fr", title: str = "Un titre sans histoire", dek: str = "") -> Draft:
+def draft(
+    body: str, language: str = "fr", title: str = "Un titre sans histoire", dek: str = ""
+) -> Draft:
     d = Draft(
         title=title,
         dek=dek,
@@ -44,7 +55,13 @@ def draft(body: str, language: str = "fr", title: str = "Un titre sans histoire"
         style="geek-puns",
         language=language,
         source=SourceRef(publisher="TechCrunch", url="https://techcrunch.com/x", title="t"),
-        provenance=Provenance(backend="offline", model="-", prompt_sha256="-", brief_sha256="-", generated_at=dt.datetime(2026, 1, 1)),
+        provenance=Provenance(
+            backend="offline",
+            model="-",
+            prompt_sha256="-",
+            brief_sha256="-",
+            generated_at=dt.datetime(2026, 1, 1),
+        ),
     )
     d.body = body
     return d
@@ -77,14 +94,23 @@ def test_figures_backed_across_languages_and_notations(body: str) -> None:
 
 
 def test_english_post_figures_from_the_same_brief() -> None:
-    assert flagged("He spent eight years at AWS and 27 years at Amazon; $50 billion, 5.6 mm, 120,000 preorders.", "en") == []
+    assert (
+        flagged(
+            "He spent eight years at AWS and 27 years at Amazon; $50 billion, 5.6 mm, 120,000 preorders.",
+            "en",
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "text"),
     [
         ("Amazon promet 60 milliards de dollars.", "60 milliards de dollars"),
-        ("Amazon promet 50 milliards d'euros.", "50 milliards d'euros"),  # the right number in the wrong currency
+        (
+            "Amazon promet 50 milliards d'euros.",
+            "50 milliards d'euros",
+        ),  # the right number in the wrong currency
         ("Il a passé neuf années chez AWS.", "neuf années"),
         ("L'iPhone Air mesure 5,7 mm.", "5,7 mm"),
         ("Les ventes ont grimpé de 40 %.", "40 %"),
@@ -101,7 +127,12 @@ def test_small_number_words_without_unit_are_not_figures() -> None:
 
 
 def test_urls_and_image_paths_hold_no_claims() -> None:
-    assert flagged("Voir [l'article](https://techcrunch.com/2024/99/1234-story) et ![x](images/2023-09.png).") == []
+    assert (
+        flagged(
+            "Voir [l'article](https://techcrunch.com/2024/99/1234-story) et ![x](images/2023-09.png)."
+        )
+        == []
+    )
 
 
 # -- quotes ---------------------------------------------------------------------------
@@ -115,26 +146,52 @@ def test_quotes_not_in_the_brief_in_every_kind_of_marks(marks: tuple[str, str]) 
 
 
 def test_brief_quote_verbatim_or_in_part_is_backed() -> None:
-    assert flagged('Andy Jassy wrote: "We want Peter to unleash his creative energy on this new galaxy."', "en") == []
+    assert (
+        flagged(
+            'Andy Jassy wrote: "We want Peter to unleash his creative energy on this new galaxy."',
+            "en",
+        )
+        == []
+    )
     assert flagged('Andy Jassy wants Peter to "unleash his creative energy", he wrote.', "en") == []
 
 
 def test_brief_quote_in_the_wrong_mouth() -> None:
-    (finding,) = check(brief(), draft('Peter DeSantis said: "We want Peter to unleash his creative energy on this new galaxy."', "en"))
-    assert finding.kind == "quote" and "the brief gives these words to Andy Jassy, not to Peter DeSantis" in finding.message
+    (finding,) = check(
+        brief(),
+        draft(
+            'Peter DeSantis said: "We want Peter to unleash his creative energy on this new galaxy."',
+            "en",
+        ),
+    )
+    assert (
+        finding.kind == "quote"
+        and "the brief gives these words to Andy Jassy, not to Peter DeSantis" in finding.message
+    )
 
 
 def test_quote_put_in_the_mouth_of_someone_the_brief_does_not_quote() -> None:
     findings = check(brief(), draft("« On va tout racheter », a déclaré Peter DeSantis."))
     assert [(f.kind, f.text) for f in findings] == [("quote", "« On va tout racheter »")]
-    assert "puts words in the mouth of Peter DeSantis, whom the brief does not quote" in findings[0].message
+    assert (
+        "puts words in the mouth of Peter DeSantis, whom the brief does not quote"
+        in findings[0].message
+    )
 
 
-def test_translated_quote_without_a_verifier_is_a_translation_finding_showing_the_original() -> None:
+def test_translated_quote_without_a_verifier_is_a_translation_finding_showing_the_original() -> (
+    None
+):
     body = "Andy Jassy l'a dit : « Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »"
     [finding] = check(brief(), draft(body))
-    assert (finding.kind, finding.text) == ("translation", "« Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »")
-    assert "Andy Jassy" in finding.message and "We want Peter to unleash his creative energy on this new galaxy." in finding.message
+    assert (finding.kind, finding.text) == (
+        "translation",
+        "« Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »",
+    )
+    assert (
+        "Andy Jassy" in finding.message
+        and "We want Peter to unleash his creative energy on this new galaxy." in finding.message
+    )
     assert not finding.blocking and finding.to_dict()["blocking"] is False
 
 
@@ -145,16 +202,25 @@ def test_a_verifier_judges_translated_quotes_yes_is_no_finding_no_is_a_quote_fin
 
     def judge(pair: Pair) -> Judgement:
         asked.append(pair)
-        return Judgement("énergie" in pair.translation, "it says the same" if "énergie" in pair.translation else "it adds a promise of profits", "judge-model")
+        return Judgement(
+            "énergie" in pair.translation,
+            "it says the same" if "énergie" in pair.translation else "it adds a promise of profits",
+            "judge-model",
+        )
 
     faithful = "Andy Jassy l'a dit : « Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »"
     invented = "Andy Jassy l'a dit : « Nous voulons que Peter rapporte des milliards à chaque galaxie conquise. »"
     result = examine(brief(), draft(faithful), verifier=judge)
     assert result.findings == [] and [v.model for v in result.verified] == ["judge-model"]
-    assert result.verified[0].to_dict()["verified"] is True and "judge-model" in str(result.verified[0].to_dict()["message"])
+    assert result.verified[0].to_dict()["verified"] is True and "judge-model" in str(
+        result.verified[0].to_dict()["message"]
+    )
     [finding] = examine(brief(), draft(invented), verifier=judge).findings
     assert finding.kind == "quote" and finding.blocking
-    assert "it adds a promise of profits" in finding.message and "We want Peter to unleash his creative energy" in finding.message
+    assert (
+        "it adds a promise of profits" in finding.message
+        and "We want Peter to unleash his creative energy" in finding.message
+    )
     assert asked[0].original == EN_BRIEF["quotes"][0]["text"] and asked[0].by == "Andy Jassy"  # type: ignore[index]
 
 
@@ -166,15 +232,27 @@ def test_a_failing_verifier_leaves_a_translation_finding() -> None:
 
     body = "Andy Jassy l'a dit : « Nous voulons que Peter libère toute son énergie créative sur cette galaxie. »"
     [finding] = check(brief(), draft(body), verifier=broken)  # type: ignore[arg-type]
-    assert finding.kind == "translation" and "HTTP 503" in finding.message and "We want Peter" in finding.message
+    assert (
+        finding.kind == "translation"
+        and "HTTP 503" in finding.message
+        and "We want Peter" in finding.message
+    )
 
 
 def test_mock_proverb_is_reported_anyway() -> None:
-    assert flagged("« Qui dort dîne, qui calcule investit » : voilà un proverbe de geek.") == [("quote", "« Qui dort dîne, qui calcule investit »")]
+    assert flagged("« Qui dort dîne, qui calcule investit » : voilà un proverbe de geek.") == [
+        ("quote", "« Qui dort dîne, qui calcule investit »")
+    ]
 
 
 def test_quoted_terms_and_a_framed_title_are_not_quotes() -> None:
-    findings = check(brief(), draft("Amazon et son « petit chèque ».", title="« Nouvelle IA chez Amazon : Peter aux commandes »"))
+    findings = check(
+        brief(),
+        draft(
+            "Amazon et son « petit chèque ».",
+            title="« Nouvelle IA chez Amazon : Peter aux commandes »",
+        ),
+    )
     assert findings == []
 
 
@@ -182,7 +260,12 @@ def test_quoted_terms_and_a_framed_title_are_not_quotes() -> None:
 
 
 def test_people_and_organizations_named_in_the_brief_are_backed() -> None:
-    assert flagged("DeSantis, vétéran d'AWS, et Andy Jassy chez Amazon Web Services ; TechCrunch l'a raconté. Jassy's memo.") == []
+    assert (
+        flagged(
+            "DeSantis, vétéran d'AWS, et Andy Jassy chez Amazon Web Services ; TechCrunch l'a raconté. Jassy's memo."
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -196,12 +279,19 @@ def test_people_and_organizations_named_in_the_brief_are_backed() -> None:
         ("Le cabinet Brightline Analytics applaudit.", [("organization", "Brightline Analytics")]),
     ],
 )
-def test_people_and_organizations_not_in_the_brief(body: str, expected: list[tuple[str, str]]) -> None:
+def test_people_and_organizations_not_in_the_brief(
+    body: str, expected: list[tuple[str, str]]
+) -> None:
     assert flagged(body) == expected
 
 
 def test_pop_culture_is_not_a_person_or_an_organization() -> None:
-    assert flagged("Entre Skynet, la Matrice et un Tamagotchi sous stéroïdes, Peter DeSantis a du pain sur la planche.") == []
+    assert (
+        flagged(
+            "Entre Skynet, la Matrice et un Tamagotchi sous stéroïdes, Peter DeSantis a du pain sur la planche."
+        )
+        == []
+    )
 
 
 # -- dates -------------------------------------------------------------------------------
@@ -209,7 +299,13 @@ def test_pop_culture_is_not_a_person_or_an_organization() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    ["Le 3 décembre 2025, Amazon a parlé.", "En juillet 2025, les ventes ont grimpé.", "En 2025, tout change.", "On December 3, Amazon spoke.", "Le 2025-12-03 restera."],
+    [
+        "Le 3 décembre 2025, Amazon a parlé.",
+        "En juillet 2025, les ventes ont grimpé.",
+        "En 2025, tout change.",
+        "On December 3, Amazon spoke.",
+        "Le 2025-12-03 restera.",
+    ],
 )
 def test_dates_in_the_brief(body: str) -> None:
     assert flagged(body) == []
@@ -237,9 +333,18 @@ def test_planets_verbs_and_eras_are_not_dates() -> None:
 
 
 def test_findings_carry_field_and_offsets_of_the_span() -> None:
-    d = draft("Ligne un.\n\nSelon Sarah Chen, 300 ingénieurs.", title="Amazon et Google", dek="Depuis 2019")
+    d = draft(
+        "Ligne un.\n\nSelon Sarah Chen, 300 ingénieurs.",
+        title="Amazon et Google",
+        dek="Depuis 2019",
+    )
     findings = check(brief(), d)
-    assert [(f.field, f.kind) for f in findings] == [("title", "organization"), ("dek", "date"), ("body", "person"), ("body", "number")]
+    assert [(f.field, f.kind) for f in findings] == [
+        ("title", "organization"),
+        ("dek", "date"),
+        ("body", "person"),
+        ("body", "number"),
+    ]
     for f in findings:
         assert isinstance(f, Finding)
         assert getattr(d, f.field)[f.start : f.end] == f.text
@@ -250,9 +355,20 @@ def test_factcheck_command_json(demo_project: Path, satire: object) -> None:
     from tests.conftest import run_satire
 
     project = load_project(demo_project)
-    d = draft("Peter DeSantis, 27 ans chez Amazon. Selon Sarah Chen, « tout est sous contrôle, vraiment », en 2019.")
-    written_by_an_llm = d.provenance.model_copy(update={"backend": "openai"})  # the offline writer is not held to length ranges
-    d = d.model_copy(update={"slug": "amazon-desantis", "brief": "briefs/amazon-desantis.yaml", "body": d.body, "provenance": written_by_an_llm})
+    d = draft(
+        "Peter DeSantis, 27 ans chez Amazon. Selon Sarah Chen, « tout est sous contrôle, vraiment », en 2019."
+    )
+    written_by_an_llm = d.provenance.model_copy(
+        update={"backend": "openai"}
+    )  # the offline writer is not held to length ranges
+    d = d.model_copy(
+        update={
+            "slug": "amazon-desantis",
+            "brief": "briefs/amazon-desantis.yaml",
+            "body": d.body,
+            "provenance": written_by_an_llm,
+        }
+    )
     DraftStore(project).save_revision(d)
     result = run_satire("factcheck", "amazon-desantis", "--format", "json", cwd=demo_project)
     assert result.code == 0
@@ -263,15 +379,28 @@ def test_factcheck_command_json(demo_project: Path, satire: object) -> None:
         ("quote", "« tout est sous contrôle, vraiment »"),
         ("date", "2019"),
     ]
-    assert all(f["message"] and f["field"] == "body" and f["blocking"] is True and f["backing"] for f in findings)
+    assert all(
+        f["message"] and f["field"] == "body" and f["blocking"] is True and f["backing"]
+        for f in findings
+    )
     # the style's own rules come after the claims, advisory: a short post, no pull quote
     style = entries[len(findings) :]
     assert {f["kind"] for f in style} == {"style"} and all(f["blocking"] is False for f in style)
-    assert any("words: the style asks for 450 to 750" in f["message"] for f in style) and any("no pull quote" in f["message"] for f in style)
+    assert any("words: the style asks for 450 to 750" in f["message"] for f in style) and any(
+        "no pull quote" in f["message"] for f in style
+    )
     text = run_satire("factcheck", "amazon-desantis", cwd=demo_project)
     claims_part, _, advisory_part = text.out.partition("-- translation and style")
-    assert text.code == 0 and claims_part.count("drafts/amazon-desantis.md:") == 3 and "3 finding(s)" in text.err
-    assert "style: " in advisory_part and "style: " not in claims_part and f"{len(style)} translation/style note(s)" in text.err
+    assert (
+        text.code == 0
+        and claims_part.count("drafts/amazon-desantis.md:") == 3
+        and "3 finding(s)" in text.err
+    )
+    assert (
+        "style: " in advisory_part
+        and "style: " not in claims_part
+        and f"{len(style)} translation/style note(s)" in text.err
+    )
     missing = run_satire("factcheck", "nope", cwd=demo_project)
     assert missing.code == 2 and missing.err_lines == ["no draft 'nope' in drafts/"]
 
@@ -291,4 +420,8 @@ def test_review_show_highlights_each_span() -> None:
     findings = check(brief(), draft(body))
     shown = highlighted(body, findings)
     assert click.unstyle(shown) == body
-    assert shown.count("\x1b[7m") == 2 and "\x1b[7mSarah Chen\x1b[0m" in shown and "\x1b[7m300\x1b[0m" in shown
+    assert (
+        shown.count("\x1b[7m") == 2
+        and "\x1b[7mSarah Chen\x1b[0m" in shown
+        and "\x1b[7m300\x1b[0m" in shown
+    )

@@ -30,7 +30,9 @@ class Case:
     name: str
     brief: Brief
     draft: Draft
-    expect: list[tuple[str, str, bool]]  # planted (kind, text, translated); empty for a faithful post
+    expect: list[
+        tuple[str, str, bool]
+    ]  # planted (kind, text, translated); empty for a faithful post
     planted: bool
     translations: dict[str, bool]  # translated quote -> faithful, for the fake judge
 
@@ -48,12 +50,31 @@ def load_corpus() -> list[Case]:
                 brief=f"briefs/{path.stem}.yaml",
                 style="geek-puns",
                 language=brief.language or "fr",
-                source=SourceRef(publisher=brief.source.publisher, url=brief.source.url, title=brief.title),
-                provenance=Provenance(backend="offline", model="-", prompt_sha256="-", brief_sha256="-", generated_at=dt.datetime(2026, 1, 1)),
+                source=SourceRef(
+                    publisher=brief.source.publisher, url=brief.source.url, title=brief.title
+                ),
+                provenance=Provenance(
+                    backend="offline",
+                    model="-",
+                    prompt_sha256="-",
+                    brief_sha256="-",
+                    generated_at=dt.datetime(2026, 1, 1),
+                ),
             )
             draft.body = post["body"]
-            expect = [(e["kind"], e["text"], bool(e.get("translated"))) for e in post.get("expect", [])]
-            cases.append(Case(f"{path.stem}/{kind_of_case}", brief, draft, expect, kind_of_case == "planted", data.get("translations") or {}))
+            expect = [
+                (e["kind"], e["text"], bool(e.get("translated"))) for e in post.get("expect", [])
+            ]
+            cases.append(
+                Case(
+                    f"{path.stem}/{kind_of_case}",
+                    brief,
+                    draft,
+                    expect,
+                    kind_of_case == "planted",
+                    data.get("translations") or {},
+                )
+            )
     return cases
 
 
@@ -66,7 +87,9 @@ def locate(draft: Draft, text: str) -> tuple[str, int]:
 
 
 def caught(findings: list[Finding], kinds: set[str], field: str, start: int, end: int) -> bool:
-    return any(f.kind in kinds and f.field == field and f.start < end and start < f.end for f in findings)
+    return any(
+        f.kind in kinds and f.field == field and f.start < end and start < f.end for f in findings
+    )
 
 
 def measure(verifier: Verifier | None) -> tuple[int, int, int, int, list[str]]:
@@ -79,7 +102,9 @@ def measure(verifier: Verifier | None) -> tuple[int, int, int, int, list[str]]:
             claims = [f for f in findings if f.blocking]
             flags += len(claims)
             notes += len(findings) - len(claims)
-            report.extend(f"  flagged {case.name}: {f.kind} {f.text!r}: {f.message}" for f in claims)
+            report.extend(
+                f"  flagged {case.name}: {f.kind} {f.text!r}: {f.message}" for f in claims
+            )
             continue
         for kind, text, translated in case.expect:
             field, start = locate(case.draft, text)
@@ -102,7 +127,10 @@ def test_corpus_recall_and_false_flags(capsys: pytest.CaptureFixture[str]) -> No
     assert {k for c in planted for k, _, _ in c.expect} == set(KINDS)
     assert {c.draft.language for c in planted} == {"fr", "en"}
     for kind in KINDS:
-        assert {c.draft.language for c in planted if any(k == kind for k, _, _ in c.expect)} == {"fr", "en"}, kind
+        assert {c.draft.language for c in planted if any(k == kind for k, _, _ in c.expect)} == {
+            "fr",
+            "en",
+        }, kind
     # at least 6 translated quotes, fr->en and en->fr, faithful and invented
     pairs = {text: ok for c in cases for text, ok in c.translations.items()}
     assert len(pairs) >= 6 and True in pairs.values() and False in pairs.values()
@@ -118,10 +146,14 @@ def test_corpus_recall_and_false_flags(capsys: pytest.CaptureFixture[str]) -> No
             print(line)
     assert found == total, "\n".join(report)
     assert flags == 0, "\n".join(report)
-    assert notes == sum(ok for c in faithful for ok in c.translations.values()), "offline, each faithful translation is a note to compare"
+    assert notes == sum(ok for c in faithful for ok in c.translations.values()), (
+        "offline, each faithful translation is a note to compare"
+    )
 
 
-def test_corpus_with_translations_judged_by_the_llm(demo_project: Path, fake_openai: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_corpus_with_translations_judged_by_the_llm(
+    demo_project: Path, fake_openai: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     """With an endpoint, the fake server judges each pair from the corpus's own table:
     invented translations become quote findings, faithful ones are not reported."""
     from generator.config import load_project
@@ -139,7 +171,11 @@ def test_corpus_with_translations_judged_by_the_llm(demo_project: Path, fake_ope
             return default_reply(received)
         judged.append(pair["translation"])
         ok = table[pair["translation"]]
-        return Reply(content=json.dumps({"same": ok, "reason": "faithful" if ok else f"{pair['speaker']} never said that"}))
+        return Reply(
+            content=json.dumps(
+                {"same": ok, "reason": "faithful" if ok else f"{pair['speaker']} never said that"}
+            )
+        )
 
     fake_openai.default = judge
     point_at(demo_project, None, base_url=fake_openai.base_url)
@@ -154,7 +190,9 @@ def test_corpus_with_translations_judged_by_the_llm(demo_project: Path, fake_ope
         found, total, flags, notes = found + f, total + t, flags + fl, notes + n
         report += r
     with capsys.disabled():
-        print(f"fact-check corpus, translations judged: recall {found}/{total}; {flags} flag(s) and {notes} translation note(s) on faithful posts; {len(judged)} verdicts asked")
+        print(
+            f"fact-check corpus, translations judged: recall {found}/{total}; {flags} flag(s) and {notes} translation note(s) on faithful posts; {len(judged)} verdicts asked"
+        )
         for line in report:
             print(line)
     assert found == total and flags == 0 and notes == 0, "\n".join(report)
@@ -173,7 +211,11 @@ def _measure_one(case: Case, verifier: Verifier | None) -> tuple[int, int, int, 
     if not case.planted:
         claims = [f for f in findings if f.blocking]
         report += [f"  flagged {case.name}: {f.kind} {f.text!r}: {f.message}" for f in claims]
-        report += [f"  note {case.name}: {f.kind} {f.text!r}: {f.message}" for f in findings if not f.blocking]
+        report += [
+            f"  note {case.name}: {f.kind} {f.text!r}: {f.message}"
+            for f in findings
+            if not f.blocking
+        ]
         return 0, 0, len(claims), len(findings) - len(claims), report
     found = 0
     for kind, text, _translated in case.expect:

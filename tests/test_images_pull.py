@@ -78,7 +78,9 @@ def pull(project: Path, *args: str) -> Result:
     return run_satire("images", "pull", *args, cwd=project)
 
 
-def test_pull_writes_the_image_and_points_the_brief_at_it_keeping_the_rest(tmp_path: Path, news_site: NewsSite) -> None:
+def test_pull_writes_the_image_and_points_the_brief_at_it_keeping_the_rest(
+    tmp_path: Path, news_site: NewsSite
+) -> None:
     served = png()
     serve(news_site, "/photos/stage.png", served, "image/png")
     project = make_project(tmp_path / "blog")
@@ -100,9 +102,21 @@ def test_pull_writes_the_image_and_points_the_brief_at_it_keeping_the_rest(tmp_p
 
     after = brief.read_text(encoding="utf-8")
     image = image_of(brief)
-    assert image == {"src": f"images/{written.name}", "alt": "A person on a stage", "credit": "Jane Roe / Example Photos", "credit_url": "https://photos.example/jane-roe"}
-    changed = [" ".join(line.split()) for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
-    assert changed == [f"- src: {url} # the agency's copy", f"+ src: images/{written.name} # the agency's copy"]  # comments, order, the rest: as written
+    assert image == {
+        "src": f"images/{written.name}",
+        "alt": "A person on a stage",
+        "credit": "Jane Roe / Example Photos",
+        "credit_url": "https://photos.example/jane-roe",
+    }
+    changed = [
+        " ".join(line.split())
+        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line[:1] in "+-"
+    ]
+    assert changed == [
+        f"- src: {url} # the agency's copy",
+        f"+ src: images/{written.name} # the agency's copy",
+    ]  # comments, order, the rest: as written
 
     check = run_satire("check", cwd=project)
     assert check.code == 0, check.err
@@ -116,17 +130,25 @@ def test_pull_writes_the_image_and_points_the_brief_at_it_keeping_the_rest(tmp_p
     assert pulled_files(project) == [written]
 
 
-def test_each_failure_is_one_line_naming_its_url_and_the_rest_is_pulled(tmp_path: Path, news_site: NewsSite) -> None:
-    other_host = NewsSite(host="127.0.0.2")  # loopback too, but not the one address intake.allow_private lists
+def test_each_failure_is_one_line_naming_its_url_and_the_rest_is_pulled(
+    tmp_path: Path, news_site: NewsSite
+) -> None:
+    other_host = NewsSite(
+        host="127.0.0.2"
+    )  # loopback too, but not the one address intake.allow_private lists
     try:
         serve(other_host, "/inside.png", png(), "image/png")
         site = news_site
         serve(site, "/good.jpg", jpeg(), "image/jpeg")
         site.page("/story.html", "<html><body><h1>Not an image</h1></body></html>")  # text/html
-        site.page("/fake.png", "<html><body>a PNG in name only</body></html>", content_type="image/png")
+        site.page(
+            "/fake.png", "<html><body>a PNG in name only</body></html>", content_type="image/png"
+        )
         serve(site, "/huge.png", png((64, 64), noise=True), "image/png")
         assert len(site.routes["/huge.png"].body) > 4096
-        project = make_project(tmp_path / "blog", {"allow_private": ["127.0.0.1"], "max_bytes": 4096})
+        project = make_project(
+            tmp_path / "blog", {"allow_private": ["127.0.0.1"], "max_bytes": 4096}
+        )
         bad = {
             "missing": site.url("/nowhere.png"),
             "html-page": site.url("/story.html"),
@@ -146,7 +168,10 @@ def test_each_failure_is_one_line_naming_its_url_and_the_rest_is_pulled(tmp_path
             mine = [line for line in lines if line.startswith(f"{url}: ")]
             assert len(mine) == 1, (slug, lines)
             assert briefs[slug].read_text(encoding="utf-8") == texts[slug]  # unchanged
-        reason = {slug: next(line for line in lines if line.startswith(f"{url}: ")) for slug, url in bad.items()}
+        reason = {
+            slug: next(line for line in lines if line.startswith(f"{url}: "))
+            for slug, url in bad.items()
+        }
         assert "HTTP 404" in reason["missing"]
         assert "content type text/html is not an image" in reason["html-page"]
         assert "not an image Pillow can read" in reason["fake-png"]
@@ -155,7 +180,9 @@ def test_each_failure_is_one_line_naming_its_url_and_the_rest_is_pulled(tmp_path
         assert other_host.hits("/inside.png") == 0  # the guard refused before any request
 
         files = pulled_files(project)
-        assert [f.name for f in files] == [Path(image_of(good)["src"]).name]  # nothing written for the failures
+        assert [f.name for f in files] == [
+            Path(image_of(good)["src"]).name
+        ]  # nothing written for the failures
         assert files[0].name.startswith("good-story-") and files[0].suffix == ".jpg"
         assert image_of(good)["credit"] == "Jane Roe / Example Photos"
         assert "1 pulled, 0 already local, 5 failed" in result.out
@@ -163,7 +190,9 @@ def test_each_failure_is_one_line_naming_its_url_and_the_rest_is_pulled(tmp_path
         other_host.close()
 
 
-def test_the_guard_refuses_loopback_when_private_addresses_are_not_allowed(tmp_path: Path, news_site: NewsSite) -> None:
+def test_the_guard_refuses_loopback_when_private_addresses_are_not_allowed(
+    tmp_path: Path, news_site: NewsSite
+) -> None:
     serve(news_site, "/photo.png", png(), "image/png")
     project = make_project(tmp_path / "blog", {"allow_private": False})
     url = news_site.url("/photo.png")
@@ -172,7 +201,9 @@ def test_the_guard_refuses_loopback_when_private_addresses_are_not_allowed(tmp_p
 
     result = pull(project)
     assert result.code == 1
-    assert len(result.err_lines) == 1 and result.err_lines[0].startswith(f"{url}: refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address")
+    assert len(result.err_lines) == 1 and result.err_lines[0].startswith(
+        f"{url}: refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address"
+    )
     assert news_site.hits("/photo.png") == 0
     assert brief.read_text(encoding="utf-8") == before
     assert pulled_files(project) == []
@@ -190,21 +221,28 @@ HOSTILE_SVGS = {
 }
 
 
-def test_hostile_svgs_are_refused_and_a_clean_one_is_pulled(tmp_path: Path, news_site: NewsSite) -> None:
+def test_hostile_svgs_are_refused_and_a_clean_one_is_pulled(
+    tmp_path: Path, news_site: NewsSite
+) -> None:
     project = make_project(tmp_path / "blog")
     serve(news_site, "/clean.svg", SVG_OK, "image/svg+xml")
     clean = add_brief(project, "clean-svg", news_site.url("/clean.svg"))
     texts = {}
     for name, body in HOSTILE_SVGS.items():
         serve(news_site, f"/{name}.svg", body, "image/svg+xml")
-        texts[name] = add_brief(project, name, news_site.url(f"/{name}.svg")).read_text(encoding="utf-8")
+        texts[name] = add_brief(project, name, news_site.url(f"/{name}.svg")).read_text(
+            encoding="utf-8"
+        )
 
     result = pull(project)
     assert result.code == 1
     assert len(result.err_lines) == len(HOSTILE_SVGS), result.err_lines
     for name in HOSTILE_SVGS:
         url = news_site.url(f"/{name}.svg")
-        assert sum(1 for line in result.err_lines if line.startswith(f"{url}: refused")) == 1, (name, result.err_lines)
+        assert sum(1 for line in result.err_lines if line.startswith(f"{url}: refused")) == 1, (
+            name,
+            result.err_lines,
+        )
         assert (project / "briefs" / f"{name}.yaml").read_text(encoding="utf-8") == texts[name]
     files = pulled_files(project)
     assert len(files) == 1 and files[0].name.startswith("clean-svg-") and files[0].suffix == ".svg"
@@ -234,7 +272,9 @@ def test_named_slugs_dry_run_and_unknown_slug(tmp_path: Path, news_site: NewsSit
     assert second.read_text(encoding="utf-8") == before  # not named: left alone
 
 
-def test_a_crash_while_the_image_is_written_leaves_no_half_file_and_the_brief_as_it_was(tmp_path: Path, news_site: NewsSite) -> None:
+def test_a_crash_while_the_image_is_written_leaves_no_half_file_and_the_brief_as_it_was(
+    tmp_path: Path, news_site: NewsSite
+) -> None:
     serve(news_site, "/photo.png", png((48, 48), noise=True), "image/png")
     project = make_project(tmp_path / "blog")
     brief = add_brief(project, "crashy", news_site.url("/photo.png"))
@@ -242,7 +282,9 @@ def test_a_crash_while_the_image_is_written_leaves_no_half_file_and_the_brief_as
 
     crashed = run_satire("images", "pull", cwd=project, env={"SATIRE_TEST_CRASH_AT": "mid-write"})
     assert crashed.code == -9  # killed half-way through writing the image, as a power cut would
-    assert [f for f in pulled_files(project) if not f.name.startswith(".")] == []  # only the hidden temp file, never a half image under its name
+    assert [
+        f for f in pulled_files(project) if not f.name.startswith(".")
+    ] == []  # only the hidden temp file, never a half image under its name
     assert brief.read_text(encoding="utf-8") == before
 
     again = pull(project)

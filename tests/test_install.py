@@ -43,7 +43,13 @@ def test_help_lists_commands_without_importing_heavy_modules() -> None:
         "heavy = sorted(m for m in ('openai', 'jinja2', 'markdown', 'pydantic', 'nh3', 'babel', 'yaml') if m in sys.modules)\n"
         "print('HEAVY', heavy)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY []" in proc.stdout
     for command in ("init", "check"):
@@ -58,27 +64,67 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     this venv's already-installed dependencies through a .pth file.
     """
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(REPO)], check=True, cwd=tmp_path)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
+        check=True,
+        cwd=tmp_path,
+    )
     (wheel,) = wheels.glob("satire-*.whl")
     import zipfile
 
     shipped = set(zipfile.ZipFile(wheel).namelist())  # the social cards' font and its licence
-    assert {"generator/site/fonts/DejaVuSans-Bold.ttf", "generator/site/fonts/DejaVuSans.ttf", "generator/site/fonts/LICENSE-DejaVu.txt"} <= shipped
+    assert {
+        "generator/site/fonts/DejaVuSans-Bold.ttf",
+        "generator/site/fonts/DejaVuSans.ttf",
+        "generator/site/fonts/LICENSE-DejaVu.txt",
+    } <= shipped
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     new_python = env_dir / "bin" / "python"
-    site = subprocess.run([new_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [new_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(site, "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([new_python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
+    subprocess.run(
+        [new_python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+    )
 
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     satire = env_dir / "bin" / "satire"
-    where = subprocess.run([new_python, "-c", "import generator; print(generator.__file__)"], capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
+    where = subprocess.run(
+        [new_python, "-c", "import generator; print(generator.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
     assert where.stdout.startswith(str(env_dir)), where.stdout
-    made = subprocess.run([satire, "init", "blog"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    made = subprocess.run(
+        [satire, "init", "blog"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert made.returncode == 0, made.stderr
-    checked = subprocess.run([satire, "check"], cwd=tmp_path / "blog", env=env, capture_output=True, text=True)
+    checked = subprocess.run(
+        [satire, "check"], cwd=tmp_path / "blog", env=env, capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stderr
     code = "from generator.infra.resources import builtin_dir; print(builtin_dir('prompts'), builtin_dir('templates'))"
-    listed = subprocess.run([new_python, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
+    listed = subprocess.run(
+        [new_python, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, check=True
+    )
     assert "_builtin" in listed.stdout

@@ -12,17 +12,43 @@ from tests.newsite import NewsSite, rss
 
 def test_a_discarded_story_is_never_taken_in_again(tmp_path: Path, news_site: NewsSite) -> None:
     serve_article(news_site, "/2025/12/veltra/", "veltra")
-    news_site.feed("/feed/", rss([{"title": "Veltra raises money", "link": news_site.url("/2025/12/veltra/"), "guid": "v1"}]))
-    project = make_project(tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]})
+    news_site.feed(
+        "/feed/",
+        rss(
+            [
+                {
+                    "title": "Veltra raises money",
+                    "link": news_site.url("/2025/12/veltra/"),
+                    "guid": "v1",
+                }
+            ]
+        ),
+    )
+    project = make_project(
+        tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]}
+    )
     first = run_satire("intake", cwd=project)
     assert first.code == 0, first.err
     (slug,) = intake_briefs(project)
-    discarded = run_satire("brief", "discard", slug, "--by", "ed", "--note", "not for us", cwd=project)
+    discarded = run_satire(
+        "brief", "discard", slug, "--by", "ed", "--note", "not for us", cwd=project
+    )
     assert discarded.code == 0, discarded.err
     assert not list((project / "briefs").glob("*.yaml"))
 
     # the feed changes (new date, so no 304) but still carries the story: it is not taken in again
-    news_site.feed("/feed/", rss([{"title": "Veltra raises money", "link": news_site.url("/2025/12/veltra/?utm_source=rss"), "guid": "v1-resent"}]))
+    news_site.feed(
+        "/feed/",
+        rss(
+            [
+                {
+                    "title": "Veltra raises money",
+                    "link": news_site.url("/2025/12/veltra/?utm_source=rss"),
+                    "guid": "v1-resent",
+                }
+            ]
+        ),
+    )
     again = run_satire("intake", cwd=project)
     assert again.code == 0, again.err
     assert "wrote 0 new briefs" in again.out, again.out

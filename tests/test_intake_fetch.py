@@ -16,7 +16,13 @@ from tests.receivers import WebhookReceiver
 
 
 def fetcher(allow_private: bool | list[str] = True, **kw: object) -> Fetcher:
-    settings: dict[str, object] = {"timeout": 2.0, "max_bytes": 100_000, "per_host_delay": 0.0, "allow_private": allow_private, "agent": "satire/test (+https://blog.example/)"}
+    settings: dict[str, object] = {
+        "timeout": 2.0,
+        "max_bytes": 100_000,
+        "per_host_delay": 0.0,
+        "allow_private": allow_private,
+        "agent": "satire/test (+https://blog.example/)",
+    }
     settings.update(kw)
     return Fetcher(**settings)  # type: ignore[arg-type]
 
@@ -28,11 +34,17 @@ def test_guard_refuses_loopback(news_site: NewsSite) -> None:
     news_site.page("/x/", "<html><body>hello</body></html>")
     with pytest.raises(Blocked) as caught:
         fetcher(allow_private=False).get(news_site.url("/x/"))
-    assert "127.0.0.1" in str(caught.value) and "loopback" in str(caught.value) and str(caught.value).startswith(news_site.url("/x/"))
+    assert (
+        "127.0.0.1" in str(caught.value)
+        and "loopback" in str(caught.value)
+        and str(caught.value).startswith(news_site.url("/x/"))
+    )
     assert news_site.log == []  # refused before any connection
 
 
-def test_guard_refuses_a_redirect_from_an_allowed_host_to_a_private_address(news_site: NewsSite) -> None:
+def test_guard_refuses_a_redirect_from_an_allowed_host_to_a_private_address(
+    news_site: NewsSite,
+) -> None:
     other = NewsSite(host="127.0.0.2")  # Linux answers on all of 127/8
     try:
         other.page("/secret/", "<html><body>internal admin</body></html>")
@@ -43,32 +55,62 @@ def test_guard_refuses_a_redirect_from_an_allowed_host_to_a_private_address(news
         assert "127.0.0.2" in str(caught.value)
         assert news_site.hits("/go/") == 1 and other.log == []
         # with both allowed the same redirect is followed: the refusal above was the guard's, not the network's
-        assert fetcher(allow_private=["127.0.0.0/8"]).get(news_site.url("/go/")).body.startswith(b"<html><body>internal")
+        assert (
+            fetcher(allow_private=["127.0.0.0/8"])
+            .get(news_site.url("/go/"))
+            .body.startswith(b"<html><body>internal")
+        )
     finally:
         other.close()
 
 
-NON_PUBLIC = ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00:ec2::254", "fe80::1", "::ffff:127.0.0.1", "224.0.0.1"]
+NON_PUBLIC = [
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.9",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "fd00:ec2::254",
+    "fe80::1",
+    "::ffff:127.0.0.1",
+    "224.0.0.1",
+]
 
 
 @pytest.mark.parametrize("address", NON_PUBLIC)
 def test_guard_refuses_every_non_public_address(address: str) -> None:
     with pytest.raises(Blocked, match=address.replace("::ffff:", "")):
-        Guard.from_config(False).check("http://x.example/", "x.example", ipaddress.ip_address(address))
+        Guard.from_config(False).check(
+            "http://x.example/", "x.example", ipaddress.ip_address(address)
+        )
     Guard.from_config(True).check("http://x.example/", "x.example", ipaddress.ip_address(address))
 
 
 def test_guard_lets_public_addresses_through() -> None:
-    Guard.from_config(False).check("https://example.com/", "example.com", ipaddress.ip_address("93.184.216.34"))
-    Guard.from_config(["10.0.0.0/8", "intranet.local"]).check("http://intranet.local/", "intranet.local", ipaddress.ip_address("192.168.1.1"))
+    Guard.from_config(False).check(
+        "https://example.com/", "example.com", ipaddress.ip_address("93.184.216.34")
+    )
+    Guard.from_config(["10.0.0.0/8", "intranet.local"]).check(
+        "http://intranet.local/", "intranet.local", ipaddress.ip_address("192.168.1.1")
+    )
     with pytest.raises(Blocked):
-        Guard.from_config(["10.0.0.0/8"]).check("http://x/", "x", ipaddress.ip_address("192.168.1.1"))
+        Guard.from_config(["10.0.0.0/8"]).check(
+            "http://x/", "x", ipaddress.ip_address("192.168.1.1")
+        )
 
 
-def test_post_sends_json_with_the_user_agent_follows_no_redirect_and_is_guarded(webhook: WebhookReceiver) -> None:
+def test_post_sends_json_with_the_user_agent_follows_no_redirect_and_is_guarded(
+    webhook: WebhookReceiver,
+) -> None:
     fetcher().post(webhook.url, {"text": "héllo"})
     [post] = webhook.posts
-    assert post.body == {"text": "héllo"} and post.headers["User-Agent"] == "satire/test (+https://blog.example/)"
+    assert (
+        post.body == {"text": "héllo"}
+        and post.headers["User-Agent"] == "satire/test (+https://blog.example/)"
+    )
     assert post.headers["Content-Type"].startswith("application/json")
     webhook.status = 302
     with pytest.raises(FetchError) as caught:
@@ -81,10 +123,14 @@ def test_post_sends_json_with_the_user_agent_follows_no_redirect_and_is_guarded(
 
 def test_cli_refuses_loopback_feed_unless_allowed(tmp_path: Path, news_site: NewsSite) -> None:
     news_site.feed("/feed/", rss([]))
-    project = make_project(tmp_path / "blog", {"allow_private": False, "feeds": [{"url": news_site.url("/feed/")}]})
+    project = make_project(
+        tmp_path / "blog", {"allow_private": False, "feeds": [{"url": news_site.url("/feed/")}]}
+    )
     result = run_satire("intake", cwd=project)
     assert result.code == 1
-    assert result.err_lines == [f"{news_site.url('/feed/')}: refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address (set intake.allow_private to fetch it)"]
+    assert result.err_lines == [
+        f"{news_site.url('/feed/')}: refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address (set intake.allow_private to fetch it)"
+    ]
     assert news_site.log == []
 
 
@@ -114,9 +160,13 @@ def test_size_cap_refuses_before_reading_it_all(news_site: NewsSite) -> None:
 def test_size_cap_refuses_on_the_announced_length_without_reading(news_site: NewsSite) -> None:
     import time
 
-    news_site.routes["/announced/"] = Route(body=b"<html>", claim_length=50_000_000)  # says 50 MB, sends 6 bytes, waits
+    news_site.routes["/announced/"] = Route(
+        body=b"<html>", claim_length=50_000_000
+    )  # says 50 MB, sends 6 bytes, waits
     started = time.monotonic()
-    with pytest.raises(FetchError, match=r"refused: 50000000 bytes is more than intake.max_bytes \(100000\)"):
+    with pytest.raises(
+        FetchError, match=r"refused: 50000000 bytes is more than intake.max_bytes \(100000\)"
+    ):
         fetcher(timeout=3).get(news_site.url("/announced/"))
     assert time.monotonic() - started < 2  # refused on the header, not after waiting for the body
 
@@ -126,7 +176,10 @@ def test_text_is_decoded_by_header_then_meta_charset() -> None:
 
     latin = '<meta charset="iso-8859-1"><p>café</p>'.encode("latin-1")
     assert Response("u", 200, {"content-type": "text/html"}, latin).text().endswith("café</p>")
-    assert Response("u", 200, {"content-type": "text/html; charset=utf-8"}, "« déjà »".encode()).text() == "« déjà »"
+    assert (
+        Response("u", 200, {"content-type": "text/html; charset=utf-8"}, "« déjà »".encode()).text()
+        == "« déjà »"
+    )
     assert Response("u", 200, {}, "café".encode("cp1252")).text() == "café"
 
 
@@ -136,7 +189,9 @@ def test_redirects_at_most_five_and_loops(news_site: NewsSite) -> None:
     news_site.page("/r7/", "<html><body>end</body></html>")
     news_site.redirect("/r2x/", "/r7x/")
     news_site.redirect("/r7x/", "/r2x/")
-    assert fetcher().get(news_site.url("/r2/")).body.endswith(b"end</body></html>")  # 5 redirects: followed
+    assert (
+        fetcher().get(news_site.url("/r2/")).body.endswith(b"end</body></html>")
+    )  # 5 redirects: followed
     with pytest.raises(FetchError, match="more than 5 redirects"):
         fetcher().get(news_site.url("/r1/"))
     with pytest.raises(FetchError, match="redirect loop"):
@@ -157,7 +212,9 @@ def test_robots_txt_is_honoured(news_site: NewsSite) -> None:
     with pytest.raises(Disallowed, match=r"robots\.txt disallows it"):
         client.get(news_site.url("/private/x/"), robots=True)
     assert client.get(news_site.url("/public/x/"), robots=True).status == 200
-    assert news_site.hits("/private/x/") == 0 and news_site.hits("/robots.txt") == 1  # read once per site
+    assert (
+        news_site.hits("/private/x/") == 0 and news_site.hits("/robots.txt") == 1
+    )  # read once per site
 
 
 def test_per_host_delay_spaces_requests(news_site: NewsSite) -> None:
@@ -174,10 +231,15 @@ def test_per_host_delay_spaces_requests(news_site: NewsSite) -> None:
 # -- every failure kind, end to end --------------------------------------------------
 
 
-def test_every_failure_is_one_line_and_the_rest_is_taken_in(tmp_path: Path, news_site: NewsSite) -> None:
+def test_every_failure_is_one_line_and_the_rest_is_taken_in(
+    tmp_path: Path, news_site: NewsSite
+) -> None:
     site = news_site
     site.page("/robots.txt", "User-agent: *\nDisallow: /members/\n", content_type="text/plain")
-    teaser = ["Veltra's new chip could change everything about how models run.", "Subscribe to read the full story."]
+    teaser = [
+        "Veltra's new chip could change everything about how models run.",
+        "Subscribe to read the full story.",
+    ]
     site.page("/paywall/", article_html("Veltra's secret plan", teaser))
     serve_article(site, "/members/story/", "orbitly")
     site.page("/report.pdf", "%PDF-1.7 binary stuff", content_type="application/pdf")
@@ -188,9 +250,25 @@ def test_every_failure_is_one_line_and_the_rest_is_taken_in(tmp_path: Path, news
     site.redirect("/loop-a/", "/loop-b/")
     site.redirect("/loop-b/", "/loop-a/")
     serve_article(site, "/good/", "ledgerly")
-    paths = ["/paywall/", "/members/story/", "/report.pdf", "/missing/", "/error/", "/slow/", "/huge/", "/loop-a/", "/good/"]
-    site.feed("/feed/", rss([{"title": f"Story {p}", "link": site.url(p), "guid": p} for p in paths]))
-    site.feed("/broken/", "<rss><channel><title>Broken & bad</titl><item><title>x</item>", content_type="application/rss+xml")
+    paths = [
+        "/paywall/",
+        "/members/story/",
+        "/report.pdf",
+        "/missing/",
+        "/error/",
+        "/slow/",
+        "/huge/",
+        "/loop-a/",
+        "/good/",
+    ]
+    site.feed(
+        "/feed/", rss([{"title": f"Story {p}", "link": site.url(p), "guid": p} for p in paths])
+    )
+    site.feed(
+        "/broken/",
+        "<rss><channel><title>Broken & bad</titl><item><title>x</item>",
+        content_type="application/rss+xml",
+    )
     feeds = [{"url": site.url("/feed/")}, {"url": site.url("/broken/")}]
     project = make_project(tmp_path / "blog", {"feeds": feeds, "timeout": 1, "max_bytes": 150_000})
     result = run_satire("intake", cwd=project)
@@ -216,5 +294,8 @@ def test_every_failure_is_one_line_and_the_rest_is_taken_in(tmp_path: Path, news
     assert len(lines) == len(expected), lines
     [brief] = intake_briefs(project).values()
     assert brief["source"]["url"] == site.url("/good")
-    assert "wrote 1 new brief; 0 already seen; 0 filtered; 3 skipped (1 not HTML, 1 robots.txt, 1 too thin); 6 failed" in result.out
+    assert (
+        "wrote 1 new brief; 0 already seen; 0 filtered; 3 skipped (1 not HTML, 1 robots.txt, 1 too thin); 6 failed"
+        in result.out
+    )
     assert site.hits("/members/story/") == 0

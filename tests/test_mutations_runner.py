@@ -14,13 +14,13 @@ from tests.conftest import REPO
 
 RUNNER = REPO / "bench" / "mutations.py"
 
-GUARD = '''\
+GUARD = """\
 def allowed(path: str) -> bool:
     # refuse a path that climbs out
     return ".." not in path
-'''
+"""
 
-TESTS = '''\
+TESTS = """\
 from pkg.guard import allowed
 
 
@@ -30,9 +30,9 @@ def test_refuses_a_climb() -> None:
 
 def test_accepts_a_plain_name() -> None:
     assert allowed("index.html")
-'''
+"""
 
-MUTATIONS = '''\
+MUTATIONS = """\
 MUTATIONS = [
     {"name": "real: guard gone", "path": "pkg/guard.py", "old": 'return ".." not in path', "new": "return True",
      "tests": ["tests/test_guard.py::test_refuses_a_climb"]},
@@ -47,7 +47,7 @@ MUTATIONS = [
     {"name": "unjudgeable: its test fails unmutated", "path": "pkg/guard.py", "old": "-> bool:", "new": "-> bool:  # typed",
      "tests": ["tests/test_broken.py"]},
 ]
-'''
+"""
 
 
 def make_repo(root: Path) -> Path:
@@ -60,12 +60,20 @@ def make_repo(root: Path) -> Path:
     (root / "tests/test_broken.py").write_text("def test_broken() -> None:\n    assert False\n")
     (root / "tests/mutations/__init__.py").write_text("")
     (root / "tests/mutations/demo.py").write_text(MUTATIONS)
-    subprocess.run(["git", "init", "-q"], cwd=root, check=False)  # as in CI: the copy is what git lists
+    subprocess.run(
+        ["git", "init", "-q"], cwd=root, check=False
+    )  # as in CI: the copy is what git lists
     return root
 
 
 def runner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(RUNNER), *args], capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, str(RUNNER), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def row(out: str, name: str) -> list[str]:
@@ -84,14 +92,18 @@ def test_runner_kills_a_real_mutation_and_reports_the_rest(tmp_path: Path) -> No
     assert row(result.stdout, "stale: text not there")[2] == "error"
     assert row(result.stdout, "same: old is new")[2] == "error"
     assert row(result.stdout, "unjudgeable: its test fails unmutated")[2] == "error"
-    assert "old must be non-empty and differ from new" in result.stderr  # the no-change entry, refused before any run
+    assert (
+        "old must be non-empty and differ from new" in result.stderr
+    )  # the no-change entry, refused before any run
     assert "pkg/guard.py: old text found 0 times, expected exactly once" in result.stderr
     assert "fails unmutated: tests/test_broken.py::test_broken" in result.stdout
     assert row(result.stdout, "outside: a path out of the copy")[2] == "error"
     assert "../outside.py: not inside the repository" in result.stderr
     assert (tmp_path / "outside.py").read_text() == "x = 1\n"
     assert "1 of 6 mutations killed" in result.stdout
-    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts} == before  # only copies were mutated
+    assert {
+        p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts
+    } == before  # only copies were mutated
 
 
 def test_runner_exits_0_when_every_mutation_is_killed(tmp_path: Path) -> None:

@@ -50,7 +50,11 @@ def blog(demo_project: Path) -> Path:
             path.unlink()
     with (root / "briefs/sora-app.yaml").open("a", encoding="utf-8") as handle:
         handle.write("confirmed: false\n")
-    for args in (("generate", "amazon-desantis", "--offline"), ("review", "approve", "amazon-desantis", "--by", "ed", "--ack"), ("publish", "amazon-desantis", "--by", "ed")):
+    for args in (
+        ("generate", "amazon-desantis", "--offline"),
+        ("review", "approve", "amazon-desantis", "--by", "ed", "--ack"),
+        ("publish", "amazon-desantis", "--by", "ed"),
+    ):
         result = run_satire(*args, cwd=root)
         assert result.code == 0, result.err
     return root
@@ -89,7 +93,9 @@ def assert_secret_nowhere(root: Path, *outputs: Result) -> None:
 # -- the happy path ------------------------------------------------------------------
 
 
-def test_run_writes_confirmed_briefs_notifies_once_builds_published_only(blog: Path, webhook: WebhookReceiver) -> None:
+def test_run_writes_confirmed_briefs_notifies_once_builds_published_only(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config())
     env = {"SATIRE_HOOK": webhook.url}
     first = run(blog, env=env)
@@ -117,7 +123,11 @@ def test_run_writes_confirmed_briefs_notifies_once_builds_published_only(blog: P
     # lines: each step, the unconfigured ones skipped; one summary line on stdout
     for step in ("intake", "deploy"):
         assert f"{step}: skipped:" in first.err
-    assert len(first.out.strip().splitlines()) == 1 and first.out.startswith("run ") and " ok " in first.out
+    assert (
+        len(first.out.strip().splitlines()) == 1
+        and first.out.startswith("run ")
+        and " ok " in first.out
+    )
 
     second = run(blog, env=env)
     assert second.code == 0, second.err
@@ -126,9 +136,15 @@ def test_run_writes_confirmed_briefs_notifies_once_builds_published_only(blog: P
     assert_secret_nowhere(blog, first, second)
 
 
-def test_run_record_holds_each_step_its_time_and_cost(blog: Path, webhook: WebhookReceiver, fake_openai: Any) -> None:
+def test_run_record_holds_each_step_its_time_and_cost(
+    blog: Path, webhook: WebhookReceiver, fake_openai: Any
+) -> None:
     configure(blog, notify=hook_config(), llm={"free": False, "timeout": 5, "max_retries": 0})
-    env = {"SATIRE_HOOK": webhook.url, "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-not-a-real-key"}
+    env = {
+        "SATIRE_HOOK": webhook.url,
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "OPENAI_API_KEY": "sk-test-not-a-real-key",
+    }
     assert run(blog, env=env).code == 0
     assert run(blog, env=env).code == 0
     runs = rows(blog, "SELECT * FROM pipeline_runs ORDER BY started_at, rowid")
@@ -142,18 +158,35 @@ def test_run_record_holds_each_step_its_time_and_cost(blog: Path, webhook: Webho
     assert json.loads(by["notify"]["details"])["sent"] == {"webhook": ["iphone-air"]}
     assert all(s["seconds"] >= 0 for s in steps)
     # the cost is the call log's: the LLM calls this run made, all counted in its generate step
-    calls = rows(blog, f"SELECT SUM(cost_usd) AS cost, COUNT(*) AS n FROM llm_calls WHERE run_id = '{first['id']}'")[0]
+    calls = rows(
+        blog,
+        f"SELECT SUM(cost_usd) AS cost, COUNT(*) AS n FROM llm_calls WHERE run_id = '{first['id']}'",
+    )[0]
     assert calls["n"] >= 1 and calls["cost"] > 0
     assert by["generate"]["cost_usd"] == pytest.approx(calls["cost"])
     assert first["cost_usd"] == pytest.approx(calls["cost"])
-    again = {s["step"]: s for s in rows(blog, f"SELECT * FROM pipeline_steps WHERE run_id = '{second['id']}'")}
+    again = {
+        s["step"]: s
+        for s in rows(blog, f"SELECT * FROM pipeline_steps WHERE run_id = '{second['id']}'")
+    }
     assert json.loads(again["generate"]["details"])["written"] == []
     assert again["generate"]["cost_usd"] == 0 and second["cost_usd"] == 0
     assert first["finished_at"] and first["summary"].startswith(f"run {first['id']}: ok")
 
 
 def test_email_one_mail_per_run_naming_the_new_drafts(blog: Path, smtp_server: SMTPServer) -> None:
-    configure(blog, notify={"desk_url": DESK, "email": {"to": ["editor@example.org", "chief@example.org"], "from": "robot@example.org", "smtp_host": "127.0.0.1", "smtp_port": smtp_server.port}})
+    configure(
+        blog,
+        notify={
+            "desk_url": DESK,
+            "email": {
+                "to": ["editor@example.org", "chief@example.org"],
+                "from": "robot@example.org",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp_server.port,
+            },
+        },
+    )
     first = run(blog)
     assert first.code == 0, first.err
     assert len(smtp_server.messages) == 1
@@ -163,12 +196,17 @@ def test_email_one_mail_per_run_naming_the_new_drafts(blog: Path, smtp_server: S
     assert "1 new draft waits for review" in mail["Subject"]
     body = mail.get_content()
     title = parse_draft((blog / "drafts/iphone-air.md").read_text(encoding="utf-8"), "x").title
-    assert title in body and f"{DESK}_desk/drafts/iphone-air" in body and "fact-check finding" in body
+    assert (
+        title in body and f"{DESK}_desk/drafts/iphone-air" in body and "fact-check finding" in body
+    )
     assert run(blog).code == 0
     assert len(smtp_server.messages) == 1
     # an editor confirms the intake brief: the next run writes it and announces it alone
     path = blog / "briefs/sora-app.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("confirmed: false", "confirmed: true"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("confirmed: false", "confirmed: true"),
+        encoding="utf-8",
+    )
     assert run(blog).code == 0
     assert len(smtp_server.messages) == 2
     latest = smtp_server.messages[1].get_content()
@@ -178,11 +216,16 @@ def test_email_one_mail_per_run_naming_the_new_drafts(blog: Path, smtp_server: S
 
 def test_dry_run_writes_sends_and_records_nothing(blog: Path, webhook: WebhookReceiver) -> None:
     configure(blog, notify=hook_config())
-    before = sorted(p.relative_to(blog).as_posix() for p in blog.rglob("*") if ".satire" not in p.parts)
+    before = sorted(
+        p.relative_to(blog).as_posix() for p in blog.rglob("*") if ".satire" not in p.parts
+    )
     result = run(blog, "--dry-run", env={"SATIRE_HOOK": webhook.url})
     assert result.code == 0, result.err
     assert "would write iphone-air" in result.err
-    assert sorted(p.relative_to(blog).as_posix() for p in blog.rglob("*") if ".satire" not in p.parts) == before
+    assert (
+        sorted(p.relative_to(blog).as_posix() for p in blog.rglob("*") if ".satire" not in p.parts)
+        == before
+    )
     assert webhook.posts == []
     assert rows(blog, "SELECT * FROM pipeline_runs") == []
     assert "dry run" in result.out
@@ -191,20 +234,35 @@ def test_dry_run_writes_sends_and_records_nothing(blog: Path, webhook: WebhookRe
 # -- one run at a time ------------------------------------------------------------------
 
 
-def test_second_run_exits_at_once_while_one_is_running(blog: Path, webhook: WebhookReceiver) -> None:
+def test_second_run_exits_at_once_while_one_is_running(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config())
     webhook.gate = threading.Event()  # the first run waits in its notify step, holding the lock
     env = dict(os.environ)
     env.update({"PYTHONPATH": str(REPO), "SATIRE_HOOK": webhook.url})
-    first = subprocess.Popen([sys.executable, "-m", "generator", "run"], cwd=blog, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "generator", "run"],
+        cwd=blog,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert webhook.arrived.wait(60), "the first run never reached its notify step"
         started = time.monotonic()
         second = run(blog, env={"SATIRE_HOOK": webhook.url})
         assert time.monotonic() - started < 20
         assert second.code == 1
-        assert second.err_lines == [line for line in second.err_lines if "another 'satire run' is running" in line] and len(second.err_lines) == 1
-        assert len(rows(blog, "SELECT * FROM pipeline_runs")) == 1  # the second run recorded nothing, did nothing
+        assert (
+            second.err_lines
+            == [line for line in second.err_lines if "another 'satire run' is running" in line]
+            and len(second.err_lines) == 1
+        )
+        assert (
+            len(rows(blog, "SELECT * FROM pipeline_runs")) == 1
+        )  # the second run recorded nothing, did nothing
     finally:
         webhook.gate.set()
         _, err = first.communicate(timeout=60)
@@ -216,10 +274,15 @@ def test_second_run_exits_at_once_while_one_is_running(blog: Path, webhook: Webh
 # -- failures --------------------------------------------------------------------------------
 
 
-def test_failing_step_is_notified_exits_1_and_the_others_still_run(blog: Path, webhook: WebhookReceiver) -> None:
+def test_failing_step_is_notified_exits_1_and_the_others_still_run(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config())
     (blog / "templates").mkdir()
-    (blog / "templates/post.html").write_text('{% extends "base.html" %}{% block content %}<h1>{{ post.title }}</h1>{% endblock %}', encoding="utf-8")
+    (blog / "templates/post.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ post.title }}</h1>{% endblock %}',
+        encoding="utf-8",
+    )
     result = run(blog, env={"SATIRE_HOOK": webhook.url})
     assert result.code == 1
     assert "FAILED" in result.out
@@ -227,14 +290,23 @@ def test_failing_step_is_notified_exits_1_and_the_others_still_run(blog: Path, w
     assert "Traceback" not in result.err
     assert status_of(blog, "iphone-air") == "draft"  # generate still ran
     steps = {s["step"]: s["status"] for s in rows(blog, "SELECT step, status FROM pipeline_steps")}
-    assert steps == {"intake": "skipped", "generate": "ok", "factcheck": "ok", "build": "failed", "deploy": "skipped", "notify": "ok"}
+    assert steps == {
+        "intake": "skipped",
+        "generate": "ok",
+        "factcheck": "ok",
+        "build": "failed",
+        "deploy": "skipped",
+        "notify": "ok",
+    }
     assert [r["status"] for r in rows(blog, "SELECT status FROM pipeline_runs")] == ["failed"]
     assert len(webhook.posts) == 1
     text = webhook.posts[0].body["text"]
     assert "satire run failed" in text and "build:" in text and "/_desk/drafts/iphone-air" in text
 
 
-def test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run(blog: Path, webhook: WebhookReceiver) -> None:
+def test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config())
     env = {"SATIRE_HOOK": webhook.url}
     webhook.status = 500
@@ -242,7 +314,9 @@ def test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run(blog: 
     assert failing.code == 1
     assert_secret_nowhere(blog, failing)  # not in the error line, the run record or any file
     assert "webhook ($SATIRE_HOOK): the server answered HTTP 500" in failing.err
-    assert status_of(blog, "iphone-air") == "draft" and (blog / "site/index.html").is_file()  # the other steps ran
+    assert (
+        status_of(blog, "iphone-air") == "draft" and (blog / "site/index.html").is_file()
+    )  # the other steps ran
     webhook.status = 200
     retried = run(blog, env=env)
     assert retried.code == 0, retried.err
@@ -250,14 +324,20 @@ def test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run(blog: 
     assert_secret_nowhere(blog, failing, retried)
 
 
-def test_a_webhook_on_loopback_is_refused_unless_allow_private_lets_it(blog: Path, webhook: WebhookReceiver) -> None:
+def test_a_webhook_on_loopback_is_refused_unless_allow_private_lets_it(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config(), intake={"allow_private": False})
     env = {"SATIRE_HOOK": webhook.url}
     refused = run(blog, env=env)
     assert refused.code == 1
     assert webhook.posts == []  # refused before any connection
     [line] = [line for line in refused.err_lines if "webhook" in line]
-    assert line.startswith("notify: failed: webhook ($SATIRE_HOOK): refused:") and "loopback" in line and "intake.allow_private" in line
+    assert (
+        line.startswith("notify: failed: webhook ($SATIRE_HOOK): refused:")
+        and "loopback" in line
+        and "intake.allow_private" in line
+    )
     assert "127.0.0.1" not in line
     assert rows(blog, "SELECT * FROM notified_drafts") == []  # not announced: the next run does
     assert_secret_nowhere(blog, refused)
@@ -268,24 +348,37 @@ def test_a_webhook_on_loopback_is_refused_unless_allow_private_lets_it(blog: Pat
     assert_secret_nowhere(blog, refused, allowed)
 
 
-def test_a_webhook_that_redirects_is_not_followed_and_fails(blog: Path, webhook: WebhookReceiver) -> None:
+def test_a_webhook_that_redirects_is_not_followed_and_fails(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config())
     webhook.status = 307  # a POST replayed elsewhere would go to a host nobody configured
     result = run(blog, env={"SATIRE_HOOK": webhook.url})
     assert result.code == 1
     assert len(webhook.posts) == 1
-    assert "webhook ($SATIRE_HOOK): the server answered HTTP 307 (a redirect: not followed for a POST)" in result.err
+    assert (
+        "webhook ($SATIRE_HOOK): the server answered HTTP 307 (a redirect: not followed for a POST)"
+        in result.err
+    )
     assert_secret_nowhere(blog, result)
 
 
 @pytest.mark.parametrize(
     ("url", "why"),
     [
-        ("http://127.0.0.1:{port}/hooks/" + HOOK_SECRET, "could not fetch: ConnectionRefusedError"),  # nobody listens there
-        ("ftp://127.0.0.1/hooks/" + HOOK_SECRET, "refused: only http and https URLs are fetched (found ftp scheme in …)"),  # the client's text quotes the URL
+        (
+            "http://127.0.0.1:{port}/hooks/" + HOOK_SECRET,
+            "could not fetch: ConnectionRefusedError",
+        ),  # nobody listens there
+        (
+            "ftp://127.0.0.1/hooks/" + HOOK_SECRET,
+            "refused: only http and https URLs are fetched (found ftp scheme in …)",
+        ),  # the client's text quotes the URL
     ],
 )
-def test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url(blog: Path, url: str, why: str) -> None:
+def test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url(
+    blog: Path, url: str, why: str
+) -> None:
     configure(blog, notify=hook_config())
     result = run(blog, env={"SATIRE_HOOK": url.format(port=free_port())})
     assert result.code == 1
@@ -305,7 +398,9 @@ def test_unset_webhook_variable_is_one_line_and_exit_1(blog: Path) -> None:
 # -- killed mid-way ------------------------------------------------------------------------
 
 
-def test_killed_after_generate_then_run_again_no_duplicates(blog: Path, webhook: WebhookReceiver) -> None:
+def test_killed_after_generate_then_run_again_no_duplicates(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config())
     env = {"SATIRE_HOOK": webhook.url}
     killed = run(blog, env={**env, "SATIRE_TEST_CRASH_AT": "after-generate"})
@@ -315,14 +410,22 @@ def test_killed_after_generate_then_run_again_no_duplicates(blog: Path, webhook:
     assert again.code == 0, again.err
     assert "was interrupted" in again.err
     assert revisions(blog, "iphone-air") == ["0001.md"]
-    assert sorted(p.stem for p in (blog / "drafts").glob("*.md")) == ["amazon-desantis", "iphone-air"]
+    assert sorted(p.stem for p in (blog / "drafts").glob("*.md")) == [
+        "amazon-desantis",
+        "iphone-air",
+    ]
     assert len(webhook.posts) == 1 and "/_desk/drafts/iphone-air" in webhook.posts[0].body["text"]
-    assert [r["status"] for r in rows(blog, "SELECT status FROM pipeline_runs ORDER BY started_at, rowid")] == ["interrupted", "ok"]
+    assert [
+        r["status"]
+        for r in rows(blog, "SELECT status FROM pipeline_runs ORDER BY started_at, rowid")
+    ] == ["interrupted", "ok"]
     assert run(blog, env=env).code == 0
     assert len(webhook.posts) == 1
 
 
-def test_killed_after_sending_then_run_again_sends_nothing_twice(blog: Path, webhook: WebhookReceiver) -> None:
+def test_killed_after_sending_then_run_again_sends_nothing_twice(
+    blog: Path, webhook: WebhookReceiver
+) -> None:
     configure(blog, notify=hook_config())
     env = {"SATIRE_HOOK": webhook.url}
     killed = run(blog, env={**env, "SATIRE_TEST_CRASH_AT": "after-notify-send"})
@@ -336,24 +439,46 @@ def test_killed_after_sending_then_run_again_sends_nothing_twice(blog: Path, web
     assert_secret_nowhere(blog, killed, again)
 
 
-def test_a_title_cannot_mention_everyone_or_plant_a_link(blog: Path, webhook: WebhookReceiver, fake_openai: Any) -> None:
+def test_a_title_cannot_mention_everyone_or_plant_a_link(
+    blog: Path, webhook: WebhookReceiver, fake_openai: Any
+) -> None:
     from tests.fake_openai import Reply, article
 
     hostile = "<!channel> @everyone read <https://evil.example/|the desk> & act"
     fake_openai.enqueue(Reply(content=json.dumps(article(hostile))))
     configure(blog, notify=hook_config(), llm={"timeout": 5, "max_retries": 0})
-    result = run(blog, env={"SATIRE_HOOK": webhook.url, "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-not-a-real-key"})
+    result = run(
+        blog,
+        env={
+            "SATIRE_HOOK": webhook.url,
+            "OPENAI_BASE_URL": fake_openai.base_url,
+            "OPENAI_API_KEY": "sk-test-not-a-real-key",
+        },
+    )
     assert result.code == 0, result.err
-    assert parse_draft((blog / "drafts/iphone-air.md").read_text(encoding="utf-8"), "x").title == hostile
+    assert (
+        parse_draft((blog / "drafts/iphone-air.md").read_text(encoding="utf-8"), "x").title
+        == hostile
+    )
     text = webhook.posts[0].body["text"]
     assert "<!channel>" not in text
     assert "<https://evil" not in text
     assert "@everyone" not in text
-    assert "&lt;!channel&gt; @\u200beveryone read &lt;https://evil.example/|the desk&gt; &amp; act" in text
+    assert (
+        "&lt;!channel&gt; @\u200beveryone read &lt;https://evil.example/|the desk&gt; &amp; act"
+        in text
+    )
 
 
-def test_a_channel_that_failed_catches_up_without_the_other_repeating(blog: Path, webhook: WebhookReceiver, smtp_server: SMTPServer) -> None:
-    email = {"to": ["editor@example.org"], "from": "robot@example.org", "smtp_host": "127.0.0.1", "smtp_port": free_port()}  # nobody listens there yet
+def test_a_channel_that_failed_catches_up_without_the_other_repeating(
+    blog: Path, webhook: WebhookReceiver, smtp_server: SMTPServer
+) -> None:
+    email = {
+        "to": ["editor@example.org"],
+        "from": "robot@example.org",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": free_port(),
+    }  # nobody listens there yet
     configure(blog, notify=hook_config(email=email))
     env = {"SATIRE_HOOK": webhook.url}
     first = run(blog, env=env)
@@ -363,45 +488,85 @@ def test_a_channel_that_failed_catches_up_without_the_other_repeating(blog: Path
     configure(blog, notify=hook_config(email={**email, "smtp_port": smtp_server.port}))
     second = run(blog, env=env)
     assert second.code == 0, second.err
-    assert len(smtp_server.messages) == 1 and "/_desk/drafts/iphone-air" in smtp_server.messages[0].get_content()
+    assert (
+        len(smtp_server.messages) == 1
+        and "/_desk/drafts/iphone-air" in smtp_server.messages[0].get_content()
+    )
     assert len(webhook.posts) == 1  # the webhook had said it already
 
 
-def test_a_url_pasted_where_the_variable_name_goes_is_refused_without_echoing_it(blog: Path) -> None:
+def test_a_url_pasted_where_the_variable_name_goes_is_refused_without_echoing_it(
+    blog: Path,
+) -> None:
     configure(blog, notify={"webhook_url_env": f"https://hooks.example.com/services/{HOOK_SECRET}"})
     result = run(blog)
     assert result.code == 2
-    assert result.err_lines == [line for line in result.err_lines if "satire.yaml:" in line and "notify.webhook_url_env: the name of an environment variable" in line]
+    assert result.err_lines == [
+        line
+        for line in result.err_lines
+        if "satire.yaml:" in line
+        and "notify.webhook_url_env: the name of an environment variable" in line
+    ]
     assert HOOK_SECRET not in result.err + result.out
 
 
 def test_each_step_not_configured_is_skipped_with_a_line(blog: Path) -> None:
     result = run(blog)
     assert result.code == 0, result.err
-    for step, why in (("intake", "intake.feeds"), ("deploy", "deploy.target"), ("notify", "notify.webhook_url_env")):
-        assert any(line.startswith(f"{step}: skipped:") and why in line for line in result.err_lines), result.err
+    for step, why in (
+        ("intake", "intake.feeds"),
+        ("deploy", "deploy.target"),
+        ("notify", "notify.webhook_url_env"),
+    ):
+        assert any(
+            line.startswith(f"{step}: skipped:") and why in line for line in result.err_lines
+        ), result.err
     assert "notify skipped" in result.out and status_of(blog, "iphone-air") == "draft"
 
 
-def test_killed_between_two_drafts_then_run_again_writes_the_rest_once(blog: Path, webhook: WebhookReceiver, fake_openai: Any) -> None:
+def test_killed_between_two_drafts_then_run_again_writes_the_rest_once(
+    blog: Path, webhook: WebhookReceiver, fake_openai: Any
+) -> None:
     from tests.fake_openai import Reply
 
     path = blog / "briefs/sora-app.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("confirmed: false\n", ""), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("confirmed: false\n", ""), encoding="utf-8"
+    )
     configure(blog, notify=hook_config(), llm={"timeout": 60, "max_retries": 0, "concurrency": 1})
     env = dict(os.environ)
-    env.update({"PYTHONPATH": str(REPO), "SATIRE_HOOK": webhook.url, "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-not-a-real-key"})
-    fake_openai.enqueue(Reply(), Reply(delay=60))  # the first draft at once; the second call hangs until the run is killed
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "run"], cwd=blog, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env.update(
+        {
+            "PYTHONPATH": str(REPO),
+            "SATIRE_HOOK": webhook.url,
+            "OPENAI_BASE_URL": fake_openai.base_url,
+            "OPENAI_API_KEY": "sk-test-not-a-real-key",
+        }
+    )
+    fake_openai.enqueue(
+        Reply(), Reply(delay=60)
+    )  # the first draft at once; the second call hangs until the run is killed
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "run"],
+        cwd=blog,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
-    while not (fake_openai.count() >= 2 and (blog / "drafts/iphone-air.md").is_file()) and time.monotonic() < deadline:
+    while (
+        not (fake_openai.count() >= 2 and (blog / "drafts/iphone-air.md").is_file())
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(30) == -signal.SIGKILL
     assert (blog / "drafts/iphone-air.md").is_file() and not (blog / "drafts/sora-app.md").exists()
     again = run(blog, env={k: env[k] for k in ("SATIRE_HOOK", "OPENAI_BASE_URL", "OPENAI_API_KEY")})
     assert again.code == 0, again.err
-    assert revisions(blog, "iphone-air") == ["0001.md"] and revisions(blog, "sora-app") == ["0001.md"]
+    assert revisions(blog, "iphone-air") == ["0001.md"] and revisions(blog, "sora-app") == [
+        "0001.md"
+    ]
     assert status_of(blog, "sora-app") == "draft"
     assert len(webhook.posts) == 1
     text = webhook.posts[0].body["text"]

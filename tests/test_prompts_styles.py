@@ -24,7 +24,9 @@ def test_styles_lists_at_least_five_with_descriptions(demo_project: Path) -> Non
     lines = result.out.splitlines()
     names = [line.split()[0] for line in lines]
     assert len(names) >= 5 and set(names) >= REQUIRED
-    assert all(len(line.split(None, 1)[1]) > 20 for line in lines), "each has a one-line description"
+    assert all(len(line.split(None, 1)[1]) > 20 for line in lines), (
+        "each has a one-line description"
+    )
     assert next(line for line in lines if line.startswith("geek-puns")).endswith("(default)")
 
 
@@ -39,10 +41,14 @@ def test_every_style_is_complete_in_french_and_english() -> None:
         for language in ("fr", "en"):
             book = style.languages[language].phrasebook
             stock = json.dumps(book.model_dump(), ensure_ascii=False)
-            assert not re.search(r"\d", stock), f"{style.name}/{language}: the phrasebook may not hold figures"
+            assert not re.search(r"\d", stock), (
+                f"{style.name}/{language}: the phrasebook may not hold figures"
+            )
 
 
-@pytest.mark.parametrize("style", ["geek-puns", "deadpan-wire", "mock-corporate", "keynote-hype", "nature-doc"])
+@pytest.mark.parametrize(
+    "style", ["geek-puns", "deadpan-wire", "mock-corporate", "keynote-hype", "nature-doc"]
+)
 def test_system_prompt_carries_the_rules_in_every_style(style: str) -> None:
     project = load_project(REPO)
     brief = load_brief(REPO / "briefs" / "amazon-desantis.yaml")
@@ -62,7 +68,15 @@ def test_prompt_prints_the_messages_without_network(demo_project: Path) -> None:
     assert result.code == 0, result.err
     assert result.out.startswith("=== system ===\n") and "\n=== user ===\n" in result.out
     assert "Peter DeSantis travaille chez Amazon depuis 27 ans." in result.out
-    styled = run_satire("prompt", "briefs/amazon-desantis.yaml", "--style", "nature-doc", "--lang", "en", cwd=demo_project)
+    styled = run_satire(
+        "prompt",
+        "briefs/amazon-desantis.yaml",
+        "--style",
+        "nature-doc",
+        "--lang",
+        "en",
+        cwd=demo_project,
+    )
     assert "Style: nature-doc" in styled.out and "Write the whole post in English" in styled.out
 
 
@@ -73,7 +87,10 @@ def test_prompt_of_a_missing_brief_is_bad_input(demo_project: Path) -> None:
 
 def test_project_prompts_override_file_by_file(demo_project: Path) -> None:
     (demo_project / "prompts").mkdir()
-    (demo_project / "prompts" / "write.j2").write_text("Our own ask for {{ language_name }}.\n{{ brief_data | untrusted('story') }}\n", encoding="utf-8")
+    (demo_project / "prompts" / "write.j2").write_text(
+        "Our own ask for {{ language_name }}.\n{{ brief_data | untrusted('story') }}\n",
+        encoding="utf-8",
+    )
     result = run_satire("prompt", "iphone-air", "--json", cwd=demo_project)
     assert result.code == 0, result.err
     system, user = json.loads(result.out)
@@ -85,26 +102,39 @@ def test_project_style_shadows_and_adds(demo_project: Path) -> None:
     folder = demo_project / "prompts" / "styles"
     folder.mkdir(parents=True)
     text = (REPO / "prompts" / "styles" / "deadpan-wire.yaml").read_text(encoding="utf-8")
-    (folder / "deadpan-wire.yaml").write_text(text.replace("Deadpan wire copy:", "Our deadpan:"), encoding="utf-8")
-    (folder / "haiku.yaml").write_text(text.replace("Deadpan wire copy:", "Haiku news:"), encoding="utf-8")
+    (folder / "deadpan-wire.yaml").write_text(
+        text.replace("Deadpan wire copy:", "Our deadpan:"), encoding="utf-8"
+    )
+    (folder / "haiku.yaml").write_text(
+        text.replace("Deadpan wire copy:", "Haiku news:"), encoding="utf-8"
+    )
     result = run_satire("styles", cwd=demo_project)
-    assert "deadpan-wire    Our deadpan:" in result.out and "haiku           Haiku news:" in result.out
+    assert (
+        "deadpan-wire    Our deadpan:" in result.out and "haiku           Haiku news:" in result.out
+    )
     assert run_satire("generate", "iphone-air", "--style", "haiku", cwd=demo_project).code == 0
 
 
 def test_broken_style_file_is_one_line_per_problem(demo_project: Path) -> None:
     folder = demo_project / "prompts" / "styles"
     folder.mkdir(parents=True)
-    (folder / "broken.yaml").write_text("description: x\nvoice: [a]\ndevices: [b]\nstructure: [c]\nlanguages: {}\ncolour: red\n", encoding="utf-8")
+    (folder / "broken.yaml").write_text(
+        "description: x\nvoice: [a]\ndevices: [b]\nstructure: [c]\nlanguages: {}\ncolour: red\n",
+        encoding="utf-8",
+    )
     result = run_satire("styles", cwd=demo_project)
     assert result.code == 2
-    assert any(line.startswith("prompts/styles/broken.yaml:6:1: colour:") for line in result.err_lines), result.err
+    assert any(
+        line.startswith("prompts/styles/broken.yaml:6:1: colour:") for line in result.err_lines
+    ), result.err
     assert "geek-puns" in result.out, "the good styles are still listed"
 
 
 def test_missing_template_variable_names_itself(demo_project: Path) -> None:
     (demo_project / "prompts").mkdir()
-    (demo_project / "prompts" / "write.j2").write_text("Hello {{ reader_name }}\n", encoding="utf-8")
+    (demo_project / "prompts" / "write.j2").write_text(
+        "Hello {{ reader_name }}\n", encoding="utf-8"
+    )
     result = run_satire("prompt", "iphone-air", cwd=demo_project)
     assert result.code == 2 and "Traceback" not in result.err
     assert "'reader_name' is undefined" in result.err
@@ -112,6 +142,8 @@ def test_missing_template_variable_names_itself(demo_project: Path) -> None:
 
 def test_templates_are_sandboxed(demo_project: Path) -> None:
     (demo_project / "prompts").mkdir()
-    (demo_project / "prompts" / "write.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    (demo_project / "prompts" / "write.j2").write_text(
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8"
+    )
     result = run_satire("prompt", "iphone-air", cwd=demo_project)
     assert result.code == 2 and "Traceback" not in result.err and "unsafe" in result.err

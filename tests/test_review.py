@@ -24,10 +24,15 @@ FAITHFUL = (
     "Peter DeSantis n'est pas un stagiaire : 27 ans chez Amazon, dont huit années à la tête du calcul d'AWS. "
     "Il prend les commandes des modèles Nova, des puces maison et du quantique."
 )
-STRAYING = FAITHFUL + " Selon Sarah Chen, « Amazon a toujours eu un coup d'avance », et 300 ingénieurs applaudissent."
+STRAYING = (
+    FAITHFUL
+    + " Selon Sarah Chen, « Amazon a toujours eu un coup d'avance », et 300 ingénieurs applaudissent."
+)
 
 
-def make_draft(project: Project, slug: str = "amazon-desantis", body: str = FAITHFUL, **fields: object) -> Draft:
+def make_draft(
+    project: Project, slug: str = "amazon-desantis", body: str = FAITHFUL, **fields: object
+) -> Draft:
     """A draft written as generate would: a new revision through the store."""
     draft = Draft.model_validate(
         {
@@ -37,7 +42,13 @@ def make_draft(project: Project, slug: str = "amazon-desantis", body: str = FAIT
             "style": "geek-puns",
             "language": "fr",
             "source": SourceRef(publisher="TechCrunch", url="https://techcrunch.com/x", title="t"),
-            "provenance": Provenance(backend="offline", model="offline", prompt_sha256="0", brief_sha256="0", generated_at=dt.datetime(2026, 1, 1)),
+            "provenance": Provenance(
+                backend="offline",
+                model="offline",
+                prompt_sha256="0",
+                brief_sha256="0",
+                generated_at=dt.datetime(2026, 1, 1),
+            ),
             **fields,
         }
     )
@@ -68,7 +79,10 @@ def test_every_allowed_move_in_turn(project: Project) -> None:
     assert rv.reject(project, "second", by="ed", note="no").status == "rejected"
     assert status_of(project) == "rejected" and status_of(project, "second") == "rejected"
     # (revise, from draft, approved and rejected: test_review_revise.py)
-    moves = [(e["action"], e["details"]["from"], e["details"]["to"], e["revision"]) for e in rv.log(project, slug)]
+    moves = [
+        (e["action"], e["details"]["from"], e["details"]["to"], e["revision"])
+        for e in rv.log(project, slug)
+    ]
     assert moves == [
         ("approve", "draft", "approved", 1),
         ("publish", "approved", "published", 1),
@@ -90,14 +104,18 @@ EXPECTED_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 
 def test_every_move_in_the_table_is_exercised_and_every_other_refused(project: Project) -> None:
     assert set(STATUSES) == {"draft", "approved", "rejected", "published"}
-    make_draft(project, body=FAITHFUL + "\n\n" + FAITHFUL)  # long enough for the offline writer to revise
+    make_draft(
+        project, body=FAITHFUL + "\n\n" + FAITHFUL
+    )  # long enough for the offline writer to revise
     store = DraftStore(project)
     actions = {
         "approve": lambda: rv.approve(project, "amazon-desantis", by="ed"),
         "reject": lambda: rv.reject(project, "amazon-desantis", by="ed", note="why"),
         "publish": lambda: rv.publish(project, "amazon-desantis", by="ed"),
         "unpublish": lambda: rv.unpublish(project, "amazon-desantis", by="ed"),
-        "revise": lambda: rv.revise(project, "amazon-desantis", by="ed", note="shorter", offline=True),
+        "revise": lambda: rv.revise(
+            project, "amazon-desantis", by="ed", note="shorter", offline=True
+        ),
     }
     assert set(actions) == set(EXPECTED_MOVES) == set(rv.ACTIONS)  # a new action needs its row here
     for status in STATUSES:
@@ -111,7 +129,10 @@ def test_every_move_in_the_table_is_exercised_and_every_other_refused(project: P
                 with pytest.raises(TransitionError) as info:
                     call()
                 expected = " or ".join(repr(s) for s in sources)
-                assert info.value.message == f"cannot {action} 'amazon-desantis': status is {status!r}, expected {expected}"
+                assert (
+                    info.value.message
+                    == f"cannot {action} 'amazon-desantis': status is {status!r}, expected {expected}"
+                )
                 assert status_of(project) == status  # untouched
 
 
@@ -120,7 +141,9 @@ def test_forbidden_move_on_the_cli_is_one_line_exit_2(project: Project) -> None:
     before = DraftStore(project).path("amazon-desantis").read_text()
     result = run_satire("review", "approve", "amazon-desantis", "--by", "ed", cwd=project.root)
     assert result.code == 2
-    assert result.err_lines == ["cannot approve 'amazon-desantis': status is 'published', expected 'draft'"]
+    assert result.err_lines == [
+        "cannot approve 'amazon-desantis': status is 'published', expected 'draft'"
+    ]
     assert DraftStore(project).path("amazon-desantis").read_text() == before
     assert rv.log(project) == []
 
@@ -129,7 +152,9 @@ def test_unknown_slug_suggests_the_near_one(project: Project) -> None:
     make_draft(project)
     result = run_satire("review", "approve", "amazon-desantys", cwd=project.root)
     assert result.code == 2
-    assert result.err_lines == ["no draft 'amazon-desantys' in drafts/ (did you mean \"amazon-desantis\"?)"]
+    assert result.err_lines == [
+        "no draft 'amazon-desantys' in drafts/ (did you mean \"amazon-desantis\"?)"
+    ]
 
 
 # -- approval acknowledges the fact check ------------------------------------------------
@@ -142,16 +167,38 @@ def test_approve_with_findings_needs_ack_and_logs_them(project: Project) -> None
     assert len(result.err_lines) == 1 and "--ack" in result.err and "finding(s)" in result.err
     assert status_of(project) == "draft"
 
-    result = run_satire("review", "approve", "amazon-desantis", "--by", "Alice", "--note", "the jokes are ours", "--ack", cwd=project.root)
+    result = run_satire(
+        "review",
+        "approve",
+        "amazon-desantis",
+        "--by",
+        "Alice",
+        "--note",
+        "the jokes are ours",
+        "--ack",
+        cwd=project.root,
+    )
     assert result.code == 0, result.err
     assert status_of(project) == "approved"
     (entry,) = rv.log(project, "amazon-desantis")
-    assert (entry["who"], entry["action"], entry["revision"], entry["note"]) == ("Alice", "approve", 1, "the jokes are ours")
+    assert (entry["who"], entry["action"], entry["revision"], entry["note"]) == (
+        "Alice",
+        "approve",
+        1,
+        "the jokes are ours",
+    )
     assert entry["details"]["acknowledged"] is True
     logged = {(f["kind"], f["text"]) for f in entry["details"]["findings"]}
-    assert {("person", "Sarah Chen"), ("number", "300"), ("quote", "« Amazon a toujours eu un coup d'avance »")} <= logged
+    assert {
+        ("person", "Sarah Chen"),
+        ("number", "300"),
+        ("quote", "« Amazon a toujours eu un coup d'avance »"),
+    } <= logged
     out = run_satire("review", "log", cwd=project.root).out
-    assert "Alice  approve  amazon-desantis r1  draft -> approved  acknowledged" in out and '"the jokes are ours"' in out
+    assert (
+        "Alice  approve  amazon-desantis r1  draft -> approved  acknowledged" in out
+        and '"the jokes are ours"' in out
+    )
 
 
 def test_approve_a_faithful_draft_needs_no_ack(project: Project) -> None:
@@ -178,8 +225,13 @@ def test_editor_is_by_else_git_user_else_os_user(project: Project, isolated_env:
     make_draft(project)
     make_draft(project, "second")
     make_draft(project, "third")
-    assert run_satire("review", "approve", "amazon-desantis", "--by", "Zoé", cwd=project.root).code == 0
-    assert run_satire("review", "approve", "second", cwd=project.root).code == 0  # no git identity in this HOME
+    assert (
+        run_satire("review", "approve", "amazon-desantis", "--by", "Zoé", cwd=project.root).code
+        == 0
+    )
+    assert (
+        run_satire("review", "approve", "second", cwd=project.root).code == 0
+    )  # no git identity in this HOME
     (isolated_env / ".gitconfig").write_text("[user]\n\tname = Grace Editor\n")
     assert run_satire("review", "approve", "third", cwd=project.root).code == 0
     assert [e["who"] for e in rv.log(project)] == ["Zoé", getpass.getuser(), "Grace Editor"]
@@ -210,7 +262,11 @@ def test_publish_without_slug_publishes_every_approved_draft(project: Project) -
     make_draft(project, "three")  # a draft stays a draft
     result = run_satire("publish", cwd=project.root)
     assert result.code == 0
-    assert [status_of(project, s) for s in ("one", "two", "three")] == ["published", "published", "draft"]
+    assert [status_of(project, s) for s in ("one", "two", "three")] == [
+        "published",
+        "published",
+        "draft",
+    ]
     assert run_satire("publish", cwd=project.root).out.startswith("nothing to publish")
     # an unreadable draft is reported (file:line:col) and the others are still published
     make_draft(project, "four", status="approved")
@@ -240,8 +296,13 @@ def test_review_list_shows_status_style_language_and_flags(project: Project) -> 
     lines = result.out.splitlines()
     assert lines[0].split()[:6] == ["SLUG", "STATUS", "REV", "LANG", "STYLE", "FLAGS"]
     assert lines[1].split()[:6] == ["amazon-desantis", "draft", "1", "fr", "geek-puns", "0"]
-    assert lines[2].split()[:5] == ["straying", "approved", "1", "fr", "geek-puns"] and int(lines[2].split()[5]) >= 3
-    only = run_satire("review", "list", "--status", "approved", "--format", "json", cwd=project.root)
+    assert (
+        lines[2].split()[:5] == ["straying", "approved", "1", "fr", "geek-puns"]
+        and int(lines[2].split()[5]) >= 3
+    )
+    only = run_satire(
+        "review", "list", "--status", "approved", "--format", "json", cwd=project.root
+    )
     rows = json.loads(only.out)
     assert [r["slug"] for r in rows] == ["straying"]
     assert rows[0]["findings"] >= 3 and rows[0]["language"] == "fr" and rows[0]["revision"] == 1
@@ -253,7 +314,9 @@ def test_review_list_says_when_the_brief_is_gone(project: Project) -> None:
     result = run_satire("review", "list", cwd=project.root)
     assert result.code == 0
     assert "?" in result.out.splitlines()[1].split()
-    assert "fact check not run" in result.err and "briefs/amazon-desantis.yaml not found" in result.err
+    assert (
+        "fact check not run" in result.err and "briefs/amazon-desantis.yaml not found" in result.err
+    )
 
 
 def test_review_show_prints_the_draft_and_its_report(project: Project) -> None:
@@ -265,9 +328,15 @@ def test_review_show_prints_the_draft_and_its_report(project: Project) -> None:
     assert "Fact check: 3 finding(s)" in result.out
     # each finding points at its line and column in the file
     text = DraftStore(project).path("amazon-desantis").read_text().splitlines()
-    findings = [f for f in rv.factcheck(project, DraftStore(project).load("amazon-desantis")) if f.blocking]
-    claims_part = result.out.split("Translation and style:")[0]  # style notes are listed apart, after the claims
-    shown = re.findall(r"^  drafts/amazon-desantis\.md:(\d+):(\d+): (\w+): (.*)$", claims_part, re.M)
+    findings = [
+        f for f in rv.factcheck(project, DraftStore(project).load("amazon-desantis")) if f.blocking
+    ]
+    claims_part = result.out.split("Translation and style:")[
+        0
+    ]  # style notes are listed apart, after the claims
+    shown = re.findall(
+        r"^  drafts/amazon-desantis\.md:(\d+):(\d+): (\w+): (.*)$", claims_part, re.M
+    )
     assert len(shown) == len(findings) == 3
     for (row, col, kind, rest), finding in zip(shown, findings, strict=True):
         assert kind == finding.kind and rest.startswith(f"{finding.text}: {finding.message[:20]}")
@@ -283,12 +352,19 @@ def test_diff_defaults_to_the_last_two_revisions(project: Project) -> None:
     make_draft(project, body="Troisième version : 27 ans et des puces.")
     result = run_satire("review", "diff", "amazon-desantis", cwd=project.root)
     assert result.code == 0
-    assert "--- amazon-desantis revision 2" in result.out and "+++ amazon-desantis revision 3" in result.out
+    assert (
+        "--- amazon-desantis revision 2" in result.out
+        and "+++ amazon-desantis revision 3" in result.out
+    )
     assert "-Deuxième version : huit années chez AWS." in result.out
     assert "+Troisième version : 27 ans et des puces." in result.out
     assert "\x1b[" not in result.out  # not a terminal: no color
-    explicit = run_satire("review", "diff", "amazon-desantis", "1", "3", "--color", cwd=project.root)
-    assert "\x1b[31m-Première version" in explicit.out and "\x1b[32m+Troisième version" in explicit.out
+    explicit = run_satire(
+        "review", "diff", "amazon-desantis", "1", "3", "--color", cwd=project.root
+    )
+    assert (
+        "\x1b[31m-Première version" in explicit.out and "\x1b[32m+Troisième version" in explicit.out
+    )
 
 
 def test_diff_with_one_revision_says_so(project: Project) -> None:
@@ -299,7 +375,9 @@ def test_diff_with_one_revision_says_so(project: Project) -> None:
         "'amazon-desantis' has 1 revision(s) (1): nothing to compare yet; 'satire review revise amazon-desantis --note TEXT' makes another"
     ]
     missing = run_satire("review", "diff", "amazon-desantis", "1", "7", cwd=project.root)
-    assert missing.code == 2 and missing.err_lines == ["'amazon-desantis' has no revision 7 (revisions: 1)"]
+    assert missing.code == 2 and missing.err_lines == [
+        "'amazon-desantis' has no revision 7 (revisions: 1)"
+    ]
 
 
 # -- the audit log ----------------------------------------------------------------------------------------
@@ -333,10 +411,22 @@ def test_log_for_one_slug_and_empty_log(project: Project) -> None:
 def test_audit_log_and_draft_agree_after_a_kill_mid_command(project: Project, point: str) -> None:
     make_draft(project)
     before = DraftStore(project).path("amazon-desantis").read_bytes()
-    result = run_satire("review", "approve", "amazon-desantis", "--by", "ed", env={rv.CRASH_ENV: point}, cwd=project.root)
-    assert result.code == -signal.SIGKILL  # really killed: before, inside ("mid-write": half the bytes out) or after the draft's write
+    result = run_satire(
+        "review",
+        "approve",
+        "amazon-desantis",
+        "--by",
+        "ed",
+        env={rv.CRASH_ENV: point},
+        cwd=project.root,
+    )
+    assert (
+        result.code == -signal.SIGKILL
+    )  # really killed: before, inside ("mid-write": half the bytes out) or after the draft's write
     drafts_dir = project.root / "drafts"
-    assert [p.name for p in drafts_dir.iterdir() if not p.name.startswith(".")] == ["amazon-desantis.md"]  # at most a hidden temp file beside it
+    assert [p.name for p in drafts_dir.iterdir() if not p.name.startswith(".")] == [
+        "amazon-desantis.md"
+    ]  # at most a hidden temp file beside it
     if point != "after-draft":
         assert (drafts_dir / "amazon-desantis.md").read_bytes() == before  # the old draft, whole
     status = status_of(project)
@@ -345,7 +435,9 @@ def test_audit_log_and_draft_agree_after_a_kill_mid_command(project: Project, po
         assert status == "draft" and log == []
     else:  # the draft was written: its entry is recorded on recovery
         assert status == "approved"
-        assert [(e["action"], e["who"], e["details"]["to"]) for e in log] == [("approve", "ed", "approved")]
+        assert [(e["action"], e["who"], e["details"]["to"]) for e in log] == [
+            ("approve", "ed", "approved")
+        ]
         assert "recovered" in log[0]["details"]
     # and work goes on from a consistent state, with nothing left pending
     assert run_satire("review", "log", cwd=project.root).code == 0
@@ -360,9 +452,19 @@ def test_audit_log_and_draft_agree_after_a_kill_mid_command(project: Project, po
 
 def test_a_pending_move_whose_draft_changed_since_is_logged_as_uncertain(project: Project) -> None:
     make_draft(project)
-    result = run_satire("review", "approve", "amazon-desantis", "--by", "ed", env={rv.CRASH_ENV: "after-intent"}, cwd=project.root)
+    result = run_satire(
+        "review",
+        "approve",
+        "amazon-desantis",
+        "--by",
+        "ed",
+        env={rv.CRASH_ENV: "after-intent"},
+        cwd=project.root,
+    )
     assert result.code == -signal.SIGKILL
-    make_draft(project, body="Une réécriture par generate --force : 27 ans chez Amazon.")  # someone else wrote it meanwhile
+    make_draft(
+        project, body="Une réécriture par generate --force : 27 ans chez Amazon."
+    )  # someone else wrote it meanwhile
     (entry,) = rv.log(project)
     assert "unknown" in entry["details"]["recovered"]
 
@@ -373,7 +475,10 @@ def test_diff_is_colored_on_a_terminal(project: Project) -> None:
     make_draft(project, body="Avant : 27 ans chez Amazon.")
     make_draft(project, body="Après : huit années chez AWS.")
     text = on_a_terminal(project.root, "review", "diff", "amazon-desantis")
-    assert "\x1b[31m-Avant : 27 ans chez Amazon." in text and "\x1b[32m+Après : huit années chez AWS." in text
+    assert (
+        "\x1b[31m-Avant : 27 ans chez Amazon." in text
+        and "\x1b[32m+Après : huit années chez AWS." in text
+    )
 
 
 def test_review_show_without_its_brief_still_shows_the_draft(project: Project) -> None:
@@ -381,5 +486,10 @@ def test_review_show_without_its_brief_still_shows_the_draft(project: Project) -
     (project.root / "briefs" / "amazon-desantis.yaml").unlink()
     result = run_satire("review", "show", "amazon-desantis", cwd=project.root)
     assert result.code == 2
-    assert "Peter DeSantis n'est pas un stagiaire" in result.out and "Fact check: not run" in result.out
-    assert result.err_lines == ["drafts/amazon-desantis.md: brief: briefs/amazon-desantis.yaml not found; restore it or fix the draft's 'brief' field"]
+    assert (
+        "Peter DeSantis n'est pas un stagiaire" in result.out
+        and "Fact check: not run" in result.out
+    )
+    assert result.err_lines == [
+        "drafts/amazon-desantis.md: brief: briefs/amazon-desantis.yaml not found; restore it or fix the draft's 'brief' field"
+    ]

@@ -36,19 +36,45 @@ def one(demo_project: Path) -> Path:
 
 
 def generate_first(project: Path, fake: FakeOpenAI, env: dict[str, str]) -> None:
-    fake.enqueue(Reply(content=json.dumps(article("IA-mazone, le brouillon", body=FIRST_BODY, pull_quote="Les puces applaudissent."))))
+    fake.enqueue(
+        Reply(
+            content=json.dumps(
+                article(
+                    "IA-mazone, le brouillon",
+                    body=FIRST_BODY,
+                    pull_quote="Les puces applaudissent.",
+                )
+            )
+        )
+    )
     result = run_satire("generate", cwd=project, env=env)
     assert result.code == 0, result.err
 
 
-def test_revise_sends_note_and_current_draft_and_makes_a_new_revision(one: Path, fake_openai: FakeOpenAI) -> None:
+def test_revise_sends_note_and_current_draft_and_makes_a_new_revision(
+    one: Path, fake_openai: FakeOpenAI
+) -> None:
     env = point_at(one, fake_openai)
     generate_first(one, fake_openai, env)
     project = load_project(one)
-    rv.approve(project, "amazon-desantis", by="ed")  # revising an approved draft sends it back to draft
+    rv.approve(
+        project, "amazon-desantis", by="ed"
+    )  # revising an approved draft sends it back to draft
 
-    fake_openai.enqueue(Reply(content=json.dumps(article("IA-mazone, la révision", body=REVISED_BODY, pull_quote="Même les qubits hésitent."))))
-    result = run_satire("review", "revise", "amazon-desantis", "--note", NOTE, "--by", "Chloé", cwd=one, env=env)
+    fake_openai.enqueue(
+        Reply(
+            content=json.dumps(
+                article(
+                    "IA-mazone, la révision",
+                    body=REVISED_BODY,
+                    pull_quote="Même les qubits hésitent.",
+                )
+            )
+        )
+    )
+    result = run_satire(
+        "review", "revise", "amazon-desantis", "--note", NOTE, "--by", "Chloé", cwd=one, env=env
+    )
     assert result.code == 0, result.err
     assert "revision 2" in result.out
 
@@ -56,7 +82,9 @@ def test_revise_sends_note_and_current_draft_and_makes_a_new_revision(one: Path,
     request = fake_openai.requests[-1]
     sent = "\n".join(str(m.get("content")) for m in request.messages)
     assert NOTE in sent  # the editor's note
-    assert "Les puces maison applaudissent poliment." in sent and "IA-mazone, le brouillon" in sent  # the current draft
+    assert (
+        "Les puces maison applaudissent poliment." in sent and "IA-mazone, le brouillon" in sent
+    )  # the current draft
     assert "Peter DeSantis travaille chez Amazon depuis 27 ans." in sent  # and the brief
 
     store = DraftStore(project)
@@ -64,13 +92,18 @@ def test_revise_sends_note_and_current_draft_and_makes_a_new_revision(one: Path,
     assert (draft.revision, draft.status, draft.title) == (2, "draft", "IA-mazone, la révision")
     assert "qubits" in draft.body
     assert store.revisions("amazon-desantis") == [1, 2]
-    assert "Les puces maison applaudissent poliment." in store.revision_text("amazon-desantis", 1)  # the earlier one is kept
+    assert "Les puces maison applaudissent poliment." in store.revision_text(
+        "amazon-desantis", 1
+    )  # the earlier one is kept
 
     diff = run_satire("review", "diff", "amazon-desantis", cwd=one)
     assert diff.code == 0
     assert "-Les puces maison applaudissent poliment." in diff.out
     assert "+Chute : même les qubits hésitent entre oui et non." in diff.out
-    assert "-title: IA-mazone, le brouillon" in diff.out and "+title: IA-mazone, la révision" in diff.out
+    assert (
+        "-title: IA-mazone, le brouillon" in diff.out
+        and "+title: IA-mazone, la révision" in diff.out
+    )
 
     entries = rv.log(project, "amazon-desantis")
     assert [e["action"] for e in entries] == ["approve", "revise"]
@@ -79,7 +112,9 @@ def test_revise_sends_note_and_current_draft_and_makes_a_new_revision(one: Path,
     assert revise["details"] == {"from": "approved", "to": "draft", "from_revision": 1}
 
 
-def test_revise_of_a_published_post_is_refused_before_any_call(one: Path, fake_openai: FakeOpenAI) -> None:
+def test_revise_of_a_published_post_is_refused_before_any_call(
+    one: Path, fake_openai: FakeOpenAI
+) -> None:
     env = point_at(one, fake_openai)
     generate_first(one, fake_openai, env)
     project = load_project(one)
@@ -88,7 +123,9 @@ def test_revise_of_a_published_post_is_refused_before_any_call(one: Path, fake_o
     calls = len(fake_openai.requests)
     result = run_satire("review", "revise", "amazon-desantis", "--note", NOTE, cwd=one, env=env)
     assert result.code == 2
-    assert result.err_lines == ["cannot revise 'amazon-desantis': status is 'published', expected 'draft' or 'approved' or 'rejected'"]
+    assert result.err_lines == [
+        "cannot revise 'amazon-desantis': status is 'published', expected 'draft' or 'approved' or 'rejected'"
+    ]
     assert len(fake_openai.requests) == calls
 
 
@@ -111,7 +148,9 @@ def test_offline_revise_is_deterministic(demo_project: Path, tmp_path: Path) -> 
     shutil.copytree(demo_project, twin)
     bodies = []
     for folder in (demo_project, twin):
-        result = run_satire("review", "revise", "amazon-desantis", "--offline", "--note", "shorter", cwd=folder)
+        result = run_satire(
+            "review", "revise", "amazon-desantis", "--offline", "--note", "shorter", cwd=folder
+        )
         assert result.code == 0, result.err
         draft = DraftStore(load_project(folder)).load("amazon-desantis")
         assert (draft.revision, draft.status) == (2, "draft")
@@ -121,7 +160,9 @@ def test_offline_revise_is_deterministic(demo_project: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("status", ["draft", "approved", "rejected"])
-def test_revise_from_every_status_that_allows_it_goes_back_to_draft(demo_project: Path, status: str) -> None:
+def test_revise_from_every_status_that_allows_it_goes_back_to_draft(
+    demo_project: Path, status: str
+) -> None:
     only_brief(demo_project, "amazon-desantis")
     assert run_satire("generate", "--offline", cwd=demo_project).code == 0
     project = load_project(demo_project)
@@ -131,7 +172,12 @@ def test_revise_from_every_status_that_allows_it_goes_back_to_draft(demo_project
     assert (draft.status, draft.revision) == ("draft", 2)
     assert store.load("amazon-desantis").revision == 2
     (entry,) = rv.log(project)
-    assert (entry["action"], entry["details"]["from"], entry["details"]["to"], entry["note"]) == ("revise", status, "draft", "shorter")
+    assert (entry["action"], entry["details"]["from"], entry["details"]["to"], entry["note"]) == (
+        "revise",
+        status,
+        "draft",
+        "shorter",
+    )
 
 
 def test_revise_killed_after_writing_the_draft_is_logged_on_recovery(demo_project: Path) -> None:
@@ -139,9 +185,24 @@ def test_revise_killed_after_writing_the_draft_is_logged_on_recovery(demo_projec
 
     only_brief(demo_project, "amazon-desantis")
     assert run_satire("generate", "--offline", cwd=demo_project).code == 0
-    result = run_satire("review", "revise", "amazon-desantis", "--offline", "--note", "shorter", "--by", "ed", env={rv.CRASH_ENV: "after-draft"}, cwd=demo_project)
+    result = run_satire(
+        "review",
+        "revise",
+        "amazon-desantis",
+        "--offline",
+        "--note",
+        "shorter",
+        "--by",
+        "ed",
+        env={rv.CRASH_ENV: "after-draft"},
+        cwd=demo_project,
+    )
     assert result.code == -signal.SIGKILL
     project = load_project(demo_project)
     assert DraftStore(project).load("amazon-desantis").revision == 2
     (entry,) = rv.log(project)
-    assert (entry["action"], entry["revision"], entry["note"]) == ("revise", 2, "shorter") and "recovered" in entry["details"]
+    assert (entry["action"], entry["revision"], entry["note"]) == (
+        "revise",
+        2,
+        "shorter",
+    ) and "recovered" in entry["details"]

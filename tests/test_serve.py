@@ -47,7 +47,13 @@ def server(demo_project: Path) -> Iterator[PreviewServer]:
     srv.server_close()
 
 
-def get(srv: PreviewServer, path: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def get(
+    srv: PreviewServer,
+    path: str,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=10)
     conn.request(method, path, body=body, headers=headers or {})
     response = conn.getresponse()
@@ -59,13 +65,19 @@ def get(srv: PreviewServer, path: str, method: str = "GET", body: bytes | None =
 def test_pages_get_live_reload_only_when_served(server: PreviewServer) -> None:
     status, headers, body = get(server, "/posts/premier/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
-    assert b'<script src="/_livereload.js"' in body and body.index(b"_livereload.js") < body.index(b"</body>")
+    assert b'<script src="/_livereload.js"' in body and body.index(b"_livereload.js") < body.index(
+        b"</body>"
+    )
     on_disk = (server.preview.out / "posts/premier/index.html").read_bytes()
     assert b"_livereload" not in on_disk
     status, headers, body = get(server, "/_livereload.js")
     assert status == 200 and b"EventSource" in body
     status, headers, body = get(server, "/theme/style.css")
-    assert status == 200 and headers["content-type"].startswith("text/css") and b"_livereload" not in body
+    assert (
+        status == 200
+        and headers["content-type"].startswith("text/css")
+        and b"_livereload" not in body
+    )
 
 
 def test_missing_page_is_404_and_a_bare_folder_redirects(server: PreviewServer) -> None:
@@ -86,7 +98,9 @@ def escapes_to_config(server: PreviewServer) -> str:
 @pytest.mark.parametrize("encode", [False, True], ids=["plain", "percent-encoded"])
 def test_a_path_escaping_the_preview_root_is_404(server: PreviewServer, encode: bool) -> None:
     escape = escapes_to_config(server)
-    assert (server.preview.out / escape).resolve().is_file()  # the file the traversal would reach exists
+    assert (
+        (server.preview.out / escape).resolve().is_file()
+    )  # the file the traversal would reach exists
     path = "/" + (escape.replace(".", "%2e").replace("/", "%2f") if encode else escape)
     status, _, body = get(server, path)
     assert status == 404 and b"Page introuvable" in body and b"posts_per_page" not in body
@@ -104,7 +118,9 @@ def test_a_symlink_out_of_the_preview_root_is_not_followed(server: PreviewServer
 def test_failed_rebuild_keeps_last_good_site_and_shows_error(server: PreviewServer) -> None:
     project = server.preview.project
     (project.root / "templates").mkdir()
-    (project.root / "templates/post.html").write_text("{% extends 'base.html' %}{% block content %}{{ oops( }}{% endblock %}")
+    (project.root / "templates/post.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ oops( }}{% endblock %}"
+    )
     assert not server.preview.rebuild()
     status, _, body = get(server, "/posts/premier/")
     assert status == 200 and b"Titre de premier" in body
@@ -119,7 +135,9 @@ def test_rebuild_reads_the_changed_config(server: PreviewServer) -> None:
     config.write_text(config.read_text() + "\nnot_a_key: 1\n")
     assert not server.preview.rebuild()
     status, _, body = get(server, "/posts/premier/")
-    assert status == 200 and b"Un Autre Titre" in body and b"not_a_key" in body  # last good site, and the error
+    assert (
+        status == 200 and b"Un Autre Titre" in body and b"not_a_key" in body
+    )  # last good site, and the error
 
 
 def test_event_stream_announces_rebuilds(server: PreviewServer) -> None:
@@ -140,20 +158,39 @@ def test_event_stream_announces_rebuilds(server: PreviewServer) -> None:
 
 
 def test_mounted_wsgi_app_gets_its_prefix(server: PreviewServer) -> None:
-    status, headers, body = get(server, "/_desk/drafts/abc?x=1", method="POST", body=b"note=ok", headers={"Cookie": "s=1", "Content-Type": "application/x-www-form-urlencoded"})
+    status, headers, body = get(
+        server,
+        "/_desk/drafts/abc?x=1",
+        method="POST",
+        body=b"note=ok",
+        headers={"Cookie": "s=1", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 201 and headers["x-desk"] == "yes"
     seen = json.loads(body)
-    assert seen == {"REQUEST_METHOD": "POST", "SCRIPT_NAME": "/_desk", "PATH_INFO": "/drafts/abc", "QUERY_STRING": "x=1", "body": "note=ok", "cookie": "s=1", "has_preview": True}
+    assert seen == {
+        "REQUEST_METHOD": "POST",
+        "SCRIPT_NAME": "/_desk",
+        "PATH_INFO": "/drafts/abc",
+        "QUERY_STRING": "x=1",
+        "body": "note=ok",
+        "cookie": "s=1",
+        "has_preview": True,
+    }
     status, _, body = get(server, "/_desk")
     assert status == 201 and json.loads(body)["PATH_INFO"] == "/"
     status, _, _ = get(server, "/posts/premier/")
     assert status == 200  # the site is still served beside the mount
 
 
-def test_default_mounts_load_when_their_module_exists(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_mounts_load_when_their_module_exists(
+    demo_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = load_project(demo_project)
     preview = Preview(project)
-    monkeypatch.setattr("generator.serve.DEFAULT_MOUNTS", {"/_desk/": "tests.test_serve:make_desk", "/_gone/": "generator.no_such_module:app"})
+    monkeypatch.setattr(
+        "generator.serve.DEFAULT_MOUNTS",
+        {"/_desk/": "tests.test_serve:make_desk", "/_gone/": "generator.no_such_module:app"},
+    )
     assert default_mounts(project, preview) == {"/_desk/": echo_app}
 
 
@@ -166,7 +203,14 @@ def test_serve_cli_binds_loopback_by_default(demo_project: Path) -> None:
     from tests.conftest import REPO
 
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0"], cwd=demo_project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", "0"],
+        cwd=demo_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()

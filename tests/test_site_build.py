@@ -22,7 +22,11 @@ JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -31,7 +35,9 @@ def blog(demo_project: Path) -> Path:
     save(
         demo_project,
         make_draft("amazon-ia", date=dt.date(2025, 12, 4), translations={"en": "amazon-ai"}),
-        make_draft("amazon-ai", language="en", date=dt.date(2025, 12, 4), translations={"fr": "amazon-ia"}),
+        make_draft(
+            "amazon-ai", language="en", date=dt.date(2025, 12, 4), translations={"fr": "amazon-ia"}
+        ),
         make_draft("iphone-air", date=dt.date(2025, 9, 10), image=None, categories=["Mobile"]),
         make_draft("sora", language="en", date=dt.date(2025, 10, 1), tags=["openai"]),
     )
@@ -55,7 +61,7 @@ def test_build_writes_every_page_kind(blog: Path) -> None:
     assert 'href="https://techcrunch.com/2025/12/03/amazon-ia/"' in page and "TechCrunch" in page
     assert "4 décembre 2025" in page
     assert "min de lecture" in page
-    assert '<blockquote>' in page
+    assert "<blockquote>" in page
     assert 'rel="prev"' in page or 'rel="next"' in page
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (site / "robots.txt").read_text()
 
@@ -66,7 +72,7 @@ def test_no_request_to_another_host(blog: Path) -> None:
         text = path.read_text()
         for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", text):
             src = re.search(r'\b(?:src|href)="([^"]+)"', tag)
-            if src and "rel=\"alternate\"" not in tag and "rel=\"canonical\"" not in tag:
+            if src and 'rel="alternate"' not in tag and 'rel="canonical"' not in tag:
                 assert not src.group(1).startswith(("http:", "https:", "//")), (path, tag)
     css = (blog / "site/theme/style.css").read_text()
     assert "@import" not in css and "url(" not in css
@@ -86,7 +92,9 @@ def test_feeds_parse_with_entries_titles_links_dates(blog: Path) -> None:
         assert [tuple(e.published_parsed[:3]) for e in feed.entries][-1] == (2025, 9, 10)
         for entry in feed.entries:
             content = entry.content[0].value if name == "atom.xml" else entry.description
-            assert "satire" in content.lower() and ("intelligence artificielle" in content or "artificial intelligence" in content)
+            assert "satire" in content.lower() and (
+                "intelligence artificielle" in content or "artificial intelligence" in content
+            )
             assert "techcrunch.com" in content
 
 
@@ -108,7 +116,9 @@ def test_jsonld_is_satirical_article_based_on_source(blog: Path) -> None:
         assert data["isBasedOn"] == f"https://techcrunch.com/2025/12/03/{slug}/"
         assert data["inLanguage"] in ("fr", "en") and data["datePublished"].startswith("2025-")
         assert data["publisher"]["name"] == "Le Satiriste Numérique"
-        assert '(satire)" property="og:title"' in page or re.search(r'property="og:title" content="[^"]*\(satire\)"', page)
+        assert '(satire)" property="og:title"' in page or re.search(
+            r'property="og:title" content="[^"]*\(satire\)"', page
+        )
         assert f'<link rel="canonical" href="http://127.0.0.1:8000/posts/{slug}/">' in page
 
 
@@ -116,8 +126,12 @@ def test_translations_link_with_hreflang(blog: Path) -> None:
     assert run_satire("build", cwd=blog).code == 0
     fr = (blog / "site/posts/amazon-ia/index.html").read_text()
     en = (blog / "site/posts/amazon-ai/index.html").read_text()
-    assert '<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000/posts/amazon-ai/">' in fr
-    assert '<link rel="alternate" hreflang="fr" href="http://127.0.0.1:8000/posts/amazon-ia/">' in en
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000/posts/amazon-ai/">' in fr
+    )
+    assert (
+        '<link rel="alternate" hreflang="fr" href="http://127.0.0.1:8000/posts/amazon-ia/">' in en
+    )
     assert 'href="/posts/amazon-ai/" hreflang="en"' in fr  # the visible language switch
     assert '<html lang="en">' in en and "Learn more" in en and "December 4, 2025" in en
 
@@ -126,10 +140,16 @@ def test_french_typography_on_french_pages_only(blog: Path) -> None:
     assert run_satire("build", cwd=blog).code == 0
     fr = (blog / "site/posts/amazon-ia/index.html").read_text()
     en = (blog / "site/posts/amazon-ai/index.html").read_text()
-    assert f"Pourquoi{NNBSP}?" in fr and f"«{NBSP}l'innovation{NBSP}»" in fr and f"milliards{NNBSP};" in fr
+    assert (
+        f"Pourquoi{NNBSP}?" in fr
+        and f"«{NBSP}l'innovation{NBSP}»" in fr
+        and f"milliards{NNBSP};" in fr
+    )
     assert f"réorganisation{NBSP}:" in fr and f"hauteur{NNBSP}!" in fr
     assert "<code>code ? : ;</code>" in fr  # never inside code
-    assert 'title="titre : ici"' in fr and 'href="https://example.com/a?b=1&amp;c=2"' in fr  # never inside attributes
+    assert (
+        'title="titre : ici"' in fr and 'href="https://example.com/a?b=1&amp;c=2"' in fr
+    )  # never inside attributes
     assert f"Source{NBSP}:" in fr
     assert "Why ?" in en and "reorganization: a new" in en and "match!" in en
     assert NNBSP not in en and NBSP not in en
@@ -161,10 +181,17 @@ def test_scheduled_post_appears_from_its_date(blog: Path) -> None:
 
 
 def test_drafts_flag_adds_drafts_with_banner_and_noindex(blog: Path) -> None:
-    save(blog, make_draft("brouillon", status="draft"), make_draft("rejete", status="rejected"), make_draft("futur", date=dt.date(2999, 1, 1)))
+    save(
+        blog,
+        make_draft("brouillon", status="draft"),
+        make_draft("rejete", status="rejected"),
+        make_draft("futur", date=dt.date(2999, 1, 1)),
+    )
     result = run_satire("build", "--drafts", "--out", "preview", cwd=blog)
     assert result.code == 0, result.err
-    assert "programmé pour le 1 janvier 2999" in (blog / "preview/posts/futur/index.html").read_text()
+    assert (
+        "programmé pour le 1 janvier 2999" in (blog / "preview/posts/futur/index.html").read_text()
+    )
     page = (blog / "preview/posts/brouillon/index.html").read_text()
     assert "BROUILLON" in page and 'class="draft-banner"' in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
@@ -175,14 +202,26 @@ def test_drafts_flag_adds_drafts_with_banner_and_noindex(blog: Path) -> None:
 
 
 def test_pagination(blog: Path) -> None:
-    save(blog, *[make_draft(f"post-{n:02d}", date=dt.date(2025, 1, 1) + dt.timedelta(days=n)) for n in range(12)])
+    save(
+        blog,
+        *[
+            make_draft(f"post-{n:02d}", date=dt.date(2025, 1, 1) + dt.timedelta(days=n))
+            for n in range(12)
+        ],
+    )
     text = (blog / "satire.yaml").read_text().replace("posts_per_page: 10", "posts_per_page: 5")
     (blog / "satire.yaml").write_text(text)
     assert run_satire("build", cwd=blog).code == 0
     site = blog / "site"
-    assert (site / "page/2/index.html").is_file() and (site / "page/4/index.html").is_file() and not (site / "page/5").exists()
+    assert (
+        (site / "page/2/index.html").is_file()
+        and (site / "page/4/index.html").is_file()
+        and not (site / "page/5").exists()
+    )
     first = (site / "index.html").read_text()
-    assert first.count('class="card"') == 5 and 'href="/page/2/"' in first and "Page 1 sur 4" in first
+    assert (
+        first.count('class="card"') == 5 and 'href="/page/2/"' in first and "Page 1 sur 4" in first
+    )
     assert 'rel="prev" href="/"' in (site / "page/2/index.html").read_text()
     assert (site / "category/intelligence-artificielle/page/3/index.html").is_file()
 
@@ -193,14 +232,22 @@ def test_incremental_rebuild_keeps_unchanged_files(blog: Path) -> None:
     again = run_satire("build", cwd=blog)
     assert again.code == 0 and "nothing changed" in again.out
     assert snapshot(blog / "site") == before
-    changed = make_draft("sora", language="en", date=dt.date(2025, 10, 1), tags=["openai"], body="A brand new body.")
+    changed = make_draft(
+        "sora", language="en", date=dt.date(2025, 10, 1), tags=["openai"], body="A brand new body."
+    )
     save(blog, changed)
     assert run_satire("build", cwd=blog).code == 0
     after = snapshot(blog / "site")
     moved = {rel for rel in after if after[rel] != before.get(rel)}
     assert "posts/sora/index.html" in moved and "atom.xml" in moved
-    assert "posts/amazon-ia/index.html" not in moved and "theme/style.css" not in moved and "images/stage.svg" not in moved
-    assert after["posts/amazon-ia/index.html"] == before["posts/amazon-ia/index.html"]  # same bytes, same mtime
+    assert (
+        "posts/amazon-ia/index.html" not in moved
+        and "theme/style.css" not in moved
+        and "images/stage.svg" not in moved
+    )
+    assert (
+        after["posts/amazon-ia/index.html"] == before["posts/amazon-ia/index.html"]
+    )  # same bytes, same mtime
 
 
 def test_unpublished_post_is_removed(blog: Path) -> None:
@@ -215,16 +262,26 @@ def test_template_error_mid_build_leaves_previous_site_identical(blog: Path) -> 
     assert run_satire("build", cwd=blog).code == 0
     before = snapshot(blog / "site")
     (blog / "templates").mkdir()
-    (blog / "templates/post.html").write_text('{% extends "builtin/post.html" %}{% block content %}{% if post.slug == "sora" %}{{ no_such.thing }}{% endif %}{{ super() }}{% endblock %}')
-    save(blog, make_draft("nouveau", date=dt.date(2025, 12, 20)))  # changes index, feeds... if it got that far
+    (blog / "templates/post.html").write_text(
+        '{% extends "builtin/post.html" %}{% block content %}{% if post.slug == "sora" %}{{ no_such.thing }}{% endif %}{{ super() }}{% endblock %}'
+    )
+    save(
+        blog, make_draft("nouveau", date=dt.date(2025, 12, 20))
+    )  # changes index, feeds... if it got that far
     result = run_satire("build", cwd=blog)
     assert result.code == 2
-    assert "templates/post.html:1" in result.err and "no_such" in result.err and "Traceback" not in result.err
+    assert (
+        "templates/post.html:1" in result.err
+        and "no_such" in result.err
+        and "Traceback" not in result.err
+    )
     assert snapshot(blog / "site") == before
     assert not list(blog.glob(".site.*"))  # the staged folder is gone
 
 
-def test_crash_while_writing_leaves_previous_site_identical(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_while_writing_leaves_previous_site_identical(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = load_project(blog)
     build(project)
     before = snapshot(blog / "site")
@@ -250,7 +307,9 @@ def test_crash_while_writing_leaves_previous_site_identical(blog: Path, monkeypa
     assert not list(blog.glob(".site.*"))
 
 
-def test_exception_inside_a_page_render_leaves_previous_site_identical(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exception_inside_a_page_render_leaves_previous_site_identical(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = load_project(blog)
     build(project)
     before = snapshot(blog / "site")
@@ -273,10 +332,16 @@ def test_exception_inside_a_page_render_leaves_previous_site_identical(blog: Pat
     assert not list(blog.glob(".site.*"))
 
 
-def test_commit_cut_short_is_finished_by_the_next_build(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_commit_cut_short_is_finished_by_the_next_build(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = load_project(blog)
     build(project)
-    save(blog, make_draft("nouveau", date=dt.date(2025, 12, 20)), make_draft("sora", language="en", status="approved"))
+    save(
+        blog,
+        make_draft("nouveau", date=dt.date(2025, 12, 20)),
+        make_draft("sora", language="en", status="approved"),
+    )
     from generator.site import write
 
     moves = {"n": 0}
@@ -298,8 +363,12 @@ def test_commit_cut_short_is_finished_by_the_next_build(blog: Path, monkeypatch:
     finished = snapshot(blog / "site")
     clean = blog / "clean"
     build(project, out=clean)
-    site_only = {".satire-build.json"}  # the recovered site's marker still names the older inputs: deploy says "build first"
-    assert {k: v[0] for k, v in finished.items() if k not in site_only} == {k: v[0] for k, v in snapshot(clean).items() if k not in site_only}
+    site_only = {
+        ".satire-build.json"
+    }  # the recovered site's marker still names the older inputs: deploy says "build first"
+    assert {k: v[0] for k, v in finished.items() if k not in site_only} == {
+        k: v[0] for k, v in snapshot(clean).items() if k not in site_only
+    }
     assert not list(blog.glob(".site.*"))
 
 
@@ -313,7 +382,10 @@ CREDITLESS = (
 @pytest.mark.parametrize(
     ("override", "missing"),
     [
-        ("{% block content %}<h1>{{ post.title }}</h1>{{ body | safe }}{% endblock %}", "disclaimer"),
+        (
+            "{% block content %}<h1>{{ post.title }}</h1>{{ body | safe }}{% endblock %}",
+            "disclaimer",
+        ),
         ('{% block content %}<aside data-satire="disclaimer"></aside>{% endblock %}', "disclaimer"),
         (
             '{% block content %}<aside data-satire="disclaimer">{{ disclaimer }} <a href="{{ about_url }}">more</a></aside>'
@@ -321,11 +393,18 @@ CREDITLESS = (
             "source attribution",
         ),
         (CREDITLESS, "image credit"),
-        (CREDITLESS.replace("{% endblock %}", '<figcaption data-satire="credit"></figcaption>{% endblock %}'), "image credit"),
+        (
+            CREDITLESS.replace(
+                "{% endblock %}", '<figcaption data-satire="credit"></figcaption>{% endblock %}'
+            ),
+            "image credit",
+        ),
     ],
     ids=["no-disclaimer", "empty-disclaimer", "no-source", "no-credit", "empty-credit"],
 )
-def test_theme_override_without_labels_fails_naming_template(blog: Path, override: str, missing: str) -> None:
+def test_theme_override_without_labels_fails_naming_template(
+    blog: Path, override: str, missing: str
+) -> None:
     assert run_satire("build", cwd=blog).code == 0
     before = snapshot(blog / "site")
     (blog / "templates").mkdir()
@@ -348,7 +427,9 @@ def test_theme_override_without_labels_fails_naming_template(blog: Path, overrid
 )
 def test_theme_override_without_satirical_jsonld_fails(blog: Path, meta: str) -> None:
     (blog / "templates").mkdir()
-    (blog / "templates/post.html").write_text('{% extends "builtin/post.html" %}{% block meta %}' + meta + "{% endblock %}")
+    (blog / "templates/post.html").write_text(
+        '{% extends "builtin/post.html" %}{% block meta %}' + meta + "{% endblock %}"
+    )
     result = run_satire("build", cwd=blog)
     assert result.code == 2, result.out
     assert "SatiricalArticle JSON-LD" in result.err and "templates/post.html" in result.err
@@ -356,25 +437,39 @@ def test_theme_override_without_satirical_jsonld_fails(blog: Path, meta: str) ->
 
 def test_override_that_keeps_labels_builds(blog: Path) -> None:
     (blog / "templates/theme").mkdir(parents=True)
-    (blog / "templates/post.html").write_text('{% extends "builtin/post.html" %}{% block title %}OVERRIDDEN {{ post.title }}{% endblock %}')
+    (blog / "templates/post.html").write_text(
+        '{% extends "builtin/post.html" %}{% block title %}OVERRIDDEN {{ post.title }}{% endblock %}'
+    )
     (blog / "templates/theme/style.css").write_text("body { color: red; }\n")
     result = run_satire("build", cwd=blog)
     assert result.code == 0, result.err
-    assert "<title>OVERRIDDEN Titre de amazon-ia</title>" in (blog / "site/posts/amazon-ia/index.html").read_text()
+    assert (
+        "<title>OVERRIDDEN Titre de amazon-ia</title>"
+        in (blog / "site/posts/amazon-ia/index.html").read_text()
+    )
     assert (blog / "site/theme/style.css").read_text() == "body { color: red; }\n"
-    assert (blog / "site/theme/favicon.svg").is_file()  # the rest of the theme still comes from the built-in one
+    assert (
+        blog / "site/theme/favicon.svg"
+    ).is_file()  # the rest of the theme still comes from the built-in one
 
 
 def test_an_edited_template_shows_in_the_next_build(blog: Path) -> None:
     """Compiled templates are kept between builds, and reused only while their source is unchanged."""
     override = blog / "templates/post.html"
     override.parent.mkdir()
-    override.write_text('{% extends "builtin/post.html" %}{% block title %}FIRST {{ post.title }}{% endblock %}')
+    override.write_text(
+        '{% extends "builtin/post.html" %}{% block title %}FIRST {{ post.title }}{% endblock %}'
+    )
     assert run_satire("build", cwd=blog).code == 0
     assert list((blog / ".satire/templates").rglob("*.cache"))
-    override.write_text('{% extends "builtin/post.html" %}{% block title %}OTHER {{ post.title }}{% endblock %}')  # same size
+    override.write_text(
+        '{% extends "builtin/post.html" %}{% block title %}OTHER {{ post.title }}{% endblock %}'
+    )  # same size
     assert run_satire("build", cwd=blog).code == 0
-    assert "<title>OTHER Titre de amazon-ia</title>" in (blog / "site/posts/amazon-ia/index.html").read_text()
+    assert (
+        "<title>OTHER Titre de amazon-ia</title>"
+        in (blog / "site/posts/amazon-ia/index.html").read_text()
+    )
 
 
 def test_garbage_collection_is_back_on_after_a_build(blog: Path) -> None:
@@ -387,7 +482,9 @@ def test_garbage_collection_is_back_on_after_a_build(blog: Path) -> None:
     build(project)
     assert gc.isenabled()
     (blog / "templates").mkdir()
-    (blog / "templates/post.html").write_text("{% extends 'base.html' %}{% block content %}{{ no_such_name }}{% endblock %}")
+    (blog / "templates/post.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ no_such_name }}{% endblock %}"
+    )
     with pytest.raises(SatireError):
         build(project)
     assert gc.isenabled()
@@ -395,29 +492,46 @@ def test_garbage_collection_is_back_on_after_a_build(blog: Path) -> None:
 
 def test_missing_template_names_every_folder_searched(blog: Path) -> None:
     (blog / "templates").mkdir()
-    (blog / "templates/index.html").write_text('{% extends "base.html" %}{% block content %}{% include "partials/nope.html" %}{% endblock %}')
+    (blog / "templates/index.html").write_text(
+        '{% extends "base.html" %}{% block content %}{% include "partials/nope.html" %}{% endblock %}'
+    )
     result = run_satire("build", cwd=blog)
     assert result.code == 2 and "Traceback" not in result.err
     assert "templates/index.html:1: template 'partials/nope.html' not found" in result.err
-    assert str(blog / "templates/partials/nope.html") in result.err and "/templates/partials/nope.html" in result.err.split(",")[-1]
+    assert (
+        str(blog / "templates/partials/nope.html") in result.err
+        and "/templates/partials/nope.html" in result.err.split(",")[-1]
+    )
 
 
 def test_bad_draft_is_reported_and_the_rest_built(blog: Path) -> None:
-    save(blog, make_draft("mauvais", source={"publisher": "X", "url": "javascript:alert(1)", "title": "t"}))
+    save(
+        blog,
+        make_draft(
+            "mauvais", source={"publisher": "X", "url": "javascript:alert(1)", "title": "t"}
+        ),
+    )
     (blog / "drafts/casse.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
     result = run_satire("build", cwd=blog)
     assert result.code == 2
-    assert any(line.startswith("drafts/mauvais.md:1:1: source.url:") for line in result.err_lines), result.err
+    assert any(
+        line.startswith("drafts/mauvais.md:1:1: source.url:") for line in result.err_lines
+    ), result.err
     assert any(line.startswith("drafts/casse.md:") for line in result.err_lines), result.err
     assert "Traceback" not in result.err
-    assert (blog / "site/posts/sora/index.html").is_file() and not (blog / "site/posts/mauvais").exists()
+    assert (blog / "site/posts/sora/index.html").is_file() and not (
+        blog / "site/posts/mauvais"
+    ).exists()
 
 
 def test_missing_local_image_is_a_warning(blog: Path) -> None:
     save(blog, make_draft("sans-fichier", image={"src": "images/absent.png", "alt": "Nothing"}))
     result = run_satire("build", cwd=blog)
     assert result.code == 0
-    assert "warning: drafts/sans-fichier.md: image.src: images/absent.png is not in static/" in result.err
+    assert (
+        "warning: drafts/sans-fichier.md: image.src: images/absent.png is not in static/"
+        in result.err
+    )
 
 
 def test_render_post_page_matches_the_built_page(blog: Path) -> None:
@@ -428,8 +542,13 @@ def test_render_post_page_matches_the_built_page(blog: Path) -> None:
     draft = DraftStore(project).load("iphone-air")
     page = render_post_page(project, draft)
     built = (blog / "site/posts/iphone-air/index.html").read_text()
-    assert page.split('<main id="main" class="wrap">')[1].split('<nav class="post-nav"')[0] == built.split('<main id="main" class="wrap">')[1].split('<nav class="post-nav"')[0]
-    preview = render_post_page(project, draft.model_copy(update={"status": "draft", "body": draft.body}))
+    assert (
+        page.split('<main id="main" class="wrap">')[1].split('<nav class="post-nav"')[0]
+        == built.split('<main id="main" class="wrap">')[1].split('<nav class="post-nav"')[0]
+    )
+    preview = render_post_page(
+        project, draft.model_copy(update={"status": "draft", "body": draft.body})
+    )
     assert "BROUILLON" in preview and 'data-satire="disclaimer"' in preview and "noindex" in preview
 
 
@@ -440,13 +559,24 @@ def test_comments_embed_only_when_configured(blog: Path) -> None:
         handle.write("  comments: {system: isso, url: 'https://comments.example.org/'}\n")
     assert run_satire("build", cwd=blog).code == 0
     page = (blog / "site/posts/sora/index.html").read_text()
-    assert 'src="https://comments.example.org/js/embed.min.js"' in page and 'id="isso-thread"' in page
+    assert (
+        'src="https://comments.example.org/js/embed.min.js"' in page and 'id="isso-thread"' in page
+    )
     assert "script-src &#39;self&#39; https://comments.example.org" in page
-    text = (blog / "satire.yaml").read_text().replace("system: isso, url: 'https://comments.example.org/'", "system: giscus, repo: owner/blog, repo_id: R_1, category: Comments, category_id: C_1")
+    text = (
+        (blog / "satire.yaml")
+        .read_text()
+        .replace(
+            "system: isso, url: 'https://comments.example.org/'",
+            "system: giscus, repo: owner/blog, repo_id: R_1, category: Comments, category_id: C_1",
+        )
+    )
     (blog / "satire.yaml").write_text(text)
     assert run_satire("build", cwd=blog).code == 0
     page = (blog / "site/posts/sora/index.html").read_text()
-    assert 'src="https://giscus.app/client.js" data-repo="owner/blog"' in page and "isso" not in page
+    assert (
+        'src="https://giscus.app/client.js" data-repo="owner/blog"' in page and "isso" not in page
+    )
     assert "frame-src https://giscus.app" in page
 
 
@@ -454,7 +584,10 @@ def test_custom_disclaimer_from_config(blog: Path) -> None:
     with (blog / "satire.yaml").open("a") as handle:
         handle.write("  disclaimer: {fr: 'Tout est faux ici, sauf la source.'}\n")
     assert run_satire("build", cwd=blog).code == 0
-    assert "Tout est faux ici, sauf la source." in (blog / "site/posts/amazon-ia/index.html").read_text()
+    assert (
+        "Tout est faux ici, sauf la source."
+        in (blog / "site/posts/amazon-ia/index.html").read_text()
+    )
     assert "This post is satire" in (blog / "site/posts/sora/index.html").read_text()
 
 
@@ -472,21 +605,31 @@ def test_lost_cache_entries_are_rebuilt_from_the_drafts(blog: Path) -> None:
     from generator.infra import state
 
     conn = state.connect(project.state_dir)
-    conn.execute("DELETE FROM render_cache WHERE key NOT LIKE 'draft:%'")  # bodies and manifest gone, parsed drafts kept
+    conn.execute(
+        "DELETE FROM render_cache WHERE key NOT LIKE 'draft:%'"
+    )  # bodies and manifest gone, parsed drafts kept
     conn.close()
     report = build(project)
-    assert report.rendered_bodies == 2 and report.written == []  # the fixture posts share two bodies (fr, en)
+    assert (
+        report.rendered_bodies == 2 and report.written == []
+    )  # the fixture posts share two bodies (fr, en)
     assert snapshot(blog / "site") == before
     build(project, cache=False, out=blog / "nocache")
-    assert (blog / "nocache/posts/sora/index.html").read_bytes() == (blog / "site/posts/sora/index.html").read_bytes()
+    assert (blog / "nocache/posts/sora/index.html").read_bytes() == (
+        blog / "site/posts/sora/index.html"
+    ).read_bytes()
 
 
-def test_new_renderer_renders_cached_bodies_again(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_renderer_renders_cached_bodies_again(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import importlib
 
     from generator.site import markup
 
-    gathering = importlib.import_module("generator.site.gather")  # the module, not the function it exports
+    gathering = importlib.import_module(
+        "generator.site.gather"
+    )  # the module, not the function it exports
     project = load_project(blog)
     assert build(project).rendered_bodies == 2
     assert build(project).rendered_bodies == 0

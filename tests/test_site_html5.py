@@ -24,11 +24,17 @@ def test_every_page_is_valid_html5(demo_project: Path) -> None:
         make_draft("sans-image", image=None, dek=""),
         make_draft("brouillon", status="draft", date=dt.date(2025, 12, 1)),
         hostile_draft(),
-        *[make_draft(f"post-{n:02d}", date=dt.date(2025, 1, 1) + dt.timedelta(days=n)) for n in range(11)],
+        *[
+            make_draft(f"post-{n:02d}", date=dt.date(2025, 1, 1) + dt.timedelta(days=n))
+            for n in range(11)
+        ],
     )
     with (demo_project / "satire.yaml").open("a") as handle:
         handle.write("  comments: {system: isso, url: 'https://comments.example.org/'}\n")
-    for args, folder in ((("build",), "site"), (("build", "--drafts", "--out", "preview"), "preview")):
+    for args, folder in (
+        (("build",), "site"),
+        (("build", "--drafts", "--out", "preview"), "preview"),
+    ):
         result = run_satire(*args, cwd=demo_project)
         assert result.code == 0, result.err
         pages = sorted((demo_project / folder).rglob("*.html"))

@@ -118,7 +118,9 @@ def test_photo_hero_is_responsive_upright_and_stripped(blog: Path) -> None:
     with Image.open(site / "images/photo.jpg") as original:
         assert original.size == (1000, 1600)
         assert not original.getexif() and "icc_profile" not in original.info
-        assert original.getpixel((500, 100))[0] > 150  # the red band stored on the left is on top once upright
+        assert (
+            original.getpixel((500, 100))[0] > 150
+        )  # the red band stored on the left is on top once upright
     assert b"TestCam" not in (site / "images/photo.jpg").read_bytes()
     assert "Jeanne Photo / Unsplash" in page
 
@@ -130,28 +132,45 @@ def test_body_images_png_gif_svg(blog: Path) -> None:
     found = {attr(tag, "alt"): tag for tag in IMG.findall(body)}
     assert set(found) == {"Un schéma", "Une carte", "minuscule", "logo"}
     for tag in found.values():  # none is the hero: all wait their turn
-        assert attr(tag, "loading") == "lazy" and attr(tag, "decoding") == "async" and attr(tag, "fetchpriority") is None
+        assert (
+            attr(tag, "loading") == "lazy"
+            and attr(tag, "decoding") == "async"
+            and attr(tag, "fetchpriority") is None
+        )
     png = found["Un schéma"]
     assert attr(png, "width") == "800" and attr(png, "height") == "600"
     check_files(site, srcset(attr(png, "srcset") or ""), "PNG", 800 / 600)
     [png_picture] = [p for p in pictures(body) if "diagram" in p]
     webp_set = srcset(re.search(r'srcset="([^"]*)"', png_picture).group(1))  # type: ignore[union-attr]
     check_files(site, webp_set, "WEBP", 800 / 600)
-    for url, _ in [*srcset(attr(png, "srcset") or ""), *webp_set]:  # transparency kept in both formats
+    for url, _ in [
+        *srcset(attr(png, "srcset") or ""),
+        *webp_set,
+    ]:  # transparency kept in both formats
         with Image.open(site / url.lstrip("/")) as image:
-            assert image.convert("RGBA").getpixel((1, 1))[3] == 0 and image.convert("RGBA").getpixel((image.width // 2, image.height // 2))[3] == 255
+            assert (
+                image.convert("RGBA").getpixel((1, 1))[3] == 0
+                and image.convert("RGBA").getpixel((image.width // 2, image.height // 2))[3] == 255
+            )
     jpeg = found["Une carte"]
     assert attr(jpeg, "width") == "600" and attr(jpeg, "height") == "400"
     check_files(site, srcset(attr(jpeg, "srcset") or ""), "JPEG", 600 / 400)
     [jpeg_picture] = [p for p in pictures(body) if "gps-" in p]
-    check_files(site, srcset(re.search(r'srcset="([^"]*)"', jpeg_picture).group(1)), "WEBP", 600 / 400)  # type: ignore[union-attr]
+    check_files(
+        site, srcset(re.search(r'srcset="([^"]*)"', jpeg_picture).group(1)), "WEBP", 600 / 400
+    )  # type: ignore[union-attr]
     with Image.open(site / "images/gps.jpg") as original:
         assert not original.getexif()
     gif = found["minuscule"]
     assert attr(gif, "width") == "40" and attr(gif, "height") == "30"
     check_files(site, srcset(attr(gif, "srcset") or ""), "GIF", 40 / 30)
     svg = found["logo"]
-    assert attr(svg, "src") == "/images/logo.svg" and attr(svg, "width") == "320" and attr(svg, "height") == "180" and attr(svg, "srcset") is None
+    assert (
+        attr(svg, "src") == "/images/logo.svg"
+        and attr(svg, "width") == "320"
+        and attr(svg, "height") == "180"
+        and attr(svg, "srcset") is None
+    )
     assert (site / "images/logo.svg").read_text() == SVG
 
 
@@ -171,9 +190,14 @@ def test_every_post_gets_a_card(blog: Path) -> None:
     for slug in ("photo", "distante", "sans-image", "titre-long"):
         page = (site / f"posts/{slug}/index.html").read_text()
         url = meta(page, "og:image") or ""
-        assert re.fullmatch(rf"http://127\.0\.0\.1:8000/cards/{slug}\.[0-9a-f]{{10}}\.png", url), url
+        assert re.fullmatch(rf"http://127\.0\.0\.1:8000/cards/{slug}\.[0-9a-f]{{10}}\.png", url), (
+            url
+        )
         assert meta(page, "og:image:width") == "1200" and meta(page, "og:image:height") == "630"
-        assert "SATIRE" in (meta(page, "og:image:alt") or "") and meta(page, "twitter:card") == "summary_large_image"
+        assert (
+            "SATIRE" in (meta(page, "og:image:alt") or "")
+            and meta(page, "twitter:card") == "summary_large_image"
+        )
         assert meta(page, "twitter:image") == url
         with Image.open(site / url.split(":8000/")[1]) as card:
             assert card.format == "PNG" and card.size == (WIDTH, HEIGHT)
@@ -185,19 +209,33 @@ def test_every_post_gets_a_card(blog: Path) -> None:
 
 def test_long_french_title_card_stays_in_its_frame() -> None:
     look = cards.look(CardConfig(), Path.cwd())
-    image, layout = cards.draw(Spec(LONG_TITLE, "Le Satiriste Numérique", "2025-12-04", "fr", None, look))
+    image, layout = cards.draw(
+        Spec(LONG_TITLE, "Le Satiriste Numérique", "2025-12-04", "fr", None, look)
+    )
     band_top = HEIGHT - look.band_height
     assert image.size == (WIDTH, HEIGHT)
     assert layout.title_size < 76  # shrunk to fit
     for kind in ("title", "site", "date"):
         for left, top, right, bottom in layout.boxes[kind]:
-            assert left >= 0 and right <= WIDTH and top >= 0 and bottom <= band_top, (kind, left, top, right, bottom)
+            assert left >= 0 and right <= WIDTH and top >= 0 and bottom <= band_top, (
+                kind,
+                left,
+                top,
+                right,
+                bottom,
+            )
     [(left, top, right, bottom)] = layout.boxes["band"]
     assert left >= 0 and right <= WIDTH and band_top <= top and bottom <= HEIGHT
     # wrapped at spaces only: every word whole, in order (French spaces kept: « and » stay with their word)
     words = [w for line in layout.title_lines for w in line.split(" ")]
-    assert [w.strip("\u202f\u00a0") for w in " ".join(words).replace("\u202f", " ").replace("\u00a0", " ").split()] == LONG_TITLE.split()
-    assert not any(line.endswith(("«", "\u202f")) or line.startswith(("»", ":", "\u202f")) for line in layout.title_lines)
+    assert [
+        w.strip("\u202f\u00a0")
+        for w in " ".join(words).replace("\u202f", " ").replace("\u00a0", " ").split()
+    ] == LONG_TITLE.split()
+    assert not any(
+        line.endswith(("«", "\u202f")) or line.startswith(("»", ":", "\u202f"))
+        for line in layout.title_lines
+    )
     assert not cards.band_problems(image, look)
     # the band's pixels: its colour across the strip, and its text in white
     band = image.crop((0, band_top, WIDTH, HEIGHT))
@@ -208,7 +246,16 @@ def test_long_french_title_card_stays_in_its_frame() -> None:
 
 def test_a_word_wider_than_the_card_shrinks_the_title_instead_of_being_cut() -> None:
     word = "Anticonstitutionnellementissimement" * 2
-    _, layout = cards.draw(Spec(f"Un {word} et la suite", "Site", "2025-12-04", "fr", None, cards.look(CardConfig(), Path.cwd())))
+    _, layout = cards.draw(
+        Spec(
+            f"Un {word} et la suite",
+            "Site",
+            "2025-12-04",
+            "fr",
+            None,
+            cards.look(CardConfig(), Path.cwd()),
+        )
+    )
     assert any(word in line.split(" ") for line in layout.title_lines)  # whole, on one line
     assert " ".join(layout.title_lines) == f"Un {word} et la suite"
     for left, _, right, _ in layout.boxes["title"]:
@@ -236,7 +283,10 @@ def test_theme_settings_change_the_card(blog: Path) -> None:
     config = blog / "satire.yaml"
     logo = Image.new("RGBA", (120, 40), (255, 200, 0, 255))
     logo.save(blog / "logo.png")
-    config.write_text(config.read_text() + 'images:\n  card:\n    background: "#ffffff"\n    foreground: "#111111"\n    muted: "#333333"\n    logo: logo.png\n')
+    config.write_text(
+        config.read_text()
+        + 'images:\n  card:\n    background: "#ffffff"\n    foreground: "#111111"\n    muted: "#333333"\n    logo: logo.png\n'
+    )
     site = built(blog)
     page = (site / "posts/sans-image/index.html").read_text()
     with Image.open(site / (meta(page, "og:image") or "").split(":8000/")[1]) as card:
@@ -245,12 +295,16 @@ def test_theme_settings_change_the_card(blog: Path) -> None:
         assert rgb.getpixel((64 + 20, 64 + 10)) == (255, 200, 0)  # the logo
 
 
-def test_noop_rebuild_opens_no_image_and_unused_files_go(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_noop_rebuild_opens_no_image_and_unused_files_go(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = load_project(blog)
     first = build(project)
     assert first.made_images == 5 and first.drawn_cards == 4
     site = blog / "site"
-    before = {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    before = {
+        p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()
+    }
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a no-op rebuild opened an image")
@@ -258,8 +312,15 @@ def test_noop_rebuild_opens_no_image_and_unused_files_go(blog: Path, monkeypatch
     with monkeypatch.context() as patch:
         patch.setattr(Image, "open", refuse)
         again = build(load_project(blog))
-    assert again.written == [] and again.removed == [] and again.made_images == 0 and again.drawn_cards == 0
-    assert {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before
+    assert (
+        again.written == []
+        and again.removed == []
+        and again.made_images == 0
+        and again.drawn_cards == 0
+    )
+    assert {
+        p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()
+    } == before
 
     # a fresh output folder: everything comes from the cache, byte for byte
     other = build(load_project(blog), out=blog / "other")
@@ -269,13 +330,22 @@ def test_noop_rebuild_opens_no_image_and_unused_files_go(blog: Path, monkeypatch
 
     # a new title: a new card, the old one gone; no post uses the photo any more: its files go
     old_cards = {p.name for p in (site / "cards").iterdir()}
-    save(blog, make_draft("photo", image=None, title="Un autre titre"), make_draft("titre-long", image=None, title=LONG_TITLE))
+    save(
+        blog,
+        make_draft("photo", image=None, title="Un autre titre"),
+        make_draft("titre-long", image=None, title=LONG_TITLE),
+    )
     changed = build(load_project(blog))
     assert changed.drawn_cards == 2
     new_cards = {p.name for p in (site / "cards").iterdir()}
     assert len(new_cards) == 4 and len(old_cards & new_cards) == 2
-    assert not list((site / "images").glob("photo-*")) and (site / "images/photo.jpg").read_bytes() != b""
-    assert (site / "images/photo.jpg").read_bytes() == (blog / "static/images/photo.jpg").read_bytes()  # unused: a plain static file again
+    assert (
+        not list((site / "images").glob("photo-*"))
+        and (site / "images/photo.jpg").read_bytes() != b""
+    )
+    assert (site / "images/photo.jpg").read_bytes() == (
+        blog / "static/images/photo.jpg"
+    ).read_bytes()  # unused: a plain static file again
 
 
 def test_a_changed_image_is_made_again(blog: Path) -> None:
@@ -332,7 +402,10 @@ def test_pages_with_pictures_are_valid_html5(blog: Path) -> None:
 def cached(project: Path) -> dict[str, set[str]]:
     """The cache's entries by kind: source records, image folders, cards."""
     media = project / ".satire/media"
-    return {kind: {p.name for p in (media / kind).iterdir()} if (media / kind).is_dir() else set() for kind in ("sources", "images", "cards")}
+    return {
+        kind: {p.name for p in (media / kind).iterdir()} if (media / kind).is_dir() else set()
+        for kind in ("sources", "images", "cards")
+    }
 
 
 def image_folder(project: Path, src: str) -> str:
@@ -357,7 +430,9 @@ def build_opening_no_image(project: Path, monkeypatch: pytest.MonkeyPatch, **opt
         return build(load_project(project), **options)
 
 
-def test_an_old_card_and_a_replaced_image_s_files_leave_the_cache_and_the_site(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_old_card_and_a_replaced_image_s_files_leave_the_cache_and_the_site(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(load_project(blog))
     site = blog / "site"
     first = cached(blog)
@@ -366,7 +441,10 @@ def test_an_old_card_and_a_replaced_image_s_files_leave_the_cache_and_the_site(b
     # a new title: a new card; the old one leaves the cache and the site
     old_card = card_of(site, "sans-image")
     (old_cached,) = [name for name in first["cards"] if name.endswith(old_card.split(".", 1)[1])]
-    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre tout neuf"))
+    save(
+        blog,
+        make_draft("sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre tout neuf"),
+    )
     retitled = build(load_project(blog))
     assert retitled.drawn_cards == 1 and retitled.made_images == 0
     assert retitled.pruned == [f"cards/{old_cached}"]
@@ -377,7 +455,11 @@ def test_an_old_card_and_a_replaced_image_s_files_leave_the_cache_and_the_site(b
 
     # a replaced image: its old derived files leave the cache and the site
     old_folder = image_folder(blog, "images/diagram.png")
-    old_files = {p.name for p in (blog / ".satire/media/images" / old_folder).iterdir() if p.name.startswith("diagram-")}
+    old_files = {
+        p.name
+        for p in (blog / ".satire/media/images" / old_folder).iterdir()
+        if p.name.startswith("diagram-")
+    }
     assert old_files and all((site / "images" / name).is_file() for name in old_files)
     out = io.BytesIO()
     Image.new("RGBA", (500, 500), (200, 0, 0, 255)).save(out, "PNG")
@@ -385,23 +467,44 @@ def test_an_old_card_and_a_replaced_image_s_files_leave_the_cache_and_the_site(b
     replaced = build(load_project(blog))
     assert replaced.made_images == 1 and replaced.drawn_cards == 0
     after_image = cached(blog)
-    assert old_folder not in after_image["images"] and image_folder(blog, "images/diagram.png") in after_image["images"]
+    assert (
+        old_folder not in after_image["images"]
+        and image_folder(blog, "images/diagram.png") in after_image["images"]
+    )
     assert len(after_image["images"]) == 5 and len(after_image["sources"]) == 5
-    assert len(after_image["sources"] - after_title["sources"]) == 1  # the replaced image's record, renewed
+    assert (
+        len(after_image["sources"] - after_title["sources"]) == 1
+    )  # the replaced image's record, renewed
     assert not any((site / "images" / name).exists() for name in old_files)
 
     # what is left is what the site uses: a rebuild opens no image, removes nothing, and a fresh folder needs nothing made
     again = build_opening_no_image(blog, monkeypatch)
-    assert again.written == [] and again.removed == [] and again.pruned == [] and again.made_images == 0 and again.drawn_cards == 0
+    assert (
+        again.written == []
+        and again.removed == []
+        and again.pruned == []
+        and again.made_images == 0
+        and again.drawn_cards == 0
+    )
     assert cached(blog) == after_image
     fresh = build_opening_no_image(blog, monkeypatch, out=blog / "fresh")
     assert fresh.made_images == 0 and fresh.drawn_cards == 0
 
 
-def test_a_drafts_build_then_a_published_one_keeps_what_the_published_site_needs(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_drafts_build_then_a_published_one_keeps_what_the_published_site_needs(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(load_project(blog))
     published = cached(blog)
-    save(blog, make_draft("brouillon", status="draft", date=dt.date(2025, 12, 5), image={"src": "images/gps.jpg", "alt": "Un brouillon"}))
+    save(
+        blog,
+        make_draft(
+            "brouillon",
+            status="draft",
+            date=dt.date(2025, 12, 5),
+            image={"src": "images/gps.jpg", "alt": "Un brouillon"},
+        ),
+    )
     result = run_satire("build", "--drafts", cwd=blog)
     assert result.code == 0, result.err
     with_drafts = cached(blog)
@@ -410,14 +513,23 @@ def test_a_drafts_build_then_a_published_one_keeps_what_the_published_site_needs
 
     back = build_opening_no_image(blog, monkeypatch)
     assert back.made_images == 0 and back.drawn_cards == 0
-    assert cached(blog) == published  # the draft's card went; everything the published site uses stayed
+    assert (
+        cached(blog) == published
+    )  # the draft's card went; everything the published site uses stayed
     assert not list((blog / "site/cards").glob("brouillon.*"))
 
 
-def test_a_build_into_another_folder_keeps_what_site_uses(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_into_another_folder_keeps_what_site_uses(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(load_project(blog))
     site_cache = cached(blog)
-    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre pour ailleurs"))
+    save(
+        blog,
+        make_draft(
+            "sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre pour ailleurs"
+        ),
+    )
     elsewhere = build(load_project(blog), out=blog / "ailleurs")
     assert elsewhere.drawn_cards == 1 and elsewhere.pruned == []
     both = cached(blog)
@@ -431,17 +543,26 @@ def test_a_build_into_another_folder_keeps_what_site_uses(blog: Path, monkeypatc
     # the other folder gone, what only it used goes with the next build
     shutil.rmtree(blog / "ailleurs")
     last = build_opening_no_image(blog, monkeypatch)
-    assert [entry.split("/")[0] for entry in last.pruned] == ["cards"] and cached(blog) == site_cache
+    assert [entry.split("/")[0] for entry in last.pruned] == ["cards"] and cached(
+        blog
+    ) == site_cache
 
 
-def test_a_failed_build_or_a_bad_draft_removes_nothing_from_the_cache(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_or_a_bad_draft_removes_nothing_from_the_cache(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(load_project(blog))
     before = cached(blog)
     # a card guard failure stops the build: the cache is as it was
     config = blog / "satire.yaml"
     text = config.read_text()
     config.write_text(text + "images:\n  card:\n    band_height: 10\n")
-    save(blog, make_draft("sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre jamais publié"))
+    save(
+        blog,
+        make_draft(
+            "sans-image", date=dt.date(2025, 12, 2), image=None, title="Un titre jamais publié"
+        ),
+    )
     with pytest.raises(SatireError):
         build(load_project(blog))
     assert cached(blog) == before
@@ -456,7 +577,12 @@ def test_a_failed_build_or_a_bad_draft_removes_nothing_from_the_cache(blog: Path
     assert broken.errors and broken.pruned == [] and cached(blog) == before
     draft.write_text(good)
     fixed = build_opening_no_image(blog, monkeypatch)
-    assert not fixed.errors and fixed.made_images == 0 and fixed.drawn_cards == 0 and cached(blog) == before
+    assert (
+        not fixed.errors
+        and fixed.made_images == 0
+        and fixed.drawn_cards == 0
+        and cached(blog) == before
+    )
 
 
 def test_a_build_waits_for_another_build_before_it_prunes(blog: Path) -> None:
@@ -465,7 +591,9 @@ def test_a_build_waits_for_another_build_before_it_prunes(blog: Path) -> None:
     from generator.infra.fsutil import project_lock
 
     build(load_project(blog))
-    drawing = blog / ".satire/media/cards" / ("0" * 40 + ".0123456789.png")  # what a running build just drew
+    drawing = (
+        blog / ".satire/media/cards" / ("0" * 40 + ".0123456789.png")
+    )  # what a running build just drew
     reports: list[Any] = []
     with project_lock(blog / ".satire", "build"):  # that running build
         drawing.write_bytes(b"a card being drawn")

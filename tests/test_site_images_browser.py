@@ -47,30 +47,44 @@ def served(demo_project: Path) -> Iterator[str]:
     image_blog(demo_project)
     result = run_satire("build", cwd=demo_project)
     assert result.code == 0, result.err
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SlowImages, directory=str(demo_project / "site")))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SlowImages, directory=str(demo_project / "site"))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
-def test_post_page_has_no_layout_shift_and_an_eager_hero(served: str, viewport: dict[str, int]) -> None:
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}]
+)
+def test_post_page_has_no_layout_shift_and_an_eager_hero(
+    served: str, viewport: dict[str, int]
+) -> None:
     with launched() as browser:
         page = browser.new_page(viewport=viewport)
         page.add_init_script(OBSERVE_SHIFTS)
         page.goto(served + "posts/photo/", wait_until="load")
         # predicates as functions: a bare expression is polled through eval, which the page's CSP forbids
-        page.wait_for_function("() => Array.from(document.images).filter(i => i.loading !== 'lazy').every(i => i.complete && i.naturalWidth > 0)")
+        page.wait_for_function(
+            "() => Array.from(document.images).filter(i => i.loading !== 'lazy').every(i => i.complete && i.naturalWidth > 0)"
+        )
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_function("() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        page.wait_for_function(
+            "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        )
         page.wait_for_timeout(300)
         shifts = page.evaluate("window.__shifts")
         assert page.evaluate("window.__shift") == 0, shifts
-        hero = page.evaluate("(() => { const i = document.querySelector('.hero img'); return {loading: i.loading, priority: i.fetchPriority, src: i.currentSrc, w: i.naturalWidth}; })()")
+        hero = page.evaluate(
+            "(() => { const i = document.querySelector('.hero img'); return {loading: i.loading, priority: i.fetchPriority, src: i.currentSrc, w: i.naturalWidth}; })()"
+        )
         assert hero["loading"] != "lazy" and hero["priority"] == "high"
         assert hero["src"].endswith(".webp") and hero["w"] > 0
-        body = page.evaluate("Array.from(document.querySelectorAll('.post-body img')).map(i => i.loading)")
+        body = page.evaluate(
+            "Array.from(document.querySelectorAll('.post-body img')).map(i => i.loading)"
+        )
         assert body and set(body) == {"lazy"}
         screenshot(page, f"images-post-{viewport['width']}.png")
         page.close()

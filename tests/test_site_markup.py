@@ -43,12 +43,28 @@ def test_sanitizer_removes_every_active_thing(payload: str) -> None:
     html = body_html(f"Intro.\n\n{payload}\n\nOutro.", "en")
     elements = Elements()
     elements.feed(html)
-    assert not {"script", "style", "iframe", "svg", "math", "form", "input", "object", "embed", "base", "meta"} & {tag for tag, _ in elements.found}
+    assert not {
+        "script",
+        "style",
+        "iframe",
+        "svg",
+        "math",
+        "form",
+        "input",
+        "object",
+        "embed",
+        "base",
+        "meta",
+    } & {tag for tag, _ in elements.found}
     for tag, attrs in elements.found:
         for name, value in attrs:
             assert not name.startswith("on") and name != "style", (tag, name)
             if name in ("href", "src"):
-                assert re.match(r"^(https?:|mailto:|[^:]*$)", (value or "").strip(), re.I), (tag, name, value)
+                assert re.match(r"^(https?:|mailto:|[^:]*$)", (value or "").strip(), re.I), (
+                    tag,
+                    name,
+                    value,
+                )
     assert "Intro." in html  # (an unclosed <style> may swallow what follows: harmless)
 
 
@@ -64,7 +80,10 @@ class Elements(HTMLParser):
 
 
 def test_markdown_kept_and_links_marked() -> None:
-    html = body_html("## Part\n\nSome *em* and **strong**, a [link](https://example.com/x) and `code`.\n\n> pulled\n\n- a\n- b", "en")
+    html = body_html(
+        "## Part\n\nSome *em* and **strong**, a [link](https://example.com/x) and `code`.\n\n> pulled\n\n- a\n- b",
+        "en",
+    )
     assert "<h2>Part</h2>" in html and "<em>em</em>" in html and "<strong>strong</strong>" in html
     assert '<a href="https://example.com/x" rel="noopener noreferrer nofollow">link</a>' in html
     assert "<blockquote>" in html and "<li>a</li>" in html and "<code>code</code>" in html
@@ -80,7 +99,10 @@ def test_h1_in_body_becomes_h2() -> None:
 
 
 def test_french_rules() -> None:
-    assert french_text("Quoi ? Oui ! Non ; bon : « ici »") == f"Quoi{NNBSP}? Oui{NNBSP}! Non{NNBSP}; bon{NBSP}: «{NBSP}ici{NBSP}»"
+    assert (
+        french_text("Quoi ? Oui ! Non ; bon : « ici »")
+        == f"Quoi{NNBSP}? Oui{NNBSP}! Non{NNBSP}; bon{NBSP}: «{NBSP}ici{NBSP}»"
+    )
     assert french_text("Pourquoi? Ainsi:") == f"Pourquoi{NNBSP}? Ainsi{NBSP}:"
     assert french_text("à 10:30, https://x.fr/?a=1") == "à 10:30, https://x.fr/?a=1"
 
@@ -111,20 +133,37 @@ def test_reading_minutes() -> None:
 
 def test_every_chrome_string_has_a_french_translation() -> None:
     templates = builtin_dir("templates")
-    options = {"**": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
-    found = {msg[2] for msg in extract_from_dir(str(templates), method_map=[("**.html", "jinja2"), ("**.xml", "jinja2")], options_map=options)}
+    options = {
+        "**": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    }
+    found = {
+        msg[2]
+        for msg in extract_from_dir(
+            str(templates),
+            method_map=[("**.html", "jinja2"), ("**.xml", "jinja2")],
+            options_map=options,
+        )
+    }
     assert len(found) > 20
     fr = i18n.translations([templates], "fr")
     for message in found:
         if isinstance(message, tuple):
             assert fr.ngettext(message[0], message[1], 2) != message[1], message
         else:
-            assert fr.gettext(message) != message or message in {"Satire", "satire", "Site", "Pages"}, message
+            assert fr.gettext(message) != message or message in {
+                "Satire",
+                "satire",
+                "Site",
+                "Pages",
+            }, message
 
 
 def test_project_catalogue_overrides_one_message(tmp_path: Path) -> None:
     (tmp_path / "i18n").mkdir()
-    (tmp_path / "i18n/fr.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Learn more"\nmsgstr "Pourquoi ?"\n', encoding="utf-8")
+    (tmp_path / "i18n/fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Learn more"\nmsgstr "Pourquoi ?"\n',
+        encoding="utf-8",
+    )
     fr = i18n.translations([tmp_path, builtin_dir("templates")], "fr")
     assert fr.gettext("Learn more") == "Pourquoi ?"
     assert fr.gettext("Home") == "Accueil"
@@ -159,7 +198,9 @@ def test_french_text_agrees_with_the_rules_one_by_one() -> None:
     rng = random.Random(4)
     alphabet = "ab é1 ;!?:«»)]…_\u00a0\t<."
     samples = ["« Bonjour » : dit-il ; « non ! »", "l'IA ; puis: fin", "Quoi ?!", "« »", "à 10:30"]
-    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)
+    ]
     for sample in samples:
         assert french_text.__wrapped__(sample) == reference(sample), repr(sample)
 
@@ -216,8 +257,34 @@ def test_skipped_markdown_work_changes_no_html_on_random_markdown() -> None:
     from generator.site import markup
 
     rng = random.Random(7)
-    alphabet = [*"ab c!*_[]()<>&#;`\\\n\t\r:/.@|-=\x02\x03", "  \n", " \r\n", "http://x.y", "![", "](", "]:", "&amp;", "<b>", "</b>", "<div>"]
-    alphabet += ["\n\n", "> ", "1. ", "- ", "    ", "[1]: http://z\n", "[1]", "# ", "---\n", "===\n", "| a | b |\n|---|---|\n", "\n   \n", " "]
+    alphabet = [
+        *"ab c!*_[]()<>&#;`\\\n\t\r:/.@|-=\x02\x03",
+        "  \n",
+        " \r\n",
+        "http://x.y",
+        "![",
+        "](",
+        "]:",
+        "&amp;",
+        "<b>",
+        "</b>",
+        "<div>",
+    ]
+    alphabet += [
+        "\n\n",
+        "> ",
+        "1. ",
+        "- ",
+        "    ",
+        "[1]: http://z\n",
+        "[1]",
+        "# ",
+        "---\n",
+        "===\n",
+        "| a | b |\n|---|---|\n",
+        "\n   \n",
+        " ",
+    ]
     for _ in range(4000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert markup.to_html(text) == stock_html(text), repr(text)

@@ -50,7 +50,10 @@ def test_flow_lists_stay_flow() -> None:
 def test_a_document_start_marker_and_comments_stay() -> None:
     text = "---\n# about this brief\ntitle: T\nfacts:\n  - one   # first\n  - two\n# the editor's call\nconfirmed: false\n"
     out = edit(text, drop_second_fact_and_confirm)
-    assert out == "---\n# about this brief\ntitle: T\nfacts:\n  - one   # first\n# the editor's call\nconfirmed: true\n"
+    assert (
+        out
+        == "---\n# about this brief\ntitle: T\nfacts:\n  - one   # first\n# the editor's call\nconfirmed: true\n"
+    )
 
 
 def test_comments_after_a_dropped_item_stay_in_place() -> None:
@@ -61,4 +64,7 @@ def test_comments_after_a_dropped_item_stay_in_place() -> None:
         drop_item(doc["facts"], 1)
 
     out = edit(text, change)
-    assert out == "quotes:\n  - by: A\n    text: x  # eol\n  # about B\n# after the quotes\nfacts:\n  - one\n  # about three\n  - three\nconfirmed: false\n"
+    assert (
+        out
+        == "quotes:\n  - by: A\n    text: x  # eol\n  # about B\n# after the quotes\nfacts:\n  - one\n  # about three\n  - three\nconfirmed: false\n"
+    )

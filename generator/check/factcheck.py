@@ -118,7 +118,13 @@ class Verified:
 
     def to_dict(self) -> dict[str, object]:
         message = f"translation of {self.by}'s quote “{self.original}”, verified by {self.model}: {self.reason}"
-        return {"kind": "verified", "verified": True, **asdict(self), "message": message, "blocking": False}
+        return {
+            "kind": "verified",
+            "verified": True,
+            **asdict(self),
+            "message": message,
+            "blocking": False,
+        }
 
 
 @dataclass
@@ -171,8 +177,29 @@ def _words(text: str) -> str:
     return " " + " ".join(re.findall(r"\w+", fold(text))) + " "
 
 
-_EN_WORDS = frozenset(["the", "and", "of", "to", "is", "has", "was", "in", "its", "for", "with", "that", "by"])
-_FR_WORDS = frozenset(["le", "la", "les", "des", "et", "est", "du", "une", "un", "pour", "dans", "avec", "que", "sur", "au", "aux"])
+_EN_WORDS = frozenset(
+    ["the", "and", "of", "to", "is", "has", "was", "in", "its", "for", "with", "that", "by"]
+)
+_FR_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "et",
+        "est",
+        "du",
+        "une",
+        "un",
+        "pour",
+        "dans",
+        "avec",
+        "que",
+        "sur",
+        "au",
+        "aux",
+    ]
+)
 
 
 def guess_language(text: str, default: str) -> str:
@@ -240,7 +267,10 @@ _DATE_RE = re.compile(
     r"(?:,?[\s\u00a0]+(?P<y>(?:19|20)\d\d)\b)?",
     re.IGNORECASE,
 )
-_ERA_RE = re.compile(r"\bann[ée]es[\s\u00a0]+(?:19|20)?\d0\b|(?:\bthe\s+)?(?:['’]|\b)(?:19|20)?\d0['’]?s\b", re.IGNORECASE)
+_ERA_RE = re.compile(
+    r"\bann[ée]es[\s\u00a0]+(?:19|20)?\d0\b|(?:\bthe\s+)?(?:['’]|\b)(?:19|20)?\d0['’]?s\b",
+    re.IGNORECASE,
+)
 _ENGLISH_MONTHS = lx.ENGLISH_MONTHS
 
 _GLUED = _alternation(lx.GLUED_UNITS)
@@ -250,13 +280,19 @@ _NUM_RE = re.compile(
     rf"(?P<glued>{_GLUED})?(?![\w])",
     re.IGNORECASE,
 )
-_UNIT_AFTER = re.compile(rf"^[\s\u00a0\u202f]*(?:(?:de|of)[\s\u00a0]+|d['’][\s\u00a0]*)?(?P<unit>{_alternation(lx.UNITS)})(?!\w)", re.IGNORECASE)
+_UNIT_AFTER = re.compile(
+    rf"^[\s\u00a0\u202f]*(?:(?:de|of)[\s\u00a0]+|d['’][\s\u00a0]*)?(?P<unit>{_alternation(lx.UNITS)})(?!\w)",
+    re.IGNORECASE,
+)
 # a French post may quote its English brief ("8 billion dollars"): a scale word means
 # what it means in any language that has it (French billion 1e12, English 1e9)
 _ANY_SCALE: dict[str, frozenset[float]] = {
-    w: frozenset(scales[w] for scales in lx.SCALES.values() if w in scales) for w in {w for scales in lx.SCALES.values() for w in scales}
+    w: frozenset(scales[w] for scales in lx.SCALES.values() if w in scales)
+    for w in {w for scales in lx.SCALES.values() for w in scales}
 }
-_SCALE_AFTER = re.compile(rf"^[\s\u00a0\u202f]*(?P<scale>{_alternation(_ANY_SCALE)})(?!\w)", re.IGNORECASE)
+_SCALE_AFTER = re.compile(
+    rf"^[\s\u00a0\u202f]*(?P<scale>{_alternation(_ANY_SCALE)})(?!\w)", re.IGNORECASE
+)
 _GLUED_SCALES = {"bn": 1e9, "md": 1e9, "mds": 1e9, "k": 1e3}
 
 
@@ -345,7 +381,11 @@ def scan(text: str, lang: str, *, evidence: bool = False) -> Scan:
             if s:
                 word = s.group("scale").lower()
                 multipliers = frozenset({scales[word]}) if word in scales else _ANY_SCALE[word]
-                multipliers |= _ANY_SCALE[word] if word in {"billion", "billions", "trillion", "trillions"} else frozenset()
+                multipliers |= (
+                    _ANY_SCALE[word]
+                    if word in {"billion", "billions", "trillion", "trillions"}
+                    else frozenset()
+                )
                 end += s.end()
         if unit is None:
             unit, end = _unit_after(text, end)
@@ -354,7 +394,11 @@ def scan(text: str, lang: str, *, evidence: bool = False) -> Scan:
         if not multipliers and unit is None and re.fullmatch(r"(?:19|20)\d\d", raw):
             out.dates.append(When(None, None, int(raw), m.start("num"), m.end("num")))
         else:
-            out.figures.append(Figure(frozenset(v * k for v in values for k in multipliers or {1.0}), unit, start, end))
+            out.figures.append(
+                Figure(
+                    frozenset(v * k for v in values for k in multipliers or {1.0}), unit, start, end
+                )
+            )
         taken.append((start, end))
     for start, end, value in _number_words(text, lang):
         if not free(start, end):
@@ -375,7 +419,10 @@ def _number_words(text: str, lang: str) -> Iterator[tuple[int, int, float]]:
     tokens = [(fold(m.group()), m.start(), m.end()) for m in re.finditer(r"[^\W\d_]+", text)]
 
     def joined(i: int) -> bool:  # tokens i-1 and i are parts of one number
-        return i > 0 and re.fullmatch(r"[\s\u00a0-]+", text[tokens[i - 1][2] : tokens[i][1]]) is not None
+        return (
+            i > 0
+            and re.fullmatch(r"[\s\u00a0-]+", text[tokens[i - 1][2] : tokens[i][1]]) is not None
+        )
 
     i = 0
     while i < len(tokens):
@@ -399,7 +446,11 @@ def _number_words(text: str, lang: str) -> Iterator[tuple[int, int, float]]:
                     current = max(current, 1) * 100
                 elif v == 20 and j > 0 and tokens[j - 1][0] == "quatre" and tail == 4:
                     current += 76  # quatre-vingt(s) = 80
-                elif tail == 0 or (tail >= 20 and tail % 10 == 0 and v < 10) or (tail in (60, 80) and 10 <= v < 20):
+                elif (
+                    tail == 0
+                    or (tail >= 20 and tail % 10 == 0 and v < 10)
+                    or (tail in (60, 80) and 10 <= v < 20)
+                ):
                     current += v
                 else:
                     break
@@ -424,16 +475,48 @@ def _number_words(text: str, lang: str) -> Iterator[tuple[int, int, float]]:
 
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w’'-]*[\w]"
 _PARTICLES = r"(?:(?:de|du|des|van|von|der|den|di|da|le|la|al|bin|ben|el)\s+)?"
-_PERSON_RE = re.compile(rf"(?<![\w-])(?P<first>{_alternation(lx.FIRST_NAMES)})(?:\s+[A-Z]\.)?\s+(?P<last>{_PARTICLES}{_NAME})")
+_PERSON_RE = re.compile(
+    rf"(?<![\w-])(?P<first>{_alternation(lx.FIRST_NAMES)})(?:\s+[A-Z]\.)?\s+(?P<last>{_PARTICLES}{_NAME})"
+)
 _FAMOUS_RE = re.compile(rf"(?<![\w-])(?P<last>{_alternation(lx.FAMOUS_SURNAMES)})(?![\w-])")
 _HONORIFIC_RE = re.compile(rf"(?<![\w-])(?:{_alternation(lx.HONORIFICS)})\s+(?P<last>{_NAME})")
 _ORG_RE = re.compile(rf"(?<![\w@/.-])(?P<org>{_alternation(lx.ORGANIZATIONS)})(?![\w-])")
-_ORG_SUFFIX_RE = re.compile(rf"(?<![\w-])(?P<org>(?:{_NAME}\s+){{1,3}}(?:{_alternation(lx.ORG_SUFFIXES)}))(?![\w-])")
+_ORG_SUFFIX_RE = re.compile(
+    rf"(?<![\w-])(?P<org>(?:{_NAME}\s+){{1,3}}(?:{_alternation(lx.ORG_SUFFIXES)}))(?![\w-])"
+)
 _ORG_CUE_RE = re.compile(
     rf"(?i:\b(?:{_alternation(lx.ORG_CUES)}))\s+(?:[a-zé]+\s+)?(?P<org>{_NAME}(?:\s+{_NAME})?)"
 )
-_NOT_NAMES = frozenset(fold(w) for w in ("Le", "La", "Les", "The", "Un", "Une", "A", "An", "Et", "And", "De", "Of", "Il", "Elle", "He", "She", "It", "En", "In", "On", "Ce", "This"))
-_WORD_SURNAMES = frozenset({"Son", "Cook", "Jobs", "Gates", "Brin"})  # surnames that are also words opening a sentence
+_NOT_NAMES = frozenset(
+    fold(w)
+    for w in (
+        "Le",
+        "La",
+        "Les",
+        "The",
+        "Un",
+        "Une",
+        "A",
+        "An",
+        "Et",
+        "And",
+        "De",
+        "Of",
+        "Il",
+        "Elle",
+        "He",
+        "She",
+        "It",
+        "En",
+        "In",
+        "On",
+        "Ce",
+        "This",
+    )
+)
+_WORD_SURNAMES = frozenset(
+    {"Son", "Cook", "Jobs", "Gates", "Brin"}
+)  # surnames that are also words opening a sentence
 _STOP = frozenset({"the", "le", "la", "les", "de", "of", "and", "et", "du", "des"})
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -474,12 +557,26 @@ def _mentions(text: str, evidence: Evidence) -> list[Mention]:
             add("person", name, *m.span())
     for m in _PERSON_RE.finditer(text):
         if fold(m.group("last").split()[-1]) not in _NOT_NAMES:
-            add("person", _POSSESSIVE.sub("", m.group()), m.start(), m.start() + len(_POSSESSIVE.sub("", m.group())))
+            add(
+                "person",
+                _POSSESSIVE.sub("", m.group()),
+                m.start(),
+                m.start() + len(_POSSESSIVE.sub("", m.group())),
+            )
     for regex in (_HONORIFIC_RE, _FAMOUS_RE):
         for m in regex.finditer(text):
-            if regex is _FAMOUS_RE and m.group("last") in _WORD_SURNAMES and _sentence_start(text, m.start()):
+            if (
+                regex is _FAMOUS_RE
+                and m.group("last") in _WORD_SURNAMES
+                and _sentence_start(text, m.start())
+            ):
                 continue  # "Son fondateur", "Jobs are...": a word, not Masayoshi Son or Steve Jobs
-            add("person", _POSSESSIVE.sub("", m.group()), m.start(), m.start() + len(_POSSESSIVE.sub("", m.group())))
+            add(
+                "person",
+                _POSSESSIVE.sub("", m.group()),
+                m.start(),
+                m.start() + len(_POSSESSIVE.sub("", m.group())),
+            )
     for regex in (_ORG_SUFFIX_RE, _ORG_CUE_RE):
         for m in regex.finditer(text):
             add("organization", m.group("org"), m.start("org"), m.end("org"))
@@ -515,17 +612,29 @@ class Evidence:
         names = [*brief.people, *(q.by for q in brief.quotes), brief.source.publisher]
         figures: list[Figure] = []
         figure_texts: list[str] = []
-        dates: list[When] = [When(d.day, d.month, d.year) for d in (brief.source.published, brief.date) if isinstance(d, dt.date)]
+        dates: list[When] = [
+            When(d.day, d.month, d.year)
+            for d in (brief.source.published, brief.date)
+            if isinstance(d, dt.date)
+        ]
         for text in texts:
             found = scan(_masked(text), lang, evidence=True)
             figures.extend(found.figures)
             figure_texts.extend(text[f.start : f.end].strip() for f in found.figures)
             dates.extend(found.dates)
         for when in dates:  # "le 29" and "2025" as plain numbers
-            figures.append(Figure(frozenset(float(v) for v in (when.day, when.year) if v is not None), None, 0, 0))
+            figures.append(
+                Figure(
+                    frozenset(float(v) for v in (when.day, when.year) if v is not None), None, 0, 0
+                )
+            )
         all_text = "\n".join([*texts, *names])
         people = [*brief.people, *(q.by for q in brief.quotes)]
-        known = sorted({*people, *(p.split()[-1] for p in people if len(p.split()[-1]) > 2)}, key=len, reverse=True)
+        known = sorted(
+            {*people, *(p.split()[-1] for p in people if len(p.split()[-1]) > 2)},
+            key=len,
+            reverse=True,
+        )
         return cls(
             lang=lang,
             draft_lang=_lang(draft_language),
@@ -533,7 +642,8 @@ class Evidence:
             figure_texts=list(dict.fromkeys(figure_texts)),
             dates=dates,
             words=_words(all_text),
-            capitalized={fold(w) for w in re.findall(r"\b[A-ZÀ-Þ][\w'-]*", all_text)} | {_surname(n) for n in names},
+            capitalized={fold(w) for w in re.findall(r"\b[A-ZÀ-Þ][\w'-]*", all_text)}
+            | {_surname(n) for n in names},
             quotes=[(_words(q.text), q.by) for q in brief.quotes],
             quote_texts=[(q.text, q.by) for q in brief.quotes],
             quoted=[_words(_quote_inner(m)) for t in texts for m in _QUOTE_RE.finditer(t)],
@@ -546,7 +656,11 @@ class Evidence:
     def date_texts(self) -> str:
         shown = []
         for d in self.dates:
-            parts = [str(d.year) if d.year else "", f"{d.month:02d}" if d.month else "", f"{d.day:02d}" if d.day else ""]
+            parts = [
+                str(d.year) if d.year else "",
+                f"{d.month:02d}" if d.month else "",
+                f"{d.day:02d}" if d.day else "",
+            ]
             shown.append("-".join(p for p in parts if p))
         return ", ".join(dict.fromkeys(shown)) or "none"
 
@@ -564,7 +678,11 @@ class Evidence:
         group = next((g for g in lx.ORG_ALIASES if key in g), frozenset({key}))
         if any(f" {alias} " in self.words for alias in group):
             return True
-        significant = [t for t in key.split() if t not in _STOP and fold(t) not in {fold(s) for s in lx.ORG_SUFFIXES}]
+        significant = [
+            t
+            for t in key.split()
+            if t not in _STOP and fold(t) not in {fold(s) for s in lx.ORG_SUFFIXES}
+        ]
         return bool(significant) and significant[0] in self.capitalized
 
 
@@ -581,7 +699,9 @@ MIN_QUOTE_WORDS = 3  # « la fenêtre », "momentum": quoted terms, not quotes
 
 
 def _quote_inner(m: re.Match[str]) -> str:
-    return next(g for g in (m.group("g"), m.group("c"), m.group("s"), m.group("l")) if g is not None)
+    return next(
+        g for g in (m.group("g"), m.group("c"), m.group("s"), m.group("l")) if g is not None
+    )
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -610,12 +730,16 @@ def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention 
             return m
     before = [m for m in people if s_start <= m.start and m.end <= start]
     # "X compte bien que Y ... : « »", "X wants Y to": Y is not who speaks
-    subjects = [m for m in before if not _OBJECT_CUE.search(text[max(s_start, m.start - 12) : m.start])]
+    subjects = [
+        m for m in before if not _OBJECT_CUE.search(text[max(s_start, m.start - 12) : m.start])
+    ]
     chosen = subjects or before
     return chosen[-1] if chosen else None
 
 
-def _check_text(raw: str, where: FieldName, ev: Evidence, verifier: Verifier | None, out: Examination) -> None:
+def _check_text(
+    raw: str, where: FieldName, ev: Evidence, verifier: Verifier | None, out: Examination
+) -> None:
     text = _masked(raw)
     found_here: list[Finding] = []
 
@@ -626,19 +750,45 @@ def _check_text(raw: str, where: FieldName, ev: Evidence, verifier: Verifier | N
     found = scan(text, ev.draft_lang)
     for when in found.dates:
         if not ev.backs_date(when):
-            add("date", when.start, when.end, f"date not in the brief (its dates: {ev.date_texts()})", f"the brief's dates: {ev.date_texts()}")
+            add(
+                "date",
+                when.start,
+                when.end,
+                f"date not in the brief (its dates: {ev.date_texts()})",
+                f"the brief's dates: {ev.date_texts()}",
+            )
     for figure in found.figures:
         if not ev.backs_figure(figure):
-            add("number", figure.start, figure.end, f"figure not in the brief (its figures: {', '.join(ev.figure_texts[:8]) or 'none'})", figures)
+            add(
+                "number",
+                figure.start,
+                figure.end,
+                f"figure not in the brief (its figures: {', '.join(ev.figure_texts[:8]) or 'none'})",
+                figures,
+            )
     mentions = _mentions(text, ev)
     people_backing = f"the brief's people: {', '.join(ev.people) or 'none'}"
     for mention in mentions:
         if mention.kind == "person" and not ev.backs_person(mention.name):
-            add("person", mention.start, mention.end, f"person not named in the brief (its people: {', '.join(ev.people) or 'none'})", people_backing)
+            add(
+                "person",
+                mention.start,
+                mention.end,
+                f"person not named in the brief (its people: {', '.join(ev.people) or 'none'})",
+                people_backing,
+            )
         elif mention.kind == "organization" and not ev.backs_organization(mention.name):
-            add("organization", mention.start, mention.end, "organization not named in the brief", f"the brief is about: {ev.title}")
+            add(
+                "organization",
+                mention.start,
+                mention.end,
+                "organization not named in the brief",
+                f"the brief is about: {ev.title}",
+            )
     people = [m for m in mentions if m.kind == "person"]
-    quotes_backing = "the brief's quotes: " + ("; ".join(f"{by}: “{q}”" for q, by in ev.quote_texts) or "none")
+    quotes_backing = "the brief's quotes: " + (
+        "; ".join(f"{by}: “{q}”" for q, by in ev.quote_texts) or "none"
+    )
     for m in _QUOTE_RE.finditer(text):
         problem = _quote_problem(text, m, people, ev)
         if isinstance(problem, str):
@@ -646,7 +796,18 @@ def _check_text(raw: str, where: FieldName, ev: Evidence, verifier: Verifier | N
         elif problem is not None:
             judged = _judge(problem, verifier, ev)
             if isinstance(judged, Judgement):
-                out.verified.append(Verified(raw[m.start() : m.end()], problem.original, problem.by, judged.model, judged.reason, where, m.start(), m.end()))
+                out.verified.append(
+                    Verified(
+                        raw[m.start() : m.end()],
+                        problem.original,
+                        problem.by,
+                        judged.model,
+                        judged.reason,
+                        where,
+                        m.start(),
+                        m.end(),
+                    )
+                )
             else:
                 add(*(judged[0], m.start(), m.end(), judged[1]), quotes_backing)
     out.findings.extend(sorted(found_here, key=lambda f: (f.start, f.kind)))
@@ -656,29 +817,46 @@ def _judge(pair: Pair, verifier: Verifier | None, ev: Evidence) -> Judgement | t
     """A translated quote, judged: a Judgement when faithful, else the finding's kind and message."""
     shown = f"{pair.by} said, in the brief: “{pair.original}”"
     if verifier is None:
-        return "translation", f"quote translated from the brief: compare with the original ({shown})"
+        return (
+            "translation",
+            f"quote translated from the brief: compare with the original ({shown})",
+        )
     try:
         judged = verifier(pair)
     except SatireError as exc:  # the endpoint failed: the editor compares
-        return "translation", f"quote translated from the brief, not verified ({' '.join(exc.format_message().split())[:160]}): compare with the original ({shown})"
+        return (
+            "translation",
+            f"quote translated from the brief, not verified ({' '.join(exc.format_message().split())[:160]}): compare with the original ({shown})",
+        )
     if judged.same:
         return judged
-    return "quote", f"translation that does not say what the brief quotes ({judged.model}: {judged.reason}); {shown}"
+    return (
+        "quote",
+        f"translation that does not say what the brief quotes ({judged.model}: {judged.reason}); {shown}",
+    )
 
 
-def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evidence) -> str | Pair | None:
+def _quote_problem(
+    text: str, m: re.Match[str], people: list[Mention], ev: Evidence
+) -> str | Pair | None:
     """Why the quote `m` is not backed, a Pair when it may translate one of the brief's, or None when it is backed."""
     inner = _quote_inner(m)
     said = _words(inner)
     if len(said.split()) < MIN_QUOTE_WORDS or text.strip(" *_#>\n") == m.group():
         return None  # a quoted term, or a title framed in quote marks
-    speaker = _speaker(text, m.start(), m.end(), [p for p in people if not (m.start() <= p.start < m.end())])
+    speaker = _speaker(
+        text, m.start(), m.end(), [p for p in people if not (m.start() <= p.start < m.end())]
+    )
     who = _surname(speaker.name) if speaker else None
     s_start, s_end = _sentence(text, m.start(), m.end())
     context = _words(text[max(0, s_start - 200) : s_end])
     owners = [by for words, by in ev.quotes if said in words]
     if owners:
-        if who and who not in {_surname(b) for b in owners} and not any(f" {_surname(b)} " in context for b in owners):
+        if (
+            who
+            and who not in {_surname(b) for b in owners}
+            and not any(f" {_surname(b)} " in context for b in owners)
+        ):
             return f"the brief gives these words to {owners[0]}, not to {speaker.name if speaker else '?'}"
         return None
     if any(said in span for span in ev.quoted):
@@ -689,7 +867,9 @@ def _quote_problem(text: str, m: re.Match[str], people: list[Mention], ev: Evide
         ratios = [
             (len(said.split()) / len(words.split()), q, theirs)
             for (words, by), (q, _) in zip(ev.quotes, ev.quote_texts, strict=True)
-            if _surname(by) == who and words.split() and (theirs := guess_language(q, ev.lang)) != mine
+            if _surname(by) == who
+            and words.split()
+            and (theirs := guess_language(q, ev.lang)) != mine
         ]
         near = sorted((abs(1 - r), q, theirs) for r, q, theirs in ratios if 0.5 <= r <= 2.0)
         if near:

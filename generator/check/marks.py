@@ -17,9 +17,48 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 SKIPPED = frozenset({"script", "style", "template", "noscript", "textarea", "title"})
-INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"})
+INLINE = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    }
+)
 IGNORED = frozenset("*_`\u00ad\u200b")  # Markdown emphasis, soft hyphens: not in the page's text
-QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‹": '"', "›": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"}
+QUOTES = {
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "«": '"',
+    "»": '"',
+    "‹": '"',
+    "›": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "`": "'",
+}
 _ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
@@ -45,7 +84,11 @@ def pattern(span: str) -> re.Pattern[str] | None:
         if char == " ":
             parts.append(" ?")
             continue
-        if index and needle[index - 1] != " " and not (char.isalnum() and needle[index - 1].isalnum()):
+        if (
+            index
+            and needle[index - 1] != " "
+            and not (char.isalnum() and needle[index - 1].isalnum())
+        ):
             parts.append(" ?")
         parts.append(re.escape(char))
     head = r"(?<!\w)" if needle[0].isalnum() else ""
@@ -153,7 +196,9 @@ def mark_findings(page: str, spans: Sequence[str], *, css_class: str = "satire-f
     parser.feed(page)
     parser.close()
     text = "".join(parser.text)
-    inserts: list[tuple[int, int, str]] = []  # (offset, order, markup): closes before opens at one offset
+    inserts: list[
+        tuple[int, int, str]
+    ] = []  # (offset, order, markup): closes before opens at one offset
     taken = [False] * len(text)
     located: set[int] = set()
     for index, span in enumerate(spans):

@@ -25,12 +25,22 @@ if TYPE_CHECKING:
     from generator.styles import Style, StyleCheck
 
 # Markdown that is not prose: link targets, images, code, HTML, URLs
-_NOT_PROSE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|`[^`\n]*`|<[^>\n]+>|https?://\S+|www\.\S+")
-_ITALIC = re.compile(r"(?<![*\w])\*(?!\*)[^*\n]+(?:\n[^*\n]+)*\*(?!\*)|(?<![_\w])_[^_\n]+_(?![_\w])")
+_NOT_PROSE = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|`[^`\n]*`|<[^>\n]+>|https?://\S+|www\.\S+"
+)
+_ITALIC = re.compile(
+    r"(?<![*\w])\*(?!\*)[^*\n]+(?:\n[^*\n]+)*\*(?!\*)|(?<![_\w])_[^_\n]+_(?![_\w])"
+)
 _FRENCH = [
     (re.compile(r'"'), "straight quote: French uses « » (with no-break spaces inside)"),
-    (re.compile(r"(?<=[\w»)\]*_])[;!?]+(?=[\s*_]|$)"), "no space before ; ! or ?: French puts a (thin) no-break space there"),
-    (re.compile(r"(?<=[\w»)\]*_]):(?=\s)"), "no space before the colon: French puts a no-break space there"),
+    (
+        re.compile(r"(?<=[\w»)\]*_])[;!?]+(?=[\s*_]|$)"),
+        "no space before ; ! or ?: French puts a (thin) no-break space there",
+    ),
+    (
+        re.compile(r"(?<=[\w»)\]*_]):(?=\s)"),
+        "no space before the colon: French puts a no-break space there",
+    ),
     (re.compile(r"«(?=[^\s\u00a0\u202f])"), "no space after «"),
     (re.compile(r"(?<=[^\s\u00a0\u202f])»"), "no space before »"),
 ]
@@ -68,11 +78,17 @@ def check(style: Style, draft: Draft) -> list[Finding]:
     if not draft.pull_quote.strip():
         add("no pull quote: the style sets one bold line mid-article", "pull_quote")
     elif len(quotes) != 1:
-        add(f"the pull quote is set {len(quotes)} times in the body: once, as a '> ' line, mid-article")
+        add(
+            f"the pull quote is set {len(quotes)} times in the body: once, as a '> ' line, mid-article"
+        )
     if draft.language.split("-")[0].lower() == "fr":
         out.extend(_french_typography(draft, style))
     for rule in style.checks:
-        if not rule.languages or draft.language in rule.languages or draft.language.split("-")[0] in rule.languages:
+        if (
+            not rule.languages
+            or draft.language in rule.languages
+            or draft.language.split("-")[0] in rule.languages
+        ):
             broken = _broken(rule, draft, blocks)
             if broken:
                 add(f"{rule.message or rule.name} (style rule {rule.name!r})", broken)
@@ -83,11 +99,23 @@ def _french_typography(draft: Draft, style: Style) -> list[Finding]:
     found: list[Finding] = []
     for where in ("title", "dek", "pull_quote", "body"):
         raw = getattr(draft, where) or ""
-        text = _ITALIC.sub(lambda m: " " * len(m.group()), _NOT_PROSE.sub(lambda m: " " * len(m.group()), raw))
+        text = _ITALIC.sub(
+            lambda m: " " * len(m.group()), _NOT_PROSE.sub(lambda m: " " * len(m.group()), raw)
+        )
         for regex, message in _FRENCH:
             for m in regex.finditer(text):
                 start, end = max(0, m.start() - 12), min(len(raw), m.end() + 12)
-                found.append(Finding("style", raw[start:end].strip(), f"French typography: {message}", where, start, end, f"the style {style.name!r}"))
+                found.append(
+                    Finding(
+                        "style",
+                        raw[start:end].strip(),
+                        f"French typography: {message}",
+                        where,
+                        start,
+                        end,
+                        f"the style {style.name!r}",
+                    )
+                )
                 break  # once per rule and field: enough to show the habit
     return found
 
@@ -101,7 +129,11 @@ def _broken(rule: StyleCheck, draft: Draft, blocks: list[str]) -> FieldName | No
     else:
         where = "body"
         prose = [b for b in blocks if not b.startswith((">", "#"))]
-        text = {"first_paragraph": prose[:1], "last_paragraph": prose[-1:], "body": blocks}[rule.where]
+        text = {"first_paragraph": prose[:1], "last_paragraph": prose[-1:], "body": blocks}[
+            rule.where
+        ]
         text = "\n\n".join(text)
-    found = re.search(rule.pattern, text or "", re.IGNORECASE if rule.ignore_case else 0) is not None
+    found = (
+        re.search(rule.pattern, text or "", re.IGNORECASE if rule.ignore_case else 0) is not None
+    )
     return None if found == (rule.expect == "match") else where

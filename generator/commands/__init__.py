@@ -47,5 +47,9 @@ def gather_briefs(project: Project, names: tuple[str, ...]) -> tuple[list[Brief]
     from generator.brief import brief_paths, load_briefs, resolve_brief
     from generator.styles import style_files
 
-    paths = [resolve_brief(project.briefs_dir, n) for n in names] if names else brief_paths(project.briefs_dir)
+    paths = (
+        [resolve_brief(project.briefs_dir, n) for n in names]
+        if names
+        else brief_paths(project.briefs_dir)
+    )
     return load_briefs(paths, set(style_files(project)), shown)

@@ -10,8 +10,17 @@ from generator.commands import App, echo_err, pass_app, shown
 
 
 @click.command()
-@click.option("--drafts", is_flag=True, help="Also show drafts, approved and scheduled posts (with a DRAFT banner, noindex).")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/).")
+@click.option(
+    "--drafts",
+    is_flag=True,
+    help="Also show drafts, approved and scheduled posts (with a DRAFT banner, noindex).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site/).",
+)
 @pass_app
 def build(app: App, drafts: bool, out: Path | None) -> int:
     """Render published posts into a static site."""
@@ -27,7 +36,8 @@ def build(app: App, drafts: bool, out: Path | None) -> int:
     click.echo(
         f"{report.posts} post(s), {report.pages} page(s) in {shown(report.out)}: "
         f"{report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed "
-        f"({report.rendered_bodies} bodies rendered, {report.made_images} images and {report.drawn_cards} cards made, {report.seconds:.2f} s)" + ("" if changed else "; nothing changed")
+        f"({report.rendered_bodies} bodies rendered, {report.made_images} images and {report.drawn_cards} cards made, {report.seconds:.2f} s)"
+        + ("" if changed else "; nothing changed")
     )
     if report.errors:
         echo_err(f"{len({e.file for e in report.errors})} draft(s) left out because of errors")

@@ -8,8 +8,12 @@ from generator.commands import App, pass_app
 
 
 @click.command()
-@click.option("--dry-run", is_flag=True, help="List what would be uploaded and deleted; change nothing.")
-@click.option("--no-delete", is_flag=True, help="Keep files on the target that the site no longer has.")
+@click.option(
+    "--dry-run", is_flag=True, help="List what would be uploaded and deleted; change nothing."
+)
+@click.option(
+    "--no-delete", is_flag=True, help="Keep files on the target that the site no longer has."
+)
 @pass_app
 def deploy(app: App, dry_run: bool, no_delete: bool) -> int:
     """Upload the built site (changed files only); refuses a --drafts build or a stale site."""

@@ -15,13 +15,33 @@ def _names(value: str | None) -> list[str]:
 
 @click.command("eval")
 @click.argument("briefs", nargs=-1, required=True)
-@click.option("--model", "-m", "models", help="Comma-separated models to compare (default: llm.model).")
+@click.option(
+    "--model", "-m", "models", help="Comma-separated models to compare (default: llm.model)."
+)
 @click.option("--style", "-s", "styles", help="Comma-separated styles (default: each brief's).")
 @click.option("--lang", help="Language of every draft (default: each brief's).")
-@click.option("--judge", metavar="MODEL", help="Rank the drafts by pairwise verdicts of this model (each pair asked in both orders).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the drafts and the report (default: .satire/eval/TIMESTAMP).")
-@click.option("-j", "--jobs", "concurrency", type=click.IntRange(1, 64), help="Calls at once (default: llm.concurrency).")
-@click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before the run would cost more than this many USD (default: llm.max_cost_usd).")
+@click.option(
+    "--judge",
+    metavar="MODEL",
+    help="Rank the drafts by pairwise verdicts of this model (each pair asked in both orders).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the drafts and the report (default: .satire/eval/TIMESTAMP).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    "concurrency",
+    type=click.IntRange(1, 64),
+    help="Calls at once (default: llm.concurrency).",
+)
+@click.option(
+    "--max-cost",
+    type=click.FloatRange(min=0),
+    help="Stop before the run would cost more than this many USD (default: llm.max_cost_usd).",
+)
 @click.option("--offline", is_flag=True, help="Write with the offline writer (one 'model').")
 @pass_app
 def evaluate(
@@ -42,7 +62,9 @@ def evaluate(
     known = style_files(project)
     for style in chosen_styles or []:
         if style not in known:
-            raise SatireError(f"--style: unknown style {style!r}{did_you_mean(style, known) or ' (known: ' + ', '.join(sorted(known)) + ')'}")
+            raise SatireError(
+                f"--style: unknown style {style!r}{did_you_mean(style, known) or ' (known: ' + ', '.join(sorted(known)) + ')'}"
+            )
     try:
         language = check_language(lang) if lang else None
     except ValueError as exc:
@@ -53,8 +75,12 @@ def evaluate(
     if errors:
         return 2
     if project.backend_name(offline) == "offline" and not offline:
-        echo_err(f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer")
-    default_model = "offline-writer" if project.backend_name(offline) == "offline" else project.model
+        echo_err(
+            f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer"
+        )
+    default_model = (
+        "offline-writer" if project.backend_name(offline) == "offline" else project.model
+    )
     outcome = ev.run(
         project, good, models=_names(models) or [default_model], styles=chosen_styles, language=language, judge_model=judge, out=out,
         concurrency=concurrency or project.config.llm.concurrency,
@@ -62,7 +88,9 @@ def evaluate(
     )  # fmt: skip
     for line in summary(outcome.results):
         click.echo(line)
-    click.echo(f"eval: {len(outcome.results['results'])} result(s), ${outcome.results['cost_usd']:.4f}; report: {outcome.out / 'index.html'}")
+    click.echo(
+        f"eval: {len(outcome.results['results'])} result(s), ${outcome.results['cost_usd']:.4f}; report: {outcome.out / 'index.html'}"
+    )
     return 0 if outcome.ok else 1
 
 
@@ -80,9 +108,14 @@ def summary(results: dict[str, object]) -> list[str]:
     for model, found in per.items():
         findings = sum(int(m["claim_findings"]) for m in found) / len(found)  # type: ignore[call-overload]
         closers = sum(bool(m["closer_shared"]) for m in found)
-        lines.append(f"{model}: {len(found)} draft(s), {findings:.1f} claim finding(s) per draft, {closers} shared closer(s)")
+        lines.append(
+            f"{model}: {len(found)} draft(s), {findings:.1f} claim finding(s) per draft, {closers} shared closer(s)"
+        )
     ranking = results.get("ranking")
     if isinstance(ranking, dict):
         for style, rank in ranking.items():
-            lines.append(f"ranking ({style}, {rank['comparisons']} comparisons, self-agreement {rank['self_agreement']}): " + " > ".join(rank["order"]))
+            lines.append(
+                f"ranking ({style}, {rank['comparisons']} comparisons, self-agreement {rank['self_agreement']}): "
+                + " > ".join(rank["order"])
+            )
     return lines

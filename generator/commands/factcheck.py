@@ -35,7 +35,9 @@ def factcheck(app: App, slug: str, fmt: str) -> int:
     draft = store.load(slug)
     result = rv.examine(project, draft)
     if fmt == "json":
-        entries = [f.to_dict() for f in result.claims + result.advisory] + [v.to_dict() for v in result.verified]
+        entries = [f.to_dict() for f in result.claims + result.advisory] + [
+            v.to_dict() for v in result.verified
+        ]
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0
     file = project.rel(store.path(slug))
@@ -48,7 +50,9 @@ def factcheck(app: App, slug: str, fmt: str) -> int:
     for verified in result.verified:
         click.echo(f"{file}: verified: {verified.text}: {verified.to_dict()['message']}")
     claims = len(result.claims)
-    summary = f"{slug}: {claims} finding(s)" + ("" if claims else ": every figure, quote, name and date is in the brief")
+    summary = f"{slug}: {claims} finding(s)" + (
+        "" if claims else ": every figure, quote, name and date is in the brief"
+    )
     if result.advisory:
         summary += f"; {len(result.advisory)} translation/style note(s)"
     click.echo(summary, err=True)

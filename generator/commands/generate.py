@@ -12,15 +12,45 @@ from generator.commands import App, echo_err, gather_briefs, pass_app
 
 @click.command()
 @click.argument("briefs", nargs=-1)
-@click.option("--style", "-s", help="Humor style for every brief (default: each brief's, then the config's).")
-@click.option("--lang", "langs", help="Comma-separated languages, one draft each (e.g. fr,en; default: each brief's).")
-@click.option("--model", "-m", help="Model name sent to the endpoint (default: llm.model or SATIRE_MODEL).")
+@click.option(
+    "--style", "-s", help="Humor style for every brief (default: each brief's, then the config's)."
+)
+@click.option(
+    "--lang",
+    "langs",
+    help="Comma-separated languages, one draft each (e.g. fr,en; default: each brief's).",
+)
+@click.option(
+    "--model", "-m", help="Model name sent to the endpoint (default: llm.model or SATIRE_MODEL)."
+)
 @click.option("--offline", is_flag=True, help="Write with the offline writer: no network, no LLM.")
-@click.option("-j", "--jobs", "concurrency", type=click.IntRange(1, 64), help="Calls at once (default: llm.concurrency).")
-@click.option("--force", is_flag=True, help="Regenerate even unchanged briefs, bypassing the response cache; approved or published drafts get a new revision back to draft.")
-@click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before the batch would cost more than this many USD (default: llm.max_cost_usd).")
-@click.option("--unconfirmed", is_flag=True, help="Also write intake briefs no editor has confirmed yet (see 'satire brief list').")
-@click.option("--self-check-rounds", type=click.IntRange(0, 5), help="Ask the writer at most N times to fix the fact check's claim findings (default: llm.self_check_rounds; 0: off).")
+@click.option(
+    "-j",
+    "--jobs",
+    "concurrency",
+    type=click.IntRange(1, 64),
+    help="Calls at once (default: llm.concurrency).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Regenerate even unchanged briefs, bypassing the response cache; approved or published drafts get a new revision back to draft.",
+)
+@click.option(
+    "--max-cost",
+    type=click.FloatRange(min=0),
+    help="Stop before the batch would cost more than this many USD (default: llm.max_cost_usd).",
+)
+@click.option(
+    "--unconfirmed",
+    is_flag=True,
+    help="Also write intake briefs no editor has confirmed yet (see 'satire brief list').",
+)
+@click.option(
+    "--self-check-rounds",
+    type=click.IntRange(0, 5),
+    help="Ask the writer at most N times to fix the fact check's claim findings (default: llm.self_check_rounds; 0: off).",
+)
 @pass_app
 def generate(
     app: App,
@@ -48,12 +78,18 @@ def generate(
     languages: list[str] | None = None
     if langs:
         try:
-            languages = list(dict.fromkeys(check_language(part.strip()) for part in langs.split(",") if part.strip()))
+            languages = list(
+                dict.fromkeys(
+                    check_language(part.strip()) for part in langs.split(",") if part.strip()
+                )
+            )
         except ValueError as exc:
             raise SatireError(f"--lang: {exc}") from None
     if style is not None and style not in style_files(project):
         known = style_files(project)
-        raise SatireError(f"--style: unknown style {style!r}{did_you_mean(style, known) or ' (known: ' + ', '.join(sorted(known)) + ')'}")
+        raise SatireError(
+            f"--style: unknown style {style!r}{did_you_mean(style, known) or ' (known: ' + ', '.join(sorted(known)) + ')'}"
+        )
 
     try:
         lock = project_lock(project.state_dir, "generate", wait=False)
@@ -68,15 +104,37 @@ def generate(
             echo_err(error.message)
         if not good:
             if not errors:
-                echo_err(f"no briefs in {project.rel(project.briefs_dir)}/: write one (see 'satire check')")
+                echo_err(
+                    f"no briefs in {project.rel(project.briefs_dir)}/: write one (see 'satire check')"
+                )
             return 2 if errors else 0
         if project.backend_name(offline) == "offline" and not offline:
-            echo_err(f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer")
+            echo_err(
+                f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer"
+            )
         backend = get_backend(project, offline=offline, model=model, read_cache=not force)
-        jobs, report = batch.plan(project, good, style=style, languages=languages, force=force, say=echo_err, unconfirmed=unconfirmed)
+        jobs, report = batch.plan(
+            project,
+            good,
+            style=style,
+            languages=languages,
+            force=force,
+            say=echo_err,
+            unconfirmed=unconfirmed,
+        )
         limit = max_cost if max_cost is not None else project.config.llm.max_cost_usd
         with _progress(len(jobs)) as advance:
-            batch.run(project, jobs, backend, report, concurrency=concurrency or project.config.llm.concurrency, max_cost=limit, say=echo_err, advance=advance, self_check_rounds=self_check_rounds)
+            batch.run(
+                project,
+                jobs,
+                backend,
+                report,
+                concurrency=concurrency or project.config.llm.concurrency,
+                max_cost=limit,
+                say=echo_err,
+                advance=advance,
+                self_check_rounds=self_check_rounds,
+            )
         click.echo(report.line())
         if errors:
             return 2

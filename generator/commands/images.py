@@ -15,7 +15,9 @@ def images() -> None:
 
 @images.command("pull")
 @click.argument("slugs", nargs=-1, metavar="[SLUG...]")
-@click.option("--dry-run", is_flag=True, help="Say which images would be pulled; fetch and write nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Say which images would be pulled; fetch and write nothing."
+)
 @pass_app
 def images_pull(app: App, slugs: tuple[str, ...], dry_run: bool) -> int:
     """Download briefs' http(s) images into static/images/ and point the briefs at them (no SLUG: every brief with a remote image)."""
@@ -38,7 +40,9 @@ def images_pull(app: App, slugs: tuple[str, ...], dry_run: bool) -> int:
         elif outcome.status == "would-pull":
             click.echo(f"{outcome.slug}: would pull {outcome.url}")
         else:
-            click.echo(f"{outcome.slug}: pulled {outcome.url} -> {outcome.path} ({outcome.size} bytes)")
+            click.echo(
+                f"{outcome.slug}: pulled {outcome.url} -> {outcome.path} ({outcome.size} bytes)"
+            )
 
     report = pulling.pull(project, chosen, dry_run=dry_run, echo=say)
     if slugs:

@@ -9,7 +9,13 @@ import click
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the blog.")
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of the blog.",
+)
 @click.option("--title", help="The blog's name (default: the folder's name).")
 def init(directory: Path, lang: str, title: str | None) -> None:
     """Scaffold a new blog project in DIRECTORY."""

@@ -9,16 +9,46 @@ from generator.commands import App, echo_err, pass_app
 
 @click.command()
 @click.argument("sources", nargs=-1)
-@click.option("--feed", "feed", metavar="NAME", help="Only this feed of intake.feeds (by name or URL).")
-@click.option("--limit", type=click.IntRange(min=1), help="Take in at most N new articles this run.")
-@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing, remember nothing.")
-@click.option("--offline", is_flag=True, help="Extract without an LLM (extractive summary, facts and quotes).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Articles fetched and extracted at once (default: 4).")
+@click.option(
+    "--feed", "feed", metavar="NAME", help="Only this feed of intake.feeds (by name or URL)."
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Take in at most N new articles this run."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be written; write nothing, remember nothing."
+)
+@click.option(
+    "--offline", is_flag=True, help="Extract without an LLM (extractive summary, facts and quotes)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Articles fetched and extracted at once (default: 4).",
+)
 @pass_app
-def intake(app: App, sources: tuple[str, ...], feed: str | None, limit: int | None, dry_run: bool, offline: bool, jobs: int | None) -> int:
+def intake(
+    app: App,
+    sources: tuple[str, ...],
+    feed: str | None,
+    limit: int | None,
+    dry_run: bool,
+    offline: bool,
+    jobs: int | None,
+) -> int:
     """Turn feeds and article URLs (default: every feed in intake.feeds) into briefs."""
     from generator.intake import run_intake
 
-    report = run_intake(app.project(), sources, feed=feed, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs, echo=echo_err)
+    report = run_intake(
+        app.project(),
+        sources,
+        feed=feed,
+        limit=limit,
+        dry_run=dry_run,
+        offline=offline,
+        jobs=jobs,
+        echo=echo_err,
+    )
     click.echo(report.line())
     return 0 if report.ok else 1

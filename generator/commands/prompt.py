@@ -10,8 +10,15 @@ from generator.commands import App, echo_err, gather_briefs, pass_app
 @click.command()
 @click.argument("brief")
 @click.option("--style", "-s", help="Humor style (default: the brief's, then the config's).")
-@click.option("--lang", "language", help="Language of the post (default: the brief's, then the config's).")
-@click.option("--json", "as_json", is_flag=True, help="Print the messages as the JSON list sent to the endpoint.")
+@click.option(
+    "--lang", "language", help="Language of the post (default: the brief's, then the config's)."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the messages as the JSON list sent to the endpoint.",
+)
 @pass_app
 def prompt(app: App, brief: str, style: str | None, language: str | None, as_json: bool) -> int:
     """Print the exact messages generate would send for BRIEF."""
@@ -35,7 +42,9 @@ def prompt(app: App, brief: str, style: str | None, language: str | None, as_jso
         except ValueError as exc:
             raise SatireError(f"--lang: {exc}") from None
     chosen = load_style(project, style or item.style or project.config.style)
-    messages = render_write(project, item, chosen, language or item.language or project.config.language)
+    messages = render_write(
+        project, item, chosen, language or item.language or project.config.language
+    )
     if as_json:
         click.echo(json.dumps(messages, ensure_ascii=False, indent=2))
     else:

@@ -25,7 +25,9 @@ def publish(app: App, slugs: tuple[str, ...], by: str | None, note: str | None) 
         for draft in done:
             click.echo(f"{draft.slug}: published ({draft.date})")
         if not done:
-            click.echo("nothing to publish: no approved drafts ('satire review list --status approved')")
+            click.echo(
+                "nothing to publish: no approved drafts ('satire review list --status approved')"
+            )
         return 2 if errors else 0
     failed = False
     for slug in slugs:  # each is its own move: one bad slug does not stop the others

@@ -24,7 +24,9 @@ def review() -> None:
 
 @review.command("list")
 @click.option("--status", type=STATUS_CHOICE, help="Only drafts with this status.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @pass_app
 def review_list(app: App, status: str | None, fmt: str) -> int:
     """Drafts with status, style, language, revision and fact-check flags."""
@@ -37,7 +39,11 @@ def review_list(app: App, status: str | None, fmt: str) -> int:
         click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return 2 if errors else 0
     if not rows:
-        click.echo("no drafts" + (f" with status {status!r}" if status else "") + ("" if status else ": 'satire generate' writes them from briefs/"))
+        click.echo(
+            "no drafts"
+            + (f" with status {status!r}" if status else "")
+            + ("" if status else ": 'satire generate' writes them from briefs/")
+        )
         return 2 if errors else 0
     table = [("SLUG", "STATUS", "REV", "LANG", "STYLE", "FLAGS", "TITLE")]
     for r in rows:
@@ -45,7 +51,9 @@ def review_list(app: App, status: str | None, fmt: str) -> int:
         table.append((r.slug, r.status, str(r.revision), r.language, r.style, flags, r.title))
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
+        click.echo(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        )
     for r in rows:
         if r.problem:
             echo_err(f"{r.slug}: fact check not run: {r.problem}")
@@ -95,7 +103,9 @@ def review_show(app: App, slug: str) -> int:
 @click.argument("slug")
 @click.option("--by", help="Who approves (default: git user.name, else the OS user).")
 @click.option("--note", help="A note for the audit log.")
-@click.option("--ack", is_flag=True, help="Accept the fact check's findings (required when there are any).")
+@click.option(
+    "--ack", is_flag=True, help="Accept the fact check's findings (required when there are any)."
+)
 @pass_app
 def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: bool) -> int:
     """Approve a draft (draft -> approved); --ack accepts its fact-check findings."""
@@ -122,18 +132,44 @@ def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
 
 @review.command("revise")
 @click.argument("slug")
-@click.option("--note", required=True, help="What to change: the LLM rewrites the draft following it and the brief.")
+@click.option(
+    "--note",
+    required=True,
+    help="What to change: the LLM rewrites the draft following it and the brief.",
+)
 @click.option("--by", help="Who asks (default: git user.name, else the OS user).")
 @click.option("--offline", is_flag=True, help="Use the deterministic offline writer.")
 @click.option("--model", help="Model name (default: config or SATIRE_MODEL).")
-@click.option("--self-check-rounds", type=click.IntRange(0, 5), help="Ask the writer at most N times to fix the fact check's claim findings (default: llm.self_check_rounds; 0: off).")
+@click.option(
+    "--self-check-rounds",
+    type=click.IntRange(0, 5),
+    help="Ask the writer at most N times to fix the fact check's claim findings (default: llm.self_check_rounds; 0: off).",
+)
 @pass_app
-def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool, model: str | None, self_check_rounds: int | None) -> int:
+def review_revise(
+    app: App,
+    slug: str,
+    note: str,
+    by: str | None,
+    offline: bool,
+    model: str | None,
+    self_check_rounds: int | None,
+) -> int:
     """Have the LLM rewrite a draft following --note: a new revision, back to draft."""
     from generator.review import workflow as rv
 
-    draft = rv.revise(app.project(), slug, note=note, by=by, offline=offline, model=model, self_check_rounds=self_check_rounds)
-    click.echo(f"{slug}: revision {draft.revision} written, status draft ('satire review diff {slug}' shows the change)")
+    draft = rv.revise(
+        app.project(),
+        slug,
+        note=note,
+        by=by,
+        offline=offline,
+        model=model,
+        self_check_rounds=self_check_rounds,
+    )
+    click.echo(
+        f"{slug}: revision {draft.revision} written, status draft ('satire review diff {slug}' shows the change)"
+    )
     return 0
 
 
@@ -143,7 +179,9 @@ def review_revise(app: App, slug: str, note: str, by: str | None, offline: bool,
 @click.argument("rev_b", type=int, required=False)
 @click.option("--color/--no-color", default=None, help="Color the diff (default: on a terminal).")
 @pass_app
-def review_diff(app: App, slug: str, rev_a: int | None, rev_b: int | None, color: bool | None) -> int:
+def review_diff(
+    app: App, slug: str, rev_a: int | None, rev_b: int | None, color: bool | None
+) -> int:
     """Unified diff between two revisions (default: the last two)."""
     from generator.review import workflow as rv
 
@@ -164,7 +202,9 @@ def review_diff(app: App, slug: str, rev_a: int | None, rev_b: int | None, color
 
 @review.command("log")
 @click.argument("slug", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @pass_app
 def review_log(app: App, slug: str | None, fmt: str) -> int:
     """The audit log: who did what, when (oldest first)."""
@@ -185,10 +225,14 @@ def review_log(app: App, slug: str | None, fmt: str) -> int:
 def log_line(entry: dict[str, Any]) -> str:
     """'2026-11-29T04:10:00+00:00  alice  approve  amazon-desantis r2  draft -> approved  "note"'."""
     details = entry.get("details") or {}
-    revision = "" if entry["revision"] is None else f" r{entry['revision']}"  # None: a brief, not a draft
+    revision = (
+        "" if entry["revision"] is None else f" r{entry['revision']}"
+    )  # None: a brief, not a draft
     parts = [entry["at"], entry["who"], entry["action"], entry["slug"] + revision]
     if details.get("dropped"):
-        parts.append(f"dropped {len(details['dropped']['facts'])} fact(s), {len(details['dropped']['quotes'])} quote(s)")
+        parts.append(
+            f"dropped {len(details['dropped']['facts'])} fact(s), {len(details['dropped']['quotes'])} quote(s)"
+        )
     if "from" in details:
         parts.append(f"{details['from']} -> {details['to']}")
     if details.get("acknowledged"):
@@ -228,7 +272,11 @@ def finding_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         where = f"{file}:{line}:{col}" + ("" if f.field == "body" else f": {f.field}")
-        out.append(f"{where}: {f.kind}: {f.text}: {f.message}" if f.text else f"{where}: {f.kind}: {f.message}")
+        out.append(
+            f"{where}: {f.kind}: {f.text}: {f.message}"
+            if f.text
+            else f"{where}: {f.kind}: {f.message}"
+        )
     return out
 
 
@@ -240,6 +288,11 @@ def report_lines(file: str, draft: Draft, findings: list[Finding]) -> list[str]:
     out = [click.style(f"Fact check: {len(claims)} finding(s)", bold=True)]
     out += [f"  {line}" for line in finding_lines(file, draft, claims)]
     if advisory:
-        out.append(click.style(f"Translation and style: {len(advisory)} note(s), advisory (approving needs no --ack for these)", bold=True))
+        out.append(
+            click.style(
+                f"Translation and style: {len(advisory)} note(s), advisory (approving needs no --ack for these)",
+                bold=True,
+            )
+        )
         out += [f"  {line}" for line in finding_lines(file, draft, advisory)]
     return out

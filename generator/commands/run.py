@@ -8,7 +8,9 @@ from generator.commands import App, echo_err, pass_app
 
 
 @click.command("run")
-@click.option("--dry-run", is_flag=True, help="Say what each step would do; write, send and upload nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Say what each step would do; write, send and upload nothing."
+)
 @click.option("--offline", is_flag=True, help="Write drafts with the offline writer: no LLM.")
 @pass_app
 def run(app: App, dry_run: bool, offline: bool) -> int:

@@ -13,8 +13,19 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep 127.0.0.1 unless you mean to share the preview).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (keep 127.0.0.1 unless you mean to share the preview).",
+)
 @click.option("--drafts", is_flag=True, help="Also show drafts, approved and scheduled posts.")
 @pass_app
 def serve(app: App, port: int, host: str, drafts: bool) -> int:
@@ -23,7 +34,10 @@ def serve(app: App, port: int, host: str, drafts: bool) -> int:
     from generator.serve import serve as run
 
     if not is_loopback(host):
-        click.echo(f"warning: listening on {host}: anyone who can reach this address sees the preview and can use the review desk at /_desk/", err=True)
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this address sees the preview and can use the review desk at /_desk/",
+            err=True,
+        )
     try:
         run(app.project(), host=host, port=port, drafts=drafts, ready=_announce_desk)
     except KeyboardInterrupt:

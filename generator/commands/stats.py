@@ -11,9 +11,25 @@ from generator.commands import App, pass_app
 
 
 @click.command()
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only moves and calls from this day on (YYYY-MM-DD, UTC).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="json: the SPEC shape {since, total, by_style, by_model, by_language}.")
-@click.option("--judge-agreement", "judge", metavar="MODEL", help="Also ask this judge model about the history: how often it prefers what editors approved.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only moves and calls from this day on (YYYY-MM-DD, UTC).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="json: the SPEC shape {since, total, by_style, by_model, by_language}.",
+)
+@click.option(
+    "--judge-agreement",
+    "judge",
+    metavar="MODEL",
+    help="Also ask this judge model about the history: how often it prefers what editors approved.",
+)
 @pass_app
 def stats(app: App, since: dt.datetime | None, fmt: str, judge: str | None) -> int:
     """Per style, model and language: drafts written, approved, rejected and published;

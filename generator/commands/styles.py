@@ -23,7 +23,9 @@ def styles(app: App, verbose: bool) -> int:
         mark = " (default)" if style.name == default else ""
         click.echo(f"{style.name:<{width}}  {style.description}{mark}")
         if verbose:
-            click.echo(f"{'':<{width}}  {project.rel(files[style.name])}; languages: {', '.join(sorted(style.languages))}")
+            click.echo(
+                f"{'':<{width}}  {project.rel(files[style.name])}; languages: {', '.join(sorted(style.languages))}"
+            )
     for line in errors:
         echo_err(line)
     return 2 if errors else 0

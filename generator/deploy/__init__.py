@@ -25,12 +25,16 @@ __all__ = ["DeployReport", "Target", "check_site", "deploy"]
 class Target(Protocol):
     name: str
 
-    def publish(self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo) -> DeployReport:
+    def publish(
+        self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo
+    ) -> DeployReport:
         """Make the target hold `files` (all of `site`); in a dry run, only say what that takes."""
         ...
 
 
-def deploy(project: Project, /, *, dry_run: bool = False, delete: bool = True, echo: Echo) -> DeployReport:
+def deploy(
+    project: Project, /, *, dry_run: bool = False, delete: bool = True, echo: Echo
+) -> DeployReport:
     """Upload the built site to the configured target; `echo` gets the dry
     run's listing and the summary line. Raises SatireError when the site must
     not or cannot be deployed; failed uploads are in `report.errors` (`ok` False)."""
@@ -62,7 +66,9 @@ def make_target(project: Project) -> Target:
 
         assert settings.repository is not None  # the config requires it
         return GitTarget(settings.repository, settings.branch, project.root, project.state_dir)
-    raise SatireError(f"{shown(project.root / 'satire.yaml')}: deploy.target is not set: add a deploy: section (s3, rsync or git; see the README's Publishing section)")
+    raise SatireError(
+        f"{shown(project.root / 'satire.yaml')}: deploy.target is not set: add a deploy: section (s3, rsync or git; see the README's Publishing section)"
+    )
 
 
 def check_site(project: Project) -> None:
@@ -74,6 +80,10 @@ def check_site(project: Project) -> None:
     if marker is None:
         raise SatireError(f"{site}: no build marker (.satire-build.json): run 'satire build' first")
     if marker.drafts:
-        raise SatireError(f"{site}: built with --drafts (it shows unreviewed posts): run 'satire build' without --drafts, then deploy")
+        raise SatireError(
+            f"{site}: built with --drafts (it shows unreviewed posts): run 'satire build' without --drafts, then deploy"
+        )
     if newest_input_mtime(project) > marker.newest_input_mtime:
-        raise SatireError(f"{site}: older than its inputs (drafts, briefs, templates, static or satire.yaml changed since {marker.built_at}): build first ('satire build')")
+        raise SatireError(
+            f"{site}: older than its inputs (drafts, briefs, templates, static or satire.yaml changed since {marker.built_at}): build first ('satire build')"
+        )

@@ -31,7 +31,9 @@ def masked(text: str) -> str:
 
 class GitTarget:
     def __init__(self, repository: str, branch: str, root: Path, state_dir: Path) -> None:
-        local = not re.match(r"^([a-z+]+://|[^/]*:)", repository)  # a URL or host:path is remote; anything else a folder
+        local = not re.match(
+            r"^([a-z+]+://|[^/]*:)", repository
+        )  # a URL or host:path is remote; anything else a folder
         self.repository = str((root / repository).resolve()) if local else repository
         self.branch = branch
         self.state_dir = state_dir
@@ -40,19 +42,32 @@ class GitTarget:
     def git(self, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
         env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
-        return subprocess.run(["git", "-C", str(work), *args], capture_output=True, text=True, errors="replace", env=env, check=False)
+        return subprocess.run(
+            ["git", "-C", str(work), *args],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            env=env,
+            check=False,
+        )
 
     def must(self, work: Path, *args: str) -> str:
         proc = self.git(work, *args)
         if proc.returncode != 0:
             problem = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
             verb = next(a for a in args if not a.startswith("-") and "=" not in a)
-            raise WorkFailed(f"{self.name}: git {verb} failed: {masked(problem)}")  # recent git masks URLs itself; older ones may not
+            raise WorkFailed(
+                f"{self.name}: git {verb} failed: {masked(problem)}"
+            )  # recent git masks URLs itself; older ones may not
         return proc.stdout
 
-    def publish(self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo) -> DeployReport:
+    def publish(
+        self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo
+    ) -> DeployReport:
         if shutil.which("git") is None:
-            raise SatireError("git is not installed: install it (Debian/Ubuntu: apt-get install git), or choose another deploy.target")
+            raise SatireError(
+                "git is not installed: install it (Debian/Ubuntu: apt-get install git), or choose another deploy.target"
+            )
         report = DeployReport(self.name, dry_run=dry_run)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="deploy-git-", dir=self.state_dir) as scratch:
@@ -74,16 +89,28 @@ class GitTarget:
             if self.must(work, "status", "--porcelain"):
                 message = f"satire deploy: {report.uploaded} uploaded, {report.deleted} deleted"
                 self.must(work, *self.identity(work), "commit", "--quiet", "--message", message)
-                self.must(work, "push", "--quiet", self.repository, f"HEAD:refs/heads/{self.branch}")
+                self.must(
+                    work, "push", "--quiet", self.repository, f"HEAD:refs/heads/{self.branch}"
+                )
         return report.finish()
 
     def checkout(self, work: Path) -> None:
         """An empty repository in `work` on `branch`, holding the branch's last
         commit when the repository has that branch."""
         self.must(work, "init", "--quiet", "--initial-branch", self.branch)
-        heads = self.must(work, "ls-remote", "--heads", self.repository, f"refs/heads/{self.branch}")
+        heads = self.must(
+            work, "ls-remote", "--heads", self.repository, f"refs/heads/{self.branch}"
+        )
         if heads.strip():
-            self.must(work, "fetch", "--quiet", "--depth", "1", self.repository, f"refs/heads/{self.branch}")
+            self.must(
+                work,
+                "fetch",
+                "--quiet",
+                "--depth",
+                "1",
+                self.repository,
+                f"refs/heads/{self.branch}",
+            )
             self.must(work, "reset", "--quiet", "--hard", "FETCH_HEAD")
 
     def identity(self, work: Path) -> list[str]:

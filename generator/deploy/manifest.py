@@ -71,7 +71,12 @@ def content_type(rel: str) -> str:
     """The Content-Type a reader's browser needs, with the charset for text."""
     name = rel.rsplit("/", 1)[-1]
     suffix = Path(name).suffix.lower()
-    kind = FEED_TYPES.get(name) or TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    kind = (
+        FEED_TYPES.get(name)
+        or TYPES.get(suffix)
+        or mimetypes.guess_type(name)[0]
+        or "application/octet-stream"
+    )
     return f"{kind}; charset=utf-8" if TEXT_TYPES.match(kind) else kind
 
 
@@ -105,7 +110,17 @@ def scan(site: Path) -> list[SiteFile]:
         rel = path.relative_to(site).as_posix()
         if not path.is_file() or rel == MARKER:
             continue
-        files.append(SiteFile(rel, path, path.stat().st_size, md5_of(path), content_type(rel), cache_control(rel), phase_of(rel)))
+        files.append(
+            SiteFile(
+                rel,
+                path,
+                path.stat().st_size,
+                md5_of(path),
+                content_type(rel),
+                cache_control(rel),
+                phase_of(rel),
+            )
+        )
     return files
 
 
@@ -200,7 +215,9 @@ class DeployReport:
 def list_changes(changes: Changes, *, delete: bool, echo: Echo) -> None:
     """A dry run's listing: each upload (new or changed) in order, then each deletion."""
     for f in changes.uploads:
-        echo(f"would upload {f.rel} ({'new' if f.rel in changes.new else 'changed'}, {PHASES[f.phase]})")
+        echo(
+            f"would upload {f.rel} ({'new' if f.rel in changes.new else 'changed'}, {PHASES[f.phase]})"
+        )
     for rel in changes.stale:
         echo(f"would delete {rel}" if delete else f"would keep {rel} (--no-delete)")
 

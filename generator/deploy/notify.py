@@ -40,7 +40,9 @@ from generator.brief import Brief
 from generator.config import NotifyConfig, Project
 from generator.errors import SatireError
 from generator.infra import state
-from generator.infra.fsutil import crash_point  # test-only: "after-notify-send" SIGKILLs the run there
+from generator.infra.fsutil import (
+    crash_point,
+)  # test-only: "after-notify-send" SIGKILLs the run there
 from generator.intake.fetch import Blocked, Fetcher, FetchError
 
 CHANNELS = ("webhook", "email")
@@ -81,7 +83,13 @@ class Unconfirmed:
 
     @classmethod
     def of(cls, brief: Brief) -> Unconfirmed:
-        return cls(brief.effective_slug, brief.title, brief.source.publisher, len(brief.facts), len(brief.quotes))
+        return cls(
+            brief.effective_slug,
+            brief.title,
+            brief.source.publisher,
+            len(brief.facts),
+            len(brief.quotes),
+        )
 
 
 @dataclass(frozen=True)
@@ -94,8 +102,12 @@ class Message:
 class Outcome:
     """What `announce` did, per channel."""
 
-    sent: dict[str, list[str]] = field(default_factory=dict)  # channel -> slugs of the drafts announced
-    briefs: dict[str, list[str]] = field(default_factory=dict)  # channel -> slugs of the briefs announced
+    sent: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # channel -> slugs of the drafts announced
+    briefs: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # channel -> slugs of the briefs announced
     failed: dict[str, str] = field(default_factory=dict)  # channel -> why
     quiet: list[str] = field(default_factory=list)  # channels with nothing new to say
 
@@ -124,30 +136,55 @@ def desk_link(desk_url: str | None, slug: str, page: str = "drafts") -> str | No
 # -- composing -------------------------------------------------------------------
 
 
-def compose(project: Project, waiting: Sequence[Waiting], failures: Sequence[str], briefs: Sequence[Unconfirmed] = ()) -> Message:
+def compose(
+    project: Project,
+    waiting: Sequence[Waiting],
+    failures: Sequence[str],
+    briefs: Sequence[Unconfirmed] = (),
+) -> Message:
     """One message naming every draft in `waiting`, every brief in `briefs` and every failed step."""
     blog = _clean(project.config.title, 80)
     heads = []
     if waiting:
-        heads.append(f"{len(waiting)} new draft{'s' if len(waiting) != 1 else ''} wait{'s' if len(waiting) == 1 else ''} for review")
+        heads.append(
+            f"{len(waiting)} new draft{'s' if len(waiting) != 1 else ''} wait{'s' if len(waiting) == 1 else ''} for review"
+        )
     if briefs:
-        heads.append(f"{len(briefs)} new brief{'s' if len(briefs) != 1 else ''} wait{'s' if len(briefs) == 1 else ''} for confirmation")
+        heads.append(
+            f"{len(briefs)} new brief{'s' if len(briefs) != 1 else ''} wait{'s' if len(briefs) == 1 else ''} for confirmation"
+        )
     if failures:
         heads.append("satire run failed")
     subject = f"[{blog}] " + "; ".join(heads)
     lines = [f"{blog}: " + "; ".join(heads)]
     for item in waiting[:MAX_LISTED]:
-        found = "fact check could not run" if item.findings is None else f"{item.findings} fact-check finding{'s' if item.findings != 1 else ''}"
-        link = desk_link(project.config.notify.desk_url, item.slug) or f"satire review show {item.slug}"
-        lines.append(f"- “{_clean(item.title, 160)}” ({item.slug}, revision {item.revision}): {found}: {link}")
+        found = (
+            "fact check could not run"
+            if item.findings is None
+            else f"{item.findings} fact-check finding{'s' if item.findings != 1 else ''}"
+        )
+        link = (
+            desk_link(project.config.notify.desk_url, item.slug)
+            or f"satire review show {item.slug}"
+        )
+        lines.append(
+            f"- “{_clean(item.title, 160)}” ({item.slug}, revision {item.revision}): {found}: {link}"
+        )
     if len(waiting) > MAX_LISTED:
         lines.append(f"- and {len(waiting) - MAX_LISTED} more: satire review list --status draft")
     for brief in briefs[:MAX_LISTED]:
         counts = f"{brief.facts} fact{'s' if brief.facts != 1 else ''}, {brief.quotes} quote{'s' if brief.quotes != 1 else ''}"
-        link = desk_link(project.config.notify.desk_url, brief.slug, "briefs") or f"satire brief show {brief.slug}"
-        lines.append(f"- to confirm: “{_clean(brief.title, 160)}” from {_clean(brief.publisher, 80)} ({brief.slug}, {counts}): {link}")
+        link = (
+            desk_link(project.config.notify.desk_url, brief.slug, "briefs")
+            or f"satire brief show {brief.slug}"
+        )
+        lines.append(
+            f"- to confirm: “{_clean(brief.title, 160)}” from {_clean(brief.publisher, 80)} ({brief.slug}, {counts}): {link}"
+        )
     if len(briefs) > MAX_LISTED:
-        lines.append(f"- and {len(briefs) - MAX_LISTED} more briefs: satire brief list --unconfirmed")
+        lines.append(
+            f"- and {len(briefs) - MAX_LISTED} more briefs: satire brief list --unconfirmed"
+        )
     if failures:
         lines.append("Failed steps:")
         lines += [f"- {_clean(line, 300)}" for line in failures]
@@ -158,7 +195,9 @@ def _clean(text: str, limit: int) -> str:
     """Untrusted text (LLM titles, error lines) as one inert line: no markup or
     mentions that Slack, Mattermost or Discord would act on."""
     text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # Slack's own escaping: no <!channel>, no <url|label>
+    text = (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    )  # Slack's own escaping: no <!channel>, no <url|label>
     text = text.replace("@", "@\u200b")  # @channel, @here, @everyone no longer mention anyone
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -183,7 +222,12 @@ def announce(
     with _db(project) as conn:
         _settle_interrupted(conn, run_id, echo)
         for channel in channels(config):
-            known = {(r["slug"], r["revision"]) for r in conn.execute("SELECT slug, revision FROM notified_drafts WHERE channel = ?", (channel,))}
+            known = {
+                (r["slug"], r["revision"])
+                for r in conn.execute(
+                    "SELECT slug, revision FROM notified_drafts WHERE channel = ?", (channel,)
+                )
+            }
             fresh = [w for w in waiting if (w.slug, w.revision) not in known]
             new_briefs = [b for b in briefs if (b.slug, b.revision) not in known]
             if not fresh and not new_briefs and not failures:
@@ -199,11 +243,17 @@ def announce(
             try:
                 send(project, channel, message)
             except NotifyError as exc:
-                conn.execute("DELETE FROM notified_drafts WHERE channel = ? AND run_id = ? AND state = 'sending'", (channel, run_id))
+                conn.execute(
+                    "DELETE FROM notified_drafts WHERE channel = ? AND run_id = ? AND state = 'sending'",
+                    (channel, run_id),
+                )
                 outcome.failed[channel] = exc.format_message()
                 continue
             crash_point("after-notify-send")
-            conn.execute("UPDATE notified_drafts SET state = 'sent' WHERE channel = ? AND run_id = ?", (channel, run_id))
+            conn.execute(
+                "UPDATE notified_drafts SET state = 'sent' WHERE channel = ? AND run_id = ?",
+                (channel, run_id),
+            )
             outcome.sent[channel] = [w.slug for w in fresh]
             outcome.briefs[channel] = [b.slug for b in new_briefs]
     return outcome
@@ -216,9 +266,16 @@ def send(project: Project, channel: str, message: Message) -> None:
         name = config.webhook_url_env or ""
         url = os.environ.get(name, "").strip()
         if not url:
-            raise NotifyError(f"webhook: the environment variable {name} is not set (it should hold the webhook URL)")
+            raise NotifyError(
+                f"webhook: the environment variable {name} is not set (it should hold the webhook URL)"
+            )
         client = Fetcher.for_project(project, timeout=config.timeout)
-        post_webhook(client, url, {"text": message.text, "content": message.text[:DISCORD_LIMIT]}, where=f"webhook (${name})")
+        post_webhook(
+            client,
+            url,
+            {"text": message.text, "content": message.text[:DISCORD_LIMIT]},
+            where=f"webhook (${name})",
+        )
     else:
         send_email(config, message)
 
@@ -234,7 +291,10 @@ def post_webhook(client: Fetcher, url: str, payload: dict[str, str], *, where: s
         ) from None
     except FetchError as exc:
         if exc.status is not None:
-            raise NotifyError(f"{where}: the server answered HTTP {exc.status}" + (" (a redirect: not followed for a POST)" if 300 <= exc.status < 400 else "")) from None
+            raise NotifyError(
+                f"{where}: the server answered HTTP {exc.status}"
+                + (" (a redirect: not followed for a POST)" if 300 <= exc.status < 400 else "")
+            ) from None
         raise NotifyError(f"{where}: {_without(exc.reason, url)}") from None
     except ValueError:  # a URL too malformed to split (e.g. "http://[::1"): its text would quote it
         raise NotifyError(f"{where}: not a valid http(s) URL") from None
@@ -243,7 +303,12 @@ def post_webhook(client: Fetcher, url: str, payload: dict[str, str], *, where: s
 def _without(text: str, url: str) -> str:
     """`text` with the secret URL, and the parts of it a message may quote, taken out."""
     parts = urlsplit(url)
-    pieces = [url, parts.netloc, parts.path + (f"?{parts.query}" if parts.query else ""), parts.hostname or ""]
+    pieces = [
+        url,
+        parts.netloc,
+        parts.path + (f"?{parts.query}" if parts.query else ""),
+        parts.hostname or "",
+    ]
     for piece in sorted(pieces, key=len, reverse=True):
         if len(piece) > 3:
             text = text.replace(piece, "…")
@@ -270,13 +335,17 @@ def send_email(config: NotifyConfig, message: Message) -> None:
     except smtplib.SMTPResponseException as exc:
         raise NotifyError(f"{where}: the server answered {exc.smtp_code}") from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise NotifyError(f"{where}: {getattr(exc, 'strerror', None) or type(exc).__name__}") from None
+        raise NotifyError(
+            f"{where}: {getattr(exc, 'strerror', None) or type(exc).__name__}"
+        ) from None
 
 
 # -- the record ----------------------------------------------------------------------
 
 
-def _record(conn: sqlite3.Connection, channel: str, fresh: Sequence[Waiting | Unconfirmed], run_id: str) -> None:
+def _record(
+    conn: sqlite3.Connection, channel: str, fresh: Sequence[Waiting | Unconfirmed], run_id: str
+) -> None:
     """Written before the send: a run killed after sending never sends them again."""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     conn.execute("BEGIN IMMEDIATE")
@@ -289,7 +358,10 @@ def _record(conn: sqlite3.Connection, channel: str, fresh: Sequence[Waiting | Un
 
 def _settle_interrupted(conn: sqlite3.Connection, run_id: str, echo: Callable[[str], None]) -> None:
     """Rows a killed run left `sending`: perhaps sent, perhaps not; never sent twice."""
-    rows = conn.execute("SELECT channel, slug FROM notified_drafts WHERE state = 'sending' AND run_id != ?", (run_id,)).fetchall()
+    rows = conn.execute(
+        "SELECT channel, slug FROM notified_drafts WHERE state = 'sending' AND run_id != ?",
+        (run_id,),
+    ).fetchall()
     if not rows:
         return
     by_channel: dict[str, list[str]] = {}
@@ -297,8 +369,13 @@ def _settle_interrupted(conn: sqlite3.Connection, run_id: str, echo: Callable[[s
         by_channel.setdefault(row["channel"], []).append(row["slug"])
     for channel, slugs in by_channel.items():
         see = "see 'satire review list' and 'satire brief list --unconfirmed'"
-        echo(f"notify: a run was killed while sending by {channel}: {', '.join(sorted(slugs))} may not have been announced (not sent again; {see})")
-    conn.execute("UPDATE notified_drafts SET state = 'unknown' WHERE state = 'sending' AND run_id != ?", (run_id,))
+        echo(
+            f"notify: a run was killed while sending by {channel}: {', '.join(sorted(slugs))} may not have been announced (not sent again; {see})"
+        )
+    conn.execute(
+        "UPDATE notified_drafts SET state = 'unknown' WHERE state = 'sending' AND run_id != ?",
+        (run_id,),
+    )
 
 
 def _db(project: Project) -> contextlib.closing[sqlite3.Connection]:

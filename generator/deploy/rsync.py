@@ -19,7 +19,9 @@ from generator.deploy.manifest import Changes, DeployReport, Echo, SiteFile, lis
 from generator.errors import SatireError, WorkFailed
 from generator.site.marker import MARKER
 
-REMOTE = re.compile(r"^([^/]*:|rsync://)")  # host:path, user@host:path, rsync://: rsync's own rule (a colon before any slash)
+REMOTE = re.compile(
+    r"^([^/]*:|rsync://)"
+)  # host:path, user@host:path, rsync://: rsync's own rule (a colon before any slash)
 
 
 class RsyncTarget:
@@ -29,7 +31,16 @@ class RsyncTarget:
         self.name = f"rsync {destination}"
 
     def command(self, site: Path, *, dry_run: bool, delete: bool) -> list[str]:
-        command = ["rsync", "--recursive", "--links", "--times", "--checksum", "--delay-updates", "--itemize-changes", "--8-bit-output"]
+        command = [
+            "rsync",
+            "--recursive",
+            "--links",
+            "--times",
+            "--checksum",
+            "--delay-updates",
+            "--itemize-changes",
+            "--8-bit-output",
+        ]
         command += ["--exclude", f"/{MARKER}"]
         if delete:
             command.append("--delete-after")
@@ -40,18 +51,30 @@ class RsyncTarget:
         destination = self.destination if self.remote else self.destination.rstrip("/") + "/"
         return [*command, f"{site}/", destination]
 
-    def publish(self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo) -> DeployReport:
+    def publish(
+        self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo
+    ) -> DeployReport:
         if shutil.which("rsync") is None:
-            raise SatireError("rsync is not installed: install it (Debian/Ubuntu: apt-get install rsync; macOS: brew install rsync), or choose another deploy.target")
+            raise SatireError(
+                "rsync is not installed: install it (Debian/Ubuntu: apt-get install rsync; macOS: brew install rsync), or choose another deploy.target"
+            )
         report = DeployReport(self.name, dry_run=dry_run)
         if not self.remote and not dry_run:
             Path(self.destination).mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(self.command(site, dry_run=dry_run, delete=delete), capture_output=True, text=True, errors="replace", check=False)
+        proc = subprocess.run(
+            self.command(site, dry_run=dry_run, delete=delete),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+        )
         if proc.returncode != 0 and not proc.stdout:
             problem = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
             raise WorkFailed(f"{self.name}: rsync failed: {problem}")
         changes = itemized(files, proc.stdout, delete=delete)
-        report.record(changes, delete=True)  # what rsync listed is what it deleted (or kept, under --no-delete: nothing listed)
+        report.record(
+            changes, delete=True
+        )  # what rsync listed is what it deleted (or kept, under --no-delete: nothing listed)
         if dry_run:
             list_changes(changes, delete=delete, echo=echo)
         if proc.returncode != 0:
@@ -78,4 +101,6 @@ def itemized(files: list[SiteFile], output: str, *, delete: bool) -> Changes:
             if item[2:] == "+++++++++":
                 new.add(rel)
     sent.sort(key=lambda f: (f.phase, f.rel))
-    return Changes(uploads=sent, new=new, unchanged=len(files) - len(sent), stale=stale if delete else [])
+    return Changes(
+        uploads=sent, new=new, unchanged=len(files) - len(sent), stale=stale if delete else []
+    )

@@ -26,7 +26,9 @@ from generator.errors import SatireError, WorkFailed
 
 S3Client = Any  # boto3 is untyped (boto3-stubs would give mypy_boto3_s3.S3Client)
 
-ATTEMPTS = 6  # tries per request, the first included: botocore waits up to 1, 2, 4, 8, 16 s between them
+ATTEMPTS = (
+    6  # tries per request, the first included: botocore waits up to 1, 2, 4, 8, 16 s between them
+)
 UPLOADERS = 8  # uploads at once within a phase
 DELETE_BATCH = 1000  # the most keys one DeleteObjects takes
 
@@ -44,20 +46,28 @@ class S3Target:
         import boto3
         from botocore.config import Config
 
-        given = os.environ.get("AWS_MAX_ATTEMPTS", "")  # the standard variable still has the last word
+        given = os.environ.get(
+            "AWS_MAX_ATTEMPTS", ""
+        )  # the standard variable still has the last word
         attempts = int(given) if given.isdigit() and int(given) > 0 else ATTEMPTS
         config = Config(
             retries={"mode": "standard", "total_max_attempts": attempts},
             connect_timeout=10,
             read_timeout=60,
             max_pool_connections=UPLOADERS + 2,
-            s3={"addressing_style": "path"} if self.endpoint_url else None,  # MinIO and friends: no bucket subdomains
+            s3={"addressing_style": "path"}
+            if self.endpoint_url
+            else None,  # MinIO and friends: no bucket subdomains
         )
         session = boto3.session.Session()
-        client: S3Client = session.client("s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config)
+        client: S3Client = session.client(
+            "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config
+        )
         return client
 
-    def publish(self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo) -> DeployReport:
+    def publish(
+        self, site: Path, files: list[SiteFile], *, dry_run: bool, delete: bool, echo: Echo
+    ) -> DeployReport:
         report = DeployReport(self.name, dry_run=dry_run)
         with translated(self):
             client = self.client()
@@ -71,7 +81,9 @@ class S3Target:
 
     def listing(self, client: S3Client) -> Iterator[tuple[str, str]]:
         """(path inside the site, MD5 or ETag) of every object under the prefix."""
-        for page in client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
+        for page in client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        ):
             for item in page.get("Contents", []):
                 key = item["Key"]
                 if not key.endswith("/"):  # folder placeholders made by consoles
@@ -96,11 +108,16 @@ class S3Target:
         kept: set[str] = set()
         for start in range(0, len(report.deletes), DELETE_BATCH):
             batch = report.deletes[start : start + DELETE_BATCH]
-            answer = client.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": self.prefix + rel} for rel in batch], "Quiet": True})
+            answer = client.delete_objects(
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": self.prefix + rel} for rel in batch], "Quiet": True},
+            )
             for error in answer.get("Errors", []):
                 rel = error.get("Key", "")[len(self.prefix) :]
                 kept.add(rel)
-                report.errors.append(f"{self.name}: {rel}: not deleted: {error.get('Code', '')} {error.get('Message', '')}".rstrip())
+                report.errors.append(
+                    f"{self.name}: {rel}: not deleted: {error.get('Code', '')} {error.get('Message', '')}".rstrip()
+                )
         report.deletes = [rel for rel in report.deletes if rel not in kept]
 
     def upload(self, client: S3Client, f: SiteFile) -> str | None:
@@ -125,7 +142,13 @@ class S3Target:
 @contextmanager
 def translated(target: S3Target) -> Iterator[None]:
     """boto3's errors as one line each: what went wrong and the fix."""
-    from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError, PartialCredentialsError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        PartialCredentialsError,
+    )
 
     where = target.name
     try:
@@ -138,9 +161,13 @@ def translated(target: S3Target) -> Iterator[None]:
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "NoSuchBucket":
-            raise SatireError(f"{where}: no such bucket: create it, or fix deploy.bucket in satire.yaml") from None
+            raise SatireError(
+                f"{where}: no such bucket: create it, or fix deploy.bucket in satire.yaml"
+            ) from None
         if code in {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"}:
-            raise SatireError(f"{where}: refused ({code}): check the AWS credentials in the environment and their rights on the bucket") from None
+            raise SatireError(
+                f"{where}: refused ({code}): check the AWS credentials in the environment and their rights on the bucket"
+            ) from None
         raise WorkFailed(f"{where}: {exc}") from None
     except EndpointConnectionError as exc:
         raise WorkFailed(f"{where}: cannot reach {target.endpoint_url or 'AWS'}: {exc}") from None

@@ -43,7 +43,12 @@ NEEDS_NOTE = frozenset({"reject", "revise"})
 MAX_NOTE = 4000
 YEAR = 365 * 24 * 3600
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
-ASSETS = {"desk.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
+ASSETS = {
+    "desk.css": "text/css; charset=utf-8",
+    "desk.js": "text/javascript; charset=utf-8",
+    "preview.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 ASSETS["briefs.css"] = "text/css; charset=utf-8"  # the confirmation pages (desk/briefs.py)
 
 DESK_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
@@ -65,7 +70,9 @@ ROUTES: list[Route] = [
     ("GET", re.compile(r"/_desk/assets/(?P<name>[a-z]+\.(?:css|js|svg))"), "asset"),
 ]
 ROUTES += briefs.ROUTES  # confirmation of intake briefs (desk/briefs.py)
-OPEN_ROUTES = frozenset({"editor_page", "editor_set", "asset"})  # answered before the editor has a name
+OPEN_ROUTES = frozenset(
+    {"editor_page", "editor_set", "asset"}
+)  # answered before the editor has a name
 
 
 def template_env() -> jinja2.Environment:
@@ -115,7 +122,10 @@ class Desk(briefs.BriefPages):
             return _secured(Response.text(f"refused: {refusal}\n", 403))
         session, fresh = guard.session(request)
         if request.method not in SAFE_METHODS and not guard.csrf_ok(request, session, fresh):
-            response = Response.text("refused: this form's security token is missing or out of date; reload the page and try again\n", 403)
+            response = Response.text(
+                "refused: this form's security token is missing or out of date; reload the page and try again\n",
+                403,
+            )
         else:
             response = self._route(request, guard, Session(session, guard.token(session)))
         if fresh:
@@ -136,15 +146,28 @@ class Desk(briefs.BriefPages):
                 continue
             editor = guard.editor(request)
             if editor is None and name not in OPEN_ROUTES:
-                return Response.redirect(PREFIX + "editor?" + urlencode({"next": path + _query(request)}))
+                return Response.redirect(
+                    PREFIX + "editor?" + urlencode({"next": path + _query(request)})
+                )
             view: Callable[..., Response] = getattr(self, name)
             return view(request, session=session, editor=editor or "", **match.groupdict())
         if known_path:
             return Response.text("method not allowed\n", 405)
-        return self.render("error.html", session, "", status=404, title="Not found", message=f"The desk has no page at {path}.")
+        return self.render(
+            "error.html",
+            session,
+            "",
+            status=404,
+            title="Not found",
+            message=f"The desk has no page at {path}.",
+        )
 
-    def render(self, template: str, session: Session, editor: str, *, status: int = 200, **context: Any) -> Response:
-        html = self.env.get_template(template).render(csrf=session.token, editor=editor, project_title=self.project.config.title, **context)
+    def render(
+        self, template: str, session: Session, editor: str, *, status: int = 200, **context: Any
+    ) -> Response:
+        html = self.env.get_template(template).render(
+            csrf=session.token, editor=editor, project_title=self.project.config.title, **context
+        )
         return Response.html(html, status)
 
     @property
@@ -153,15 +176,31 @@ class Desk(briefs.BriefPages):
 
     # -- who is reviewing ----------------------------------------------------------
 
-    def editor_page(self, request: Request, *, session: Session, editor: str, error: str = "", status: int = 200) -> Response:
-        return self.render("editor.html", session, editor, status=status, next=_safe_next(request.arg("next")), error=error, name=editor)
+    def editor_page(
+        self, request: Request, *, session: Session, editor: str, error: str = "", status: int = 200
+    ) -> Response:
+        return self.render(
+            "editor.html",
+            session,
+            editor,
+            status=status,
+            next=_safe_next(request.arg("next")),
+            error=error,
+            name=editor,
+        )
 
     def editor_set(self, request: Request, *, session: Session, editor: str) -> Response:
         name = clean_editor(request.form.get("name", ""))
         target = _safe_next(request.form.get("next", ""))
         if name is None:
             request.query["next"] = [target]
-            return self.editor_page(request, session=session, editor=editor, error="Please give a name of 1 to 80 characters.", status=400)
+            return self.editor_page(
+                request,
+                session=session,
+                editor=editor,
+                error="Please give a name of 1 to 80 characters.",
+                status=400,
+            )
         response = Response.redirect(target)
         response.set_cookie(EDITOR_COOKIE, name, path=PREFIX, max_age=YEAR)
         return response
@@ -170,17 +209,45 @@ class Desk(briefs.BriefPages):
 
     def list_page(self, request: Request, *, session: Session, editor: str) -> Response:
         listing = pages.listing(self.project, request.arg("status"))
-        return self.render("list.html", session, editor, listing=listing, running={s for s in listing.slugs if self.jobs.running(s)})
+        return self.render(
+            "list.html",
+            session,
+            editor,
+            listing=listing,
+            running={s for s in listing.slugs if self.jobs.running(s)},
+        )
 
-    def draft_page(self, request: Request, *, session: Session, editor: str, slug: str, error: str = "", status: int = 200) -> Response:
+    def draft_page(
+        self,
+        request: Request,
+        *,
+        session: Session,
+        editor: str,
+        slug: str,
+        error: str = "",
+        status: int = 200,
+    ) -> Response:
         try:
             view = pages.draft_view(self.project, slug, request.arg("a"), request.arg("b"))
         except SatireError as exc:
-            title = "No such draft" if not DraftStore(self.project).exists(slug) else "This draft cannot be shown"
-            return self.render("error.html", session, editor, status=404, title=title, message=exc.format_message())
+            title = (
+                "No such draft"
+                if not DraftStore(self.project).exists(slug)
+                else "This draft cannot be shown"
+            )
+            return self.render(
+                "error.html", session, editor, status=404, title=title, message=exc.format_message()
+            )
         done = request.arg("done")
         return self.render(
-            "draft.html", session, editor, status=status, view=view, error=error, done=done if done in ACTIONS else "", job=self.jobs.running(slug)
+            "draft.html",
+            session,
+            editor,
+            status=status,
+            view=view,
+            error=error,
+            done=done if done in ACTIONS else "",
+            job=self.jobs.running(slug),
         )
 
     def preview(self, request: Request, *, session: Session, editor: str, slug: str) -> Response:
@@ -189,19 +256,29 @@ class Desk(briefs.BriefPages):
         except SatireError as exc:
             return Response.text(exc.format_message(), 404)
         except Exception as exc:  # a broken theme override: say so in the frame, keep the desk up
-            return Response.text(f"the site cannot render this post: {type(exc).__name__}: {exc}", 500)
+            return Response.text(
+                f"the site cannot render this post: {type(exc).__name__}: {exc}", 500
+            )
         response = Response.html(html)
         response.headers["Content-Security-Policy"] = PREVIEW_CSP
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response
 
     def log_page(self, request: Request, *, session: Session, editor: str) -> Response:
-        return self.render("log.html", session, editor, entries=pages.audit(self.project, request.arg("slug") or None), slug=request.arg("slug"))
+        return self.render(
+            "log.html",
+            session,
+            editor,
+            entries=pages.audit(self.project, request.arg("slug") or None),
+            slug=request.arg("slug"),
+        )
 
     def stats_page(self, request: Request, *, session: Session, editor: str) -> Response:
         from generator.desk.stats_page import context
 
-        return self.render("stats.html", session, editor, **context(self.project, request.arg("since")))
+        return self.render(
+            "stats.html", session, editor, **context(self.project, request.arg("since"))
+        )
 
     def asset(self, request: Request, *, session: Session, editor: str, name: str) -> Response:
         kind = ASSETS.get(name)
@@ -214,26 +291,53 @@ class Desk(briefs.BriefPages):
 
     # -- actions -----------------------------------------------------------------------
 
-    def act(self, request: Request, *, session: Session, editor: str, slug: str, action: str) -> Response:
+    def act(
+        self, request: Request, *, session: Session, editor: str, slug: str, action: str
+    ) -> Response:
         form = request.form
         note = form.get("note", "").strip()
 
         def refuse(message: str, status: int) -> Response:
-            return self.draft_page(request, session=session, editor=editor, slug=slug, error=message, status=status)
+            return self.draft_page(
+                request, session=session, editor=editor, slug=slug, error=message, status=status
+            )
 
         if len(note) > MAX_NOTE:
-            return refuse(f"The note is too long ({len(note)} characters, at most {MAX_NOTE}).", 400)
+            return refuse(
+                f"The note is too long ({len(note)} characters, at most {MAX_NOTE}).", 400
+            )
         if action in NEEDS_NOTE and not note:
-            return refuse(f"To {action}, say why in the note: it goes to the audit log{' and to the writer' if action == 'revise' else ''}.", 400)
+            return refuse(
+                f"To {action}, say why in the note: it goes to the audit log{' and to the writer' if action == 'revise' else ''}.",
+                400,
+            )
         busy = "A revision of this draft is being written; wait for it to finish."
         if self.jobs.running(slug):
             return refuse(busy, 409)
         if action == "revise":
-            writer = "The offline writer" if self.project.backend_name() == "offline" else self.project.model
-            job = self.jobs.start(slug, "revise", editor, note, self._revise, phase=f"{writer} is revising the draft following your note")
+            writer = (
+                "The offline writer"
+                if self.project.backend_name() == "offline"
+                else self.project.model
+            )
+            job = self.jobs.start(
+                slug,
+                "revise",
+                editor,
+                note,
+                self._revise,
+                phase=f"{writer} is revising the draft following your note",
+            )
             return refuse(busy, 409) if job is None else Response.redirect(f"{PREFIX}jobs/{job.id}")
         try:
-            pages.act(self.project, slug, action, by=editor, note=note or None, ack=form.get("ack") == "yes")
+            pages.act(
+                self.project,
+                slug,
+                action,
+                by=editor,
+                note=note or None,
+                ack=form.get("ack") == "yes",
+            )
         except SatireError as exc:
             return refuse(exc.format_message(), 409)
         if action in ("publish", "unpublish") and self.on_change is not None:
@@ -246,7 +350,14 @@ class Desk(briefs.BriefPages):
     def job_page(self, request: Request, *, session: Session, editor: str, job: str) -> Response:
         found = self.jobs.get(job)
         if found is None:
-            return self.render("error.html", session, editor, status=404, title="No such job", message="This job is not known (the desk may have restarted). The draft page shows its latest revision.")
+            return self.render(
+                "error.html",
+                session,
+                editor,
+                status=404,
+                title="No such job",
+                message="This job is not known (the desk may have restarted). The draft page shows its latest revision.",
+            )
         return self.render("job.html", session, editor, job=found, done_url=self._done_url(found))
 
     def job_state(self, request: Request, *, session: Session, editor: str, job: str) -> Response:
@@ -258,7 +369,11 @@ class Desk(briefs.BriefPages):
     @staticmethod
     def _done_url(job: Job) -> str:
         if job.state == "done" and isinstance(job.result, int) and job.result > 1:
-            return f"{PREFIX}drafts/{job.slug}?" + urlencode({"a": job.result - 1, "b": job.result, "done": "revise"}) + "#history"
+            return (
+                f"{PREFIX}drafts/{job.slug}?"
+                + urlencode({"a": job.result - 1, "b": job.result, "done": "revise"})
+                + "#history"
+            )
         return f"{PREFIX}drafts/{job.slug}"
 
 
@@ -269,7 +384,12 @@ def _query(request: Request) -> str:
 
 def _safe_next(target: str) -> str:
     """Only a desk path may follow the name form (no open redirect)."""
-    if target.startswith(PREFIX) and not target.startswith("//") and "\\" not in target and "\n" not in target:
+    if (
+        target.startswith(PREFIX)
+        and not target.startswith("//")
+        and "\\" not in target
+        and "\n" not in target
+    ):
         return target
     return PREFIX
 
@@ -281,4 +401,3 @@ def _secured(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cache-Control", "no-store")
     return response
-

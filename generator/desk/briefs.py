@@ -30,7 +30,11 @@ SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
 ROUTES = [
     ("GET", re.compile(r"/_desk/briefs"), "briefs_page"),
     ("GET", re.compile(rf"/_desk/briefs/{SLUG}"), "brief_page"),
-    ("POST", re.compile(rf"/_desk/briefs/{SLUG}/(?P<action>{'|'.join(BRIEF_ACTIONS)})"), "brief_act"),
+    (
+        "POST",
+        re.compile(rf"/_desk/briefs/{SLUG}/(?P<action>{'|'.join(BRIEF_ACTIONS)})"),
+        "brief_act",
+    ),
 ]
 DONE = {
     "confirm": "Confirmed: 'satire generate' writes it now.",
@@ -55,7 +59,14 @@ def brief_view(project: Project, slug: str) -> BriefView:
     brief = confirm.find(project, slug)
     assert brief.path is not None
     facts, quotes = confirm.items(brief)
-    return BriefView(brief, brief.effective_slug, project.rel(brief.path), confirm.draft_status(project, brief.effective_slug), facts, quotes)
+    return BriefView(
+        brief,
+        brief.effective_slug,
+        project.rel(brief.path),
+        confirm.draft_status(project, brief.effective_slug),
+        facts,
+        quotes,
+    )
 
 
 def chosen(form: dict[str, str], name: str, shown: str) -> list[int] | None:
@@ -70,43 +81,99 @@ class BriefPages:
 
     project: Project
 
-    def render(self, template: str, session: Session, editor: str, *, status: int = 200, **context: Any) -> Response:
+    def render(
+        self, template: str, session: Session, editor: str, *, status: int = 200, **context: Any
+    ) -> Response:
         raise NotImplementedError  # Desk.render
 
     def briefs_page(self, request: Request, *, session: Session, editor: str) -> Response:
         rows, errors = confirm.listing(self.project, unconfirmed=True)
         done = request.arg("done")
-        return self.render("briefs.html", session, editor, rows=rows, errors=[e.message for e in errors], done=DONE.get(done, ""), done_slug=request.arg("slug"))
+        return self.render(
+            "briefs.html",
+            session,
+            editor,
+            rows=rows,
+            errors=[e.message for e in errors],
+            done=DONE.get(done, ""),
+            done_slug=request.arg("slug"),
+        )
 
-    def brief_page(self, request: Request, *, session: Session, editor: str, slug: str, error: str = "", status: int = 200) -> Response:
+    def brief_page(
+        self,
+        request: Request,
+        *,
+        session: Session,
+        editor: str,
+        slug: str,
+        error: str = "",
+        status: int = 200,
+    ) -> Response:
         try:
             view = brief_view(self.project, slug)
         except SatireError as exc:
-            return self.render("error.html", session, editor, status=404, title="No such brief", message=exc.format_message())
+            return self.render(
+                "error.html",
+                session,
+                editor,
+                status=404,
+                title="No such brief",
+                message=exc.format_message(),
+            )
         done = request.arg("done")
-        return self.render("brief.html", session, editor, status=status, view=view, error=error, done=DONE.get(done, "") if done != "discard" else "")
+        return self.render(
+            "brief.html",
+            session,
+            editor,
+            status=status,
+            view=view,
+            error=error,
+            done=DONE.get(done, "") if done != "discard" else "",
+        )
 
-    def brief_act(self, request: Request, *, session: Session, editor: str, slug: str, action: str) -> Response:
+    def brief_act(
+        self, request: Request, *, session: Session, editor: str, slug: str, action: str
+    ) -> Response:
         form = request.form
 
         def refuse(message: str, status: int) -> Response:
-            return self.brief_page(request, session=session, editor=editor, slug=slug, error=message, status=status)
+            return self.brief_page(
+                request, session=session, editor=editor, slug=slug, error=message, status=status
+            )
 
         version = form.get("version", "")
         if not re.fullmatch(r"[0-9a-f]{64}", version):
-            return refuse("This form does not say which version of the brief it showed; reload the page and decide again.", 400)
+            return refuse(
+                "This form does not say which version of the brief it showed; reload the page and decide again.",
+                400,
+            )
         try:
             if action == "discard":
                 if confirm.find(self.project, slug).sha256 != version:
-                    return refuse("The brief changed since this page was shown; here it is as it stands now.", 409)
-                confirm.discard(self.project, slug, by=editor, note=form.get("note", "").strip()[:4000] or None)
+                    return refuse(
+                        "The brief changed since this page was shown; here it is as it stands now.",
+                        409,
+                    )
+                confirm.discard(
+                    self.project, slug, by=editor, note=form.get("note", "").strip()[:4000] or None
+                )
                 return Response.redirect(f"{PREFIX}?done=discard&slug={slug}")
             facts = chosen(form, "fact", form.get("facts", ""))
             quotes = chosen(form, "quote", form.get("quotes", ""))
             if facts is None or quotes is None:
-                return refuse("This form does not say which facts and quotes it showed; reload the page and decide again.", 400)
+                return refuse(
+                    "This form does not say which facts and quotes it showed; reload the page and decide again.",
+                    400,
+                )
             move = confirm.confirm if action == "confirm" else confirm.drop
-            move(self.project, slug, by=editor, drop_facts=facts, drop_quotes=quotes, expect_sha256=version)
+            move(
+                self.project,
+                slug,
+                by=editor,
+                drop_facts=facts,
+                drop_quotes=quotes,
+                expect_sha256=version,
+            )
         except SatireError as exc:
             return refuse(exc.format_message(), 409)
         if action == "confirm":

@@ -48,7 +48,11 @@ class Layout:
     @property
     def front_keys(self) -> list[str]:
         """The front matter fields that changed, as named on their lines."""
-        keys = [line.text.split(":", 1)[0].strip() for line in self.front if line.kind in ("added", "removed") and ":" in line.text]
+        keys = [
+            line.text.split(":", 1)[0].strip()
+            for line in self.front
+            if line.kind in ("added", "removed") and ":" in line.text
+        ]
         return list(dict.fromkeys(k for k in keys if k))
 
     @property
@@ -85,11 +89,17 @@ def layout(unified: Iterable[str], *, old_front: int = 0, new_front: int = 0) ->
     def flush() -> None:
         if not (removed or added):
             return
-        in_front = (bool(removed) and run_start[0] <= old_front) or (not removed and run_start[1] <= new_front)
+        in_front = (bool(removed) and run_start[0] <= old_front) or (
+            not removed and run_start[1] <= new_front
+        )
         pairs = min(len(removed), len(added))
         paired = list(zip(removed[:pairs], added[:pairs], strict=True))
-        lines = [_words(a, b, keep="removed") for a, b in paired] + [Line("removed", [(t, False)]) for t in removed[pairs:]]
-        lines += [_words(a, b, keep="added") for a, b in paired] + [Line("added", [(t, False)]) for t in added[pairs:]]
+        lines = [_words(a, b, keep="removed") for a, b in paired] + [
+            Line("removed", [(t, False)]) for t in removed[pairs:]
+        ]
+        lines += [_words(a, b, keep="added") for a, b in paired] + [
+            Line("added", [(t, False)]) for t in added[pairs:]
+        ]
         for line in lines:
             put(line, in_front)
         out.added += len(added)
@@ -120,7 +130,10 @@ def layout(unified: Iterable[str], *, old_front: int = 0, new_front: int = 0) ->
             numbers[1] += 1
         elif not line.startswith("\\"):  # "\ No newline at end of file" says nothing to a reader
             flush()
-            put(Line("context", [(line[1:] if line.startswith(" ") else line, False)]), numbers[0] <= old_front)
+            put(
+                Line("context", [(line[1:] if line.startswith(" ") else line, False)]),
+                numbers[0] <= old_front,
+            )
             numbers[0] += 1
             numbers[1] += 1
     flush()

@@ -85,7 +85,15 @@ class Response:
     def redirect(cls, location: str, status: int = 303) -> Response:
         return cls(status, b"", "text/plain; charset=utf-8", {"Location": location})
 
-    def set_cookie(self, name: str, value: str, *, path: str, max_age: int | None = None, http_only: bool = True) -> None:
+    def set_cookie(
+        self,
+        name: str,
+        value: str,
+        *,
+        path: str,
+        max_age: int | None = None,
+        http_only: bool = True,
+    ) -> None:
         parts = [f"{name}={quote(value, safe='')}", f"Path={path}", "SameSite=Strict"]
         if max_age is not None:
             parts.append(f"Max-Age={max_age}")
@@ -116,7 +124,11 @@ def request_from_environ(environ: Mapping[str, Any]) -> Request | Response:
     if length > MAX_BODY:
         return Response.text("request body too large", 413)
     body = environ["wsgi.input"].read(length) if length else b""
-    headers = {key[5:].replace("_", "-").lower(): str(value) for key, value in environ.items() if key.startswith("HTTP_")}
+    headers = {
+        key[5:].replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = str(environ["CONTENT_TYPE"])
     path = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
@@ -126,10 +138,15 @@ def request_from_environ(environ: Mapping[str, Any]) -> Request | Response:
         pass  # a server that decoded it as UTF-8 already
     query = parse_qs(str(environ.get("QUERY_STRING", "")), keep_blank_values=True)
     try:
-        server = (str(environ.get("SERVER_NAME", "127.0.0.1")), int(environ.get("SERVER_PORT") or 80))
+        server = (
+            str(environ.get("SERVER_NAME", "127.0.0.1")),
+            int(environ.get("SERVER_PORT") or 80),
+        )
     except ValueError:
         return Response.text("bad SERVER_PORT", 500)
-    return Request(str(environ.get("REQUEST_METHOD", "GET")).upper(), path, query, headers, body, server)
+    return Request(
+        str(environ.get("REQUEST_METHOD", "GET")).upper(), path, query, headers, body, server
+    )
 
 
 def wsgi(handle: Callable[[Request], Response]) -> WSGIApp:

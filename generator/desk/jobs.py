@@ -40,7 +40,15 @@ class Job:
         return (self.finished or time.monotonic()) - self.started
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "slug": self.slug, "what": self.what, "state": self.state, "phase": self.phase, "seconds": round(self.seconds, 1), "error": self.error}
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "what": self.what,
+            "state": self.state,
+            "phase": self.phase,
+            "seconds": round(self.seconds, 1),
+            "error": self.error,
+        }
 
 
 class Jobs:
@@ -56,9 +64,20 @@ class Jobs:
 
     def running(self, slug: str) -> Job | None:
         with self._lock:
-            return next((j for j in self._jobs.values() if j.slug == slug and j.state == "running"), None)
+            return next(
+                (j for j in self._jobs.values() if j.slug == slug and j.state == "running"), None
+            )
 
-    def start(self, slug: str, what: str, by: str, note: str, work: Callable[[Job], Any], *, phase: str = "starting") -> Job | None:
+    def start(
+        self,
+        slug: str,
+        what: str,
+        by: str,
+        note: str,
+        work: Callable[[Job], Any],
+        *,
+        phase: str = "starting",
+    ) -> Job | None:
         """Run `work(job)` in the background; None if `slug` already has a running job.
         `phase` says what is happening, for the page that follows the job."""
         with self._lock:
@@ -67,7 +86,9 @@ class Jobs:
             job = Job(secrets.token_urlsafe(12), slug, what, by, note, phase=phase)
             self._jobs[job.id] = job
             self._forget_old()
-        threading.Thread(target=self._run, args=(job, work), name=f"desk-{what}-{slug}", daemon=True).start()
+        threading.Thread(
+            target=self._run, args=(job, work), name=f"desk-{what}-{slug}", daemon=True
+        ).start()
         return job
 
     @staticmethod

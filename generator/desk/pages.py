@@ -73,13 +73,17 @@ class DraftView:
     diff: Layout | None
     diff_pair: tuple[int, int] | None
     log: list[dict[str, Any]]
-    advisory: list[factcheck.Finding] = field(default_factory=list)  # translation and style notes: shown apart, never block
+    advisory: list[factcheck.Finding] = field(
+        default_factory=list
+    )  # translation and style notes: shown apart, never block
     verified: list[factcheck.Verified] = field(default_factory=list)
 
     @property
     def allowed(self) -> list[str]:
         """The review moves open from the draft's status (review's own table)."""
-        return [action for action, (sources, _) in review.MOVES.items() if self.draft.status in sources]
+        return [
+            action for action, (sources, _) in review.MOVES.items() if self.draft.status in sources
+        ]
 
 
 def load_draft_brief(project: Project, draft: Draft) -> tuple[Brief | None, str]:
@@ -102,8 +106,21 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
     diff = None
     if pair:
         fences = [front_matter_end(store.revision_text(slug, n)) for n in pair]
-        diff = layout(review.diff(project, slug, *pair)[2], old_front=fences[0], new_front=fences[1])
-    return DraftView(draft, brief, brief_error, result.claims, revisions, diff, pair, log, result.advisory, result.verified)
+        diff = layout(
+            review.diff(project, slug, *pair)[2], old_front=fences[0], new_front=fences[1]
+        )
+    return DraftView(
+        draft,
+        brief,
+        brief_error,
+        result.claims,
+        revisions,
+        diff,
+        pair,
+        log,
+        result.advisory,
+        result.verified,
+    )
 
 
 def _revision(store: DraftStore, slug: str, number: int, log: list[dict[str, Any]]) -> Revision:
@@ -113,14 +130,28 @@ def _revision(store: DraftStore, slug: str, number: int, log: list[dict[str, Any
         old = parse_draft(store.revision_text(slug, number), f"revision {number}")
     except SatireError:
         return Revision(number, None, "?", "?", "(unreadable revision)", who, note)
-    return Revision(number, old.provenance.generated_at, old.provenance.backend, old.provenance.model, old.title, who, note)
+    return Revision(
+        number,
+        old.provenance.generated_at,
+        old.provenance.backend,
+        old.provenance.model,
+        old.title,
+        who,
+        note,
+    )
 
 
 def _pair(numbers: list[int], rev_a: str, rev_b: str) -> tuple[int, int] | None:
     """The two revisions to compare: asked for (when both exist), else the last two."""
     if len(numbers) < 2:
         return None
-    if rev_a.isdigit() and rev_b.isdigit() and int(rev_a) in numbers and int(rev_b) in numbers and rev_a != rev_b:
+    if (
+        rev_a.isdigit()
+        and rev_b.isdigit()
+        and int(rev_a) in numbers
+        and int(rev_b) in numbers
+        and rev_a != rev_b
+    ):
         return int(rev_a), int(rev_b)
     return numbers[-2], numbers[-1]
 

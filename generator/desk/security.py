@@ -79,7 +79,9 @@ class Guard:
         if self.everywhere:
             self.names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
         self._secret = secrets.token_bytes(32)
-        self.session_cookie = f"satire_desk_{port}"  # cookies ignore ports: two desks must not share one
+        self.session_cookie = (
+            f"satire_desk_{port}"  # cookies ignore ports: two desks must not share one
+        )
 
     # -- where the request comes from -------------------------------------------
 

@@ -22,5 +22,14 @@ def context(project: Project, since: str) -> dict[str, Any]:
         except ValueError:
             error = f"“{since}” is not a date (YYYY-MM-DD): showing all time."
     data = stats.compute(project, day)
-    sections = [("All drafts", {"all": data["total"]})] + [(f"By {g}", data[f"by_{g}"]) for g in stats.GROUPS]
-    return {"data": data, "sections": sections, "columns": stats.COLUMNS, "cell": stats.cell, "since": day.isoformat() if day else "", "error": error}
+    sections = [("All drafts", {"all": data["total"]})] + [
+        (f"By {g}", data[f"by_{g}"]) for g in stats.GROUPS
+    ]
+    return {
+        "data": data,
+        "sections": sections,
+        "columns": stats.COLUMNS,
+        "cell": stats.cell,
+        "since": day.isoformat() if day else "",
+        "error": error,
+    }

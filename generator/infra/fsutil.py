@@ -47,7 +47,9 @@ def project_lock(state_dir: Path, name: str, *, wait: bool = True) -> Iterator[N
         try:
             fcntl.flock(handle.fileno(), flags)
         except BlockingIOError:
-            raise SatireError(f"another 'satire {name}' is running on this project; wait for it to finish") from None
+            raise SatireError(
+                f"another 'satire {name}' is running on this project; wait for it to finish"
+            ) from None
         try:
             yield
         finally:

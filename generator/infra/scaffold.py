@@ -78,14 +78,18 @@ GITIGNORE = "/site/\n/.satire/\n"
 def scaffold(target: Path, language: str, title: str | None = None) -> list[Path]:
     """Write a new project into `target`; refuse to overwrite one."""
     if (target / "satire.yaml").exists():
-        raise SatireError(f"{target}: already a satire project (satire.yaml exists); nothing written")
+        raise SatireError(
+            f"{target}: already a satire project (satire.yaml exists); nothing written"
+        )
     files = {
         target / "satire.yaml": CONFIG[language].format(title=title or target.resolve().name),
         target / "briefs" / BRIEF_NAME[language]: BRIEF[language],
         target / ".gitignore": GITIGNORE,
         target / "static" / ".gitkeep": "",
         target / "drafts" / ".gitkeep": "",
-        target / "schemas" / "brief.schema.json": (builtin_dir("schemas") / "brief.schema.json").read_text(encoding="utf-8"),
+        target / "schemas" / "brief.schema.json": (
+            builtin_dir("schemas") / "brief.schema.json"
+        ).read_text(encoding="utf-8"),
     }
     for path, text in files.items():
         if not path.exists():

@@ -142,7 +142,9 @@ def db_path(state_dir: Path) -> Path:
 def connect(state_dir: Path) -> sqlite3.Connection:
     """Open (and migrate) the project's state database."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db_path(state_dir), timeout=30, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        db_path(state_dir), timeout=30, isolation_level=None, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

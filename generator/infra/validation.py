@@ -60,7 +60,7 @@ def _message(error: Any) -> str:
         return "required field is missing"
     message = str(error["msg"])
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     if kind not in {"value_error", "assertion_error"} and "input" in error:
         found = error["input"]
         shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
@@ -84,7 +84,9 @@ def errors_of(model: type[BaseModel], exc: ValidationError, marks: Marks) -> lis
             found.append(marks.error(path, f"unknown key{hint}", key=True))
     for error in exc.errors():
         path = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-        if error["type"] != "extra_forbidden" and not (error["type"] == "missing" and path in explained):
+        if error["type"] != "extra_forbidden" and not (
+            error["type"] == "missing" and path in explained
+        ):
             found.append(marks.error(path, _message(error)))
     return sorted(found, key=lambda e: (e.line, e.col))
 

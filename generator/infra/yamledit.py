@@ -30,7 +30,9 @@ from generator.errors import SatireError
 
 # (mapping indent, sequence indent, dash offset): mappings by 2 or 4 spaces,
 # a list's dash at its key's column (PyYAML's default) or indented under it
-LAYOUTS = tuple((mapping, offset + 2, offset) for mapping in (2, 4) for offset in (0, 2, 4) if offset <= mapping)
+LAYOUTS = tuple(
+    (mapping, offset + 2, offset) for mapping in (2, 4) for offset in (0, 2, 4) if offset <= mapping
+)
 
 
 def _yaml(layout: tuple[int, int, int]) -> YAML:
@@ -60,7 +62,9 @@ def edit(text: str, change: Callable[[Any], None], file: str = "<yaml>") -> str:
         yaml.dump(document, out)
         candidate = out.getvalue()
         matcher = difflib.SequenceMatcher(None, original, candidate.splitlines(), autojunk=False)
-        cost = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+        cost = sum(
+            max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+        )
         if best_cost < 0 or cost < best_cost:
             best, best_cost = candidate, cost
     return best
@@ -71,7 +75,9 @@ def drop_item(seq: CommentedSeq, index: int) -> None:
     items, key, pos = _comment_slot(seq, index)
     entry = items.get(key)
     token = entry[pos] if entry else None
-    following = token.value.partition("\n")[2] if token is not None else ""  # line 1 is the item's own end-of-line comment
+    following = (
+        token.value.partition("\n")[2] if token is not None else ""
+    )  # line 1 is the item's own end-of-line comment
     del seq[index]
     if index == 0 or not following.strip():
         return

@@ -32,10 +32,21 @@ class SafeLoader(_BaseLoader):
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
 
+
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 20_000  # nodes visited with aliases expanded: stops "billion laughs"
 
-__all__ = ["MAX_BYTES", "Marks", "SafeLoader", "dotted", "dump", "load", "load_bytes", "loads", "read"]
+__all__ = [
+    "MAX_BYTES",
+    "Marks",
+    "SafeLoader",
+    "dotted",
+    "dump",
+    "load",
+    "load_bytes",
+    "loads",
+    "read",
+]
 
 Path_ = tuple[str | int, ...]
 
@@ -83,14 +94,24 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 def _walk(node: yaml.Node, path: Path_, marks: Marks, budget: list[int]) -> None:
     budget[0] -= 1
     if budget[0] < 0:
-        raise InputError(marks.file, *_mark(node), dotted(path), "too many aliases or nodes (alias expansion is capped)")
+        raise InputError(
+            marks.file,
+            *_mark(node),
+            dotted(path),
+            "too many aliases or nodes (alias expansion is capped)",
+        )
     marks.spots.setdefault(path, _mark(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             if key in seen and key != "<<":  # PyYAML keeps the last one silently
-                raise InputError(marks.file, *_mark(key_node), dotted((*path, key)), "duplicate key: this key is already set above")
+                raise InputError(
+                    marks.file,
+                    *_mark(key_node),
+                    dotted((*path, key)),
+                    "duplicate key: this key is already set above",
+                )
             seen.add(key)
             marks.spots.setdefault(("__key__", *path, key), _mark(key_node))
             _walk(value_node, (*path, key), marks, budget)
@@ -115,7 +136,13 @@ def _decode(raw: bytes, file: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InputError(file, line, col, "(encoding)", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}: save the file as UTF-8") from None
+        raise InputError(
+            file,
+            line,
+            col,
+            "(encoding)",
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x}: save the file as UTF-8",
+        ) from None
 
 
 def read(path: Path, file: str) -> bytes:
@@ -164,7 +191,14 @@ def loads(text: str, file: str) -> tuple[Any, Marks]:
 
 def dump(data: Any) -> str:
     """YAML text for front matter and config: block style, key order kept, UTF-8."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1000,
+    )
 
 
 try:

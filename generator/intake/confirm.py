@@ -93,7 +93,9 @@ def row(project: Project, brief: Brief) -> BriefRow:
     )
 
 
-def listing(project: Project, *, unconfirmed: bool = False) -> tuple[list[BriefRow], list[InputError]]:
+def listing(
+    project: Project, *, unconfirmed: bool = False
+) -> tuple[list[BriefRow], list[InputError]]:
     """Every brief (only those waiting when `unconfirmed`), and unreadable ones."""
     briefs, errors = load_all(project)
     return [row(project, b) for b in briefs if not (unconfirmed and b.confirmed)], errors
@@ -130,10 +132,17 @@ class Item:
 def items(brief: Brief) -> tuple[list[Item], list[Item]]:
     """The brief's facts and quotes, each beside its evidence sentence (None: not from the article)."""
     evidence = brief.intake.evidence if brief.intake else None
-    fact_sentences: list[tuple[object, str]] = [(e.fact, e.sentence) for e in evidence.facts] if evidence else []
-    quote_sentences: list[tuple[object, str]] = [((e.by, e.text), e.sentence) for e in evidence.quotes] if evidence else []
+    fact_sentences: list[tuple[object, str]] = (
+        [(e.fact, e.sentence) for e in evidence.facts] if evidence else []
+    )
+    quote_sentences: list[tuple[object, str]] = (
+        [((e.by, e.text), e.sentence) for e in evidence.quotes] if evidence else []
+    )
     facts = [Item(i, fact, None, _take(fact_sentences, fact)) for i, fact in enumerate(brief.facts)]
-    quotes = [_quote(i, q.by, q.text, _take(quote_sentences, (q.by, q.text))) for i, q in enumerate(brief.quotes)]
+    quotes = [
+        _quote(i, q.by, q.text, _take(quote_sentences, (q.by, q.text)))
+        for i, q in enumerate(brief.quotes)
+    ]
     return facts, quotes
 
 
@@ -151,7 +160,9 @@ def _quote(index: int, by: str, text: str, sentence: str | None) -> Item:
     for words in (text, text.rstrip(".,;:!?… ")):
         at = sentence.find(words) if sentence and words else -1
         if sentence is not None and at >= 0:
-            return Item(index, text, by, sentence, sentence[:at], words, sentence[at + len(words) :])
+            return Item(
+                index, text, by, sentence, sentence[:at], words, sentence[at + len(words) :]
+            )
     return Item(index, text, by, sentence)
 
 
@@ -173,29 +184,57 @@ class Edit:
         return self.confirmed or bool(self.dropped_facts or self.dropped_quotes)
 
 
-def confirm(project: Project, name: str, *, by: str | None, drop_facts: Sequence[int] = (), drop_quotes: Sequence[int] = (), expect_sha256: str | None = None) -> Edit:
+def confirm(
+    project: Project,
+    name: str,
+    *,
+    by: str | None,
+    drop_facts: Sequence[int] = (),
+    drop_quotes: Sequence[int] = (),
+    expect_sha256: str | None = None,
+) -> Edit:
     """Confirm a brief for writing, first dropping the facts and quotes given (0-based)."""
     return _edit(project, name, "confirm", by, drop_facts, drop_quotes, expect_sha256)
 
 
-def drop(project: Project, name: str, *, by: str | None, drop_facts: Sequence[int] = (), drop_quotes: Sequence[int] = (), expect_sha256: str | None = None) -> Edit:
+def drop(
+    project: Project,
+    name: str,
+    *,
+    by: str | None,
+    drop_facts: Sequence[int] = (),
+    drop_quotes: Sequence[int] = (),
+    expect_sha256: str | None = None,
+) -> Edit:
     """Drop facts and quotes (0-based) from a brief, leaving it as confirmed as it was."""
     return _edit(project, name, "drop", by, drop_facts, drop_quotes, expect_sha256)
 
 
-def _edit(project: Project, name: str, action: str, by: str | None, drop_facts: Sequence[int], drop_quotes: Sequence[int], expect_sha256: str | None) -> Edit:
+def _edit(
+    project: Project,
+    name: str,
+    action: str,
+    by: str | None,
+    drop_facts: Sequence[int],
+    drop_quotes: Sequence[int],
+    expect_sha256: str | None,
+) -> Edit:
     with project_lock(project.state_dir, LOCK):
         brief = find(project, name)  # read again under the lock
         assert brief.path is not None
         path, file = brief.path, project.rel(brief.path)
         slug = brief.effective_slug
         if expect_sha256 is not None and expect_sha256 != brief.sha256:
-            raise SatireError(f"{file} changed since it was shown (edited by hand or by another editor): reload it and decide again")
+            raise SatireError(
+                f"{file} changed since it was shown (edited by hand or by another editor): reload it and decide again"
+            )
         facts = _indices(sorted(set(drop_facts)), len(brief.facts), "fact", file)
         quotes = _indices(sorted(set(drop_quotes)), len(brief.quotes), "quote", file)
         result = Edit(slug, file, action == "confirm" and not brief.confirmed)
         result.dropped_facts = [brief.facts[i] for i in facts]
-        result.dropped_quotes = [{"by": brief.quotes[i].by, "text": brief.quotes[i].text} for i in quotes]
+        result.dropped_quotes = [
+            {"by": brief.quotes[i].by, "text": brief.quotes[i].text} for i in quotes
+        ]
         if not result.changed:
             return result
         text = path.read_bytes().decode("utf-8-sig")
@@ -206,18 +245,31 @@ def _edit(project: Project, name: str, action: str, by: str | None, drop_facts: 
             details["dropped"] = {"facts": result.dropped_facts, "quotes": result.dropped_quotes}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.logged_write(project, action, slug, path, edited, lambda: write_atomic(path, edited), by=by, details=details)
+        review.logged_write(
+            project,
+            action,
+            slug,
+            path,
+            edited,
+            lambda: write_atomic(path, edited),
+            by=by,
+            details=details,
+        )
         return result
 
 
 def _indices(wanted: list[int], count: int, what: str, file: str) -> list[int]:
     bad = [i for i in wanted if not 0 <= i < count]
     if bad:
-        raise SatireError(f"{file}: no {what} number {bad[0] + 1}: the brief has {count} {what}{'s' if count != 1 else ''}")
+        raise SatireError(
+            f"{file}: no {what} number {bad[0] + 1}: the brief has {count} {what}{'s' if count != 1 else ''}"
+        )
     return wanted
 
 
-def _change(brief: Brief, facts: list[int], quotes: list[int], confirm_it: bool) -> Callable[[Any], None]:
+def _change(
+    brief: Brief, facts: list[int], quotes: list[int], confirm_it: bool
+) -> Callable[[Any], None]:
     """The edit of the round-trip document: drop items (and their evidence), confirm."""
 
     def change(doc: Any) -> None:
@@ -226,17 +278,29 @@ def _change(brief: Brief, facts: list[int], quotes: list[int], confirm_it: bool)
             yamledit.drop_item(doc["facts"], i)
         for i in reversed(quotes):
             yamledit.drop_item(doc["quotes"], i)
-        _drop_evidence(evidence.get("facts"), [brief.facts[i] for i in facts], brief.facts, lambda e: _text(e.get("fact")))
+        _drop_evidence(
+            evidence.get("facts"),
+            [brief.facts[i] for i in facts],
+            brief.facts,
+            lambda e: _text(e.get("fact")),
+        )
         dropped_quotes = [(brief.quotes[i].by, brief.quotes[i].text) for i in quotes]
         all_quotes = [(q.by, q.text) for q in brief.quotes]
-        _drop_evidence(evidence.get("quotes"), dropped_quotes, all_quotes, lambda e: (_text(e.get("by")), _text(e.get("text"))))
+        _drop_evidence(
+            evidence.get("quotes"),
+            dropped_quotes,
+            all_quotes,
+            lambda e: (_text(e.get("by")), _text(e.get("text"))),
+        )
         if confirm_it:
             doc["confirmed"] = True
 
     return change
 
 
-def _drop_evidence(entries: Any, dropped: Sequence[Any], before: Sequence[Any], key: Callable[[Any], Any]) -> None:
+def _drop_evidence(
+    entries: Any, dropped: Sequence[Any], before: Sequence[Any], key: Callable[[Any], Any]
+) -> None:
     """Remove one evidence entry per dropped item, unless a kept twin of the item still needs it."""
     if not entries:
         return
@@ -257,11 +321,15 @@ def _check(before: Brief, text: str, file: str, facts: list[int], quotes: list[i
     try:
         after = validate(Brief, data, marks)
     except InputErrors as exc:
-        raise SatireError(f"{file}: the edit would make the brief invalid, so it was not written: {exc.errors[0].message}") from None
+        raise SatireError(
+            f"{file}: the edit would make the brief invalid, so it was not written: {exc.errors[0].message}"
+        ) from None
     expected_facts = [f for i, f in enumerate(before.facts) if i not in facts]
     expected_quotes = [q for i, q in enumerate(before.quotes) if i not in quotes]
     if after.facts != expected_facts or after.quotes != expected_quotes:
-        raise SatireError(f"{file}: the edit did not come out as meant, so it was not written; edit the file by hand")
+        raise SatireError(
+            f"{file}: the edit did not come out as meant, so it was not written; edit the file by hand"
+        )
 
 
 # -- discard ------------------------------------------------------------------------------------
@@ -274,7 +342,9 @@ def discard(project: Project, name: str, *, by: str | None, note: str | None = N
         assert brief.path is not None
         file, slug = project.rel(brief.path), brief.effective_slug
         if DraftStore(project).exists(slug):
-            raise SatireError(f"cannot discard {file}: drafts/{slug}.md was written from it; reject the draft instead ('satire review reject {slug} --note TEXT')")
+            raise SatireError(
+                f"cannot discard {file}: drafts/{slug}.md was written from it; reject the draft instead ('satire review reject {slug} --note TEXT')"
+            )
         raw = brief.path.read_bytes()
         if hashlib.sha256(raw).hexdigest() != brief.sha256:
             raise SatireError(f"{file} changed while being discarded: run again")
@@ -284,5 +354,15 @@ def discard(project: Project, name: str, *, by: str | None, note: str | None = N
         details: dict[str, Any] = {"kept_at": project.rel(copy), "confirmed": brief.confirmed}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.logged_write(project, "discard", slug, brief.path, None, brief.path.unlink, by=by, note=note, details=details)
+        review.logged_write(
+            project,
+            "discard",
+            slug,
+            brief.path,
+            None,
+            brief.path.unlink,
+            by=by,
+            note=note,
+            details=details,
+        )
         return copy

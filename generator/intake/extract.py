@@ -34,11 +34,16 @@ VERBS_FR = (
 )
 VERB = re.compile(rf"(?<!\w)(?:{VERBS_EN}|{VERBS_FR})(?!\w)", re.I)
 SOURCE_INTRO = re.compile(r"(?<!\w)(?:according to|selon|d['’]après|pour)(?!\w)", re.I)
-PRONOUN = re.compile(r"^\W{0,3}(?:(?:he|she|they)\s|[\w-]*-t-(?:il|elle)\b|(?:a|avait)-t-(?:il|elle)\b)|-t-(?:il|elle)\b", re.I)
+PRONOUN = re.compile(
+    r"^\W{0,3}(?:(?:he|she|they)\s|[\w-]*-t-(?:il|elle)\b|(?:a|avait)-t-(?:il|elle)\b)|-t-(?:il|elle)\b",
+    re.I,
+)
 UPPER = "A-ZÀ-ÖØ-Ý"
 LOWER = "a-zß-öø-ÿ"
 NAME_WORD = rf"[{UPPER}][{LOWER}'’]+(?:[{UPPER}][{LOWER}]+)?(?:-[{UPPER}][{LOWER}]+)?"
-NAME = re.compile(rf"{NAME_WORD}(?:\s+(?:(?:de|du|van|von|da|di|le|la|del|der)\s+)?{NAME_WORD}){{0,3}}")
+NAME = re.compile(
+    rf"{NAME_WORD}(?:\s+(?:(?:de|du|van|von|da|di|le|la|del|der)\s+)?{NAME_WORD}){{0,3}}"
+)
 _NOT_NAME_WORDS = (
     "The A An In On At For But And Or If As It Its His Her Their Our We I You He She They This That These Those When While After Before "
     "Since Still Yet So According Asked Speaking Last Next Today Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday Le La "
@@ -71,8 +76,19 @@ def read_page(html: str, url: str) -> Page:
     """The article in a page: main text (no comments) and metadata."""
     import trafilatura
 
-    document: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True)
-    data: dict[str, Any] = document.as_dict() if document is not None and hasattr(document, "as_dict") else dict(document or {})
+    document: Any = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+    )
+    data: dict[str, Any] = (
+        document.as_dict()
+        if document is not None and hasattr(document, "as_dict")
+        else dict(document or {})
+    )
     title = " ".join(str(data.get("title") or "").split())
     text = str(data.get("text") or "").strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -117,7 +133,11 @@ def _canonical_link(html: str) -> str | None:
 
 def prose(text: str) -> list[str]:
     """The paragraphs of running prose: bylines, captions, share buttons left out."""
-    return [line for line in text.splitlines() if len(line.split()) >= 8 and line.rstrip()[-1:] in ".!?\"”»…)"]
+    return [
+        line
+        for line in text.splitlines()
+        if len(line.split()) >= 8 and line.rstrip()[-1:] in '.!?"”»…)'
+    ]
 
 
 def thin(page: Page) -> str | None:
@@ -130,7 +150,9 @@ def thin(page: Page) -> str | None:
 
 # -- sentences -------------------------------------------------------------------
 
-ABBREVIATIONS = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Ltd|Co|St|Jr|Sr|vs|No|Mme|Mlle|MM|av|etc|approx|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$")
+ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Ltd|Co|St|Jr|Sr|vs|No|Mme|Mlle|MM|av|etc|approx|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$"
+)
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -286,7 +308,9 @@ def _speaker(before: str, after: str, index: dict[str, str], last: str | None) -
             return last
         verb = VERB.search(clause_after)
         head = clause_after[: verb.start()] if verb else ""
-        who = _person(_names(head), index, last=True) or _person(_names(clause_after[len(head) :]), index, last=False)
+        who = _person(_names(head), index, last=True) or _person(
+            _names(clause_after[len(head) :]), index, last=False
+        )
         if who:
             return who
     if clause_before.rstrip().endswith((",", ":")):

@@ -50,7 +50,13 @@ def parse_feed(body: bytes, url: str, content_type: str = "application/xml") -> 
     """The feed's entries; MalformedFeed when it is broken and gives none."""
     import feedparser
 
-    parsed: Any = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
+    parsed: Any = feedparser.parse(
+        body,
+        response_headers={
+            "content-location": url,
+            "content-type": content_type or "application/xml",
+        },
+    )
     problem = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -62,7 +68,11 @@ def parse_feed(body: bytes, url: str, content_type: str = "application/xml") -> 
             continue
         stamp = item.get("published_parsed") or item.get("updated_parsed")
         published = dt.date(*stamp[:3]) if stamp else None
-        tags = [str(t.get("term") or "").strip() for t in item.get("tags", []) if str(t.get("term") or "").strip()]
+        tags = [
+            str(t.get("term") or "").strip()
+            for t in item.get("tags", [])
+            if str(t.get("term") or "").strip()
+        ]
         entries.append(
             Entry(
                 title=_plain(str(item.get("title") or "")),
@@ -75,7 +85,11 @@ def parse_feed(body: bytes, url: str, content_type: str = "application/xml") -> 
         )
     if problem and not entries:
         raise MalformedFeed(f"malformed feed ({' '.join(problem.split())[:200]})")
-    return Feed(title=_plain(str(parsed.get("feed", {}).get("title") or "")), entries=entries, problem=problem)
+    return Feed(
+        title=_plain(str(parsed.get("feed", {}).get("title") or "")),
+        entries=entries,
+        problem=problem,
+    )
 
 
 def _plain(text: str) -> str:

@@ -48,12 +48,16 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 class FetchError(Exception):
     """A URL that could not be fetched; `str()` is the one line users see."""
 
-    def __init__(self, url: str, message: str, *, status: int | None = None, transient: bool = False) -> None:
+    def __init__(
+        self, url: str, message: str, *, status: int | None = None, transient: bool = False
+    ) -> None:
         self.url = url
         self.reason = message
         self.status = status
         # worth trying again later (a timeout, a 503); the rest (a 404, a page over the cap) will fail the same way
-        self.transient = transient or (status is not None and (status in {408, 425, 429} or status >= 500))
+        self.transient = transient or (
+            status is not None and (status in {408, 425, 429} or status >= 500)
+        )
         super().__init__(f"{url}: {message}")
 
 
@@ -64,7 +68,10 @@ class Blocked(FetchError):
         self.host = host
         self.address = address
         self.kind = _kind(address)
-        super().__init__(url, f"refused: {host} resolves to {address}, a {self.kind} address (set intake.allow_private to fetch it)")
+        super().__init__(
+            url,
+            f"refused: {host} resolves to {address}, a {self.kind} address (set intake.allow_private to fetch it)",
+        )
 
 
 class Disallowed(FetchError):
@@ -135,7 +142,11 @@ class Guard:
             address = address.ipv4_mapped
         if address.is_global and not address.is_multicast:
             return
-        if self.allow_all or host.lower().rstrip(".") in self.hosts or any(address in net for net in self.networks if net.version == address.version):
+        if (
+            self.allow_all
+            or host.lower().rstrip(".") in self.hosts
+            or any(address in net for net in self.networks if net.version == address.version)
+        ):
             return
         raise Blocked(url, host, address)
 
@@ -144,7 +155,11 @@ def _kind(address: Address) -> str:
     if address.is_loopback:
         return "loopback"
     if address.is_link_local:
-        return "link-local (cloud metadata)" if str(address) in {"169.254.169.254", "fd00:ec2::254"} else "link-local"
+        return (
+            "link-local (cloud metadata)"
+            if str(address) in {"169.254.169.254", "fd00:ec2::254"}
+            else "link-local"
+        )
     if address.is_multicast:
         return "multicast"
     if address.is_private:
@@ -211,7 +226,15 @@ class Fetcher:
             agent=user_agent(project.config.url),
         )
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None, robots: bool = False, accept: str = "*/*") -> Response:
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        robots: bool = False,
+        accept: str = "*/*",
+    ) -> Response:
         """The answer for `url` after redirects: 2xx or 304; anything else raises FetchError."""
         if robots:
             self.check_robots(url)
@@ -227,13 +250,21 @@ class Fetcher:
             if response.status in REDIRECTS:
                 location = response.headers.get("location")
                 if not location:
-                    raise FetchError(url, f"HTTP {response.status} without a Location header", status=response.status)
+                    raise FetchError(
+                        url,
+                        f"HTTP {response.status} without a Location header",
+                        status=response.status,
+                    )
                 target = urljoin(current, location.strip())
                 if target in chain or target == url:
-                    raise FetchError(url, f"redirect loop ({current} -> {target})", status=response.status)
+                    raise FetchError(
+                        url, f"redirect loop ({current} -> {target})", status=response.status
+                    )
                 chain.append(target)
                 if len(chain) > MAX_REDIRECTS:
-                    raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", status=response.status)
+                    raise FetchError(
+                        url, f"more than {MAX_REDIRECTS} redirects", status=response.status
+                    )
                 if robots:
                     self.check_robots(target)
                 current = target
@@ -241,7 +272,11 @@ class Fetcher:
             response.redirects = chain
             if response.status == 304 or 200 <= response.status < 300:
                 return response
-            raise FetchError(url, f"HTTP {response.status} {http.client.responses.get(response.status, '')}".rstrip(), status=response.status)
+            raise FetchError(
+                url,
+                f"HTTP {response.status} {http.client.responses.get(response.status, '')}".rstrip(),
+                status=response.status,
+            )
 
     def post(self, url: str, json_body: object) -> Response:
         """POST `json_body` as JSON to `url`: a 2xx answer, else FetchError.
@@ -251,13 +286,26 @@ class Fetcher:
         replayed to a host nobody configured, or turned into a GET by a 303.
         """
         body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
-        headers = {"User-Agent": self.agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate", "Content-Type": "application/json; charset=utf-8"}
+        headers = {
+            "User-Agent": self.agent,
+            "Accept": "*/*",
+            "Accept-Encoding": "gzip, deflate",
+            "Content-Type": "application/json; charset=utf-8",
+        }
         response = self._once(url, headers, origin=url, method="POST", body=body)
         if 200 <= response.status < 300:
             return response
         if response.status in REDIRECTS:
-            raise FetchError(url, f"HTTP {response.status}: a redirect, not followed for a POST", status=response.status)
-        raise FetchError(url, f"HTTP {response.status} {http.client.responses.get(response.status, '')}".rstrip(), status=response.status)
+            raise FetchError(
+                url,
+                f"HTTP {response.status}: a redirect, not followed for a POST",
+                status=response.status,
+            )
+        raise FetchError(
+            url,
+            f"HTTP {response.status} {http.client.responses.get(response.status, '')}".rstrip(),
+            status=response.status,
+        )
 
     # -- robots.txt --------------------------------------------------------------
 
@@ -289,11 +337,22 @@ class Fetcher:
 
     # -- one request -------------------------------------------------------------
 
-    def _once(self, url: str, headers: dict[str, str], *, origin: str, method: str = "GET", body: bytes | None = None) -> Response:
+    def _once(
+        self,
+        url: str,
+        headers: dict[str, str],
+        *,
+        origin: str,
+        method: str = "GET",
+        body: bytes | None = None,
+    ) -> Response:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in {"http", "https"}:
-            raise FetchError(origin, f"refused: only http and https URLs are fetched (found {scheme or 'no'} scheme in {url})")
+            raise FetchError(
+                origin,
+                f"refused: only http and https URLs are fetched (found {scheme or 'no'} scheme in {url})",
+            )
         host = parts.hostname
         if not host:
             raise FetchError(origin, f"no host in {url}")
@@ -314,15 +373,22 @@ class Fetcher:
                 return Response(url=url, status=answer.status, headers=head)
             length = head.get("content-length", "")
             if length.isdigit() and int(length) > self.max_bytes:
-                raise FetchError(origin, f"refused: {int(length)} bytes is more than intake.max_bytes ({self.max_bytes})")
+                raise FetchError(
+                    origin,
+                    f"refused: {int(length)} bytes is more than intake.max_bytes ({self.max_bytes})",
+                )
             body = self._read(answer, head.get("content-encoding", "").lower(), origin, deadline)
             return Response(url=url, status=answer.status, headers=head, body=body)
         except FetchError:
             raise
         except TimeoutError:
-            raise FetchError(origin, f"timed out after {self.timeout:g} s (intake.timeout)", transient=True) from None
+            raise FetchError(
+                origin, f"timed out after {self.timeout:g} s (intake.timeout)", transient=True
+            ) from None
         except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(origin, f"could not fetch: {type(exc).__name__}: {exc}".rstrip(": "), transient=True) from None
+            raise FetchError(
+                origin, f"could not fetch: {type(exc).__name__}: {exc}".rstrip(": "), transient=True
+            ) from None
         finally:
             conn.close()
 
@@ -339,7 +405,9 @@ class Fetcher:
             self.guard.check(origin, host, address)
         return addresses[0]
 
-    def _read(self, answer: http.client.HTTPResponse, encoding: str, origin: str, deadline: float) -> bytes:
+    def _read(
+        self, answer: http.client.HTTPResponse, encoding: str, origin: str, deadline: float
+    ) -> bytes:
         """The body, decoded from gzip/deflate, refused as soon as it passes max_bytes."""
         decoder: zlib._Decompress | None = None
         if encoding in {"gzip", "x-gzip"}:
@@ -349,23 +417,33 @@ class Fetcher:
         out = bytearray()
         while True:
             if time.monotonic() > deadline:
-                raise FetchError(origin, f"timed out after {self.timeout:g} s (intake.timeout)", transient=True)
+                raise FetchError(
+                    origin, f"timed out after {self.timeout:g} s (intake.timeout)", transient=True
+                )
             chunk = answer.read1(CHUNK) if hasattr(answer, "read1") else answer.read(CHUNK)
             if not chunk:
                 break
             try:
-                out += decoder.decompress(chunk, self.max_bytes + 1 - len(out)) if decoder else chunk
+                out += (
+                    decoder.decompress(chunk, self.max_bytes + 1 - len(out)) if decoder else chunk
+                )
             except zlib.error as exc:
                 raise FetchError(origin, f"bad {encoding} body: {exc}") from None
             if len(out) > self.max_bytes:
-                raise FetchError(origin, f"refused: larger than intake.max_bytes ({self.max_bytes} bytes)")
+                raise FetchError(
+                    origin, f"refused: larger than intake.max_bytes ({self.max_bytes} bytes)"
+                )
         return bytes(out)
 
 
-def _connection(scheme: str, host: str, port: int, address: Address, timeout: float) -> http.client.HTTPConnection:
+def _connection(
+    scheme: str, host: str, port: int, address: Address, timeout: float
+) -> http.client.HTTPConnection:
     """A connection to the checked `address`, speaking to `host` (Host header, SNI, certificate)."""
     if scheme == "https":
-        return _PinnedHTTPS(host, port, address=str(address), timeout=timeout, context=ssl.create_default_context())
+        return _PinnedHTTPS(
+            host, port, address=str(address), timeout=timeout, context=ssl.create_default_context()
+        )
     return _PinnedHTTP(host, port, address=str(address), timeout=timeout)
 
 
@@ -380,7 +458,9 @@ class _PinnedHTTP(http.client.HTTPConnection):
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, *, address: str, timeout: float, context: ssl.SSLContext) -> None:
+    def __init__(
+        self, host: str, port: int, *, address: str, timeout: float, context: ssl.SSLContext
+    ) -> None:
         super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
         self._context = context

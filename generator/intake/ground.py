@@ -16,14 +16,34 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "–": "-", "—": "-", "‑": "-"})
+QUOTE_MARKS = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "«": '"',
+        "»": '"',
+        "″": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "–": "-",
+        "—": "-",
+        "‑": "-",
+    }
+)
 FIGURE = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
 
 
 def normalize(text: str) -> str:
     """Text as compared: NFKC, one kind of quote mark and dash, single spaces, no space inside « »."""
     text = unicodedata.normalize("NFKC", text).translate(QUOTE_MARKS)
-    text = re.sub(r'"\s+', '"', text)  # '« Bonjour »' and '"Bonjour"' compare equal: spaces next to marks go
+    text = re.sub(
+        r'"\s+', '"', text
+    )  # '« Bonjour »' and '"Bonjour"' compare equal: spaces next to marks go
     text = re.sub(r'\s+"', '"', text)
     return " ".join(text.split())
 
@@ -70,7 +90,9 @@ class Grounded:
     dropped_quotes: int = 0
 
 
-def ground(article: str, facts: list[tuple[str, str]], quotes: list[tuple[str, str, str]]) -> Grounded:
+def ground(
+    article: str, facts: list[tuple[str, str]], quotes: list[tuple[str, str, str]]
+) -> Grounded:
     """Keep what the article backs; count the rest. Duplicates are kept once."""
     article_norm = normalize(article)
     out = Grounded()
@@ -84,8 +106,11 @@ def ground(article: str, facts: list[tuple[str, str]], quotes: list[tuple[str, s
             out.dropped_quotes += 1
             continue
         if not (normalize(sentence) in article_norm and _bare_quote(text) in normalize(sentence)):
-            sentence = next((line for line in article.splitlines() if _bare_quote(text) in normalize(line)), text)
-        bare = " ".join(text.split()).strip().strip("\"“”«» ").rstrip(",").strip()
+            sentence = next(
+                (line for line in article.splitlines() if _bare_quote(text) in normalize(line)),
+                text,
+            )
+        bare = " ".join(text.split()).strip().strip('"“”«» ').rstrip(",").strip()
         if all(_bare_quote(bare) != _bare_quote(kept) for _, kept, _ in out.quotes):
             out.quotes.append((" ".join(by.split()), bare, " ".join(sentence.split())))
     return out
@@ -94,4 +119,8 @@ def ground(article: str, facts: list[tuple[str, str]], quotes: list[tuple[str, s
 def named_in(article: str, people: list[str]) -> list[str]:
     """The people whose name the article gives (an LLM's invented names go)."""
     article_norm = normalize(article)
-    return list(dict.fromkeys(" ".join(p.split()) for p in people if p.strip() and normalize(p) in article_norm))
+    return list(
+        dict.fromkeys(
+            " ".join(p.split()) for p in people if p.strip() and normalize(p) in article_norm
+        )
+    )

@@ -104,7 +104,14 @@ def select(briefs: Sequence[Brief], names: Sequence[str]) -> tuple[list[Brief], 
     chosen: list[Brief] = []
     unknown: list[str] = []
     for name in names:
-        match = next((b for b in briefs if b.path is not None and name in (b.effective_slug, b.path.stem, b.path.name)), None)
+        match = next(
+            (
+                b
+                for b in briefs
+                if b.path is not None and name in (b.effective_slug, b.path.stem, b.path.name)
+            ),
+            None,
+        )
         if match is None:
             unknown.append(name)
         elif match not in chosen:
@@ -115,7 +122,14 @@ def select(briefs: Sequence[Brief], names: Sequence[str]) -> tuple[list[Brief], 
 # -- the pull ----------------------------------------------------------------------------
 
 
-def pull(project: Project, briefs: Sequence[Brief], *, dry_run: bool = False, fetcher: Fetcher | None = None, echo: Callable[[Pull], None] = lambda _: None) -> PullReport:
+def pull(
+    project: Project,
+    briefs: Sequence[Brief],
+    *,
+    dry_run: bool = False,
+    fetcher: Fetcher | None = None,
+    echo: Callable[[Pull], None] = lambda _: None,
+) -> PullReport:
     """Pull the remote image of every brief of `briefs` that has one; `echo` hears each outcome."""
     report = PullReport()
     client = fetcher or Fetcher.for_project(project)
@@ -191,19 +205,29 @@ def check_raster(body: bytes, pil_format: str, content_type: str) -> None:
             with PILImage.open(io.BytesIO(body)) as image:
                 found = image.format
                 image.verify()
-    except (UnidentifiedImageError, PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
-        raise Refused(f"refused: sent as {content_type} but not an image Pillow can read ({type(exc).__name__})") from None
+    except (
+        UnidentifiedImageError,
+        PILImage.DecompressionBombError,
+        PILImage.DecompressionBombWarning,
+    ) as exc:
+        raise Refused(
+            f"refused: sent as {content_type} but not an image Pillow can read ({type(exc).__name__})"
+        ) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise Refused(f"refused: a broken {content_type} image ({exc})") from None
     if found != pil_format:
-        raise Refused(f"refused: sent as {content_type} but the bytes are {found or 'another format'}")
+        raise Refused(
+            f"refused: sent as {content_type} but the bytes are {found or 'another format'}"
+        )
 
 
 def check_svg(body: bytes) -> None:
     """Refuse an SVG that could run code or load anything when a page shows it."""
     head = body[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in body.lower():
-        raise Refused("refused: an SVG with a DOCTYPE or entities (they can pull in files or expand without end)")
+        raise Refused(
+            "refused: an SVG with a DOCTYPE or entities (they can pull in files or expand without end)"
+        )
     try:
         root = ET.fromstring(body)
     except ET.ParseError as exc:
@@ -219,7 +243,9 @@ def check_svg(body: bytes) -> None:
             if local.startswith("on"):
                 raise Refused(f"refused: an SVG with an event handler ({_local(attribute)}=...)")
             if local in {"href", "src"} and not value.strip().startswith("#"):
-                raise Refused(f"refused: an SVG with an external reference ({_local(attribute)}={value[:60]!r})")
+                raise Refused(
+                    f"refused: an SVG with an external reference ({_local(attribute)}={value[:60]!r})"
+                )
             if local == "style" and _EXTERNAL_CSS.search(value):
                 raise Refused("refused: an SVG whose style loads an external resource")
         if name == "style" and _EXTERNAL_CSS.search(element.text or ""):
@@ -259,6 +285,12 @@ def check_edit(text: str, file: str, before: Brief, image: Image) -> None:
         after = validate(Brief, data, marks)
     except SatireError as exc:
         message = exc.format_message().splitlines()[0]
-        raise SatireError(f"{file}: the new src would make the brief invalid, so it was not written: {message}") from None
-    if after.image != image or after.model_dump(exclude={"image"}) != before.model_dump(exclude={"image"}):
-        raise SatireError(f"{file}: the edit did not come out as meant, so it was not written; set image.src by hand to {image.src}")
+        raise SatireError(
+            f"{file}: the new src would make the brief invalid, so it was not written: {message}"
+        ) from None
+    if after.image != image or after.model_dump(exclude={"image"}) != before.model_dump(
+        exclude={"image"}
+    ):
+        raise SatireError(
+            f"{file}: the edit did not come out as meant, so it was not written; set image.src by hand to {image.src}"
+        )

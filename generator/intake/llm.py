@@ -25,7 +25,12 @@ INTAKE_SCHEMA: dict[str, Any] = {
         "summary": {"type": "string"},
         "facts": {
             "type": "array",
-            "items": {"type": "object", "additionalProperties": False, "required": ["fact", "sentence"], "properties": {"fact": {"type": "string"}, "sentence": {"type": "string"}}},
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["fact", "sentence"],
+                "properties": {"fact": {"type": "string"}, "sentence": {"type": "string"}},
+            },
         },
         "quotes": {
             "type": "array",
@@ -33,7 +38,11 @@ INTAKE_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["by", "text", "sentence"],
-                "properties": {"by": {"type": "string"}, "text": {"type": "string"}, "sentence": {"type": "string"}},
+                "properties": {
+                    "by": {"type": "string"},
+                    "text": {"type": "string"},
+                    "sentence": {"type": "string"},
+                },
             },
         },
         "people": _STRINGS,
@@ -56,15 +65,29 @@ class LLMExtractor:
         self.cost_usd = 0.0
         self._lock = threading.Lock()
 
-    def propose(self, page: Page, language: str, reader: str, *, url: str, style: str) -> tuple[Proposal, int | None, str]:
+    def propose(
+        self, page: Page, language: str, reader: str, *, url: str, style: str
+    ) -> tuple[Proposal, int | None, str]:
         """(proposal, characters sent when the article was cut, the extractor's
         description); the call is logged for `url` (the article's canonical URL)."""
         from generator.write.prompts import render_intake
 
         text = page.text
         sent = text if len(text) <= MAX_SENT_CHARS else text[:MAX_SENT_CHARS].rsplit("\n", 1)[0]
-        article = {"title": page.title, "site": page.sitename, "author": page.author, "date": page.date, "text": sent}
-        messages = render_intake(self.project, {k: v for k, v in article.items() if v}, language, max_facts=MAX_FACTS, max_quotes=MAX_QUOTES)
+        article = {
+            "title": page.title,
+            "site": page.sitename,
+            "author": page.author,
+            "date": page.date,
+            "text": sent,
+        }
+        messages = render_intake(
+            self.project,
+            {k: v for k, v in article.items() if v},
+            language,
+            max_facts=MAX_FACTS,
+            max_quotes=MAX_QUOTES,
+        )
         answer = self.backend.ask_json(
             messages, item=url, kind="intake", schema=INTAKE_SCHEMA, name="intake_brief", max_tokens=self.project.config.llm.max_tokens,
             temperature=0.0, style=style, language=language,
@@ -74,12 +97,26 @@ class LLMExtractor:
             self.cost_usd += answer.cost_usd
         proposal = Proposal(
             summary=str(data.get("summary") or ""),
-            facts=[(str(f.get("fact", "")), str(f.get("sentence", ""))) for f in _dicts(data.get("facts"))],
-            quotes=[(str(q.get("by", "")), str(q.get("text", "")), str(q.get("sentence", ""))) for q in _dicts(data.get("quotes"))],
+            facts=[
+                (str(f.get("fact", "")), str(f.get("sentence", "")))
+                for f in _dicts(data.get("facts"))
+            ],
+            quotes=[
+                (str(q.get("by", "")), str(q.get("text", "")), str(q.get("sentence", "")))
+                for q in _dicts(data.get("quotes"))
+            ],
             people=[str(p) for p in data.get("people") or [] if isinstance(p, str)],
-            angles=[" ".join(str(a).split()) for a in data.get("angles") or [] if isinstance(a, str) and str(a).strip()][:3],
+            angles=[
+                " ".join(str(a).split())
+                for a in data.get("angles") or []
+                if isinstance(a, str) and str(a).strip()
+            ][:3],
         )
-        return proposal, (len(sent) if len(sent) < len(text) else None), f"openai {self.backend.model}; {reader}"
+        return (
+            proposal,
+            (len(sent) if len(sent) < len(text) else None),
+            f"openai {self.backend.model}; {reader}",
+        )
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

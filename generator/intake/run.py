@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from generator.config import FeedConfig, Project
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
 
 
 @dataclass
@@ -64,7 +66,9 @@ class IntakeReport:
     def line(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
         reasons = Counter(reason for reason in self.skipped)
-        skipped = f"{len(self.skipped)} skipped" + (f" ({', '.join(f'{n} {why}' for why, n in sorted(reasons.items()))})" if reasons else "")
+        skipped = f"{len(self.skipped)} skipped" + (
+            f" ({', '.join(f'{n} {why}' for why, n in sorted(reasons.items()))})" if reasons else ""
+        )
         parts = [
             f"intake: {verb} {len(self.new)} new brief{'s' if len(self.new) != 1 else ''}",
             f"{self.seen} already seen",
@@ -73,9 +77,13 @@ class IntakeReport:
             f"{len(self.failed)} failed",
         ]
         if self.not_modified:
-            parts.append(f"{self.not_modified} feed{'s' if self.not_modified != 1 else ''} unchanged")
+            parts.append(
+                f"{self.not_modified} feed{'s' if self.not_modified != 1 else ''} unchanged"
+            )
         if self.dropped_facts or self.dropped_quotes:
-            parts.append(f"dropped {self.dropped_facts} fact(s) and {self.dropped_quotes} quote(s) the articles did not back")
+            parts.append(
+                f"dropped {self.dropped_facts} fact(s) and {self.dropped_quotes} quote(s) the articles did not back"
+            )
         if self.cost_usd:
             parts.append(f"LLM cost ${self.cost_usd:.4f}")
         return "; ".join(parts)
@@ -117,7 +125,18 @@ def run_intake(
     feeds = _feeds_to_poll(project, sources, feed)
     fetcher = Fetcher.for_project(project)
     with project_lock(project.state_dir, "intake", wait=False):
-        return _run(project, fetcher, feeds, state.connect(project.state_dir), echo, limit=limit, dry_run=dry_run, offline=offline, jobs=jobs, run_id=run_id)
+        return _run(
+            project,
+            fetcher,
+            feeds,
+            state.connect(project.state_dir),
+            echo,
+            limit=limit,
+            dry_run=dry_run,
+            offline=offline,
+            jobs=jobs,
+            run_id=run_id,
+        )
 
 
 def _run(
@@ -134,12 +153,23 @@ def _run(
     run_id: str | None = None,
 ) -> IntakeReport:
     try:
-        run = _Run(project, fetcher, SeenStore(conn), IntakeReport(dry_run=dry_run), echo, dry_run=dry_run, offline=offline, run_id=run_id)
+        run = _Run(
+            project,
+            fetcher,
+            SeenStore(conn),
+            IntakeReport(dry_run=dry_run),
+            echo,
+            dry_run=dry_run,
+            offline=offline,
+            run_id=run_id,
+        )
         items, validators = run.gather(feeds, limit)
         with ThreadPoolExecutor(max_workers=max(1, jobs or 4)) as pool:
             outcomes = list(pool.map(run.take, items))
         if not dry_run:
-            incomplete = {item.feed_label for item, ok in zip(items, outcomes, strict=True) if not ok}
+            incomplete = {
+                item.feed_label for item, ok in zip(items, outcomes, strict=True) if not ok
+            }
             for label, (url, etag, modified) in validators.items():
                 if label not in incomplete:
                     run.store.remember_validators(url, etag, modified)
@@ -148,7 +178,9 @@ def _run(
         conn.close()
 
 
-def _feeds_to_poll(project: Project, sources: Sequence[str], name: str | None) -> list[tuple[str, FeedConfig | None]]:
+def _feeds_to_poll(
+    project: Project, sources: Sequence[str], name: str | None
+) -> list[tuple[str, FeedConfig | None]]:
     """(URL, its feed config if any) for each source to fetch."""
     from generator.config import check_http_url
     from generator.infra.validation import did_you_mean
@@ -158,8 +190,13 @@ def _feeds_to_poll(project: Project, sources: Sequence[str], name: str | None) -
     styles = style_files(project)
     for n, known_feed in enumerate(configured):
         if known_feed.style is not None and known_feed.style not in styles:
-            hint = did_you_mean(known_feed.style, styles) or f" (known styles: {', '.join(sorted(styles))})"
-            raise SatireError(f"satire.yaml: intake.feeds.{n}.style: unknown style {known_feed.style!r}{hint}")
+            hint = (
+                did_you_mean(known_feed.style, styles)
+                or f" (known styles: {', '.join(sorted(styles))})"
+            )
+            raise SatireError(
+                f"satire.yaml: intake.feeds.{n}.style: unknown style {known_feed.style!r}{hint}"
+            )
     if sources:
         out: list[tuple[str, FeedConfig | None]] = []
         for source in sources:
@@ -176,7 +213,9 @@ def _feeds_to_poll(project: Project, sources: Sequence[str], name: str | None) -
             raise SatireError(f"--feed: no feed named {name!r} in intake.feeds (known: {known})")
         return [(f.url, f) for f in chosen]
     if not configured:
-        raise SatireError("nothing to take in: give a feed or article URL, or list feeds under intake.feeds in satire.yaml")
+        raise SatireError(
+            "nothing to take in: give a feed or article URL, or list feeds under intake.feeds in satire.yaml"
+        )
     return [(f.url, f) for f in configured]
 
 
@@ -208,18 +247,28 @@ class _Run:
 
     # -- 1. sources ----------------------------------------------------------------
 
-    def gather(self, feeds: list[tuple[str, FeedConfig | None]], limit: int | None) -> tuple[list[Item], dict[str | None, tuple[str, str | None, str | None]]]:
+    def gather(
+        self, feeds: list[tuple[str, FeedConfig | None]], limit: int | None
+    ) -> tuple[list[Item], dict[str | None, tuple[str, str | None, str | None]]]:
         """The articles to take in, and each fetched feed's validators (stored once its items are done)."""
         items: list[Item] = []
         validators: dict[str | None, tuple[str, str | None, str | None]] = {}
         for url, config in feeds:
             label = config.label if config else url
             if config is None and self.store.match(urls=[url]) is not None:
-                self.report.seen += 1  # an article URL given by hand that is a known story: not even fetched
+                self.report.seen += (
+                    1  # an article URL given by hand that is a known story: not even fetched
+                )
                 continue
             etag, modified = self.store.validators(url)
             try:
-                response = self.fetcher.get(url, etag=etag, last_modified=modified, robots=config is None, accept=FEED_ACCEPT)
+                response = self.fetcher.get(
+                    url,
+                    etag=etag,
+                    last_modified=modified,
+                    robots=config is None,
+                    accept=FEED_ACCEPT,
+                )
             except FetchError as exc:
                 self._fail(str(exc))
                 continue
@@ -230,15 +279,25 @@ class _Run:
                 items.append(Item(url=url, feed=config, feed_label=None, response=response))
                 continue
             try:
-                parsed = parse_feed(response.body, response.url, response.headers.get("content-type", ""))
+                parsed = parse_feed(
+                    response.body, response.url, response.headers.get("content-type", "")
+                )
             except MalformedFeed as exc:
                 self._fail(f"{url}: {exc}")
                 continue
             if parsed.problem:
-                self.echo(f"{url}: warning: feed is not well-formed ({parsed.problem[:120]}); took the {len(parsed.entries)} item(s) it still gave")
-            validators[label] = (url, response.headers.get("etag"), response.headers.get("last-modified"))
+                self.echo(
+                    f"{url}: warning: feed is not well-formed ({parsed.problem[:120]}); took the {len(parsed.entries)} item(s) it still gave"
+                )
+            validators[label] = (
+                url,
+                response.headers.get("etag"),
+                response.headers.get("last-modified"),
+            )
             for entry in parsed.entries:
-                why = filtered_out(entry, config.include if config else (), config.exclude if config else ())
+                why = filtered_out(
+                    entry, config.include if config else (), config.exclude if config else ()
+                )
                 if why:
                     self.report.filtered += 1
                     continue
@@ -272,7 +331,15 @@ class _Run:
             if exc.transient or self.dry_run or entry is None:
                 return False  # tried again next run (an article URL given by hand is always tried again)
             # a feed item that would fail the same way again (a 404, a page over the cap): remembered, not fetched again
-            self.store.record(url=item.url, guid=entry.guid, feed=item.feed_label, title=entry.title, text="", brief=None, outcome=f"failed: {exc.reason}")
+            self.store.record(
+                url=item.url,
+                guid=entry.guid,
+                feed=item.feed_label,
+                title=entry.title,
+                text="",
+                brief=None,
+                outcome=f"failed: {exc.reason}",
+            )
             return True
         except SatireError as exc:
             self.store.release([item.url])
@@ -284,10 +351,17 @@ class _Run:
             return False
 
     def _take(self, item: Item) -> bool:
-        response = item.response or self.fetcher.get(item.url, robots=True, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+        response = item.response or self.fetcher.get(
+            item.url, robots=True, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+        )
         if response.content_type not in HTML_TYPES:
             self.store.release([item.url])
-            self._skip(f"{item.url}: skipped: not an HTML page ({response.content_type})", "not HTML", item, response)
+            self._skip(
+                f"{item.url}: skipped: not an HTML page ({response.content_type})",
+                "not HTML",
+                item,
+                response,
+            )
             return True
         page = read_page(response.text(), response.url)
         why = thin(page)
@@ -298,7 +372,12 @@ class _Run:
         canonical = canonical_url(_canonical(page, response))
         urls = [canonical, item.url, response.url, *response.redirects]
         self.store.release([item.url])  # our own claim from gather(), now held under every key
-        known = self.store.claim(urls=urls, guid=item.entry.guid if item.entry else None, text=page.text, title=page.title)
+        known = self.store.claim(
+            urls=urls,
+            guid=item.entry.guid if item.entry else None,
+            text=page.text,
+            title=page.title,
+        )
         if known is not None:
             with self.lock:
                 self.report.seen += 1
@@ -306,15 +385,28 @@ class _Run:
         try:
             with self.lock:
                 extract = self.extractor
-            proposal, sent_chars, extractor = extract(page, self._language(item), canonical, self._style(item))
+            proposal, sent_chars, extractor = extract(
+                page, self._language(item), canonical, self._style(item)
+            )
             grounded = ground(page.text, proposal.facts, proposal.quotes)
-            path = self._write(item, page, response, canonical, proposal, grounded, sent_chars, extractor)
+            path = self._write(
+                item, page, response, canonical, proposal, grounded, sent_chars, extractor
+            )
         except BaseException:
             self.store.release(urls)
             raise
         if not self.dry_run:
             guid = item.entry.guid if item.entry else None
-            self.store.record(url=canonical, urls=urls, guid=guid, feed=item.feed_label, title=page.title, text=page.text, brief=self.project.rel(path), outcome="brief")
+            self.store.record(
+                url=canonical,
+                urls=urls,
+                guid=guid,
+                feed=item.feed_label,
+                title=page.title,
+                text=page.text,
+                brief=self.project.rel(path),
+                outcome="brief",
+            )
         # a dry run keeps its claim until the run ends: a copy of the story met later is still seen, nothing is stored
         with self.lock:
             self.report.new.append(path)
@@ -324,7 +416,17 @@ class _Run:
 
     # -- 3. the brief -------------------------------------------------------------
 
-    def _write(self, item: Item, page: Page, response: Response, canonical: str, proposal: Proposal, grounded: Grounded, sent_chars: int | None, extractor: str) -> Path:
+    def _write(
+        self,
+        item: Item,
+        page: Page,
+        response: Response,
+        canonical: str,
+        proposal: Proposal,
+        grounded: Grounded,
+        sent_chars: int | None,
+        extractor: str,
+    ) -> Path:
         """Build, check and (unless --dry-run) write the brief; its path."""
         from generator.brief import Brief, slugify
         from generator.infra import yamlfile
@@ -334,12 +436,17 @@ class _Run:
         article_path = self.project.state_dir / "articles" / f"{key}.txt"
         title = page.title or (item.entry.title if item.entry else "") or canonical
         quoted_people = [by for by, _, _ in grounded.quotes]
-        people = named_in(page.text, [*proposal.people, *(p for p in quoted_people if len(p.split()) >= 2)])
+        people = named_in(
+            page.text, [*proposal.people, *(p for p in quoted_people if len(p.split()) >= 2)]
+        )
         with self.lock:
             categories, tags = self._categories(item, page)
         data: dict[str, Any] = {
             "title": title,
-            "source": {"publisher": page.sitename or urlsplit(canonical).hostname or "unknown", "url": canonical},
+            "source": {
+                "publisher": page.sitename or urlsplit(canonical).hostname or "unknown",
+                "url": canonical,
+            },
             "summary": " ".join(proposal.summary.split()) or title,
             "facts": [fact for fact, _ in grounded.facts],
             "quotes": [{"by": by, "text": text} for by, text, _ in grounded.quotes],
@@ -362,25 +469,36 @@ class _Run:
             "feed": item.feed_label,
             "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "extractor": extractor,
-            "article": self.project.rel(article_path) if article_path.is_relative_to(self.project.root) else str(article_path),
+            "article": self.project.rel(article_path)
+            if article_path.is_relative_to(self.project.root)
+            else str(article_path),
             "article_chars": len(page.text),
             "dropped": {"facts": grounded.dropped_facts, "quotes": grounded.dropped_quotes},
             "angles": proposal.angles,
             "evidence": {
-                "facts": [{"fact": fact, "sentence": sentence} for fact, sentence in grounded.facts],
-                "quotes": [{"by": by, "text": text, "sentence": sentence} for by, text, sentence in grounded.quotes],
+                "facts": [
+                    {"fact": fact, "sentence": sentence} for fact, sentence in grounded.facts
+                ],
+                "quotes": [
+                    {"by": by, "text": text, "sentence": sentence}
+                    for by, text, sentence in grounded.quotes
+                ],
             },
         }
         if sent_chars is not None:
             data["intake"]["sent_chars"] = sent_chars
         data = {k: v for k, v in data.items() if v not in ([], None)}
-        Brief.model_validate(data)  # gather, then write: a brief that would not pass `satire check` is never written
+        Brief.model_validate(
+            data
+        )  # gather, then write: a brief that would not pass `satire check` is never written
         with self.lock:  # the name is reserved under the lock; the (fsynced) writes happen outside it, in parallel
             path = self._free_path(slugify(title))
         if not self.dry_run:
             write_atomic(article_path, page.text + "\n")
             write_atomic(path, yamlfile.dump(data))
-        self.echo(f"{'would write' if self.dry_run else 'wrote'} {self.project.rel(path)} ({len(grounded.facts)} facts, {len(grounded.quotes)} quotes) from {canonical}")
+        self.echo(
+            f"{'would write' if self.dry_run else 'wrote'} {self.project.rel(path)} ({len(grounded.facts)} facts, {len(grounded.quotes)} quotes) from {canonical}"
+        )
         return path
 
     def _free_path(self, slug: str) -> Path:
@@ -410,10 +528,14 @@ class _Run:
         return categories, tags[:8]
 
     def _language(self, item: Item) -> str:
-        return (item.feed.language if item.feed and item.feed.language else None) or self.project.config.language
+        return (
+            item.feed.language if item.feed and item.feed.language else None
+        ) or self.project.config.language
 
     def _style(self, item: Item) -> str:
-        return (item.feed.style if item.feed and item.feed.style else None) or self.project.config.style
+        return (
+            item.feed.style if item.feed and item.feed.style else None
+        ) or self.project.config.style
 
     def _extractor(self) -> Callable[[Page, str, str, str], tuple[Proposal, int | None, str]]:
         import trafilatura
@@ -423,13 +545,21 @@ class _Run:
         reader = f"satire {__version__}, trafilatura {trafilatura.__version__}"
         if self.project.backend_name(self.offline) == "offline":
             if not self.offline:
-                self.echo(f"no LLM endpoint configured (set {self.project.config.llm.api_key_env} or llm.base_url): extracting offline")
-            return lambda page, language, url, style: (extract_offline(page), None, f"offline; {reader}")
+                self.echo(
+                    f"no LLM endpoint configured (set {self.project.config.llm.api_key_env} or llm.base_url): extracting offline"
+                )
+            return lambda page, language, url, style: (
+                extract_offline(page),
+                None,
+                f"offline; {reader}",
+            )
         from generator.intake.llm import LLMExtractor
 
         llm = LLMExtractor(self.project, run_id=self.run_id)
 
-        def propose(page: Page, language: str, url: str, style: str) -> tuple[Proposal, int | None, str]:
+        def propose(
+            page: Page, language: str, url: str, style: str
+        ) -> tuple[Proposal, int | None, str]:
             """(proposal, characters sent when cut, the extractor) for the article at canonical `url`, for a brief in `style`."""
             try:
                 return llm.propose(page, language, reader, url=url, style=style)
@@ -445,7 +575,9 @@ class _Run:
             self.report.failed.append(line)
         self.echo(line)
 
-    def _skip(self, line: str, why: str, item: Item | None = None, response: Response | None = None) -> None:
+    def _skip(
+        self, line: str, why: str, item: Item | None = None, response: Response | None = None
+    ) -> None:
         """A page that is not a story: said once, and remembered so it is not fetched again."""
         with self.lock:
             self.report.skipped.append(why)
@@ -453,7 +585,16 @@ class _Run:
         if item is not None and response is not None and not self.dry_run:
             urls = [item.url, response.url, *response.redirects]
             entry = item.entry
-            self.store.record(url=response.url, urls=urls, guid=entry.guid if entry else None, feed=item.feed_label, title=entry.title if entry else "", text="", brief=None, outcome=f"skipped: {why}")
+            self.store.record(
+                url=response.url,
+                urls=urls,
+                guid=entry.guid if entry else None,
+                feed=item.feed_label,
+                title=entry.title if entry else "",
+                text="",
+                brief=None,
+                outcome=f"skipped: {why}",
+            )
 
 
 def _canonical(page: Page, response: Response) -> str:

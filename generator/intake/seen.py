@@ -23,7 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|src|cmpid|guccounter|guce_referrer\w*|_hsenc|_hsmi|ncid|sr_share|yclid|at_\w+)$", re.I)
+TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|src|cmpid|guccounter|guce_referrer\w*|_hsenc|_hsmi|ncid|sr_share|yclid|at_\w+)$",
+    re.I,
+)
 TITLE_SIMILAR = 0.8  # Jaccard of title words at or above which two titles name one story
 TEXT_SIMILAR = 0.6  # estimated Jaccard of 5-word shingles at or above which two texts are one story
 SKETCH_SIZE = 64
@@ -37,8 +40,14 @@ def canonical_url(url: str) -> str:
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
-    netloc = host if port is None or (scheme, port) in {("http", 80), ("https", 443)} else f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)])
+    netloc = (
+        host
+        if port is None or (scheme, port) in {("http", 80), ("https", 443)}
+        else f"{host}:{port}"
+    )
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
+    )
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
@@ -108,20 +117,43 @@ class SeenStore:
 
     # -- looking up ------------------------------------------------------------
 
-    def match(self, *, urls: Iterable[str] = (), guid: str | None = None, title: str | None = None, text: str | None = None) -> Known | None:
+    def match(
+        self,
+        *,
+        urls: Iterable[str] = (),
+        guid: str | None = None,
+        title: str | None = None,
+        text: str | None = None,
+    ) -> Known | None:
         """The first reason this story is already known (stored, or claimed in this run), or None."""
         with self._lock:
             return self._match(urls, guid, title, text)
 
-    def claim(self, *, urls: Iterable[str] = (), guid: str | None = None, title: str | None = None, text: str | None = None) -> Known | None:
+    def claim(
+        self,
+        *,
+        urls: Iterable[str] = (),
+        guid: str | None = None,
+        title: str | None = None,
+        text: str | None = None,
+    ) -> Known | None:
         """Like `match`, but when the story is new, hold it for this run so that a
         concurrent worker meeting the same story sees it; `release` lets go."""
         urls = list(urls)
         with self._lock:
             known = self._match(urls, guid, title, text)
             if known is None:
-                keys = {f"url:{canonical_url(u)}" for u in urls} | ({f"guid:{guid}"} if guid else set())
-                self._claims.append(_Claim(keys, urls[0] if urls else "", title_key(title) if title else "", sketch(text) if text else ""))
+                keys = {f"url:{canonical_url(u)}" for u in urls} | (
+                    {f"guid:{guid}"} if guid else set()
+                )
+                self._claims.append(
+                    _Claim(
+                        keys,
+                        urls[0] if urls else "",
+                        title_key(title) if title else "",
+                        sketch(text) if text else "",
+                    )
+                )
             return known
 
     def release(self, urls: Iterable[str]) -> None:
@@ -129,7 +161,9 @@ class SeenStore:
         with self._lock:
             self._claims = [c for c in self._claims if not (c.keys & keys)]
 
-    def _match(self, urls: Iterable[str], guid: str | None, title: str | None, text: str | None) -> Known | None:
+    def _match(
+        self, urls: Iterable[str], guid: str | None, title: str | None, text: str | None
+    ) -> Known | None:
         keys = [f"url:{canonical_url(u)}" for u in urls] + ([f"guid:{guid}"] if guid else [])
         for key in keys:
             row = self._story_of(key)
@@ -142,22 +176,44 @@ class SeenStore:
             return None
         tkey = title_key(title) if title else ""
         mark = sketch(text) if text else ""
-        rows = self.conn.execute("SELECT url, title_key, sketch FROM intake_stories ORDER BY id DESC LIMIT ?", (RECENT,)).fetchall()
-        candidates = [(c.url, c.title_key, c.sketch) for c in self._claims] + [(r["url"], r["title_key"], r["sketch"]) for r in rows]
+        rows = self.conn.execute(
+            "SELECT url, title_key, sketch FROM intake_stories ORDER BY id DESC LIMIT ?", (RECENT,)
+        ).fetchall()
+        candidates = [(c.url, c.title_key, c.sketch) for c in self._claims] + [
+            (r["url"], r["title_key"], r["sketch"]) for r in rows
+        ]
         for url, other_title, other_sketch in candidates:
-            if tkey and len(tkey.split()) >= 4 and title_similarity(tkey, other_title) >= TITLE_SIMILAR:
+            if (
+                tkey
+                and len(tkey.split()) >= 4
+                and title_similarity(tkey, other_title) >= TITLE_SIMILAR
+            ):
                 return Known("same title", url)
             if mark and other_sketch and sketch_similarity(mark, other_sketch) >= TEXT_SIMILAR:
                 return Known("same text", url)
         return None
 
     def _story_of(self, key: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute("SELECT s.url FROM intake_keys k JOIN intake_stories s ON s.id = k.story WHERE k.key = ?", (key,)).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT s.url FROM intake_keys k JOIN intake_stories s ON s.id = k.story WHERE k.key = ?",
+            (key,),
+        ).fetchone()
         return row
 
     # -- recording ---------------------------------------------------------------
 
-    def record(self, *, url: str, urls: Iterable[str] = (), guid: str | None, feed: str | None, title: str, text: str, brief: str | None, outcome: str) -> None:
+    def record(
+        self,
+        *,
+        url: str,
+        urls: Iterable[str] = (),
+        guid: str | None,
+        feed: str | None,
+        title: str,
+        text: str,
+        brief: str | None,
+        outcome: str,
+    ) -> None:
         """Remember a story under every key it was met by, in one transaction."""
         canonical = canonical_url(url)
         keys = {f"url:{canonical}", *(f"url:{canonical_url(u)}" for u in urls)}
@@ -170,10 +226,22 @@ class SeenStore:
             try:
                 cursor = self.conn.execute(
                     "INSERT INTO intake_stories (url, feed, title, title_key, sketch, brief, outcome, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (canonical, feed, title, title_key(title), sketch(text) if text else "", brief, outcome, now),
+                    (
+                        canonical,
+                        feed,
+                        title,
+                        title_key(title),
+                        sketch(text) if text else "",
+                        brief,
+                        outcome,
+                        now,
+                    ),
                 )
                 for key in sorted(keys):
-                    self.conn.execute("INSERT OR REPLACE INTO intake_keys (key, story) VALUES (?, ?)", (key, cursor.lastrowid))
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO intake_keys (key, story) VALUES (?, ?)",
+                        (key, cursor.lastrowid),
+                    )
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.conn.execute("ROLLBACK")
@@ -184,7 +252,9 @@ class SeenStore:
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) remembered for a feed."""
         with self._lock:
-            row = self.conn.execute("SELECT etag, last_modified FROM intake_http WHERE url = ?", (url,)).fetchone()
+            row = self.conn.execute(
+                "SELECT etag, last_modified FROM intake_http WHERE url = ?", (url,)
+            ).fetchone()
         return (row["etag"], row["last_modified"]) if row else (None, None)
 
     def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
@@ -192,4 +262,7 @@ class SeenStore:
             return
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self._lock:
-            self.conn.execute("INSERT OR REPLACE INTO intake_http (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?)", (url, etag, last_modified, now))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO intake_http (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?)",
+                (url, etag, last_modified, now),
+            )

@@ -106,7 +106,9 @@ class Completion:
     @classmethod
     def from_json(cls, text: str) -> Completion:
         data = json.loads(text)
-        data["article"] = Article.model_validate(data["article"]) if data.get("article") is not None else None
+        data["article"] = (
+            Article.model_validate(data["article"]) if data.get("article") is not None else None
+        )
         data["verdict"] = Verdict(**data["verdict"]) if data.get("verdict") else None
         return cls(**data)
 
@@ -128,7 +130,14 @@ class Backend(Protocol):
         ...
 
 
-def get_backend(project: Project, *, offline: bool = False, model: str | None = None, run_id: str | None = None, read_cache: bool = True) -> Backend:
+def get_backend(
+    project: Project,
+    *,
+    offline: bool = False,
+    model: str | None = None,
+    run_id: str | None = None,
+    read_cache: bool = True,
+) -> Backend:
     """The project's backend (offline or openai), with the response cache and call log around it."""
     from generator.llm.cache import CachedBackend
 

@@ -35,7 +35,9 @@ def _now() -> str:
 class CachedBackend:
     """A backend with the response cache and the call log around it."""
 
-    def __init__(self, inner: Backend, state_dir: Path, *, run_id: str | None = None, read_cache: bool = True) -> None:
+    def __init__(
+        self, inner: Backend, state_dir: Path, *, run_id: str | None = None, read_cache: bool = True
+    ) -> None:
         self.inner = inner
         self.name = inner.name
         self.model = inner.model
@@ -55,7 +57,9 @@ class CachedBackend:
 
     def lookup(self, key: str) -> Completion | None:
         with self._lock:
-            row = self._conn.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone()
+            row = self._conn.execute(
+                "SELECT response FROM llm_cache WHERE key = ?", (key,)
+            ).fetchone()
         if row is None:
             return None
         try:
@@ -75,7 +79,12 @@ class CachedBackend:
         try:
             completion = self.inner.complete(request)
         except SatireError as exc:
-            self._log(request, None, f"{type(exc).__name__}: {exc.format_message()}", int((time.monotonic() - started) * 1000))
+            self._log(
+                request,
+                None,
+                f"{type(exc).__name__}: {exc.format_message()}",
+                int((time.monotonic() - started) * 1000),
+            )
             raise
         if key is not None:
             with self._lock:
@@ -95,37 +104,100 @@ class CachedBackend:
         cached and logged like a draft: one `llm_calls` row for `item`."""
         ask = getattr(self.inner, "ask_json", None)
         if ask is None:
-            raise SatireError(f"the {self.name} backend cannot answer questions: configure an LLM endpoint (llm.base_url or OPENAI_API_KEY)")
+            raise SatireError(
+                f"the {self.name} backend cannot answer questions: configure an LLM endpoint (llm.base_url or OPENAI_API_KEY)"
+            )
         base = getattr(self.inner, "base_url", None)
-        canonical: dict[str, Any] = {"kind": kind, "backend": self.name, "base_url": base, "model": self.model, "messages": messages, "max_tokens": max_tokens}
-        if schema is not None:  # (the judge's keys stay what they were before schemas, so its cache still answers)
+        canonical: dict[str, Any] = {
+            "kind": kind,
+            "backend": self.name,
+            "base_url": base,
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+        }
+        if (
+            schema is not None
+        ):  # (the judge's keys stay what they were before schemas, so its cache still answers)
             canonical |= {"schema": schema, "name": name}
         if temperature is not None:
             canonical["temperature"] = temperature
         key = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
         with self._lock:
-            row = self._conn.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone() if self.read_cache else None
+            row = (
+                self._conn.execute(
+                    "SELECT response FROM llm_cache WHERE key = ?", (key,)
+                ).fetchone()
+                if self.read_cache
+                else None
+            )
         answer: Answer
         if row is not None:
             answer = Answer.from_json(row["response"])
             answer.cached, answer.cost_usd, answer.latency_ms = True, 0.0, 0
         else:
             try:
-                answer = ask(messages, schema=schema, name=name, max_tokens=max_tokens, temperature=temperature)
+                answer = ask(
+                    messages,
+                    schema=schema,
+                    name=name,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                )
             except SatireError as exc:
-                self._write_log(item, kind, style, language, self.model, 0, 0, 0, 0.0, False, f"{type(exc).__name__}: {exc.format_message()}", None)
+                self._write_log(
+                    item,
+                    kind,
+                    style,
+                    language,
+                    self.model,
+                    0,
+                    0,
+                    0,
+                    0.0,
+                    False,
+                    f"{type(exc).__name__}: {exc.format_message()}",
+                    None,
+                )
                 raise
             with self._lock:
-                self._conn.execute("INSERT OR REPLACE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)", (key, answer.to_json(), _now()))
-        self._write_log(item, kind, style, language, answer.model, answer.tokens_in, answer.tokens_out, answer.latency_ms, answer.cost_usd, answer.cached, "ok", None)
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)",
+                    (key, answer.to_json(), _now()),
+                )
+        self._write_log(
+            item,
+            kind,
+            style,
+            language,
+            answer.model,
+            answer.tokens_in,
+            answer.tokens_out,
+            answer.latency_ms,
+            answer.cost_usd,
+            answer.cached,
+            "ok",
+            None,
+        )
         return answer
 
-    def _log(self, request: Request, completion: Completion | None, outcome: str, latency_ms: int = 0) -> None:
+    def _log(
+        self, request: Request, completion: Completion | None, outcome: str, latency_ms: int = 0
+    ) -> None:
         c = completion
         self._write_log(
-            request.item, request.kind, request.style.name, request.language, c.model if c else self.model,
-            c.tokens_in if c else 0, c.tokens_out if c else 0, c.latency_ms if c else latency_ms,
-            c.cost_usd if c else 0.0, bool(c and c.cached), outcome, claim_findings(request, c) if c else None,
+            request.item,
+            request.kind,
+            request.style.name,
+            request.language,
+            c.model if c else self.model,
+            c.tokens_in if c else 0,
+            c.tokens_out if c else 0,
+            c.latency_ms if c else latency_ms,
+            c.cost_usd if c else 0.0,
+            bool(c and c.cached),
+            outcome,
+            claim_findings(request, c) if c else None,
         )
 
     def _write_log(
@@ -136,7 +208,23 @@ class CachedBackend:
             self._conn.execute(
                 "INSERT INTO llm_calls (run_id, at, item, backend, model, tokens_in, tokens_out, latency_ms, cost_usd, cached, outcome, kind, style, language, findings)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.run_id, _now(), item, self.name, model, tokens_in, tokens_out, latency_ms, cost_usd, int(cached), outcome[:500], kind, style, language, findings),
+                (
+                    self.run_id,
+                    _now(),
+                    item,
+                    self.name,
+                    model,
+                    tokens_in,
+                    tokens_out,
+                    latency_ms,
+                    cost_usd,
+                    int(cached),
+                    outcome[:500],
+                    kind,
+                    style,
+                    language,
+                    findings,
+                ),
             )
 
     def close(self) -> None:
@@ -153,9 +241,19 @@ def claim_findings(request: Request, completion: Completion) -> int | None:
     article = completion.article
     if article is None:  # a verdict, not a draft
         return None
-    fields: dict[str, Any] = {"title": article.title, "dek": article.dek, "pull_quote": article.pull_quote, "body": tidy_body(article), "language": request.language}
+    fields: dict[str, Any] = {
+        "title": article.title,
+        "dek": article.dek,
+        "pull_quote": article.pull_quote,
+        "body": tidy_body(article),
+        "language": request.language,
+    }
     try:
-        draft = request.draft.model_copy(update=fields) if request.draft is not None else Draft.model_construct(**fields)
+        draft = (
+            request.draft.model_copy(update=fields)
+            if request.draft is not None
+            else Draft.model_construct(**fields)
+        )
         return sum(1 for finding in check(request.brief, draft) if finding.kind in CLAIM_KINDS)
     except Exception:  # a reader's aid: never let it lose the call's log row
         return None

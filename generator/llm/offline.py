@@ -28,8 +28,59 @@ from generator.write.article import Article
 NAME = "offline"
 MODEL = "offline-writer"
 _WORD = re.compile(r"[a-zA-ZÀ-ÿ']+")
-_EN = {"the", "has", "is", "of", "and", "to", "in", "its", "a", "an", "was", "for", "with", "on", "by", "it", "that", "from", "at", "are", "he", "she", "his"}
-_FR = {"le", "la", "les", "de", "des", "et", "est", "un", "une", "du", "à", "au", "aux", "en", "pour", "dans", "sur", "par", "qui", "que", "il", "elle", "son", "sa", "ses", "a"}
+_EN = {
+    "the",
+    "has",
+    "is",
+    "of",
+    "and",
+    "to",
+    "in",
+    "its",
+    "a",
+    "an",
+    "was",
+    "for",
+    "with",
+    "on",
+    "by",
+    "it",
+    "that",
+    "from",
+    "at",
+    "are",
+    "he",
+    "she",
+    "his",
+}
+_FR = {
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "et",
+    "est",
+    "un",
+    "une",
+    "du",
+    "à",
+    "au",
+    "aux",
+    "en",
+    "pour",
+    "dans",
+    "sur",
+    "par",
+    "qui",
+    "que",
+    "il",
+    "elle",
+    "son",
+    "sa",
+    "ses",
+    "a",
+}
 
 
 class OfflineBackend:
@@ -47,16 +98,28 @@ class OfflineBackend:
     def complete(self, request: Request) -> Completion:
         if request.kind in ("self_check", "verify"):
             # its drafts take every claim from the brief: nothing to fix, nothing to judge
-            raise BackendError(f"the offline writer does not answer {request.kind} requests (it needs no self-check and judges no translation)")
+            raise BackendError(
+                f"the offline writer does not answer {request.kind} requests (it needs no self-check and judges no translation)"
+            )
         if request.kind == "revise" and request.draft is not None:
             draft = request.draft
-            current = Article(title=draft.title, dek=draft.dek or draft.title, body=draft.body, pull_quote=draft.pull_quote or "-", tags=draft.tags)
-            article, applied = revise_article(current, request.brief, request.style, request.draft.language, request.note or "")
+            current = Article(
+                title=draft.title,
+                dek=draft.dek or draft.title,
+                body=draft.body,
+                pull_quote=draft.pull_quote or "-",
+                tags=draft.tags,
+            )
+            article, applied = revise_article(
+                current, request.brief, request.style, request.draft.language, request.note or ""
+            )
             note = "revised by the offline writer (no LLM): " + "; ".join(applied)
         else:
             article = write_article(request.brief, request.style, request.language)
             note = "written by the offline writer (no LLM) from the brief's facts and the style's phrasebook"
-        return Completion(article=article, backend=NAME, model=MODEL, temperature=None, requests=0, note=note)
+        return Completion(
+            article=article, backend=NAME, model=MODEL, temperature=None, requests=0, note=note
+        )
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -117,9 +180,61 @@ def find_topic(brief: Brief) -> str:
 
 
 _LOWER_FIRST = {
-    *("the", "it", "its", "they", "he", "she", "his", "her", "their", "a", "an", "this", "these", "every"),
-    *("at", "on", "in", "after", "before", "since", "with", "without", "for", "from", "during", "when", "while", "as", "by"),
-    *("le", "la", "les", "l", "il", "elle", "ils", "elles", "un", "une", "ce", "cette", "ces", "son", "sa", "ses", "chaque", "d", "de", "des"),
+    *(
+        "the",
+        "it",
+        "its",
+        "they",
+        "he",
+        "she",
+        "his",
+        "her",
+        "their",
+        "a",
+        "an",
+        "this",
+        "these",
+        "every",
+    ),
+    *(
+        "at",
+        "on",
+        "in",
+        "after",
+        "before",
+        "since",
+        "with",
+        "without",
+        "for",
+        "from",
+        "during",
+        "when",
+        "while",
+        "as",
+        "by",
+    ),
+    *(
+        "le",
+        "la",
+        "les",
+        "l",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "un",
+        "une",
+        "ce",
+        "cette",
+        "ces",
+        "son",
+        "sa",
+        "ses",
+        "chaque",
+        "d",
+        "de",
+        "des",
+    ),
     *("dans", "pour", "en", "selon", "après", "avant", "depuis", "quand", "avec", "sans"),
 }
 
@@ -133,7 +248,9 @@ def _fill(template: str, *, after_colon_lower: bool = False, **values: str) -> s
         at = out.find("{" + key + "}")
         before = out[:at].rstrip()
         starts = (".", "!", "?", "—", "«") if after_colon_lower else (":", ".", "!", "?", "—", "«")
-        if at > 0 and not before.endswith(starts) and not value.startswith("*"):  # quoted source text stays as it is
+        if (
+            at > 0 and not before.endswith(starts) and not value.startswith("*")
+        ):  # quoted source text stays as it is
             first = re.split(r"[ '’]", value, maxsplit=1)[0]
             if first.lower() in _LOWER_FIRST and first[:1].isupper():
                 value = value[0].lower() + value[1:]
@@ -173,30 +290,58 @@ def write_article(brief: Brief, style: Style, language: str, seed: str = "") -> 
     title_ref = _as_source(brief.title, language)
     french = language.split("-")[0] == "fr"
 
-    opening = " ".join([_pick(book.proverbs, seed, "proverb"), _sentence(_fill(_pick(book.openers, seed, "opener"), publisher=publisher, title=title_ref))])
-    quoted_in_original = any(_as_source(t, language).startswith("*") for t in [brief.title, brief.summary, *brief.facts, brief.angle or ""])
+    opening = " ".join(
+        [
+            _pick(book.proverbs, seed, "proverb"),
+            _sentence(
+                _fill(_pick(book.openers, seed, "opener"), publisher=publisher, title=title_ref)
+            ),
+        ]
+    )
+    quoted_in_original = any(
+        _as_source(t, language).startswith("*")
+        for t in [brief.title, brief.summary, *brief.facts, brief.angle or ""]
+    )
     if quoted_in_original and book.original_language:
         opening += " " + _pick(book.original_language, seed, "original")
 
-    items = list({_key(i): i for i in [*sentences(brief.summary), *brief.facts]}.values())  # a fact that repeats the summary is said once
+    items = list(
+        {_key(i): i for i in [*sentences(brief.summary), *brief.facts]}.values()
+    )  # a fact that repeats the summary is said once
     frames = _rotation(book.fact_frames, seed, "frames")
     quips = _rotation(book.quips, seed, "quips")
     middle: list[str] = []
     for n, chunk in enumerate(_chunks(items, min(3, len(items)))):
         # only a paragraph's first fact gets a frame: framing every sentence reads like a form
         first, *rest = chunk
-        lines = [_sentence(_fill(frames[n % len(frames)], after_colon_lower=french, fact=_as_source(first, language)))]
+        lines = [
+            _sentence(
+                _fill(
+                    frames[n % len(frames)],
+                    after_colon_lower=french,
+                    fact=_as_source(first, language),
+                )
+            )
+        ]
         lines += [_sentence(_as_source(item, language)) for item in rest]
         lines.append(quips[n % len(quips)])
         middle.append(" ".join(lines))
 
     pull = _pick(book.pull_quotes, seed, "pull")
     quote_lines = [
-        _sentence(_fill(_pick(book.quote_frames, seed, f"quote{i}"), person=q.by, quote=q.text.strip()))
+        _sentence(
+            _fill(_pick(book.quote_frames, seed, f"quote{i}"), person=q.by, quote=q.text.strip())
+        )
         for i, q in enumerate(brief.quotes)
     ]
     if brief.angle:
-        angle = _sentence(_fill(_pick(book.angle_frames, seed, "angle"), after_colon_lower=french, angle=_as_source(brief.angle, language)))
+        angle = _sentence(
+            _fill(
+                _pick(book.angle_frames, seed, "angle"),
+                after_colon_lower=french,
+                angle=_as_source(brief.angle, language),
+            )
+        )
     else:
         angle = _sentence(_fill(_pick(book.angle_free, seed, "angle"), topic=topic))
     closer = _sentence(_fill(_pick(book.closers, seed, "closer"), topic=topic))
@@ -223,19 +368,34 @@ _ASKS: list[tuple[str, str]] = [
     ("opener", r"\b(proverbe|proverb|dicton|saying|intro|ouverture|opening|accroche|début)"),
     ("pull", r"(pull.?quote|exergue|citation mise en avant|mise en exergue)"),
     ("closer", r"\b(chute|closer|ending|conclusion|last line|dernière phrase|fin\b)"),
-    ("shorter", r"\b(court|shorter|shorten|trim|raccourci|concis|concise|tighten|moins long|too long|trop long)"),
-    ("funnier", r"\b(drôle|funny|funnier|puns?\b|jeux? de mots|humour|humor|blagues?|jokes?|pétillant|punchier)"),
+    (
+        "shorter",
+        r"\b(court|shorter|shorten|trim|raccourci|concis|concise|tighten|moins long|too long|trop long)",
+    ),
+    (
+        "funnier",
+        r"\b(drôle|funny|funnier|puns?\b|jeux? de mots|humour|humor|blagues?|jokes?|pétillant|punchier)",
+    ),
 ]
 _QUOTED = r"[«\"“']\s*(.+?)\s*[»\"”']"
-_REMOVE = re.compile(r"\b(?:enlève|enlever|enlevez|supprime|supprimer|supprimez|retire|retirer|retirez|remove|drop|delete|cut)\s+(?:la phrase |the phrase |the sentence |la mention |)" + _QUOTED, re.I)
-_REPLACE = re.compile(r"\b(?:remplace|remplacer|remplacez|replace)\s+" + _QUOTED + r"\s+(?:par|with|by)\s+" + _QUOTED, re.I)
+_REMOVE = re.compile(
+    r"\b(?:enlève|enlever|enlevez|supprime|supprimer|supprimez|retire|retirer|retirez|remove|drop|delete|cut)\s+(?:la phrase |the phrase |the sentence |la mention |)"
+    + _QUOTED,
+    re.I,
+)
+_REPLACE = re.compile(
+    r"\b(?:remplace|remplacer|remplacez|replace)\s+" + _QUOTED + r"\s+(?:par|with|by)\s+" + _QUOTED,
+    re.I,
+)
 
 
 def _paragraphs(body: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
 
 
-def revise_article(article: Article, brief: Brief, style: Style, language: str, note: str) -> tuple[Article, list[str]]:
+def revise_article(
+    article: Article, brief: Brief, style: Style, language: str, note: str
+) -> tuple[Article, list[str]]:
     """`article` rewritten as far as the offline writer understands `note`; and what it did."""
     book: Phrasebook = style.notes_for(language).phrasebook
     seed = f"{brief.effective_slug}:{style.name}:{language}:{note}"
@@ -268,10 +428,19 @@ def revise_article(article: Article, brief: Brief, style: Style, language: str, 
             paras = kept
             done.append(f"removed the sentences with {match.group(1)!r}")
     if "title" in asks:
-        title = _fill(_pick([t for t in book.titles if _fill(t, topic=topic) != title] or book.titles, seed, "title"), topic=topic)
+        title = _fill(
+            _pick(
+                [t for t in book.titles if _fill(t, topic=topic) != title] or book.titles,
+                seed,
+                "title",
+            ),
+            topic=topic,
+        )
         done.append("new title")
     if "dek" in asks:
-        deks = [_sentence(_fill(d, publisher=brief.source.publisher, topic=topic)) for d in book.deks]
+        deks = [
+            _sentence(_fill(d, publisher=brief.source.publisher, topic=topic)) for d in book.deks
+        ]
         dek = _pick(deks, seed, "dek", avoid=dek)
         done.append("new dek")
     if "opener" in asks and paras:
@@ -288,7 +457,9 @@ def revise_article(article: Article, brief: Brief, style: Style, language: str, 
         done.append("new pull quote")
     if "closer" in asks:
         old_closer = paras[-1] if paras else ""
-        options = [c for c in book.closers if _sentence(_fill(c, topic=topic)) != old_closer] or book.closers
+        options = [
+            c for c in book.closers if _sentence(_fill(c, topic=topic)) != old_closer
+        ] or book.closers
         new_closer = _sentence(_fill(_pick(options, seed, "closer"), topic=topic))
         if paras and any(old_closer == _sentence(_fill(c, topic=topic)) for c in book.closers):
             paras[-1] = new_closer
@@ -307,14 +478,22 @@ def revise_article(article: Article, brief: Brief, style: Style, language: str, 
     if "shorter" in asks:
         quips = set(book.quips)
         before = sum(len(p) for p in paras)
-        paras = [p if p.startswith(">") else (" ".join(s for s in sentences(p) if s not in quips) or p) for p in paras]
+        paras = [
+            p if p.startswith(">") else (" ".join(s for s in sentences(p) if s not in quips) or p)
+            for p in paras
+        ]
         if sum(len(p) for p in paras) == before:
-            longest = max((i for i, p in enumerate(paras) if not p.startswith(">")), key=lambda i: len(paras[i]))
+            longest = max(
+                (i for i, p in enumerate(paras) if not p.startswith(">")),
+                key=lambda i: len(paras[i]),
+            )
             parts = sentences(paras[longest])
             if len(parts) > 1:
                 paras[longest] = " ".join(parts[:-1])
         done.append("shorter: asides cut")
     if not understood:
         done.insert(0, "note not understood by the offline writer, so")
-    revised = Article(title=title, dek=dek, body="\n\n".join(paras), pull_quote=pull, tags=article.tags)
+    revised = Article(
+        title=title, dek=dek, body="\n\n".join(paras), pull_quote=pull, tags=article.tags
+    )
     return revised, done

@@ -66,7 +66,9 @@ class OpenAIBackend:
             )
         self._secret = key or ""
         # A local server needs no key, but the client insists on one.
-        self.client = openai.OpenAI(api_key=key or "no-key", base_url=self.base_url, timeout=cfg.timeout, max_retries=0)
+        self.client = openai.OpenAI(
+            api_key=key or "no-key", base_url=self.base_url, timeout=cfg.timeout, max_retries=0
+        )
         self._mode_lock = threading.Lock()
         self._mode = 0  # index in MODES; moves down when the server rejects a response_format
 
@@ -82,7 +84,9 @@ class OpenAIBackend:
             "max_tokens": self.max_tokens,
             "schema": _schema(request),
         }
-        return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        return hashlib.sha256(
+            json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
 
     def cost_bound(self, request: Request) -> float:
         chars = sum(len(m["content"]) for m in request.messages)
@@ -103,13 +107,21 @@ class OpenAIBackend:
         while True:
             mode = max(self._current_mode(), floor)
             try:
-                response, sent = self._send(messages, mode, budget, schema=schema, name="verdict" if schema is VERDICT_SCHEMA else "article")
+                response, sent = self._send(
+                    messages,
+                    mode,
+                    budget,
+                    schema=schema,
+                    name="verdict" if schema is VERDICT_SCHEMA else "article",
+                )
             except openai.BadRequestError as exc:
                 if mode < len(MODES) - 1:
                     self._downgrade(mode)
                     requests += 1
                     continue
-                raise BackendError(f"the endpoint refused the request (HTTP 400): {self._clean(exc)}") from None
+                raise BackendError(
+                    f"the endpoint refused the request (HTTP 400): {self._clean(exc)}"
+                ) from None
             requests += sent
             if response.usage is not None:
                 tokens_in += response.usage.prompt_tokens
@@ -119,10 +131,14 @@ class OpenAIBackend:
             choice = response.choices[0]
             refusal = getattr(choice.message, "refusal", None)
             if refusal or choice.finish_reason == "content_filter":
-                raise BackendError(f"the model refused to write this post: {self._clean(refusal or 'content filter')}")
+                raise BackendError(
+                    f"the model refused to write this post: {self._clean(refusal or 'content filter')}"
+                )
             if choice.finish_reason == "length":
                 if grown:
-                    raise BackendError(f"the answer was cut off at {budget} tokens twice (finish_reason=length); raise llm.max_tokens")
+                    raise BackendError(
+                        f"the answer was cut off at {budget} tokens twice (finish_reason=length); raise llm.max_tokens"
+                    )
                 budget, grown = budget * 2, True
                 continue
             content = choice.message.content or ""
@@ -135,13 +151,22 @@ class OpenAIBackend:
                     article = parse_article(content)
             except (InvalidArticle, ValueError) as exc:
                 if reasked:
-                    raise BackendError(f"unusable answer after one re-ask: {self._clean(str(exc))}") from None
+                    raise BackendError(
+                        f"unusable answer after one re-ask: {self._clean(str(exc))}"
+                    ) from None
                 reasked = True
-                floor = min(mode + 1, MODES.index("json_object")) if mode < MODES.index("text") else mode
+                floor = (
+                    min(mode + 1, MODES.index("json_object"))
+                    if mode < MODES.index("text")
+                    else mode
+                )
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content},
-                    {"role": "user", "content": f"That answer could not be used ({exc}). Answer again with only the JSON object with the fields {', '.join(schema['required'])}."},
+                    {
+                        "role": "user",
+                        "content": f"That answer could not be used ({exc}). Answer again with only the JSON object with the fields {', '.join(schema['required'])}.",
+                    },
                 ]
                 continue
             return Completion(
@@ -172,11 +197,20 @@ class OpenAIBackend:
         while True:
             mode = max(self._current_mode(), floor)
             try:
-                response, _sent = self._send(messages, mode, max_tokens or self.max_tokens, schema=schema, name=name, temperature=temperature)
+                response, _sent = self._send(
+                    messages,
+                    mode,
+                    max_tokens or self.max_tokens,
+                    schema=schema,
+                    name=name,
+                    temperature=temperature,
+                )
                 break
             except openai.BadRequestError as exc:
                 if mode == len(MODES) - 1:
-                    raise BackendError(f"the endpoint refused the request (HTTP 400): {self._clean(exc)}") from None
+                    raise BackendError(
+                        f"the endpoint refused the request (HTTP 400): {self._clean(exc)}"
+                    ) from None
                 self._downgrade(mode)
         if not response.choices:
             raise BackendError("the endpoint answered with no choices")
@@ -189,18 +223,44 @@ class OpenAIBackend:
         if not isinstance(data, dict):
             raise BackendError(f"the answer is not a JSON object: {self._clean(content[:200])}")
         usage = response.usage
-        tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
-        return Answer(data, self.model, tokens_in, tokens_out, round(self.cost(tokens_in, tokens_out), 6), int((time.monotonic() - started) * 1000))
+        tokens_in, tokens_out = (
+            (usage.prompt_tokens, usage.completion_tokens) if usage is not None else (0, 0)
+        )
+        return Answer(
+            data,
+            self.model,
+            tokens_in,
+            tokens_out,
+            round(self.cost(tokens_in, tokens_out), 6),
+            int((time.monotonic() - started) * 1000),
+        )
 
     # -- one request, with retries ----------------------------------------------
 
-    def _send(self, messages: list[Message], mode: int, budget: int, *, schema: dict[str, Any] | None, name: str, temperature: float | None = None) -> tuple[Any, int]:
+    def _send(
+        self,
+        messages: list[Message],
+        mode: int,
+        budget: int,
+        *,
+        schema: dict[str, Any] | None,
+        name: str,
+        temperature: float | None = None,
+    ) -> tuple[Any, int]:
         """The response and the number of HTTP requests it took (json_schema mode needs a `schema`)."""
-        kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature if temperature is None else temperature, "max_tokens": budget}
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": self.temperature if temperature is None else temperature,
+            "max_tokens": budget,
+        }
         if MODES[mode] == "json_schema":
             if schema is None:
                 raise TypeError("json_schema mode needs a schema")
-            kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}}
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": name, "strict": True, "schema": schema},
+            }
         elif MODES[mode] == "json_object":
             kwargs["response_format"] = {"type": "json_object"}
         for attempt in range(self.max_retries + 1):
@@ -209,7 +269,9 @@ class OpenAIBackend:
             except openai.BadRequestError:
                 raise
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-                problem = "timed out" if isinstance(exc, openai.APITimeoutError) else "could not connect"
+                problem = (
+                    "timed out" if isinstance(exc, openai.APITimeoutError) else "could not connect"
+                )
                 wait = self._backoff(attempt)
             except (ValueError, openai.APIResponseValidationError):
                 # a body that is not a completion (a proxy's HTML page): transient, like a 502
@@ -217,15 +279,25 @@ class OpenAIBackend:
                 wait = self._backoff(attempt)
             except openai.APIStatusError as exc:
                 if exc.status_code not in RETRYABLE_STATUS:
-                    hint = " (check the API key)" if exc.status_code in {401, 403} else " (check llm.model)" if exc.status_code == 404 else ""
-                    raise BackendError(f"the endpoint answered HTTP {exc.status_code}{hint}: {self._clean(exc)}") from None
+                    hint = (
+                        " (check the API key)"
+                        if exc.status_code in {401, 403}
+                        else " (check llm.model)"
+                        if exc.status_code == 404
+                        else ""
+                    )
+                    raise BackendError(
+                        f"the endpoint answered HTTP {exc.status_code}{hint}: {self._clean(exc)}"
+                    ) from None
                 problem = f"HTTP {exc.status_code}"
                 asked = _retry_after(exc.response.headers) if exc.response is not None else None
                 wait = self._backoff(attempt) if asked is None else asked
             if attempt == self.max_retries:
                 break
             time.sleep(wait)
-        raise BackendError(f"{problem} after {self.max_retries + 1} tries ({self.base_url or 'api.openai.com'})")
+        raise BackendError(
+            f"{problem} after {self.max_retries + 1} tries ({self.base_url or 'api.openai.com'})"
+        )
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter."""
@@ -261,7 +333,9 @@ def is_local(base_url: str | None) -> bool:
     if not base_url:
         return False
     host = (urlsplit(base_url).hostname or "").lower()
-    if host in {"localhost", "host.docker.internal"} or host.endswith((".local", ".localhost", ".internal")):
+    if host in {"localhost", "host.docker.internal"} or host.endswith(
+        (".local", ".localhost", ".internal")
+    ):
         return True
     try:
         address = ipaddress.ip_address(host)

@@ -35,7 +35,12 @@ def history_pairs(project: Project) -> list[tuple[str, int, int]]:
             declined.setdefault(slug, set()).add(revision)
         elif entry["action"] == "revise" and details.get("from_revision") is not None:
             declined.setdefault(slug, set()).add(int(details["from_revision"]))
-    return [(slug, good, bad) for slug in sorted(approved) for good in sorted(approved[slug]) for bad in sorted(declined.get(slug, set()) - approved[slug])]
+    return [
+        (slug, good, bad)
+        for slug in sorted(approved)
+        for good in sorted(approved[slug])
+        for bad in sorted(declined.get(slug, set()) - approved[slug])
+    ]
 
 
 def judge_agreement(project: Project, model: str, *, offline: bool = False) -> dict[str, Any]:
@@ -44,7 +49,9 @@ def judge_agreement(project: Project, model: str, *, offline: bool = False) -> d
     from generator.llm.cache import CachedBackend
     from generator.styles import load_style
 
-    backend = get_backend(project, offline=offline, model=model, run_id=RUN_PREFIX + uuid.uuid4().hex[:12])
+    backend = get_backend(
+        project, offline=offline, model=model, run_id=RUN_PREFIX + uuid.uuid4().hex[:12]
+    )
     assert isinstance(backend, CachedBackend)
     judge = Judge(project, backend)
     store = DraftStore(project)
@@ -58,7 +65,13 @@ def judge_agreement(project: Project, model: str, *, offline: bool = False) -> d
         except SatireError as exc:
             skipped.append(f"{slug}: {exc.format_message().splitlines()[0]}")
             continue
-        asked = judge.pair(brief, load_style(project, kept.style), kept.language, Contestant("approved", kept), Contestant("declined", turned_down))
+        asked = judge.pair(
+            brief,
+            load_style(project, kept.style),
+            kept.language,
+            Contestant("approved", kept),
+            Contestant("declined", turned_down),
+        )
         assert asked is not None  # no budget here
         pairs.append(asked)
         agree += sum(v.winner == "a" for v in asked)

@@ -55,10 +55,14 @@ class Outcome:
 
 def scratch_folder(project: Project, out: Path | None) -> Path:
     """The run's folder (default `.satire/eval/TIMESTAMP`), never inside drafts/."""
-    folder = (out or project.state_dir / "eval" / dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")).resolve()
+    folder = (
+        out or project.state_dir / "eval" / dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    ).resolve()
     drafts = project.drafts_dir.resolve()
     if folder == drafts or drafts in folder.parents:
-        raise SatireError(f"--out {folder}: eval never writes into the project's drafts/ ({drafts}); choose another folder")
+        raise SatireError(
+            f"--out {folder}: eval never writes into the project's drafts/ ({drafts}); choose another folder"
+        )
     return folder
 
 
@@ -93,7 +97,15 @@ def run(
     for model in models:
         for brief in briefs:
             for style in styles or [brief.style or project.config.style]:
-                entries.append(EvalEntry(brief, model, style, language or brief.language or project.config.language, ""))
+                entries.append(
+                    EvalEntry(
+                        brief,
+                        model,
+                        style,
+                        language or brief.language or project.config.language,
+                        "",
+                    )
+                )
     for entry in entries:
         entry.slug = slug_for(entry.brief, entry.model, entry.style)
     if len({e.slug for e in entries}) != len(entries):
@@ -111,7 +123,16 @@ def run(
         jobs = [batch.Job(e.brief, e.style, e.language, e.slug, {}) for e in mine]
         spent = _spent(project, run_id)
         remaining = None if max_cost is None else max(0.0, max_cost - spent)
-        report_ = batch.run(project, jobs, backend, batch.Report(), concurrency=concurrency, max_cost=remaining, say=say, store=store)
+        report_ = batch.run(
+            project,
+            jobs,
+            backend,
+            batch.Report(),
+            concurrency=concurrency,
+            max_cost=remaining,
+            say=say,
+            store=store,
+        )
         failed = set(report_.failed)
         for entry in mine:
             if entry.slug in report_.written:
@@ -204,7 +225,13 @@ def _score(project: Project, entries: list[EvalEntry], run_id: str) -> None:
 
 
 def _judge(
-    project: Project, entries: list[EvalEntry], model: str, run_id: str, max_cost: float | None, offline: bool, say: Callable[[str], None]
+    project: Project,
+    entries: list[EvalEntry],
+    model: str,
+    run_id: str,
+    max_cost: float | None,
+    offline: bool,
+    say: Callable[[str], None],
 ) -> tuple[dict[str, Any], str]:
     """Pairwise verdicts within each brief and style; a ranking of models per style."""
     from generator.llm import get_backend
@@ -227,14 +254,22 @@ def _judge(
         chosen = load_style(project, style)
         briefs = {id(e.brief): e.brief for e in entries if e.style == style}
         for brief in briefs.values():
-            here = [e for e in entries if e.style == style and e.brief is brief and e.draft is not None]
+            here = [
+                e for e in entries if e.style == style and e.brief is brief and e.draft is not None
+            ]
             for i, a in enumerate(here):
                 for b in here[i + 1 :]:
                     assert a.draft is not None and b.draft is not None
                     if stopped:
                         continue
                     try:
-                        asked = judge.pair(brief, chosen, a.language, Contestant(a.model, a.draft), Contestant(b.model, b.draft))
+                        asked = judge.pair(
+                            brief,
+                            chosen,
+                            a.language,
+                            Contestant(a.model, a.draft),
+                            Contestant(b.model, b.draft),
+                        )
                     except SatireError as exc:  # the drafts and their scores are kept; the ranking says how far it got
                         stopped = f"judge {model} failed: {exc.format_message()}"
                         continue

@@ -54,7 +54,13 @@ class Contestant:
 class Judge:
     """Asks one judge model; `spent` is what it has cost so far."""
 
-    def __init__(self, project: Project, backend: CachedBackend, *, afford: Callable[[float], bool] = lambda cost: True) -> None:
+    def __init__(
+        self,
+        project: Project,
+        backend: CachedBackend,
+        *,
+        afford: Callable[[float], bool] = lambda cost: True,
+    ) -> None:
         self.project = project
         self.backend = backend
         self.afford = afford  # asked with a call's cost bound before each call
@@ -63,23 +69,41 @@ class Judge:
     def model(self) -> str:
         return self.backend.model
 
-    def pair(self, brief: Brief, style: Style, language: str, a: Contestant, b: Contestant) -> list[Verdict] | None:
+    def pair(
+        self, brief: Brief, style: Style, language: str, a: Contestant, b: Contestant
+    ) -> list[Verdict] | None:
         """The pair asked in both orders (a first, then b first); None when the budget
         does not allow both questions."""
         orders = ((a, b), (b, a))
-        messages = [render_judge(self.project, brief, style, language, first.draft, second.draft) for first, second in orders]
+        messages = [
+            render_judge(self.project, brief, style, language, first.draft, second.draft)
+            for first, second in orders
+        ]
         if not self.afford(sum(self._bound(m) for m in messages)):
             return None
         verdicts = []
         for (first, second), asked in zip(orders, messages, strict=True):
-            answer = self.backend.ask_json(asked, item=f"judge:{brief.effective_slug}:{style.name}", kind="judge")
+            answer = self.backend.ask_json(
+                asked, item=f"judge:{brief.effective_slug}:{style.name}", kind="judge"
+            )
             shown = str(answer.data.get("winner", "")).strip().upper()
             if shown not in ("A", "B", "TIE"):
-                raise SatireError(f"the judge ({self.model}) answered {answer.data!r}: expected a winner of A, B or tie")
+                raise SatireError(
+                    f"the judge ({self.model}) answered {answer.data!r}: expected a winner of A, B or tie"
+                )
             picked = first if shown == "A" else second if shown == "B" else None
             winner: Outcome = "tie" if picked is None else "a" if picked is a else "b"
             reason = " ".join(str(answer.data.get("reason", "")).split())[:300]
-            verdicts.append(Verdict(first.name, second.name, winner, "tie" if shown == "TIE" else shown, reason, answer.cost_usd))
+            verdicts.append(
+                Verdict(
+                    first.name,
+                    second.name,
+                    winner,
+                    "tie" if shown == "TIE" else shown,
+                    reason,
+                    answer.cost_usd,
+                )
+            )
         return verdicts
 
     def _bound(self, messages: list[dict[str, str]]) -> float:
@@ -90,10 +114,14 @@ class Judge:
 def self_agreement(pairs: Sequence[Sequence[Verdict]]) -> float | None:
     """The share of pairs whose two orders got the same answer."""
     asked = [p for p in pairs if len(p) == 2]
-    return None if not asked else round(sum(p[0].winner == p[1].winner for p in asked) / len(asked), 4)
+    return (
+        None if not asked else round(sum(p[0].winner == p[1].winner for p in asked) / len(asked), 4)
+    )
 
 
-def bradley_terry(games: Sequence[tuple[Hashable, Hashable, float]], *, rounds: int = 200) -> dict[Hashable, float]:
+def bradley_terry(
+    games: Sequence[tuple[Hashable, Hashable, float]], *, rounds: int = 200
+) -> dict[Hashable, float]:
     """Strengths (summing to 1) from (a, b, score of a: 1, 0.5 or 0) games, by
     the minorization-maximization updates; a small prior keeps an unbeaten
     player finite."""
@@ -117,7 +145,9 @@ def bradley_terry(games: Sequence[tuple[Hashable, Hashable, float]], *, rounds: 
     for _ in range(rounds):
         updated = {}
         for a in players:
-            denominator = sum(meetings[(a, b)] / (strength[a] + strength[b]) for b in players if b != a)
+            denominator = sum(
+                meetings[(a, b)] / (strength[a] + strength[b]) for b in players if b != a
+            )
             updated[a] = wins[a] / denominator if denominator else strength[a]
         norm = sum(updated.values())
         strength = {p: v / norm for p, v in updated.items()}
@@ -140,7 +170,14 @@ def ranking(verdicts: Sequence[Verdict]) -> dict[str, Any]:
     order = sorted(tally, key=lambda n: (-strengths.get(n, 0.0), n))
     return {
         "order": order,
-        "scores": {n: {"strength": round(strengths.get(n, 0.0), 4), "elo": _elo(strengths.get(n, 0.0), len(order)), **tally[n]} for n in order},
+        "scores": {
+            n: {
+                "strength": round(strengths.get(n, 0.0), 4),
+                "elo": _elo(strengths.get(n, 0.0), len(order)),
+                **tally[n],
+            }
+            for n in order
+        },
         "comparisons": len(verdicts),
     }
 

@@ -24,7 +24,11 @@ MIN_SENTENCE = 24  # shorter sentences ("Really.") are shared by chance, not rec
 
 def paragraphs(body: str) -> list[str]:
     """The body's prose paragraphs (the pull-quote blockquote is not one)."""
-    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip() and not p.lstrip().startswith(">")]
+    return [
+        p.strip()
+        for p in re.split(r"\n\s*\n", body)
+        if p.strip() and not p.lstrip().startswith(">")
+    ]
 
 
 def sentences(draft: Draft) -> list[str]:
@@ -83,7 +87,9 @@ def repetition(drafts: Mapping[str, Draft]) -> dict[str, dict[str, Any]]:
     for name, draft in drafts.items():
         shared = [s for s in set(sentences(draft)) if len(sentence_owners[s]) > 1]
         others = {o for s in shared for o in sentence_owners[s]}
-        quote_others = quote_owners.get(_key(draft.pull_quote), set()) if draft.pull_quote.strip() else set()
+        quote_others = (
+            quote_owners.get(_key(draft.pull_quote), set()) if draft.pull_quote.strip() else set()
+        )
         closer_others = closer_owners.get(closer(draft), set()) if closer(draft) else set()
         out[name] = {
             "shared_sentences": len(shared),

@@ -41,7 +41,9 @@ def draft_html(entry: EvalEntry) -> str:
     assert entry.draft is not None
     html = _IMG.sub("", body_html(entry.draft.body, entry.language))
     spans = [str(f["text"]) for f in entry.findings if f.get("field") == "body"]
-    marked = mark_findings(f"<body>{html}</body>", spans, css_class="finding").html  # marks look inside <body> only
+    marked = mark_findings(
+        f"<body>{html}</body>", spans, css_class="finding"
+    ).html  # marks look inside <body> only
     return marked.removeprefix("<body>").removesuffix("</body>")
 
 
@@ -51,4 +53,6 @@ def render(results: dict[str, Any], entries: list[EvalEntry]) -> str:
     for entry in entries:
         groups[(entry.brief.effective_slug, entry.style)].append(entry)
     bodies = {e.slug: draft_html(e) for e in entries if e.draft is not None}
-    return env.get_template("eval.html").render(results=results, entries=entries, groups=groups, bodies=bodies, csp=CSP)
+    return env.get_template("eval.html").render(
+        results=results, entries=entries, groups=groups, bodies=bodies, csp=CSP
+    )

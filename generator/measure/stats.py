@@ -88,8 +88,12 @@ class Row:
             "findings_per_draft_first": _ratio(self.claim_findings, self.checked),
             "findings_per_draft_at_approval": _ratio(self.findings_at_approval, self.approvals),
             "cost_per_published": None if not published else round(self.cost_usd / published, 6),
-            "tokens_per_published": None if not published else round((self.tokens_in + self.tokens_out) / published, 1),
-            "median_hours_to_approval": round(statistics.median(self.hours_to_approval), 3) if self.hours_to_approval else None,
+            "tokens_per_published": None
+            if not published
+            else round((self.tokens_in + self.tokens_out) / published, 1),
+            "median_hours_to_approval": round(statistics.median(self.hours_to_approval), 3)
+            if self.hours_to_approval
+            else None,
         }
 
 
@@ -124,7 +128,8 @@ def read_calls(project: Project) -> list[Call]:
     conn = state.connect(project.state_dir)
     try:
         rows = conn.execute(
-            "SELECT * FROM llm_calls WHERE run_id NOT LIKE ? AND COALESCE(kind, 'write') != 'judge' ORDER BY at, id", (MEASURING_RUNS,)
+            "SELECT * FROM llm_calls WHERE run_id NOT LIKE ? AND COALESCE(kind, 'write') != 'judge' ORDER BY at, id",
+            (MEASURING_RUNS,),
         ).fetchall()
     finally:
         conn.close()
@@ -183,11 +188,17 @@ def compute(project: Project, since: dt.date | None = None) -> dict[str, Any]:
                 row.approved.add(slug)
                 if not revised[slug]:
                     row.approved_first.add(slug)
-                row.findings_at_approval += sum(1 for f in details.get("findings", []) if f.get("kind") in CLAIM_KINDS)
+                row.findings_at_approval += sum(
+                    1 for f in details.get("findings", []) if f.get("kind") in CLAIM_KINDS
+                )
                 row.acknowledged += bool(details.get("acknowledged"))
-                written = _latest([c for c in drafts_by_slug.get(slug, []) if c.kind == "write"], at)
+                written = _latest(
+                    [c for c in drafts_by_slug.get(slug, []) if c.kind == "write"], at
+                )
                 if written is not None:
-                    row.hours_to_approval.append((_time(at) - _time(written.at)).total_seconds() / 3600)
+                    row.hours_to_approval.append(
+                        (_time(at) - _time(written.at)).total_seconds() / 3600
+                    )
             elif action == "reject":
                 row.rejected.add(slug)
             elif action == "revise":
@@ -198,7 +209,10 @@ def compute(project: Project, since: dt.date | None = None) -> dict[str, Any]:
     return {
         "since": start or None,
         "total": total.to_dict(),
-        **{f"by_{g}": {name: row.to_dict() for name, row in sorted(rows[g].items())} for g in GROUPS},
+        **{
+            f"by_{g}": {name: row.to_dict() for name, row in sorted(rows[g].items())}
+            for g in GROUPS
+        },
     }
 
 
@@ -251,11 +265,16 @@ def table(data: dict[str, Any]) -> str:
     width = max([12, *(len(name) for _, rows in sections for name in rows)])
     head = f"{'':<{width}} " + " ".join(f"{h:>9}" for h, _, _ in COLUMNS)
     period = f"since {data['since']}" if data["since"] else "all time"
-    lines.append(f"stats ({period}; rates are shares of drafts written; $ and tokens per published post)")
+    lines.append(
+        f"stats ({period}; rates are shares of drafts written; $ and tokens per published post)"
+    )
     for title, rows in sections:
         lines += ["", title, head]
         if not rows:
             lines.append("  (nothing yet)")
         for name, row in rows.items():
-            lines.append(f"{name:<{width}} " + " ".join(f"{cell(row[key], fmt):>9}" for _, key, fmt in COLUMNS))
+            lines.append(
+                f"{name:<{width}} "
+                + " ".join(f"{cell(row[key], fmt):>9}" for _, key, fmt in COLUMNS)
+            )
     return "\n".join(lines)

@@ -45,7 +45,9 @@ from typing import TYPE_CHECKING, Any
 from generator.drafts import STATUSES, Draft, DraftStore, Status
 from generator.errors import InputError, SatireError, TransitionError
 from generator.infra import state
-from generator.infra.fsutil import CRASH_ENV as CRASH_ENV  # re-exported: "after-intent" and "after-draft" are here
+from generator.infra.fsutil import (
+    CRASH_ENV as CRASH_ENV,
+)  # re-exported: "after-intent" and "after-draft" are here
 from generator.infra.fsutil import crash_point, project_lock
 
 if TYPE_CHECKING:
@@ -71,7 +73,9 @@ def check_move(action: str, slug: str, status: Status) -> Status:
     sources, target = MOVES[action]
     if status not in sources:
         expected = " or ".join(repr(s) for s in sources)
-        raise TransitionError(f"cannot {action} {slug!r}: status is {status!r}, expected {expected}")
+        raise TransitionError(
+            f"cannot {action} {slug!r}: status is {status!r}, expected {expected}"
+        )
     return target
 
 
@@ -80,7 +84,14 @@ def editor_name(by: str | None, root: Path | None = None) -> str:
     if by and by.strip():
         return by.strip()
     try:
-        proc = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True, timeout=5, check=False)
+        proc = subprocess.run(
+            ["git", "config", "user.name"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         if proc.returncode == 0 and proc.stdout.strip():
             return proc.stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -94,7 +105,14 @@ def editor_name(by: str | None, root: Path | None = None) -> str:
 # -- the actions -------------------------------------------------------------------
 
 
-def approve(project: Project, slug: str, *, by: str | None = None, note: str | None = None, ack: bool = False) -> Draft:
+def approve(
+    project: Project,
+    slug: str,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    ack: bool = False,
+) -> Draft:
     """draft -> approved. With claim findings (number, quote, person, organization,
     date), only when `ack`; translation and style findings never block. All are logged."""
 
@@ -118,10 +136,19 @@ def reject(project: Project, slug: str, *, by: str | None = None, note: str | No
     """draft or approved -> rejected; the note says why (required)."""
     if not (note and note.strip()):
         raise SatireError(f"cannot reject {slug!r}: say why with --note TEXT")
-    return _move(project, "reject", slug, by, note, lambda d, _: d.model_copy(update={"status": "rejected"}))
+    return _move(
+        project, "reject", slug, by, note, lambda d, _: d.model_copy(update={"status": "rejected"})
+    )
 
 
-def publish(project: Project, slug: str, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> Draft:
+def publish(
+    project: Project,
+    slug: str,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> Draft:
     """approved -> published, dated today (in the site's timezone) unless it has a date."""
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
@@ -132,15 +159,34 @@ def publish(project: Project, slug: str, *, by: str | None = None, note: str | N
     return _move(project, "publish", slug, by, note, change)
 
 
-def publish_all(project: Project, *, by: str | None = None, note: str | None = None, today: dt.date | None = None) -> tuple[list[Draft], list[InputError]]:
+def publish_all(
+    project: Project,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[Draft], list[InputError]]:
     """Every approved draft, published; and the drafts that could not be read."""
     drafts, errors = DraftStore(project).load_all()
-    return [publish(project, d.slug, by=by, note=note, today=today) for d in drafts if d.status == "approved"], errors
+    return [
+        publish(project, d.slug, by=by, note=note, today=today)
+        for d in drafts
+        if d.status == "approved"
+    ], errors
 
 
-def unpublish(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:
+def unpublish(
+    project: Project, slug: str, *, by: str | None = None, note: str | None = None
+) -> Draft:
     """published -> approved: gone from the site at the next build (its date is kept)."""
-    return _move(project, "unpublish", slug, by, note, lambda d, _: d.model_copy(update={"status": "approved"}))
+    return _move(
+        project,
+        "unpublish",
+        slug,
+        by,
+        note,
+        lambda d, _: d.model_copy(update={"status": "approved"}),
+    )
 
 
 def revise(
@@ -165,11 +211,15 @@ def revise(
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
     backend = llm.get_backend(project, offline=offline, model=model)
-    rewritten = compose.revise(project, current, brief, note, backend, self_check_rounds=self_check_rounds)
+    rewritten = compose.revise(
+        project, current, brief, note, backend, self_check_rounds=self_check_rounds
+    )
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
         if draft.revision != current.revision:
-            raise SatireError(f"cannot revise {slug!r}: it changed to revision {draft.revision} while being revised; run again")
+            raise SatireError(
+                f"cannot revise {slug!r}: it changed to revision {draft.revision} while being revised; run again"
+            )
         details["from_revision"] = current.revision
         return rewritten.model_copy(update={"status": "draft", "slug": slug})
 
@@ -177,14 +227,27 @@ def revise(
 
 
 def logged_write(
-    project: Project, action: str, slug: str, path: Path, after: str | None, write: Callable[[], object], *, by: str | None, note: str | None = None, details: dict[str, Any] | None = None
+    project: Project,
+    action: str,
+    slug: str,
+    path: Path,
+    after: str | None,
+    write: Callable[[], object],
+    *,
+    by: str | None,
+    note: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An editor's action on a file other than a draft (e.g. confirming a brief):
     `write()` makes `path` read `after` (None: removes it), and the entry is logged
     with the same crash safety as a review move (the module docstring). The entry."""
-    entry = _entry(project, action, slug, by, None, note, {**(details or {}), "file": project.rel(path)})
+    entry = _entry(
+        project, action, slug, by, None, note, {**(details or {}), "file": project.rel(path)}
+    )
     with project_lock(project.state_dir, LOCK), _db(project) as conn:
-        _write_and_log(conn, slug, _sha_of(path), ABSENT if after is None else _sha(after), entry, write)
+        _write_and_log(
+            conn, slug, _sha_of(path), ABSENT if after is None else _sha(after), entry, write
+        )
     return entry
 
 
@@ -229,7 +292,20 @@ def listing(project: Project, status: str | None = None) -> tuple[list[DraftRow]
             advisory = len(found) - count
         except SatireError as exc:
             count, problem = None, exc.format_message().splitlines()[0]
-        rows.append(DraftRow(d.slug, d.title, d.status, d.style, d.language, d.revision, d.date.isoformat() if d.date else None, count, problem, advisory))
+        rows.append(
+            DraftRow(
+                d.slug,
+                d.title,
+                d.status,
+                d.style,
+                d.language,
+                d.revision,
+                d.date.isoformat() if d.date else None,
+                count,
+                problem,
+                advisory,
+            )
+        )
     return rows, errors
 
 
@@ -239,7 +315,9 @@ def load_brief_of(project: Project, draft: Draft) -> Brief:
 
     path = project.root / draft.brief
     if not path.is_file():
-        raise SatireError(f"drafts/{draft.slug}.md: brief: {draft.brief} not found; restore it or fix the draft's 'brief' field")
+        raise SatireError(
+            f"drafts/{draft.slug}.md: brief: {draft.brief} not found; restore it or fix the draft's 'brief' field"
+        )
     return load_brief(path, draft.brief)
 
 
@@ -261,7 +339,11 @@ def examine(project: Project, draft: Draft) -> Examination:
         style = load_style(project, draft.style)
     except SatireError:
         style = None  # an unknown or broken style: no style checks, the claims still are
-    verifier = translations.verifier_for(project, brief, style, item=draft.slug) if style is not None else None
+    verifier = (
+        translations.verifier_for(project, brief, style, item=draft.slug)
+        if style is not None
+        else None
+    )
     try:
         result = fc.examine(brief, draft, verifier=verifier)
     finally:
@@ -281,20 +363,27 @@ def log(project: Project, slug: str | None = None) -> list[dict[str, Any]]:
     return [{**dict(r), "details": json.loads(r["details"]) if r["details"] else {}} for r in rows]
 
 
-def diff(project: Project, slug: str, rev_a: int | None = None, rev_b: int | None = None) -> tuple[int, int, list[str]]:
+def diff(
+    project: Project, slug: str, rev_a: int | None = None, rev_b: int | None = None
+) -> tuple[int, int, list[str]]:
     """(a, b, unified diff lines) between two revisions (default: the last two)."""
     store = DraftStore(project)
     store.load(slug)  # a clear error for an unknown slug
     known = store.revisions(slug)
     if rev_a is None:
         if len(known) < 2:
-            raise SatireError(f"{slug!r} has {len(known)} revision(s) ({', '.join(map(str, known)) or 'none'}): nothing to compare yet; 'satire review revise {slug} --note TEXT' makes another")
+            raise SatireError(
+                f"{slug!r} has {len(known)} revision(s) ({', '.join(map(str, known)) or 'none'}): nothing to compare yet; 'satire review revise {slug} --note TEXT' makes another"
+            )
         rev_a, rev_b = known[-2], known[-1]
     elif rev_b is None:
         rev_b = known[-1] if known else rev_a
     a_text, b_text = store.revision_text(slug, rev_a), store.revision_text(slug, rev_b)
     lines = difflib.unified_diff(
-        a_text.splitlines(keepends=True), b_text.splitlines(keepends=True), fromfile=f"{slug} revision {rev_a}", tofile=f"{slug} revision {rev_b}"
+        a_text.splitlines(keepends=True),
+        b_text.splitlines(keepends=True),
+        fromfile=f"{slug} revision {rev_a}",
+        tofile=f"{slug} revision {rev_b}",
     )
     return rev_a, rev_b, list(lines)
 
@@ -336,7 +425,14 @@ def _move(
     return updated
 
 
-def _write_and_log(conn: sqlite3.Connection, slug: str, before_sha: str | None, after_sha: str, entry: dict[str, Any], write: Callable[[], object]) -> None:
+def _write_and_log(
+    conn: sqlite3.Connection,
+    slug: str,
+    before_sha: str | None,
+    after_sha: str,
+    entry: dict[str, Any],
+    write: Callable[[], object],
+) -> None:
     """Steps (1) to (3) of the module docstring: the intent, the write, the entry."""
     pending = conn.execute(
         "INSERT INTO audit_pending (slug, before_sha, after_sha, entry) VALUES (?, ?, ?, ?)",
@@ -368,10 +464,14 @@ def _reconcile(conn: sqlite3.Connection, store: DraftStore) -> int:
         now = _sha_of(store.project.root / file if file else store.path(row["slug"]))
         conn.execute("BEGIN IMMEDIATE")
         if now == row["after_sha"] or (now is None and row["after_sha"] == ABSENT):
-            entry["details"]["recovered"] = "interrupted after the draft was written; logged on recovery"
+            entry["details"]["recovered"] = (
+                "interrupted after the draft was written; logged on recovery"
+            )
             _append(conn, entry)
         elif now != row["before_sha"]:
-            entry["details"]["recovered"] = "interrupted, and the draft has changed since: whether this move took effect is unknown"
+            entry["details"]["recovered"] = (
+                "interrupted, and the draft has changed since: whether this move took effect is unknown"
+            )
             _append(conn, entry)
         # else: the draft is as it was before the move, which never happened: nothing to log
         conn.execute("DELETE FROM audit_pending WHERE id = ?", (row["id"],))
@@ -379,7 +479,15 @@ def _reconcile(conn: sqlite3.Connection, store: DraftStore) -> int:
     return len(rows)
 
 
-def _entry(project: Project, action: str, slug: str, by: str | None, revision: int | None, note: str | None, details: dict[str, Any]) -> dict[str, Any]:
+def _entry(
+    project: Project,
+    action: str,
+    slug: str,
+    by: str | None,
+    revision: int | None,
+    note: str | None,
+    details: dict[str, Any],
+) -> dict[str, Any]:
     return {
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "who": editor_name(by, project.root),
@@ -394,7 +502,15 @@ def _entry(project: Project, action: str, slug: str, by: str | None, revision: i
 def _append(conn: sqlite3.Connection, entry: dict[str, Any]) -> None:
     conn.execute(
         "INSERT INTO audit_log (at, who, action, slug, revision, note, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (entry["at"], entry["who"], entry["action"], entry["slug"], entry["revision"], entry["note"], json.dumps(entry["details"], ensure_ascii=False)),
+        (
+            entry["at"],
+            entry["who"],
+            entry["action"],
+            entry["slug"],
+            entry["revision"],
+            entry["note"],
+            json.dumps(entry["details"], ensure_ascii=False),
+        ),
     )
 
 
@@ -423,4 +539,3 @@ def _today(project: Project) -> dt.date:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return dt.datetime.now(zone).date()
-

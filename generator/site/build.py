@@ -64,15 +64,23 @@ class Report:
     written: list[str] = field(default_factory=list)  # files created or changed
     removed: list[str] = field(default_factory=list)
     rendered_bodies: int = 0
-    made_images: int = 0  # source images turned into responsive files (the others came from the cache)
+    made_images: int = (
+        0  # source images turned into responsive files (the others came from the cache)
+    )
     drawn_cards: int = 0  # social cards drawn (likewise)
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # built anyway, but worth a look
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
-    extra_timings: dict[str, float] = field(default_factory=dict)  # seconds within a phase (media: images, cards)
-    media_used: set[str] = field(default_factory=set, repr=False)  # .satire/media entries this build published from
-    pruned: list[str] = field(default_factory=list)  # .satire/media entries removed: no built site uses them
+    extra_timings: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds within a phase (media: images, cards)
+    media_used: set[str] = field(
+        default_factory=set, repr=False
+    )  # .satire/media entries this build published from
+    pruned: list[str] = field(
+        default_factory=list
+    )  # .satire/media entries removed: no built site uses them
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -84,21 +92,41 @@ class Report:
         return bool(self.written or self.removed)
 
 
-def build(project: Project, *, drafts: bool = False, out: Path | None = None, today: dt.date | None = None, cache: bool = True, jobs: int | None = None) -> Report:
+def build(
+    project: Project,
+    *,
+    drafts: bool = False,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    cache: bool = True,
+    jobs: int | None = None,
+) -> Report:
     """Build the site into `out` (default site/). Bad drafts land in `report.errors`."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
     with project_lock(project.state_dir, "build"), collector_paused():
         recover(out)
-        newest_input = newest_input_mtime(project)  # before gathering: an edit made during the build makes the site stale
+        newest_input = newest_input_mtime(
+            project
+        )  # before gathering: an edit made during the build makes the site stale
         marked = is_marked(out, drafts=drafts, newest_input=newest_input)
         if drafts and not marked and out.is_dir():
-            write_marker(out, drafts=True, newest_input=newest_input)  # before the output holds a single draft
+            write_marker(
+                out, drafts=True, newest_input=newest_input
+            )  # before the output holds a single draft
         store = RenderCache(project, enabled=cache)
         bodies = Bodies(project, enabled=cache)
         workers = Workers(jobs or os.cpu_count() or 1)
         try:
-            report = _build(project, store, bodies, workers, drafts=drafts, out=out, today=today or today_in(project))
+            report = _build(
+                project,
+                store,
+                bodies,
+                workers,
+                drafts=drafts,
+                out=out,
+                today=today or today_in(project),
+            )
         finally:
             workers.close()
             bodies.close()
@@ -107,7 +135,9 @@ def build(project: Project, *, drafts: bool = False, out: Path | None = None, to
             write_marker(out, drafts=drafts, newest_input=newest_input)
         # only after a build that went through, under its lock; bad drafts left out keep their files
         clock = time.perf_counter()
-        report.pruned = prune(project.state_dir / "media", out, report.media_used, clean=not report.errors)
+        report.pruned = prune(
+            project.state_dir / "media", out, report.media_used, clean=not report.errors
+        )
         report.lap("prune", clock)
     report.seconds = time.perf_counter() - started
     return report
@@ -138,26 +168,41 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Workers, *, drafts: bool, out: Path, today: dt.date) -> Report:
+def _build(
+    project: Project,
+    store: RenderCache,
+    bodies: Bodies,
+    workers: Workers,
+    *,
+    drafts: bool,
+    out: Path,
+    today: dt.date,
+) -> Report:
     clock = time.perf_counter()
     theme = Theme(project)
     info = SiteInfo(project, drafts, _zone(project))
     gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
     report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
-    report.rendered_bodies = gathered.rendered_bodies + render_bodies(project, gathered.posts, store, bodies, workers)
+    report.rendered_bodies = gathered.rendered_bodies + render_bodies(
+        project, gathered.posts, store, bodies, workers
+    )
     clock = report.lap("bodies", clock)
     pages = plan(info, gathered)
     report.pages = len(pages)
     clock = report.lap("plan", clock)
-    shared = fingerprint(project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories)
+    shared = fingerprint(
+        project.config.model_dump_json(), theme.fingerprint, drafts, gathered.categories
+    )
     statics: dict[str, Path | str] = dict(static_files(project, theme))
     report.warnings += missing_images(gathered.posts, statics)
     paths = {page.path for page in pages}
     static_keys: dict[str, str] = {}
     for rel, path in statics.items():
         if rel in paths:
-            raise SatireError(f"{project.rel(Path(path))}: a static file would replace the generated page {rel}; rename or move it")
+            raise SatireError(
+                f"{project.rel(Path(path))}: a static file would replace the generated page {rel}; rename or move it"
+            )
         stat = os.stat(path)
         static_keys[rel] = f"static:{path}:{stat.st_size}:{stat.st_mtime_ns}"
     clock = report.lap("keys", clock)
@@ -178,16 +223,31 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
         workers.close()  # pages fork afresh: they inherit what was planned
         # the site-wide pages (archive, feeds, sitemap) are the slowest and come last in
         # the plan: dealt out first, they leave no worker alone at the end
-        results = run(_render_pages, todo[::-1], workers.jobs, PARALLEL_PAGES, setup=partial(_prepare, theme, todo, writer, shared))
+        results = run(
+            _render_pages,
+            todo[::-1],
+            workers.jobs,
+            PARALLEL_PAGES,
+            setup=partial(_prepare, theme, todo, writer, shared),
+        )
         clock = report.lap("pages", clock)
         problems = [problem for _, _, _, problem in results if problem]
         if problems:
-            raise SatireError("\n".join(problems) + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)")
+            raise SatireError(
+                "\n".join(problems)
+                + "\nthe theme dropped labelling that every post must carry: restore it in the template named (see the built-in theme's post.html)"
+            )
         staged = {rel: stat for rel, _, stat, _ in results if stat is not None}
         written = list(staged)
-        written += [rel for rel, path in statics.items() if rel not in current and writer.add_file(rel, Path(path))]
+        written += [
+            rel
+            for rel, path in statics.items()
+            if rel not in current and writer.add_file(rel, Path(path))
+        ]
         old = set(manifest) if manifest and out.is_dir() else _walk(out)
-        removed = sorted(rel for rel in old if rel not in paths and rel not in statics and (out / rel).exists())
+        removed = sorted(
+            rel for rel in old if rel not in paths and rel not in statics and (out / rel).exists()
+        )
         clock = report.lap("static", clock)
         writer.commit(written, removed)
         clock = report.lap("commit", clock)
@@ -197,8 +257,15 @@ def _build(project: Project, store: RenderCache, bodies: Bodies, workers: Worker
     report.rendered = len(todo)
     report.written = written
     report.removed = removed
-    keys = {rel: key for rel, key, _, _ in results} | {rel: key for rel, key in static_keys.items() if rel not in current}
-    del pages, todo, results, paths  # the manifest is the last big thing a build makes: make room first
+    keys = {rel: key for rel, key, _, _ in results} | {
+        rel: key for rel, key in static_keys.items() if rel not in current
+    }
+    del (
+        pages,
+        todo,
+        results,
+        paths,
+    )  # the manifest is the last big thing a build makes: make room first
     fresh = {rel: [key, *(staged.get(rel) or _stat(out / rel))] for rel, key in keys.items()}
     if fresh or removed or len(current) != len(manifest):
         current.update(fresh)
@@ -227,14 +294,22 @@ def save_manifest(store: RenderCache, out: Path, manifest: Manifest) -> None:
     store.put_many({_manifest_key(out): json.dumps(manifest)})
 
 
-def up_to_date(manifest: Manifest, out: Path, pages: list[Page], static_keys: dict[str, str], shared: str) -> Manifest:
+def up_to_date(
+    manifest: Manifest, out: Path, pages: list[Page], static_keys: dict[str, str], shared: str
+) -> Manifest:
     """The manifest's entries still true: same key, same file. A first build
     (no manifest) has none and makes no key here: each page's key is made
     where it is rendered."""
     if not manifest:
         return {}
-    keys = {page.path: page_key(page, shared) for page in pages if page.path in manifest} | static_keys
-    return {rel: entry for rel, entry in manifest.items() if entry[0] == keys.get(rel) and _stat(out / rel) == tuple(entry[1:])}
+    keys = {
+        page.path: page_key(page, shared) for page in pages if page.path in manifest
+    } | static_keys
+    return {
+        rel: entry
+        for rel, entry in manifest.items()
+        if entry[0] == keys.get(rel) and _stat(out / rel) == tuple(entry[1:])
+    }
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -248,7 +323,9 @@ def _stat(path: Path) -> tuple[int, int]:
 def _walk(out: Path) -> set[str]:
     if not out.is_dir():
         return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+    return {
+        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER
+    }
 
 
 def _zone(project: Project) -> ZoneInfo:
@@ -257,6 +334,7 @@ def _zone(project: Project) -> ZoneInfo:
 
 
 # -- rendering, spread over the cores -------------------------------------------
+
 
 def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter, shared: str) -> None:
     for page in pages[:50]:  # compile the templates once, before forking
@@ -279,7 +357,9 @@ def _render_pages(pages: Sequence[Page]) -> list[Rendered]:
         html = theme.render(page.template, page.language, context)
         problem = None
         if page.post is not None:
-            missing = check_post_page(html, page.post, disclaimer=context["disclaimer"], about_url=context["about_url"])
+            missing = check_post_page(
+                html, page.post, disclaimer=context["disclaimer"], about_url=context["about_url"]
+            )
             if missing:
                 problem = f"{shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
         results.append((page.path, key, writer.add(page.path, html.encode("utf-8")), problem))
@@ -290,7 +370,13 @@ def _render_bodies(items: Sequence[tuple[str, str]]) -> list[str]:
     return [markup.body_html(text, language) for text, language in items]
 
 
-def render_bodies(project: Project, posts: list[Post], store: RenderCache, bodies: Bodies, workers: Workers | None = None) -> int:
+def render_bodies(
+    project: Project,
+    posts: list[Post],
+    store: RenderCache,
+    bodies: Bodies,
+    workers: Workers | None = None,
+) -> int:
     """Render the bodies the cache lacks and point every post at its body;
     return how many were rendered. The Markdown source is dropped afterwards."""
     present = store.present(p.body_key for p in posts) if bodies.enabled else set(bodies.memory)

@@ -28,7 +28,9 @@ class RenderCache:
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT key, value FROM render_cache WHERE key IN ({marks})", chunk):
+            for row in self.conn.execute(
+                f"SELECT key, value FROM render_cache WHERE key IN ({marks})", chunk
+            ):
                 value = row[1]
                 found[row[0]] = value.decode("utf-8") if isinstance(value, bytes) else value
         return found
@@ -38,7 +40,10 @@ class RenderCache:
             return
         with self.conn:
             self.conn.execute("BEGIN")
-            self.conn.executemany("INSERT OR REPLACE INTO render_cache (key, value) VALUES (?, ?)", [(k, v.encode("utf-8")) for k, v in items.items()])
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO render_cache (key, value) VALUES (?, ?)",
+                [(k, v.encode("utf-8")) for k, v in items.items()],
+            )
 
     def present(self, keys: Iterable[str]) -> set[str]:
         """Which of `keys` the cache holds (without reading their values)."""
@@ -49,7 +54,12 @@ class RenderCache:
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            found.update(row[0] for row in self.conn.execute(f"SELECT key FROM render_cache WHERE key IN ({marks})", chunk))
+            found.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT key FROM render_cache WHERE key IN ({marks})", chunk
+                )
+            )
         return found
 
     def close(self) -> None:

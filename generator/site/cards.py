@@ -69,7 +69,9 @@ def look(config: CardConfig, root: Path) -> Look:
             return None
         path = (root / value).resolve()
         if not path.is_file():
-            raise SatireError(f"satire.yaml: images.card.{name}: {value} is not a file (paths are relative to the project)")
+            raise SatireError(
+                f"satire.yaml: images.card.{name}: {value} is not a file (paths are relative to the project)"
+            )
         return str(path)
 
     return Look(
@@ -93,7 +95,18 @@ class Spec:
     def key(self, stamps: str) -> str:
         """`stamps`: the size and mtime of the files drawn from (fonts, logo); the
         hero's path names its content. Cheap: a no-op build makes one per post."""
-        text = "\0".join((_look_json(self.look), stamps, self.title, self.site, self.date, self.language, band_text(self.language), self.hero or ""))
+        text = "\0".join(
+            (
+                _look_json(self.look),
+                stamps,
+                self.title,
+                self.site,
+                self.date,
+                self.language,
+                band_text(self.language),
+                self.hero or "",
+            )
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -123,7 +136,9 @@ def encode(image: Any) -> bytes:
     import io
 
     out = io.BytesIO()
-    image.save(out, "PNG", compress_level=1)  # photo backdrops barely compress: level 6 took 3x as long for 5% fewer bytes
+    image.save(
+        out, "PNG", compress_level=1
+    )  # photo backdrops barely compress: level 6 took 3x as long for 5% fewer bytes
     return out.getvalue()
 
 
@@ -143,12 +158,21 @@ def draw(spec: Spec) -> tuple[Any, Layout]:
     card = Image.new("RGB", (WIDTH, HEIGHT), look.background)
     if spec.hero:
         with Image.open(spec.hero) as hero:
-            hero.draft("RGB", (WIDTH, HEIGHT))  # a large JPEG decodes at a reduced scale, still covering the card
+            hero.draft(
+                "RGB", (WIDTH, HEIGHT)
+            )  # a large JPEG decodes at a reduced scale, still covering the card
             # a backdrop, darkened behind text: bicubic is plenty, at a third of Lanczos' cost
             filled = ImageOps.fit(hero.convert("RGB"), (WIDTH, HEIGHT), Image.Resampling.BICUBIC)
-        card = Image.blend(filled, Image.new("RGB", (WIDTH, HEIGHT), "#000000"), max(0.0, min(1.0, look.darken)))
+        card = Image.blend(
+            filled, Image.new("RGB", (WIDTH, HEIGHT), "#000000"), max(0.0, min(1.0, look.darken))
+        )
     pen = ImageDraw.Draw(card)
-    boxes: dict[str, list[tuple[int, int, int, int]]] = {"title": [], "site": [], "date": [], "band": []}
+    boxes: dict[str, list[tuple[int, int, int, int]]] = {
+        "title": [],
+        "site": [],
+        "date": [],
+        "band": [],
+    }
     band_top = HEIGHT - max(0, look.band_height)
 
     # top line: logo, site name, date
@@ -169,7 +193,9 @@ def draw(spec: Spec) -> tuple[Any, Layout]:
 
     # the title, as large as fits between the top line and the band
     top, bottom = MARGIN + 70, band_top - 40
-    size, lines = _title_lines(pen, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top)
+    size, lines = _title_lines(
+        pen, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top
+    )
     font = ImageFont.truetype(look.font, size)
     step = round(size * 1.18)
     y = top + max(0, (bottom - top - step * len(lines)) // 2)
@@ -199,7 +225,9 @@ def _box(pen: Any, at: tuple[int, int], text: str, font: Any) -> tuple[int, int,
     return (int(left), int(top), int(right), int(bottom))
 
 
-def _draw(pen: Any, at: tuple[int, int], text: str, font: Any, fill: str) -> tuple[int, int, int, int]:
+def _draw(
+    pen: Any, at: tuple[int, int], text: str, font: Any, fill: str
+) -> tuple[int, int, int, int]:
     pen.text(at, text, font=font, fill=fill)
     return _box(pen, at, text, font)
 
@@ -220,7 +248,9 @@ def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:
 def _wrap(pen: Any, text: str, font: Any, room: float) -> list[str] | None:
     """Greedy word wrap; None when one word alone is wider than `room`."""
     lines: list[str] = []
-    for word in text.split(" "):  # not split(): a non-breaking space holds « mot » and mot ! together
+    for word in text.split(
+        " "
+    ):  # not split(): a non-breaking space holds « mot » and mot ! together
         if not word:
             continue
         if _width(pen, word, font) > room:
@@ -232,7 +262,9 @@ def _wrap(pen: Any, text: str, font: Any, room: float) -> list[str] | None:
     return lines
 
 
-def _title_lines(pen: Any, title: str, font_path: str, room: int, height: int) -> tuple[int, list[str]]:
+def _title_lines(
+    pen: Any, title: str, font_path: str, room: int, height: int
+) -> tuple[int, list[str]]:
     """The largest size at which the title fits. Past the smallest, a word wider
     than the card shrinks the text further, and a title too long for the card
     loses whole lines (the last kept one ends in an ellipsis): no word is cut."""
@@ -275,11 +307,15 @@ def band_problems(card: Any, look: Look) -> list[str]:
     """What keeps a drawn card's satire band from being read (empty: it is there)."""
     problems: list[str] = []
     if look.band_height < MIN_BAND:
-        problems.append(f"the satire band is {look.band_height} px high (at least {MIN_BAND}: images.card.band_height)")
+        problems.append(
+            f"the satire band is {look.band_height} px high (at least {MIN_BAND}: images.card.band_height)"
+        )
         return problems
     ratio = contrast(look.band_foreground, look.band_background)
     if ratio < MIN_CONTRAST:
-        problems.append(f"the satire band's text has a contrast of {ratio:.1f}:1 with its background (at least {MIN_CONTRAST}:1: images.card.band_foreground/band_background)")
+        problems.append(
+            f"the satire band's text has a contrast of {ratio:.1f}:1 with its background (at least {MIN_CONTRAST}:1: images.card.band_foreground/band_background)"
+        )
     band = card.crop((0, HEIGHT - look.band_height, WIDTH, HEIGHT)).convert("RGB")
     background = _rgb(look.band_background)
     colours = band.getcolors(maxcolors=WIDTH * look.band_height) or []
@@ -287,7 +323,9 @@ def band_problems(card: Any, look: Look) -> list[str]:
     inked = sum(count for count, colour in colours if not _near(colour, background, 60))
     area = band.width * band.height
     if plain < area * 0.5:
-        problems.append("the satire band is covered (less than half of it shows its background colour)")
+        problems.append(
+            "the satire band is covered (less than half of it shows its background colour)"
+        )
     if inked < area * 0.01:
         problems.append("the satire band holds no readable text")
     return problems

@@ -46,11 +46,20 @@ def today_in(project: Project) -> dt.date:
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SatireError(f"satire.yaml: site.timezone: unknown time zone {name!r} (expected e.g. Europe/Paris or UTC)") from None
+        raise SatireError(
+            f"satire.yaml: site.timezone: unknown time zone {name!r} (expected e.g. Europe/Paris or UTC)"
+        ) from None
     return dt.datetime.now(zone).date()
 
 
-def gather(project: Project, *, drafts: bool = False, today: dt.date | None = None, cache: RenderCache | None = None, workers: Workers | None = None) -> Gathered:
+def gather(
+    project: Project,
+    *,
+    drafts: bool = False,
+    today: dt.date | None = None,
+    cache: RenderCache | None = None,
+    workers: Workers | None = None,
+) -> Gathered:
     """The posts of the site, sorted, with their terms and neighbours linked."""
     today = today or today_in(project)
     loaded, errors, rendered = load_drafts(project, cache, workers or Workers(1))
@@ -61,8 +70,14 @@ def gather(project: Project, *, drafts: bool = False, today: dt.date | None = No
             errors.append(problem)
             continue
         post = make_post(parsed.draft, parsed.file, today, parsed.digest)
-        post.minutes, post.body_key, post.body_images = parsed.minutes, parsed.body_key, parsed.images
-        if (post.status == "published" and not post.scheduled) or (drafts and post.status in SHOWN_WITH_DRAFTS):
+        post.minutes, post.body_key, post.body_images = (
+            parsed.minutes,
+            parsed.body_key,
+            parsed.images,
+        )
+        if (post.status == "published" and not post.scheduled) or (
+            drafts and post.status in SHOWN_WITH_DRAFTS
+        ):
             posts.append(post)
     gathered = assemble(posts, errors)
     gathered.rendered_bodies = rendered
@@ -81,7 +96,9 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
     try:
         check_http_url(draft.source.url)
     except ValueError as exc:
-        return InputError(file, 1, 1, "source.url", f"{exc}: the source link must be the story's http(s) address")
+        return InputError(
+            file, 1, 1, "source.url", f"{exc}: the source link must be the story's http(s) address"
+        )
     return None
 
 
@@ -90,7 +107,9 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 _SCHEMA = hashlib.sha256(("3 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
-def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -> tuple[list[Parsed], list[InputError], int]:
+def load_drafts(
+    project: Project, cache: RenderCache | None, workers: Workers
+) -> tuple[list[Parsed], list[InputError], int]:
     """Every readable draft with its file, content digest, reading time and body
     key; one error per unreadable draft; how many bodies were rendered.
 
@@ -104,32 +123,56 @@ def load_drafts(project: Project, cache: RenderCache | None, workers: Workers) -
     store = DraftStore(project)
     folder = project.rel(store.folder)  # once: resolving each draft's path costs a dozen syscalls
     prefix = "" if folder == "." else f"{folder}/"
-    paths = [(project.rel(path) if path.is_symlink() else prefix + path.name, path) for path in map(store.path, store.slugs())]
-    state_db = str(state.db_path(project.state_dir)) if cache is not None and cache.conn is not None else ""
+    paths = [
+        (project.rel(path) if path.is_symlink() else prefix + path.name, path)
+        for path in map(store.path, store.slugs())
+    ]
+    state_db = (
+        str(state.db_path(project.state_dir))
+        if cache is not None and cache.conn is not None
+        else ""
+    )
     loaded: list[Parsed] = []
     errors: list[InputError] = []
     rendered: set[str] = set()
 
-    def begin(start: int) -> tuple[dict[str, Parsed | None], list[tuple[str, str]], Callable[[], list[Outcome]]]:
+    def begin(
+        start: int,
+    ) -> tuple[dict[str, Parsed | None], list[tuple[str, str]], Callable[[], list[Outcome]]]:
         """Read a chunk (each file once), take what the cache knows, send the rest to parse."""
         chunk: list[tuple[str, bytes, str]] = []  # (shown path, bytes, digest)
         for file, path in paths[start : start + CHUNK]:
             try:
                 raw = path.read_bytes()
             except OSError as exc:
-                errors.append(InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}"))
+                errors.append(
+                    InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")
+                )
                 continue
             chunk.append((file, raw, hashlib.sha256(raw).hexdigest()))
         known = cache.get_many(_key(d) for _, _, d in chunk) if cache else {}
-        ready = {digest: _from_cache(known.pop(_key(digest), None), file, digest) for file, _, digest in chunk}
-        misses = [(file, raw, digest) for file, raw, digest in chunk if ready[digest] is None]  # new, changed, or cached by an older version
-        results = workers.submit(partial(_parse, state_db), [(file, raw) for file, raw, _ in misses], PARALLEL_DRAFTS)
+        ready = {
+            digest: _from_cache(known.pop(_key(digest), None), file, digest)
+            for file, _, digest in chunk
+        }
+        misses = [
+            (file, raw, digest) for file, raw, digest in chunk if ready[digest] is None
+        ]  # new, changed, or cached by an older version
+        results = workers.submit(
+            partial(_parse, state_db), [(file, raw) for file, raw, _ in misses], PARALLEL_DRAFTS
+        )
         return ready, [(file, digest) for file, _, digest in misses], results
 
-    def finish(ready: dict[str, Parsed | None], misses: list[tuple[str, str]], results: Callable[[], list[Outcome]]) -> None:
+    def finish(
+        ready: dict[str, Parsed | None],
+        misses: list[tuple[str, str]],
+        results: Callable[[], list[Outcome]],
+    ) -> None:
         """Take a chunk's parsed drafts and rendered bodies, and cache them."""
         fresh: dict[str, str] = {}
-        for (file, digest), (value, body, body_key, html, problems) in zip(misses, results(), strict=True):
+        for (file, digest), (value, body, body_key, html, problems) in zip(
+            misses, results(), strict=True
+        ):
             errors.extend(InputError(*p) for p in problems)
             if value is None:
                 continue
@@ -181,7 +224,9 @@ class Parsed:
 
 
 Problem = tuple[str, int, int, str, str]  # an InputError's parts: they cross process boundaries
-Outcome = tuple[str | None, str, str, str | None, list[Problem]]  # cached form, Markdown, body key, body HTML, problems
+Outcome = tuple[
+    str | None, str, str, str | None, list[Problem]
+]  # cached form, Markdown, body key, body HTML, problems
 
 
 def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
@@ -198,8 +243,15 @@ def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
             out.append((None, "", "", None, problems))
             continue
         key = markup.cache_key(draft.body, draft.language)
-        value = {"front": draft.model_dump_json(), "minutes": markup.reading_minutes(draft.body), "body_key": key, "images": images.body_images(draft.body)}
-        out.append((json.dumps(value, ensure_ascii=False), "" if state_db else draft.body, key, None, []))
+        value = {
+            "front": draft.model_dump_json(),
+            "minutes": markup.reading_minutes(draft.body),
+            "body_key": key,
+            "images": images.body_images(draft.body),
+        }
+        out.append(
+            (json.dumps(value, ensure_ascii=False), "" if state_db else draft.body, key, None, [])
+        )
     if not state_db:
         return out
     present = _present(state_db, {key for _, _, key, _, _ in out if key})
@@ -207,7 +259,9 @@ def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
     for draft, (_, _, key, _, _) in zip(drafts, out, strict=True):
         if draft is not None and key not in present and key not in html:
             html[key] = markup.body_html(draft.body, draft.language)
-    return [(value, body, key, html.pop(key, None), problems) for value, body, key, _, problems in out]
+    return [
+        (value, body, key, html.pop(key, None), problems) for value, body, key, _, problems in out
+    ]
 
 
 def _parse_one(file: str, raw: bytes) -> tuple[Draft | None, list[Problem]]:
@@ -229,7 +283,10 @@ def _present(state_db: str, keys: set[str]) -> set[str]:
     try:
         wanted = list(keys)
         marks = ",".join("?" * len(wanted))
-        return {row[0] for row in conn.execute(f"SELECT key FROM render_cache WHERE key IN ({marks})", wanted)}
+        return {
+            row[0]
+            for row in conn.execute(f"SELECT key FROM render_cache WHERE key IN ({marks})", wanted)
+        }
     finally:
         conn.close()
 
@@ -244,20 +301,37 @@ def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Pa
     except (ValueError, KeyError, TypeError):
         return None
     draft.body = body
-    return Parsed(draft, file, digest, int(data["minutes"]), str(data["body_key"]), tuple(str(src) for src in data["images"]))
+    return Parsed(
+        draft,
+        file,
+        digest,
+        int(data["minutes"]),
+        str(data["body_key"]),
+        tuple(str(src) for src in data["images"]),
+    )
 
 
 def markdown_of(project: Project, posts: list[Post]) -> dict[str, str]:
     """The Markdown bodies of posts gathered without them, by post digest, from
     their draft files (only when the render cache lost their HTML)."""
-    return {post.digest: parse_draft((project.root / post.file).read_text(encoding="utf-8"), post.file).body for post in posts}
+    return {
+        post.digest: parse_draft(
+            (project.root / post.file).read_text(encoding="utf-8"), post.file
+        ).body
+        for post in posts
+    }
 
 
 def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None) -> Post:
     date = draft.date or draft.provenance.generated_at.date()
-    digest = digest or hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
+    digest = (
+        digest or hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
+    )
     post = Post(draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
-    post.minutes, post.body_key = markup.reading_minutes(draft.body), markup.cache_key(draft.body, draft.language)
+    post.minutes, post.body_key = (
+        markup.reading_minutes(draft.body),
+        markup.cache_key(draft.body, draft.language),
+    )
     post.body_images = tuple(images.body_images(draft.body))
     return post
 
@@ -271,7 +345,11 @@ def link(posts: list[Post]) -> None:
         if after is not None:
             post.next, after.previous = after, post
         newer[post.language] = post
-        post.translations = [by_slug[s] for lang, s in sorted(post.draft.translations.items()) if s in by_slug and lang != post.language]
+        post.translations = [
+            by_slug[s]
+            for lang, s in sorted(post.draft.translations.items())
+            if s in by_slug and lang != post.language
+        ]
 
 
 def terms(posts: list[Post], kind: str) -> list[Term]:

@@ -43,7 +43,9 @@ class Picture:
     src: str  # path under static/ (and on the site)
     width: int
     height: int
-    sources: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # mime type -> [(site path, width)], narrowest first
+    sources: dict[str, list[tuple[str, int]]] = field(
+        default_factory=dict
+    )  # mime type -> [(site path, width)], narrowest first
     files: dict[str, str] = field(default_factory=dict)  # site path -> cached file to publish
     key: str = ""  # identifies the files (content hash of the source and the settings)
 
@@ -62,8 +64,17 @@ class Picture:
     @classmethod
     def from_json(cls, text: str) -> Picture:
         data = json.loads(text)
-        sources = {mime: [(str(p), int(w)) for p, w in items] for mime, items in data["sources"].items()}
-        return cls(data["src"], int(data["width"]), int(data["height"]), sources, dict(data["files"]), str(data["key"]))
+        sources = {
+            mime: [(str(p), int(w)) for p, w in items] for mime, items in data["sources"].items()
+        }
+        return cls(
+            data["src"],
+            int(data["width"]),
+            int(data["height"]),
+            sources,
+            dict(data["files"]),
+            str(data["key"]),
+        )
 
 
 # -- what posts use ---------------------------------------------------------------
@@ -124,7 +135,12 @@ def make_all(tasks: Sequence[Task]) -> list[Outcome]:
         try:
             results.append((make(rel, Path(source), Path(cache), settings).to_json(), None))
         except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises these on bad files
-            results.append((None, f"{rel}: cannot read this image ({type(exc).__name__}: {exc}); published as is"))
+            results.append(
+                (
+                    None,
+                    f"{rel}: cannot read this image ({type(exc).__name__}: {exc}); published as is",
+                )
+            )
     return results
 
 
@@ -139,7 +155,11 @@ def make(rel: str, source: Path, cache: Path, settings: Settings) -> Picture:
         if all(Path(p).is_file() for p in picture.files.values()):
             return picture
     suffix = Path(rel).suffix.lower()
-    picture = _pass_through(rel, source, data, key) if suffix in PASSED else _raster(rel, data, key, folder, settings)
+    picture = (
+        _pass_through(rel, source, data, key)
+        if suffix in PASSED
+        else _raster(rel, data, key, folder, settings)
+    )
     write_atomic(meta, picture.to_json())
     return picture
 
@@ -149,8 +169,14 @@ def _renamed(picture: Picture, rel: str) -> Picture:
     if picture.src == rel:
         return picture
     old_stem, new_stem = _stem(picture.src), _stem(rel)
-    sources = {mime: [(new_stem + p[len(old_stem) :], w) for p, w in items] for mime, items in picture.sources.items()}
-    files = {(rel if p == picture.src else new_stem + p[len(old_stem) :]): f for p, f in picture.files.items()}
+    sources = {
+        mime: [(new_stem + p[len(old_stem) :], w) for p, w in items]
+        for mime, items in picture.sources.items()
+    }
+    files = {
+        (rel if p == picture.src else new_stem + p[len(old_stem) :]): f
+        for p, f in picture.files.items()
+    }
     return Picture(rel, picture.width, picture.height, sources, files, picture.key)
 
 
@@ -194,12 +220,20 @@ def _raster(rel: str, data: bytes, key: str, folder: Path, settings: Settings) -
         fmt = "PNG"  # never happens for a real JPEG; keeps a converted file honest
     stem = _stem(rel)
     ext = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}[fmt]
-    kinds = [("image/webp", "WEBP", ".webp")] + ([(f"image/{fmt.lower()}", fmt, ext)] if fmt != "WEBP" else [])
+    kinds = [("image/webp", "WEBP", ".webp")] + (
+        [(f"image/{fmt.lower()}", fmt, ext)] if fmt != "WEBP" else []
+    )
     widths = [w for w in settings.widths if w < image.width] + [image.width]
     sources: dict[str, list[tuple[str, int]]] = {mime: [] for mime, _, _ in kinds}
     files: dict[str, str] = {}
     for width in widths:
-        scaled = image if width == image.width else image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
+        scaled = (
+            image
+            if width == image.width
+            else image.resize(
+                (width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS
+            )
+        )
         for mime, kind, suffix in kinds:
             encoded = _encode(scaled, kind, settings.quality)
             name = f"{stem}-{width}w.{hashlib.sha256(encoded).hexdigest()[:10]}{suffix}"
@@ -225,7 +259,12 @@ def _srgb(image: Any) -> Any:
     if icc:
         try:
             mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB"
-            image = ImageCms.profileToProfile(image.convert(mode), ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"), outputMode=mode)
+            image = ImageCms.profileToProfile(
+                image.convert(mode),
+                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                ImageCms.createProfile("sRGB"),
+                outputMode=mode,
+            )
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: keep the pixels as they are
     image.info.pop("icc_profile", None)
@@ -249,7 +288,16 @@ def _encode(image: Any, kind: str, quality: int) -> bytes:
 # -- HTML ------------------------------------------------------------------------------
 
 
-def img_html(src: str, alt: str, picture: Picture | None, *, root: str, hero: bool = False, sizes: str = HERO_SIZES, css: str = "") -> Markup:
+def img_html(
+    src: str,
+    alt: str,
+    picture: Picture | None,
+    *,
+    root: str,
+    hero: bool = False,
+    sizes: str = HERO_SIZES,
+    css: str = "",
+) -> Markup:
     """An image as the page shows it: `<picture>` when there are widths, a plain
     `<img>` otherwise (SVG, remote). Only the hero loads at once and first."""
     attrs = f' alt="{escape(alt)}"'

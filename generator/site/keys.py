@@ -25,13 +25,17 @@ SHARED = ("site", "root", "drafts_mode", "categories", "about_url", "csp", "body
 _CODE = Path(__file__).resolve().parent
 
 
-def fingerprint(config_json: str, theme_fingerprint: str, drafts: bool, categories: list[Term]) -> str:
+def fingerprint(
+    config_json: str, theme_fingerprint: str, drafts: bool, categories: list[Term]
+) -> str:
     """What every page of a build shares."""
     digest = hashlib.sha256()
     for path in sorted(_CODE.glob("*.py")):
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    digest.update(f"{markup.renderer()}\0{_libraries()}\0{config_json}\0{theme_fingerprint}\0{drafts}\0".encode())
+    digest.update(
+        f"{markup.renderer()}\0{_libraries()}\0{config_json}\0{theme_fingerprint}\0{drafts}\0".encode()
+    )
     digest.update(json.dumps([_encode(t) for t in categories]).encode())
     return digest.hexdigest()
 
@@ -46,8 +50,14 @@ def page_key(page: Page, shared: str, context: dict[str, Any] | None = None) -> 
     """The page's key; `context`: the page's, when already made."""
     # a post page's context is a function of its post (digest, neighbours,
     # translations) and of what the fingerprint covers: no need to build it
-    own: Any = _encode(page.post) if page.post is not None else {k: v for k, v in (context or page.make()).items() if k not in SHARED}
-    text = json.dumps([shared, page.path, page.template, own], default=_encode, sort_keys=True, ensure_ascii=False)
+    own: Any = (
+        _encode(page.post)
+        if page.post is not None
+        else {k: v for k, v in (context or page.make()).items() if k not in SHARED}
+    )
+    text = json.dumps(
+        [shared, page.path, page.template, own], default=_encode, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 

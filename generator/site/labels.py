@@ -20,7 +20,9 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[\s\u00a0\u202f]+")
 
 
-def jsonld(post: Post, *, canonical: str, image_url: str | None, publisher: str, site_url: str) -> dict[str, Any]:
+def jsonld(
+    post: Post, *, canonical: str, image_url: str | None, publisher: str, site_url: str
+) -> dict[str, Any]:
     """schema.org SatiricalArticle: what search engines and share cards read."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -74,12 +76,20 @@ def check_post_page(page: str, post: Post, *, disclaimer: str, about_url: str) -
     problems: list[str] = []
     inner = _element(page, "disclaimer")
     if inner is None or _SPACE.sub(" ", disclaimer).strip() not in text_of(inner):
-        problems.append('the satire disclaimer (an element with data-satire="disclaimer" holding the disclaimer text)')
+        problems.append(
+            'the satire disclaimer (an element with data-satire="disclaimer" holding the disclaimer text)'
+        )
     elif not _has_link(inner, about_url):
         problems.append(f"the disclaimer's link to the about page ({about_url})")
     inner = _element(page, "source")
-    if inner is None or not _has_link(inner, post.source_url) or post.source.publisher not in text_of(inner):
-        problems.append(f'the source attribution (an element with data-satire="source" linking to {post.source_url})')
+    if (
+        inner is None
+        or not _has_link(inner, post.source_url)
+        or post.source.publisher not in text_of(inner)
+    ):
+        problems.append(
+            f'the source attribution (an element with data-satire="source" linking to {post.source_url})'
+        )
     if post.image and post.image.credit:
         inner = _element(page, "credit")
         if inner is None or _SPACE.sub(" ", post.image.credit).strip() not in text_of(inner):
@@ -109,6 +119,10 @@ def _jsonld_ok(page: str, source_url: str) -> bool:
             data = json.loads(block)
         except ValueError:
             continue
-        if isinstance(data, dict) and data.get("@type") == "SatiricalArticle" and data.get("isBasedOn") == source_url:
+        if (
+            isinstance(data, dict)
+            and data.get("@type") == "SatiricalArticle"
+            and data.get("isBasedOn") == source_url
+        ):
             return True
     return False

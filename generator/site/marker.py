@@ -56,6 +56,10 @@ def read_marker(out: Path) -> BuildMarker | None:
     """The marker of the site in `out`, or None when it has none or it is unreadable."""
     try:
         data = json.loads((out / MARKER).read_text(encoding="utf-8"))
-        return BuildMarker(drafts=bool(data["drafts"]), built_at=str(data["built_at"]), newest_input_mtime=float(data["newest_input_mtime"]))
+        return BuildMarker(
+            drafts=bool(data["drafts"]),
+            built_at=str(data["built_at"]),
+            newest_input_mtime=float(data["newest_input_mtime"]),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None

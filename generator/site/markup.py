@@ -128,7 +128,11 @@ def _normalized(text: str) -> str:
 def _inline_patterns(text: str) -> markdown.util.Registry[Any]:
     """The instance's inline patterns that can match in `text`."""
     seen = _normalized(text)
-    return _narrowed(tuple(name for name, triggers in INLINE_NEEDS.items() if not any(t in seen for t in triggers)))
+    return _narrowed(
+        tuple(
+            name for name, triggers in INLINE_NEEDS.items() if not any(t in seen for t in triggers)
+        )
+    )
 
 
 @lru_cache(maxsize=64)

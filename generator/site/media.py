@@ -36,22 +36,40 @@ PARALLEL_CARDS = 8
 class Media:
     """Files to publish (site path -> (file, key)) and what went wrong but did not stop the build."""
 
-    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # strings, not Paths: one per post for the cards
+    files: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # strings, not Paths: one per post for the cards
     warnings: list[str] = field(default_factory=list)
     made_images: int = 0
     drawn_cards: int = 0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds: "media.images", "media.cards"
-    used: set[str] = field(default_factory=set)  # cache entries published from, as KIND/NAME (see prune.py)
+    timings: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds: "media.images", "media.cards"
+    used: set[str] = field(
+        default_factory=set
+    )  # cache entries published from, as KIND/NAME (see prune.py)
 
 
-def prepare(project: Project, posts: list[Post], statics: Mapping[str, Path | str], root: str, workers: Workers) -> Media:
+def prepare(
+    project: Project,
+    posts: list[Post],
+    statics: Mapping[str, Path | str],
+    root: str,
+    workers: Workers,
+) -> Media:
     """Make what the posts need and point each post at its pictures and card."""
     media = Media()
     cache = project.state_dir / "media"
     started = time.perf_counter()
     pictures = _pictures(project, posts, statics, root, cache, workers, media)
     for post in posts:
-        mine = {rel: pictures[rel] for rel in images.used_by(post.image.src if post.image else None, post.body_images, root) if rel in pictures}
+        mine = {
+            rel: pictures[rel]
+            for rel in images.used_by(
+                post.image.src if post.image else None, post.body_images, root
+            )
+            if rel in pictures
+        }
         if mine:
             post.pictures = mine
         for picture in mine.values():
@@ -72,7 +90,15 @@ def _settings(project: Project) -> Settings:
     return Settings(tuple(sorted(set(config.widths))), config.quality)
 
 
-def _pictures(project: Project, posts: list[Post], statics: Mapping[str, Path | str], root: str, cache: Path, workers: Workers, media: Media) -> dict[str, Picture]:
+def _pictures(
+    project: Project,
+    posts: list[Post],
+    statics: Mapping[str, Path | str],
+    root: str,
+    cache: Path,
+    workers: Workers,
+    media: Media,
+) -> dict[str, Picture]:
     settings = _settings(project)
     wanted: dict[str, Path] = {}
     for post in posts:
@@ -84,7 +110,11 @@ def _pictures(project: Project, posts: list[Post], statics: Mapping[str, Path | 
     records: dict[str, Path] = {}
     for rel, path in wanted.items():
         stat = path.stat()
-        record = cache / "sources" / f"{images.source_key(rel, stat.st_size, stat.st_mtime_ns, settings)}.json"
+        record = (
+            cache
+            / "sources"
+            / f"{images.source_key(rel, stat.st_size, stat.st_mtime_ns, settings)}.json"
+        )
         picture = _known(record)
         if picture is not None:
             found[rel] = picture
@@ -113,16 +143,24 @@ def _known(record: Path) -> Picture | None:
     return picture if all(Path(p).is_file() for p in picture.files.values()) else None
 
 
-def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers: Workers, media: Media) -> None:
+def _cards(
+    project: Project, posts: list[Post], root: str, cache: Path, workers: Workers, media: Media
+) -> None:
     style = cards.look(project.config.images.card, project.root)
     stamps = " ".join(_stamp(p) for p in (style.font, style.font_regular, style.logo) if p)
     site = project.config.title
     folder = cache / "cards"
-    drawn = {name.split(".", 1)[0]: name for name in (os.listdir(folder) if folder.is_dir() else []) if name.endswith(".png")}  # KEY.HASH.png
+    drawn = {
+        name.split(".", 1)[0]: name
+        for name in (os.listdir(folder) if folder.is_dir() else [])
+        if name.endswith(".png")
+    }  # KEY.HASH.png
     tasks: list[tuple[cards.Spec, str]] = []
     owners: list[tuple[Post, str]] = []
     for post in posts:
-        hero = post.pictures.get(images.local_path(post.image.src, root) or "") if post.image else None
+        hero = (
+            post.pictures.get(images.local_path(post.image.src, root) or "") if post.image else None
+        )
         hero_file = hero.files.get(hero.src) if hero is not None and hero.sources else None
         spec = cards.Spec(post.title, site, post.date.isoformat(), post.language, hero_file, style)
         key = spec.key(stamps)[:40]
@@ -132,9 +170,16 @@ def _cards(project: Project, posts: list[Post], root: str, cache: Path, workers:
             tasks.append((spec, str(folder / key)))
             owners.append((post, key))
     results = workers.map(cards.draw_all, tasks, PARALLEL_CARDS)
-    failed = [f"{post.file}: social card: {problem}" for (post, _), (_, problem) in zip(owners, results, strict=True) if problem]
+    failed = [
+        f"{post.file}: social card: {problem}"
+        for (post, _), (_, problem) in zip(owners, results, strict=True)
+        if problem
+    ]
     if failed:
-        raise SatireError("\n".join(failed) + "\nevery card carries the satire band: fix images.card in satire.yaml (see README, Images and cards)")
+        raise SatireError(
+            "\n".join(failed)
+            + "\nevery card carries the satire band: fix images.card in satire.yaml (see README, Images and cards)"
+        )
     for (post, key), (path, _) in zip(owners, results, strict=True):
         _publish(post, folder, os.path.basename(path or ""), key, media)
     media.drawn_cards = len(tasks)
@@ -150,4 +195,3 @@ def _publish(post: Post, folder: Path, name: str, key: str, media: Media) -> Non
 def _stamp(path: str) -> str:
     stat = Path(path).stat()
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-

@@ -56,7 +56,9 @@ class Post:
     next: Post | None = None  # newer, same language
     # (kept lean: ten thousand posts live in memory during a build)
     body_images: tuple[str, ...] = ()  # image addresses its Markdown names
-    pictures: Mapping[str, Picture] = field(default_factory=lambda: NO_PICTURES)  # shared until set; its local images (hero, body) by path under static/
+    pictures: Mapping[str, Picture] = field(
+        default_factory=lambda: NO_PICTURES
+    )  # shared until set; its local images (hero, body) by path under static/
     card: str | None = None  # its social card's site path, e.g. "cards/slug.0123abcdef.png"
     media_key: str = ""  # changes when its pictures or card do
 

@@ -93,7 +93,16 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def common(info: SiteInfo, gathered: Gathered, language: str, rel_url: str, title: str | None, *, description: str | None = None, noindex: bool = False) -> dict[str, Any]:
+def common(
+    info: SiteInfo,
+    gathered: Gathered,
+    language: str,
+    rel_url: str,
+    title: str | None,
+    *,
+    description: str | None = None,
+    noindex: bool = False,
+) -> dict[str, Any]:
     config = info.project.config
     return {
         "site": {
@@ -130,19 +139,37 @@ def common(info: SiteInfo, gathered: Gathered, language: str, rel_url: str, titl
 
 def post_context(info: SiteInfo, gathered: Gathered, post: Post) -> dict[str, Any]:
     """Everything the post template gets, also used by `render_post_page`."""
-    context = common(info, gathered, post.language, post.url, post.title, description=post.dek or None, noindex=post.is_draft)
+    context = common(
+        info,
+        gathered,
+        post.language,
+        post.url,
+        post.title,
+        description=post.dek or None,
+        noindex=post.is_draft,
+    )
     canonical = context["page"]["canonical"]
     image_abs = info.image_url(post, absolute=True)
     card = info.absolute(post.card) if post.card else None
-    others = [(post.language, canonical)] + [(t.language, info.absolute(t.url)) for t in post.translations]
+    others = [(post.language, canonical)] + [
+        (t.language, info.absolute(t.url)) for t in post.translations
+    ]
     context["page"].update(
         og_type="article",
         image=card or image_abs,
         image_width=cards.WIDTH if card else None,
         image_height=cards.HEIGHT if card else None,
-        image_alt=f"{post.title} ({cards.band_text(post.language)})" if card else (post.image.alt if post.image else None),
+        image_alt=f"{post.title} ({cards.band_text(post.language)})"
+        if card
+        else (post.image.alt if post.image else None),
         alternates=others if post.translations else [],
-        jsonld=jsonld(post, canonical=canonical, image_url=image_abs or card, publisher=info.project.config.author, site_url=info.url),
+        jsonld=jsonld(
+            post,
+            canonical=canonical,
+            image_url=image_abs or card,
+            publisher=info.project.config.author,
+            site_url=info.url,
+        ),
     )
     context.update(post=post, image_src=info.image_url(post), body=LazyBody(post, info.root))
     return context
@@ -169,7 +196,15 @@ def paginate(posts: list[Post], per_page: int) -> Iterator[tuple[int, int, list[
         yield number, total, posts[(number - 1) * per_page : number * per_page]
 
 
-def listing(info: SiteInfo, gathered: Gathered, base: str, template: str, posts: list[Post], title: str | None, extra: dict[str, Any]) -> Iterator[Page]:
+def listing(
+    info: SiteInfo,
+    gathered: Gathered,
+    base: str,
+    template: str,
+    posts: list[Post],
+    title: str | None,
+    extra: dict[str, Any],
+) -> Iterator[Page]:
     """A paginated list: BASE/index.html, BASE/page/2/index.html, ..."""
     language = info.project.config.language
     for number, total, chunk in paginate(posts, info.project.config.site.posts_per_page):
@@ -177,13 +212,28 @@ def listing(info: SiteInfo, gathered: Gathered, base: str, template: str, posts:
         pagination = {
             "number": number,
             "total": total,
-            "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
+            "previous": None
+            if number == 1
+            else (base if number == 2 else f"{base}page/{number - 1}/"),
             "next": None if number == total else f"{base}page/{number + 1}/",
         }
-        yield Page(rel + "index.html", template, partial(listing_context, info, gathered, rel, title, extra, chunk, pagination), language)
+        yield Page(
+            rel + "index.html",
+            template,
+            partial(listing_context, info, gathered, rel, title, extra, chunk, pagination),
+            language,
+        )
 
 
-def listing_context(info: SiteInfo, gathered: Gathered, rel: str, title: str | None, extra: dict[str, Any], posts: list[Post], pagination: dict[str, Any]) -> dict[str, Any]:
+def listing_context(
+    info: SiteInfo,
+    gathered: Gathered,
+    rel: str,
+    title: str | None,
+    extra: dict[str, Any],
+    posts: list[Post],
+    pagination: dict[str, Any],
+) -> dict[str, Any]:
     context = common(info, gathered, info.project.config.language, rel, title)
     context.update(extra, posts=posts, pagination=pagination)
     return context
@@ -196,7 +246,10 @@ def archive_groups(posts: list[Post], language: str) -> list[tuple[str, list[Pos
         groups.setdefault((post.date.year, post.date.month), []).append(post)
     from babel.dates import format_date
 
-    return [(format_date(dt.date(y, m, 1), "LLLL y", locale=i18n.locale(language)), items) for (y, m), items in groups.items()]
+    return [
+        (format_date(dt.date(y, m, 1), "LLLL y", locale=i18n.locale(language)), items)
+        for (y, m), items in groups.items()
+    ]
 
 
 def feed_entries(info: SiteInfo, posts: list[Post]) -> list[dict[str, Any]]:
@@ -246,23 +299,65 @@ def plan(info: SiteInfo, gathered: Gathered) -> list[Page]:
     """Every page of the site, posts first."""
     config = info.project.config
     language = config.language
-    pages = [Page(p.url + "index.html", "post.html", partial(post_context, info, gathered, p), p.language, post=p) for p in gathered.posts]
+    pages = [
+        Page(
+            p.url + "index.html",
+            "post.html",
+            partial(post_context, info, gathered, p),
+            p.language,
+            post=p,
+        )
+        for p in gathered.posts
+    ]
     pages += listing(info, gathered, "", "index.html", gathered.posts, None, {})
     for term in gathered.categories + gathered.tags:
-        pages += listing(info, gathered, term.url, f"{term.kind}.html", term.posts, term.name, {"term": term})
-    pages.append(Page("archive/index.html", "archive.html", partial(archive_context, info, gathered), language))
-    pages.append(Page("about/index.html", "about.html", _fixed(common(info, gathered, language, "about/", "about")), language))
-    pages.append(Page("404.html", "404.html", _fixed(common(info, gathered, language, "404.html", "404", noindex=True)), language))
+        pages += listing(
+            info, gathered, term.url, f"{term.kind}.html", term.posts, term.name, {"term": term}
+        )
+    pages.append(
+        Page(
+            "archive/index.html", "archive.html", partial(archive_context, info, gathered), language
+        )
+    )
+    pages.append(
+        Page(
+            "about/index.html",
+            "about.html",
+            _fixed(common(info, gathered, language, "about/", "about")),
+            language,
+        )
+    )
+    pages.append(
+        Page(
+            "404.html",
+            "404.html",
+            _fixed(common(info, gathered, language, "404.html", "404", noindex=True)),
+            language,
+        )
+    )
     latest = feed_entries(info, gathered.posts)
     updated = latest[0]["updated"] if latest else info.moment(dt.date(2000, 1, 1)).isoformat()
     feed = common(info, gathered, language, "atom.xml", None)
-    feed.update(entries=latest, updated=updated, rfc822=latest[0]["rfc822"] if latest else email.utils.format_datetime(info.moment(dt.date(2000, 1, 1))))
+    feed.update(
+        entries=latest,
+        updated=updated,
+        rfc822=latest[0]["rfc822"]
+        if latest
+        else email.utils.format_datetime(info.moment(dt.date(2000, 1, 1))),
+    )
     pages.append(Page("atom.xml", "atom.xml", _fixed(feed), language))
     pages.append(Page("rss.xml", "rss.xml", _fixed(dict(feed)), language))
     sitemap = common(info, gathered, language, "sitemap.xml", None)
     sitemap["urls"] = sitemap_urls(info, pages)
     pages.append(Page("sitemap.xml", "sitemap.xml", _fixed(sitemap), language))
-    pages.append(Page("robots.txt", "robots.txt", _fixed(common(info, gathered, language, "robots.txt", None)), language))
+    pages.append(
+        Page(
+            "robots.txt",
+            "robots.txt",
+            _fixed(common(info, gathered, language, "robots.txt", None)),
+            language,
+        )
+    )
     return pages
 
 
@@ -277,6 +372,14 @@ def sitemap_urls(info: SiteInfo, pages: list[Page]) -> list[dict[str, Any]]:
             continue
         alternates = []
         if post is not None and post.translations:
-            alternates = [(post.language, info.absolute(post.url))] + [(t.language, info.absolute(t.url)) for t in post.translations]
-        urls.append({"loc": info.absolute(page.path.removesuffix("index.html")), "lastmod": post.date.isoformat() if post else None, "alternates": alternates})
+            alternates = [(post.language, info.absolute(post.url))] + [
+                (t.language, info.absolute(t.url)) for t in post.translations
+            ]
+        urls.append(
+            {
+                "loc": info.absolute(page.path.removesuffix("index.html")),
+                "lastmod": post.date.isoformat() if post else None,
+                "alternates": alternates,
+            }
+        )
     return urls

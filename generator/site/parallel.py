@@ -26,11 +26,15 @@ class Workers:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], threshold: int) -> list[R]:
+    def map(
+        self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], threshold: int
+    ) -> list[R]:
         """`work` over `items` (split into chunks), here when there are fewer than `threshold`."""
         return self.submit(work, items, threshold)()
 
-    def submit(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], threshold: int) -> Callable[[], list[R]]:
+    def submit(
+        self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], threshold: int
+    ) -> Callable[[], list[R]]:
         """Like `map`, but returns at once: call the result for the results. The
         caller works on while the pool does (here, at once, under `threshold`
         while no pool is running: once started, it takes any work)."""
@@ -38,7 +42,9 @@ class Workers:
             done = work(items)
             return lambda: done
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("fork")
+            )
         size = -(-len(items) // (self.jobs * 4))
         futures = [self._pool.submit(work, items[i : i + size]) for i in range(0, len(items), size)]
         return lambda: [result for future in futures for result in future.result()]
@@ -49,7 +55,13 @@ class Workers:
             self._pool = None
 
 
-def run(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, threshold: int, setup: Callable[[], None] | None = None) -> list[R]:
+def run(
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    threshold: int,
+    setup: Callable[[], None] | None = None,
+) -> list[R]:
     """`work` over `items`, in `jobs` forked processes when there are at least `threshold` items."""
     if setup is not None:
         setup()
@@ -59,7 +71,9 @@ def run(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, t
         job.update(items=items, work=work)
         size = -(-len(items) // (jobs * 8))
         spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
             return [result for part in pool.map(_run_span, spans) for result in part]
     finally:
         job.clear()

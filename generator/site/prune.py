@@ -48,7 +48,9 @@ def prune(cache: Path, out: Path, used: set[str], *, clean: bool) -> list[str]:
             continue
         other = _read(record)
         if other is None or not Path(other[0]).is_dir():
-            record.unlink(missing_ok=True)  # that output is gone (or its record unreadable): forget it
+            record.unlink(
+                missing_ok=True
+            )  # that output is gone (or its record unreadable): forget it
         else:
             keep |= other[1]
     removed: list[str] = []

@@ -66,8 +66,12 @@ class Theme:
         )
         env = jinja2.Environment(
             loader=loader,
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(self._bytecode_dir(jinja2.__version__))),
-            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(
+                str(self._bytecode_dir(jinja2.__version__))
+            ),
+            autoescape=jinja2.select_autoescape(
+                ["html", "xml"], default_for_string=True, default=True
+            ),
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
             trim_blocks=True,
@@ -93,6 +97,7 @@ class Theme:
         env.filters["typo"] = for_language
         env.filters["og_locale"] = i18n.og_locale
         env.filters["safe_url"] = safe_url
+
         def card(context: Any, post: Any) -> Markup:
             return self._card(context, post)
 
@@ -126,7 +131,9 @@ class Theme:
             searched = ", ".join(str(d / name) for d in self.dirs)
             raise SatireError(f"template {name!r} not found (searched {searched})") from None
         except jinja2.TemplateSyntaxError as exc:
-            raise SatireError(f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}") from None
+            raise SatireError(
+                f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}"
+            ) from None
 
     def source_of(self, name: str) -> str:
         """The file a template name resolves to (for messages)."""
@@ -146,9 +153,13 @@ class Theme:
             return self.template(name, language).render(context)
         except jinja2.TemplateNotFound as exc:
             searched = ", ".join(str(d / str(exc.name)) for d in self.dirs)
-            raise SatireError(f"{self._where(exc, name)}: template {exc.name!r} not found (searched {searched})") from None
+            raise SatireError(
+                f"{self._where(exc, name)}: template {exc.name!r} not found (searched {searched})"
+            ) from None
         except jinja2.TemplateError as exc:
-            raise SatireError(f"{self._where(exc, name)}: template error: {type(exc).__name__}: {exc}") from None
+            raise SatireError(
+                f"{self._where(exc, name)}: template error: {type(exc).__name__}: {exc}"
+            ) from None
 
     def _where(self, exc: BaseException, name: str) -> str:
         """'templates/post.html:12' from the innermost template frame of a traceback."""
@@ -162,7 +173,9 @@ class Theme:
         return where
 
 
-def picture(context: Any, post: Any, *, hero: bool = False, thumb: bool = False, css: str = "") -> Markup:
+def picture(
+    context: Any, post: Any, *, hero: bool = False, thumb: bool = False, css: str = ""
+) -> Markup:
     """`picture(post, hero=true)`: the post's image as the page shows it (responsive
     when it is a local raster image; the hero loads first, the others lazily)."""
     if post.image is None:
@@ -171,4 +184,12 @@ def picture(context: Any, post: Any, *, hero: bool = False, thumb: bool = False,
     rel = images.local_path(post.image.src, root)
     found = post.pictures.get(rel) if rel else None
     sizes = images.THUMB_SIZES if thumb else images.HERO_SIZES
-    return images.img_html(post.image.src, "" if thumb else post.image.alt, found, root=root, hero=hero, sizes=sizes, css=css)
+    return images.img_html(
+        post.image.src,
+        "" if thumb else post.image.alt,
+        found,
+        root=root,
+        hero=hero,
+        sizes=sizes,
+        css=css,
+    )

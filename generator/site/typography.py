@@ -66,7 +66,10 @@ def french_text(text: str) -> str:
                 continue
             space = NBSP
         else:  # ; ! ?
-            if start == at and not ((word_before or (before and before in _OPENERS)) and (not follows or follows.isspace() or follows == "<")):
+            if start == at and not (
+                (word_before or (before and before in _OPENERS))
+                and (not follows or follows.isspace() or follows == "<")
+            ):
                 continue
             space = NNBSP
         out += (text[last:start], space + mark)

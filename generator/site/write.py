@@ -99,7 +99,10 @@ class SiteWriter:
         """Stage a copy of a static file unless the output holds the same bytes."""
         old = self.out / rel
         try:
-            if source.stat().st_size == old.stat().st_size and source.read_bytes() == old.read_bytes():
+            if (
+                source.stat().st_size == old.stat().st_size
+                and source.read_bytes() == old.read_bytes()
+            ):
                 return False
         except OSError:
             pass

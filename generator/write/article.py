@@ -20,9 +20,13 @@ class Article(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     title: str = Field(min_length=1, max_length=300)
-    dek: str = Field("", max_length=600, description="empty when the answer had none: `fill_missing` derives it")
+    dek: str = Field(
+        "", max_length=600, description="empty when the answer had none: `fill_missing` derives it"
+    )
     body: str = Field(min_length=200, description="Markdown, paragraphs separated by blank lines")
-    pull_quote: str = Field("", max_length=600, description="empty when the answer had none: `fill_missing` derives it")
+    pull_quote: str = Field(
+        "", max_length=600, description="empty when the answer had none: `fill_missing` derives it"
+    )
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("tags")
@@ -46,7 +50,7 @@ class Article(BaseModel):
     @field_validator("pull_quote")
     @classmethod
     def _pull_quote(cls, value: str) -> str:
-        return " ".join(value.split()).lstrip(">").strip().strip("\"«»“”* ").strip()
+        return " ".join(value.split()).lstrip(">").strip().strip('"«»“”* ').strip()
 
 
 # Strict Structured Outputs: every property required, no others.
@@ -131,7 +135,9 @@ def _from_markdown(text: str) -> Article | None:
         dek = paragraphs.pop(0).strip("*_ ")
     quote = next((p for p in paragraphs if p.startswith(">")), "")
     try:
-        return Article(title=title, dek=dek, body="\n\n".join(paragraphs), pull_quote=quote, tags=[])
+        return Article(
+            title=title, dek=dek, body="\n\n".join(paragraphs), pull_quote=quote, tags=[]
+        )
     except ValidationError:
         return None
 
@@ -155,8 +161,12 @@ def fill_missing(article: Article, tags: list[str]) -> tuple[Article, list[str]]
     if not article.pull_quote:
         quoted = next((p.lstrip("> ").strip() for p in paragraphs if p.startswith(">")), "")
         bold = next((m.group("text").strip() for p in paragraphs if (m := _BOLD_LINE.match(p))), "")
-        striking = sorted((s for p in prose[1:] or prose for s in _sentences(p) if len(s.split()) >= 6), key=len)
-        derived["pull_quote"] = (quoted or bold or (striking[0] if striking else article.title)).strip("\"«»“” ")[:600]
+        striking = sorted(
+            (s for p in prose[1:] or prose for s in _sentences(p) if len(s.split()) >= 6), key=len
+        )
+        derived["pull_quote"] = (
+            quoted or bold or (striking[0] if striking else article.title)
+        ).strip('"«»“” ')[:600]
     if not article.tags and tags:
         derived["tags"] = [t.strip().lower() for t in tags if t.strip()]
     return article.model_copy(update=derived), list(derived)

@@ -74,12 +74,23 @@ class Report:
             parts.append(f"{self.waiting} waiting for confirmation")
         if self.not_started:
             parts.append(f"{self.not_started} not started")
-        parts += [f"tokens {self.tokens_in} in / {self.tokens_out} out", f"${self.cost_usd:.4f}", f"{self.seconds:.1f} s"]
+        parts += [
+            f"tokens {self.tokens_in} in / {self.tokens_out} out",
+            f"${self.cost_usd:.4f}",
+            f"{self.seconds:.1f} s",
+        ]
         return "generate: " + ", ".join(parts)
 
 
 def plan(
-    project: Project, briefs: list[Brief], *, style: str | None, languages: list[str] | None, force: bool, say: Callable[[str], None], unconfirmed: bool = False
+    project: Project,
+    briefs: list[Brief],
+    *,
+    style: str | None,
+    languages: list[str] | None,
+    force: bool,
+    say: Callable[[str], None],
+    unconfirmed: bool = False,
 ) -> tuple[list[Job], Report]:
     """The jobs to run, after skipping unconfirmed briefs (unless `unconfirmed`),
     unchanged and protected drafts."""
@@ -95,23 +106,42 @@ def plan(
         own = brief.language or project.config.language
         langs = languages or [own]
         primary = own if own in langs else langs[0]
-        slugs = {lang: brief.effective_slug if lang == primary else f"{brief.effective_slug}-{lang.lower()}" for lang in langs}
+        slugs = {
+            lang: brief.effective_slug
+            if lang == primary
+            else f"{brief.effective_slug}-{lang.lower()}"
+            for lang in langs
+        }
         chosen_style = style or brief.style or project.config.style
         for lang in langs:
             slug = slugs[lang]
-            job = Job(brief, chosen_style, lang, slug, {other: s for other, s in slugs.items() if other != lang})
+            job = Job(
+                brief,
+                chosen_style,
+                lang,
+                slug,
+                {other: s for other, s in slugs.items() if other != lang},
+            )
             if store.exists(slug) and not force:
                 try:
                     existing = store.load(slug)
                 except SatireError as exc:
-                    say(f"{exc.format_message()} (draft unreadable: not overwritten; fix it or use --force)")
+                    say(
+                        f"{exc.format_message()} (draft unreadable: not overwritten; fix it or use --force)"
+                    )
                     report.failed.append(slug)
                     continue
-                if existing.provenance.brief_sha256 == brief.sha256 and existing.style == chosen_style and existing.language == lang:
+                if (
+                    existing.provenance.brief_sha256 == brief.sha256
+                    and existing.style == chosen_style
+                    and existing.language == lang
+                ):
                     report.skipped += 1
                     continue
                 if existing.status in ("approved", "published"):
-                    say(f"{project.rel(store.path(slug))} is {existing.status}: not overwritten though its brief changed (use --force for a new revision back to draft)")
+                    say(
+                        f"{project.rel(store.path(slug))} is {existing.status}: not overwritten though its brief changed (use --force for a new revision back to draft)"
+                    )
                     report.kept += 1
                     continue
             jobs.append(job)
@@ -172,7 +202,9 @@ def run(
     save_lock = threading.Lock()
     started = time.monotonic()
     order = {id(job): n for n, job in enumerate(jobs)}
-    rounds = project.config.llm.self_check_rounds if self_check_rounds is None else self_check_rounds
+    rounds = (
+        project.config.llm.self_check_rounds if self_check_rounds is None else self_check_rounds
+    )
     cursor = {"next": 0}
     cursor_lock = threading.Lock()
 
@@ -185,7 +217,16 @@ def run(
             bound = 0.0
             if budget.limit is not None:
                 chosen = load_style(project, job.style)
-                bound = backend.cost_bound(Request("write", render_write(project, job.brief, chosen, job.language), job.brief, chosen, job.language, item=job.slug))
+                bound = backend.cost_bound(
+                    Request(
+                        "write",
+                        render_write(project, job.brief, chosen, job.language),
+                        job.brief,
+                        chosen,
+                        job.language,
+                        item=job.slug,
+                    )
+                )
             if not budget.reserve(bound):
                 return None
             cursor["next"] += 1
@@ -210,7 +251,16 @@ def run(
         while (job := take()) is not None:
             reserved = [job_bounds[id(job)]]
             try:
-                draft = compose.write(project, job.brief, job.style, job.language, backend, slug=job.slug, self_check_rounds=rounds, afford=afford(reserved))
+                draft = compose.write(
+                    project,
+                    job.brief,
+                    job.style,
+                    job.language,
+                    backend,
+                    slug=job.slug,
+                    self_check_rounds=rounds,
+                    afford=afford(reserved),
+                )
             except SatireError as exc:
                 budget.settle(sum(reserved), 0.0)
                 say(f"{_where(project, job)}: generation failed: {exc.format_message()}")
@@ -244,7 +294,10 @@ def run(
 
     workers = max(1, min(concurrency, len(jobs) or 1))
     saves: list[Future[None]] = []
-    with ThreadPoolExecutor(max_workers=2) as saver, ThreadPoolExecutor(max_workers=workers) as pool:
+    with (
+        ThreadPoolExecutor(max_workers=2) as saver,
+        ThreadPoolExecutor(max_workers=workers) as pool,
+    ):
         for future in [pool.submit(worker) for _ in range(workers)]:
             future.result()
         for saved in saves:

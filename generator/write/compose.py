@@ -26,7 +26,13 @@ from generator.llm import Completion, Request
 from generator.styles import load_style
 from generator.write import translations
 from generator.write.article import fill_missing
-from generator.write.prompts import Message, prompt_sha256, render_revise, render_self_check, render_write
+from generator.write.prompts import (
+    Message,
+    prompt_sha256,
+    render_revise,
+    render_self_check,
+    render_write,
+)
 
 if TYPE_CHECKING:
     from generator.brief import Brief
@@ -36,7 +42,9 @@ if TYPE_CHECKING:
     from generator.write.article import Article
 
 Afford = Callable[[Request], bool]
-OFFLINE_NOTE = "no self-check: the offline writer takes every figure, name, date and quote from the brief"
+OFFLINE_NOTE = (
+    "no self-check: the offline writer takes every figure, name, date and quote from the brief"
+)
 
 
 def write(
@@ -74,14 +82,35 @@ def write(
         provenance=provenance(completion, messages, brief, derived),
         body=tidy_body(article),
     )
-    return self_check(project, draft, brief, chosen, backend, rounds=self_check_rounds, afford=afford)
+    return self_check(
+        project, draft, brief, chosen, backend, rounds=self_check_rounds, afford=afford
+    )
 
 
-def revise(project: Project, draft: Draft, brief: Brief, note: str, backend: Backend, *, self_check_rounds: int | None = None) -> Draft:
+def revise(
+    project: Project,
+    draft: Draft,
+    brief: Brief,
+    note: str,
+    backend: Backend,
+    *,
+    self_check_rounds: int | None = None,
+) -> Draft:
     """An unsaved rewrite of `draft` following the editor's `note` (status draft), self-checked."""
     chosen = load_style(project, draft.style)
     messages = render_revise(project, draft, brief, chosen, note)
-    completion = backend.complete(Request("revise", messages, brief, chosen, draft.language, item=draft.slug, draft=draft, note=note))
+    completion = backend.complete(
+        Request(
+            "revise",
+            messages,
+            brief,
+            chosen,
+            draft.language,
+            item=draft.slug,
+            draft=draft,
+            note=note,
+        )
+    )
     rewritten = _rewritten(draft, completion, provenance(completion, messages, brief, []), brief)
     return self_check(project, rewritten, brief, chosen, backend, rounds=self_check_rounds)
 
@@ -103,7 +132,16 @@ class _Spent:
         self.cached = self.cached and completion.cached
 
 
-def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backend: Backend, *, rounds: int | None = None, afford: Afford | None = None) -> Draft:
+def self_check(
+    project: Project,
+    draft: Draft,
+    brief: Brief,
+    style: Style,
+    backend: Backend,
+    *,
+    rounds: int | None = None,
+    afford: Afford | None = None,
+) -> Draft:
     """`draft`, or a fixed version of it with fewer claim findings (see the module docstring).
     `afford` (a batch's budget) may refuse a round before it is sent: the loop ends there."""
     limit = project.config.llm.self_check_rounds if rounds is None else rounds
@@ -111,9 +149,19 @@ def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backe
         return draft
     if backend.name == "offline":
         note = "; ".join(n for n in (draft.provenance.note, OFFLINE_NOTE) if n)
-        return draft.model_copy(update={"provenance": draft.provenance.model_copy(update={"note": note}), "body": draft.body})
+        return draft.model_copy(
+            update={
+                "provenance": draft.provenance.model_copy(update={"note": note}),
+                "body": draft.body,
+            }
+        )
     verifier = translations.verifier_for(project, brief, style, backend=backend, item=draft.slug)
-    spent = _Spent(draft.provenance.tokens_in, draft.provenance.tokens_out, draft.provenance.cost_usd, draft.provenance.cached)
+    spent = _Spent(
+        draft.provenance.tokens_in,
+        draft.provenance.tokens_out,
+        draft.provenance.cost_usd,
+        draft.provenance.cached,
+    )
 
     def claims_of(candidate: Draft) -> list[factcheck.Finding]:
         return factcheck.claims(factcheck.check(brief, candidate, verifier=verifier))
@@ -122,7 +170,9 @@ def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backe
     before, done = len(best_claims), 0
     while best_claims and done < limit:
         messages = render_self_check(project, best, brief, style, [_shown(f) for f in best_claims])
-        request = Request("self_check", messages, brief, style, best.language, item=best.slug, draft=best)
+        request = Request(
+            "self_check", messages, brief, style, best.language, item=best.slug, draft=best
+        )
         if afford is not None and not afford(request):
             break
         completion = backend.complete(request)
@@ -135,14 +185,30 @@ def self_check(project: Project, draft: Draft, brief: Brief, style: Style, backe
         best, best_claims = candidate, found
     for call in verifier.calls if verifier else []:
         spent.add(call)
-    totals = {"tokens_in": spent.tokens_in, "tokens_out": spent.tokens_out, "cost_usd": round(spent.cost_usd, 6), "cached": spent.cached}
+    totals = {
+        "tokens_in": spent.tokens_in,
+        "tokens_out": spent.tokens_out,
+        "cost_usd": round(spent.cost_usd, 6),
+        "cached": spent.cached,
+    }
     checked = SelfCheck(rounds=done, findings_before=before, findings_after=len(best_claims))
-    return best.model_copy(update={"provenance": best.provenance.model_copy(update={**totals, "self_check": checked}), "body": best.body})
+    return best.model_copy(
+        update={
+            "provenance": best.provenance.model_copy(update={**totals, "self_check": checked}),
+            "body": best.body,
+        }
+    )
 
 
 def _shown(finding: factcheck.Finding) -> dict[str, str]:
     """A finding as the writer is shown it: the span, why it is unbacked, what the brief says."""
-    return {"kind": finding.kind, "where": finding.field, "span": finding.text, "why": finding.message, "the brief says": finding.backing}
+    return {
+        "kind": finding.kind,
+        "where": finding.field,
+        "span": finding.text,
+        "why": finding.message,
+        "the brief says": finding.backing,
+    }
 
 
 def _rewritten(draft: Draft, completion: Completion, provenance: Provenance, brief: Brief) -> Draft:
@@ -163,10 +229,14 @@ def _rewritten(draft: Draft, completion: Completion, provenance: Provenance, bri
 
 
 def _derived_note(note: str | None, derived: list[str]) -> str:
-    return "; ".join(n for n in (note, f"derived by satire, missing from the answer: {', '.join(derived)}") if n)
+    return "; ".join(
+        n for n in (note, f"derived by satire, missing from the answer: {', '.join(derived)}") if n
+    )
 
 
-def provenance(completion: Completion, messages: list[Message], brief: Brief, derived: list[str]) -> Provenance:
+def provenance(
+    completion: Completion, messages: list[Message], brief: Brief, derived: list[str]
+) -> Provenance:
     return Provenance(
         backend=completion.backend,
         model=completion.model,
@@ -187,7 +257,11 @@ def tidy_body(article: Article) -> str:
     the pull quote present once as a blockquote mid-article."""
     body = article.body.replace("\r\n", "\n").strip()
     lines = body.split("\n")
-    if lines and lines[0].startswith("#") and lines[0].lstrip("#").strip().strip("«» ") == article.title.strip("«» "):
+    if (
+        lines
+        and lines[0].startswith("#")
+        and lines[0].lstrip("#").strip().strip("«» ") == article.title.strip("«» ")
+    ):
         body = "\n".join(lines[1:]).strip()
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
     if not any(p.startswith(">") for p in paragraphs):

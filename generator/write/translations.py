@@ -55,12 +55,19 @@ class LLMVerifier:
             pair.translation_language,
             pair.original_language,
         )
-        request = Request("verify", messages, self.brief, self.style, pair.translation_language, item=self.item)
+        request = Request(
+            "verify", messages, self.brief, self.style, pair.translation_language, item=self.item
+        )
         completion = self._backend().complete(request)
         self.calls.append(completion)
         if completion.verdict is None:
             raise SatireError("the endpoint gave no verdict")
-        return Judgement(completion.verdict.same, completion.verdict.reason or ("same meaning" if completion.verdict.same else "different meaning"), completion.model)
+        return Judgement(
+            completion.verdict.same,
+            completion.verdict.reason
+            or ("same meaning" if completion.verdict.same else "different meaning"),
+            completion.model,
+        )
 
     def _backend(self) -> Backend:
         if self.backend is not None:
@@ -68,7 +75,9 @@ class LLMVerifier:
         if self._opened is None:
             from generator import llm
 
-            self._opened = llm.get_backend(self.project)  # a SatireError here leaves a translation note
+            self._opened = llm.get_backend(
+                self.project
+            )  # a SatireError here leaves a translation note
         return self._opened
 
     def close(self) -> None:
@@ -79,7 +88,9 @@ class LLMVerifier:
         self._opened = None
 
 
-def verifier_for(project: Project, brief: Brief, style: Style, *, backend: Backend | None = None, item: str = "") -> LLMVerifier | None:
+def verifier_for(
+    project: Project, brief: Brief, style: Style, *, backend: Backend | None = None, item: str = ""
+) -> LLMVerifier | None:
     """A verifier over `backend` (default: the project's, with its cache), or None when not wanted."""
     if not wanted(project, backend):
         return None

@@ -19,15 +19,19 @@ MUTATIONS = [
     {
         "name": "call log: a JSON answer (judge, intake) is not logged when it succeeds",
         "path": "generator/llm/cache.py",
-        "old": '        self._write_log(item, kind, style, language, answer.model, answer.tokens_in, answer.tokens_out, answer.latency_ms, answer.cost_usd, answer.cached, "ok", None)\n',
+        "old": '        self._write_log(\n            item,\n            kind,\n            style,\n            language,\n            answer.model,\n            answer.tokens_in,\n            answer.tokens_out,\n            answer.latency_ms,\n            answer.cost_usd,\n            answer.cached,\n            "ok",\n            None,\n        )\n',
         "new": "",
-        "tests": ["tests/test_intake_llm.py::test_intake_calls_are_in_the_call_log_with_their_cost_and_are_not_drafts"],
+        "tests": [
+            "tests/test_intake_llm.py::test_intake_calls_are_in_the_call_log_with_their_cost_and_are_not_drafts"
+        ],
     },
     {
         "name": "stats: intake's calls counted as drafts written",
         "path": "generator/measure/stats.py",
         "old": 'if call.ok and call.kind == "write":',
         "new": 'if call.ok and call.kind in ("write", "intake"):',
-        "tests": ["tests/test_intake_llm.py::test_intake_calls_are_in_the_call_log_with_their_cost_and_are_not_drafts"],
+        "tests": [
+            "tests/test_intake_llm.py::test_intake_calls_are_in_the_call_log_with_their_cost_and_are_not_drafts"
+        ],
     },
 ]

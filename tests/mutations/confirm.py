@@ -23,8 +23,8 @@ MUTATIONS = [
     {
         "name": "confirm: dropping a fact leaves its evidence behind",
         "path": "generator/intake/confirm.py",
-        "old": '_drop_evidence(evidence.get("facts"), [brief.facts[i] for i in facts], brief.facts, lambda e: _text(e.get("fact")))',
-        "new": "pass",
+        "old": '        _drop_evidence(\n            evidence.get("facts"),\n            [brief.facts[i] for i in facts],\n            brief.facts,\n            lambda e: _text(e.get("fact")),\n        )\n',
+        "new": "        pass\n",
         "tests": [
             "tests/test_confirm_cli.py::test_confirm_dropping_a_fact_and_a_quote_keeps_evidence_and_the_rest_of_the_file",
         ],
@@ -32,8 +32,8 @@ MUTATIONS = [
     {
         "name": "confirm: dropping a quote leaves its evidence behind",
         "path": "generator/intake/confirm.py",
-        "old": '_drop_evidence(evidence.get("quotes"), dropped_quotes, all_quotes',
-        "new": '_drop_evidence(None, dropped_quotes, all_quotes',
+        "old": '            evidence.get("quotes"),\n            dropped_quotes,\n            all_quotes,\n            lambda e: (_text(e.get("by")), _text(e.get("text"))),\n',
+        "new": '            None, dropped_quotes, all_quotes, lambda e: (_text(e.get("by")), _text(e.get("text")))\n',
         "tests": [
             "tests/test_confirm_cli.py::test_confirm_dropping_a_fact_and_a_quote_keeps_evidence_and_the_rest_of_the_file",
         ],
@@ -77,8 +77,8 @@ MUTATIONS = [
     {
         "name": "confirm: a kill after an edit loses its log entry (the pending entry is not kept until the entry is written)",
         "path": "generator/review/workflow.py",
-        "old": "    crash_point(\"after-intent\")\n    write()\n",
-        "new": "    conn.execute(\"DELETE FROM audit_pending WHERE id = ?\", (pending,))\n    crash_point(\"after-intent\")\n    write()\n",
+        "old": '    crash_point("after-intent")\n    write()\n',
+        "new": '    conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))\n    crash_point("after-intent")\n    write()\n',
         "tests": [
             "tests/test_confirm_cli.py::test_the_log_and_the_brief_agree_after_a_kill_mid_command",
         ],

@@ -8,14 +8,18 @@ MUTATIONS = [
         "path": "generator/desk/security.py",
         "old": "        if not self.host_allowed(host):\n",
         "new": "        if False:\n",
-        "tests": ["tests/test_desk_security.py::test_foreign_host_is_refused_against_dns_rebinding"],
+        "tests": [
+            "tests/test_desk_security.py::test_foreign_host_is_refused_against_dns_rebinding"
+        ],
     },
     {
         "name": "desk: Origin check gone",
         "path": "generator/desk/security.py",
         "old": "        if origin is not None and origin.lower() != f\"http://{(host or '').lower()}\":\n",
         "new": "        if False:\n",
-        "tests": ["tests/test_desk_security.py::test_post_with_foreign_origin_is_refused_and_changes_nothing"],
+        "tests": [
+            "tests/test_desk_security.py::test_post_with_foreign_origin_is_refused_and_changes_nothing"
+        ],
     },
     {
         "name": "desk: cross-site Sec-Fetch-Site accepted",
@@ -45,7 +49,7 @@ MUTATIONS = [
     {
         "name": "labels: disclaimer check skipped",
         "path": "generator/site/labels.py",
-        "old": "        problems.append('the satire disclaimer (an element with data-satire=\"disclaimer\" holding the disclaimer text)')\n",
+        "old": "        problems.append(\n            'the satire disclaimer (an element with data-satire=\"disclaimer\" holding the disclaimer text)'\n        )\n",
         "new": "        pass\n",
         "tests": [
             "tests/test_site_build.py::test_theme_override_without_labels_fails_naming_template[no-disclaimer]",
@@ -65,9 +69,11 @@ MUTATIONS = [
     {
         "name": "labels: source-attribution check skipped",
         "path": "generator/site/labels.py",
-        "old": "        problems.append(f'the source attribution (an element with data-satire=\"source\" linking to {post.source_url})')\n",
+        "old": "        problems.append(\n            f'the source attribution (an element with data-satire=\"source\" linking to {post.source_url})'\n        )\n",
         "new": "        pass\n",
-        "tests": ["tests/test_site_build.py::test_theme_override_without_labels_fails_naming_template[no-source]"],
+        "tests": [
+            "tests/test_site_build.py::test_theme_override_without_labels_fails_naming_template[no-source]"
+        ],
     },
     {
         "name": "labels: SatiricalArticle JSON-LD check skipped",
@@ -92,21 +98,27 @@ MUTATIONS = [
         "path": "generator/llm/openai.py",
         "old": "        return min(MAX_WAIT, max(0.0, float(raw)))\n",
         "new": "        return None if float(raw) >= 0 else None\n",
-        "tests": ["tests/test_generate_openai.py::test_429_waits_as_long_as_the_server_says[retry-after-seconds]"],
+        "tests": [
+            "tests/test_generate_openai.py::test_429_waits_as_long_as_the_server_says[retry-after-seconds]"
+        ],
     },
     {
         "name": "openai: retry-after as an HTTP date ignored",
         "path": "generator/llm/openai.py",
         "old": "    return min(MAX_WAIT, max(0.0, parsed.timestamp() - time.time()))\n",
         "new": "    return None\n",
-        "tests": ["tests/test_generate_openai.py::test_429_waits_as_long_as_the_server_says[retry-after-http-date]"],
+        "tests": [
+            "tests/test_generate_openai.py::test_429_waits_as_long_as_the_server_says[retry-after-http-date]"
+        ],
     },
     {
         "name": "openai: retry-after-ms ignored",
         "path": "generator/llm/openai.py",
         "old": '    raw_ms: str | None = headers.get("retry-after-ms")\n',
         "new": "    raw_ms: str | None = None\n",
-        "tests": ["tests/test_generate_openai.py::test_429_waits_as_long_as_the_server_says[retry-after-ms]"],
+        "tests": [
+            "tests/test_generate_openai.py::test_429_waits_as_long_as_the_server_says[retry-after-ms]"
+        ],
     },
     {
         "name": "openai: the API key left in error messages",
@@ -145,8 +157,10 @@ MUTATIONS = [
         "name": "drafts: the store writes a draft without the atomic writer",
         "path": "generator/drafts.py",
         "old": "        write_atomic(path, draft.to_text())\n",
-        "new": "        path.write_text(draft.to_text(), encoding=\"utf-8\")\n",
-        "tests": ["tests/test_review.py::test_audit_log_and_draft_agree_after_a_kill_mid_command[mid-write]"],
+        "new": '        path.write_text(draft.to_text(), encoding="utf-8")\n',
+        "tests": [
+            "tests/test_review.py::test_audit_log_and_draft_agree_after_a_kill_mid_command[mid-write]"
+        ],
     },
     {
         "name": "review: approve without --ack on findings",
@@ -163,7 +177,9 @@ MUTATIONS = [
         "path": "generator/review/workflow.py",
         "old": '    "publish": (("approved",), "published"),\n',
         "new": '    "publish": (("approved", "rejected"), "published"),\n',
-        "tests": ["tests/test_review.py::test_every_move_in_the_table_is_exercised_and_every_other_refused"],
+        "tests": [
+            "tests/test_review.py::test_every_move_in_the_table_is_exercised_and_every_other_refused"
+        ],
     },
     {
         "name": "serve: path traversal guard gone",
@@ -181,6 +197,8 @@ MUTATIONS = [
         "path": "bench/mutations.py",
         "old": "    elif not (repo / mutation.path).resolve().is_relative_to(repo):\n",
         "new": "    elif False:\n",
-        "tests": ["tests/test_mutations_runner.py::test_runner_kills_a_real_mutation_and_reports_the_rest"],
+        "tests": [
+            "tests/test_mutations_runner.py::test_runner_kills_a_real_mutation_and_reports_the_rest"
+        ],
     },
 ]

@@ -12,7 +12,11 @@ MUTATIONS = [
         "path": "generator/intake/fetch.py",
         "old": "        if address.is_global and not address.is_multicast:\n            return\n",
         "new": "        return\n",
-        "tests": [F + "test_guard_refuses_loopback", F + "test_guard_refuses_every_non_public_address", F + "test_cli_refuses_loopback_feed_unless_allowed"],
+        "tests": [
+            F + "test_guard_refuses_loopback",
+            F + "test_guard_refuses_every_non_public_address",
+            F + "test_cli_refuses_loopback_feed_unless_allowed",
+        ],
     },
     {
         "name": "intake: the guard checks the first URL only, not where redirects lead",
@@ -31,7 +35,7 @@ MUTATIONS = [
     {
         "name": "intake: size cap ignores the announced Content-Length (reads before refusing)",
         "path": "generator/intake/fetch.py",
-        "old": '            if length.isdigit() and int(length) > self.max_bytes:\n',
+        "old": "            if length.isdigit() and int(length) > self.max_bytes:\n",
         "new": "            if False:\n",
         "tests": [F + "test_size_cap_refuses_on_the_announced_length_without_reading"],
     },
@@ -61,21 +65,30 @@ MUTATIONS = [
         "path": "generator/intake/ground.py",
         "old": "        if not by.strip() or not quote_in(text, article_norm):\n",
         "new": "        if not by.strip():\n",
-        "tests": [E + "test_quotes_are_kept_only_verbatim_with_typography_forgiven", L + "test_llm_extraction_keeps_only_what_the_article_backs"],
+        "tests": [
+            E + "test_quotes_are_kept_only_verbatim_with_typography_forgiven",
+            L + "test_llm_extraction_keeps_only_what_the_article_backs",
+        ],
     },
     {
         "name": "intake: facts kept with figures their evidence sentence lacks",
         "path": "generator/intake/ground.py",
         "old": "    return figures(fact) <= figures(sentence)\n",
         "new": "    return True\n",
-        "tests": [E + "test_facts_are_kept_only_with_their_sentence_and_every_figure_in_it", L + "test_llm_extraction_keeps_only_what_the_article_backs"],
+        "tests": [
+            E + "test_facts_are_kept_only_with_their_sentence_and_every_figure_in_it",
+            L + "test_llm_extraction_keeps_only_what_the_article_backs",
+        ],
     },
     {
         "name": "intake: facts kept with an evidence sentence the article does not hold",
         "path": "generator/intake/ground.py",
         "old": "    if len(sentence_norm) < 8 or sentence_norm not in article_norm:\n",
         "new": "    if len(sentence_norm) < 8:\n",
-        "tests": [E + "test_facts_are_kept_only_with_their_sentence_and_every_figure_in_it", L + "test_llm_extraction_keeps_only_what_the_article_backs"],
+        "tests": [
+            E + "test_facts_are_kept_only_with_their_sentence_and_every_figure_in_it",
+            L + "test_llm_extraction_keeps_only_what_the_article_backs",
+        ],
     },
     {
         "name": "intake: people the article never names kept from the LLM",
@@ -115,9 +128,12 @@ MUTATIONS = [
     {
         "name": "intake: tracking parameters kept in canonical URLs",
         "path": "generator/intake/seen.py",
-        "old": " if not TRACKING.match(k)])",
-        "new": "])",
-        "tests": [E + "test_canonical_url_drops_tracking_fragment_and_trailing_slash", R + "test_rss_and_atom_give_one_brief_per_distinct_story"],
+        "old": "    query = urlencode(\n        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]\n    )\n",
+        "new": "    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)])\n",
+        "tests": [
+            E + "test_canonical_url_drops_tracking_fragment_and_trailing_slash",
+            R + "test_rss_and_atom_give_one_brief_per_distinct_story",
+        ],
     },
     {
         "name": "intake: feed validators stored even when an item failed (it would never be retried)",

@@ -6,8 +6,8 @@ MUTATIONS = [
     {
         "name": "run: unconfirmed briefs are written too",
         "path": "generator/pipeline.py",
-        "old": "jobs, report = batch.plan(project, briefs, style=None, languages=None, force=False, say=run.echo)",
-        "new": "jobs, report = batch.plan(project, briefs, style=None, languages=None, force=False, say=run.echo, unconfirmed=True)",
+        "old": "            project, briefs, style=None, languages=None, force=False, say=run.echo\n",
+        "new": "            project, briefs, style=None, languages=None, force=False, say=run.echo, unconfirmed=True\n",
         "tests": [T + "test_run_writes_confirmed_briefs_notifies_once_builds_published_only"],
     },
     {
@@ -60,8 +60,8 @@ MUTATIONS = [
     {
         "name": "notify: a failed send keeps its drafts marked as announced (never retried)",
         "path": "generator/deploy/notify.py",
-        "old": "conn.execute(\"DELETE FROM notified_drafts WHERE channel = ? AND run_id = ? AND state = 'sending'\", (channel, run_id))",
-        "new": "pass",
+        "old": "                conn.execute(\n                    \"DELETE FROM notified_drafts WHERE channel = ? AND run_id = ? AND state = 'sending'\",\n                    (channel, run_id),\n                )\n",
+        "new": "                pass\n",
         "tests": [T + "test_webhook_failure_exits_1_keeps_the_secret_and_is_retried_next_run"],
     },
     {
@@ -74,8 +74,8 @@ MUTATIONS = [
     {
         "name": "notify: an LLM-written title can hold Slack markup (<!channel>, <url|label>)",
         "path": "generator/deploy/notify.py",
-        "old": 'text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")',
-        "new": "pass",
+        "old": '    text = (\n        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")\n    )  # Slack\'s own escaping: no <!channel>, no <url|label>\n',
+        "new": "    pass  # Slack's own escaping: no <!channel>, no <url|label>\n",
         "tests": [T + "test_a_title_cannot_mention_everyone_or_plant_a_link"],
     },
     {
@@ -88,36 +88,49 @@ MUTATIONS = [
     {
         "name": "notify: the webhook follows redirects (a POST replayed to a host nobody configured)",
         "path": "generator/intake/fetch.py",
-        "old": "        if response.status in REDIRECTS:\n            raise FetchError(url, f\"HTTP {response.status}: a redirect, not followed for a POST\", status=response.status)\n",
-        "new": "        if response.status in REDIRECTS:\n            return self.get(url)\n",
-        "tests": ["tests/test_intake_fetch.py::test_post_sends_json_with_the_user_agent_follows_no_redirect_and_is_guarded", T + "test_a_webhook_that_redirects_is_not_followed_and_fails"],
+        "old": '            raise FetchError(\n                url,\n                f"HTTP {response.status}: a redirect, not followed for a POST",\n                status=response.status,\n            )\n',
+        "new": "            return self.get(url)\n",
+        "tests": [
+            "tests/test_intake_fetch.py::test_post_sends_json_with_the_user_agent_follows_no_redirect_and_is_guarded",
+            T + "test_a_webhook_that_redirects_is_not_followed_and_fails",
+        ],
     },
     {
         "name": "notify: a client error's text (it starts with the webhook URL) reaches the output and the run record",
         "path": "generator/deploy/notify.py",
         "old": 'raise NotifyError(f"{where}: {_without(exc.reason, url)}") from None',
         "new": 'raise NotifyError(f"{where}: {exc}") from None',
-        "tests": [T + "test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url"],
+        "tests": [
+            T
+            + "test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url"
+        ],
     },
     {
         "name": "notify: the URL a client error quotes is not taken out",
         "path": "generator/deploy/notify.py",
         "old": 'raise NotifyError(f"{where}: {_without(exc.reason, url)}") from None',
         "new": 'raise NotifyError(f"{where}: {exc.reason}") from None',
-        "tests": [T + "test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url"],
+        "tests": [
+            T
+            + "test_a_webhook_that_cannot_be_posted_to_is_one_line_naming_the_variable_not_the_url"
+        ],
     },
     {
         "name": "notify: a brief waiting for confirmation is announced again at every run",
         "path": "generator/deploy/notify.py",
         "old": "new_briefs = [b for b in briefs if (b.slug, b.revision) not in known]",
         "new": "new_briefs = list(briefs)",
-        "tests": ["tests/test_pipeline_intake.py::test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confirmed"],
+        "tests": [
+            "tests/test_pipeline_intake.py::test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confirmed"
+        ],
     },
     {
         "name": "notify: confirmed briefs are announced as waiting too",
         "path": "generator/pipeline.py",
-        "old": "for brief in unconfirmed if brief.intake is not None]",
-        "new": "for brief in briefs if brief.intake is not None]",
-        "tests": ["tests/test_pipeline_intake.py::test_run_announces_neither_a_confirmed_nor_a_discarded_brief"],
+        "old": "        notify.Unconfirmed.of(brief) for brief in unconfirmed if brief.intake is not None\n",
+        "new": "        notify.Unconfirmed.of(brief) for brief in briefs if brief.intake is not None\n",
+        "tests": [
+            "tests/test_pipeline_intake.py::test_run_announces_neither_a_confirmed_nor_a_discarded_brief"
+        ],
     },
 ]

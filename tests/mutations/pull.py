@@ -2,7 +2,9 @@
 named: applied, they make those tests fail."""
 
 PULL = "tests/test_images_pull.py::test_pull_writes_the_image_and_points_the_brief_at_it_keeping_the_rest"
-FAILURES = "tests/test_images_pull.py::test_each_failure_is_one_line_naming_its_url_and_the_rest_is_pulled"
+FAILURES = (
+    "tests/test_images_pull.py::test_each_failure_is_one_line_naming_its_url_and_the_rest_is_pulled"
+)
 GUARD = "tests/test_images_pull.py::test_the_guard_refuses_loopback_when_private_addresses_are_not_allowed"
 CRASH = "tests/test_images_pull.py::test_a_crash_while_the_image_is_written_leaves_no_half_file_and_the_brief_as_it_was"
 SVG = "tests/test_images_pull.py::test_hostile_svgs_are_refused_and_a_clean_one_is_pulled"

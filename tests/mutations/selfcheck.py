@@ -24,7 +24,9 @@ MUTATIONS = [
         "path": "generator/write/compose.py",
         "old": "            break  # no better: keep the earlier draft, and stop asking",
         "new": "            continue",
-        "tests": ["tests/test_self_check.py::test_a_worse_fix_is_not_kept_and_the_loop_stops_early"],
+        "tests": [
+            "tests/test_self_check.py::test_a_worse_fix_is_not_kept_and_the_loop_stops_early"
+        ],
     },
     {
         "name": "self-check: the budget does not hold the fix requests",
@@ -38,20 +40,24 @@ MUTATIONS = [
         "path": "prompts/self_check.j2",
         "old": '{{ draft_data | untrusted("current draft") }}',
         "new": "{{ draft_data }}",
-        "tests": ["tests/test_self_check.py::test_the_fix_request_lists_each_finding_with_the_brief_backing_and_keeps_brief_and_draft_fenced"],
+        "tests": [
+            "tests/test_self_check.py::test_the_fix_request_lists_each_finding_with_the_brief_backing_and_keeps_brief_and_draft_fenced"
+        ],
     },
     {
         "name": "self-check prompt: the brief is not fenced as untrusted",
         "path": "prompts/self_check.j2",
         "old": '{{ brief_data | untrusted("source material: the news brief") }}',
         "new": "{{ brief_data }}",
-        "tests": ["tests/test_self_check.py::test_the_fix_request_lists_each_finding_with_the_brief_backing_and_keeps_brief_and_draft_fenced"],
+        "tests": [
+            "tests/test_self_check.py::test_the_fix_request_lists_each_finding_with_the_brief_backing_and_keeps_brief_and_draft_fenced"
+        ],
     },
     {
         "name": "fact check: a translated quote passes unreported offline",
         "path": "generator/check/factcheck.py",
-        "old": '    if verifier is None:\n        return "translation", f"quote translated from the brief: compare with the original ({shown})"',
-        "new": '    if verifier is None:\n        return Judgement(True, "not checked", "nobody")',
+        "old": '        return (\n            "translation",\n            f"quote translated from the brief: compare with the original ({shown})",\n        )\n',
+        "new": '        return Judgement(True, "not checked", "nobody")\n',
         "tests": [
             "tests/test_factcheck.py::test_translated_quote_without_a_verifier_is_a_translation_finding_showing_the_original",
             "tests/test_factcheck_corpus.py::test_corpus_recall_and_false_flags",
@@ -70,8 +76,8 @@ MUTATIONS = [
     {
         "name": "fact check: a failing verifier lets the translated quote pass",
         "path": "generator/check/factcheck.py",
-        "old": '        return "translation", f"quote translated from the brief, not verified (',
-        "new": '        return Judgement(True, "", ""); f"(',
+        "old": '        return (\n            "translation",\n            f"quote translated from the brief, not verified ({\' \'.join(exc.format_message().split())[:160]}): compare with the original ({shown})",\n        )\n',
+        "new": '        return Judgement(True, "", "")\n        f"({\' \'.join(exc.format_message().split())[:160]}): compare with the original ({shown})"\n',
         "tests": ["tests/test_factcheck.py::test_a_failing_verifier_leaves_a_translation_finding"],
     },
     {
@@ -94,15 +100,19 @@ MUTATIONS = [
     {
         "name": "desk: translation and style notes ask for the acknowledgement",
         "path": "templates/desk/draft.html",
-        "old": "        {% if findings %}\n        <label class=\"ack\">",
-        "new": "        {% if findings or view.advisory %}\n        <label class=\"ack\">",
-        "tests": ["tests/test_desk_notes_browser.py::test_desk_shows_translation_and_style_apart_and_approves_them_without_ack"],
+        "old": '        {% if findings %}\n        <label class="ack">',
+        "new": '        {% if findings or view.advisory %}\n        <label class="ack">',
+        "tests": [
+            "tests/test_desk_notes_browser.py::test_desk_shows_translation_and_style_apart_and_approves_them_without_ack"
+        ],
     },
     {
         "name": "translation prompt: the quotes are not fenced as untrusted",
         "path": "prompts/verify_translation.j2",
         "old": '{{ pair | untrusted("the two quotes") }}',
         "new": "{{ pair }}",
-        "tests": ["tests/test_factcheck_corpus.py::test_corpus_with_translations_judged_by_the_llm"],
+        "tests": [
+            "tests/test_factcheck_corpus.py::test_corpus_with_translations_judged_by_the_llm"
+        ],
     },
 ]
