@@ -22,7 +22,7 @@ from pydantic_core import PydanticUndefined
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, uninstalled
 
-from generator.config import Config  # noqa: E402
+from generator.config import Config
 
 MARKER = "<!-- config-reference -->"
 
@@ -104,7 +104,7 @@ def _type(annotation: Any) -> str:
     if origin is dict:
         return f"map of {_type(args[0])} to {_type(args[1])}" if args else "map"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "section"
+        return "keys below"
     names = {str: "string", int: "integer", float: "number", bool: "true/false"}
     return names.get(annotation, "null" if annotation is type(None) else str(annotation))
 
