@@ -45,7 +45,7 @@ class ScratchStore(DraftStore):
 
 @dataclass
 class Outcome:
-    """What `run` returns: the results (SPEC shape) and where they went."""
+    """What `run` returns: the results (the shape of results.json) and where they went."""
 
     results: dict[str, Any]
     entries: list[EvalEntry]
