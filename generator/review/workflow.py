@@ -11,8 +11,8 @@ may follow what:
     unpublish  published                  -> approved   (off the site at the next build)
 
 Hand edits, recorded edits and restores are revisions too (edits.py). Every
-action first records an edit made by hand in the file (`edits.record_pending`),
-then moves under the review lock with its audit entry (audit.py). Every action
+review action first records an edit made by hand in the file
+(`edits.record_pending`; publishing refuses it instead), then moves under the review lock with its audit entry (audit.py). Every action
 returns the updated `Draft` or raises `TransitionError` / `SatireError` with a
 one-line message (exit 2 on the CLI).
 
@@ -181,8 +181,8 @@ def publish(
     today: dt.date | None = None,
 ) -> Draft:
     """approved -> published, dated today (in the site's timezone) unless it has a
-    date; only while its text is the one approved. Keeps the copy readers see."""
-    record_pending(project, slug, by=by)
+    date; only while its text is the one approved (a hand edit in the file is
+    refused, and left there unrecorded). Keeps the copy readers see."""
     store = DraftStore(project)
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
@@ -319,6 +319,8 @@ def _move(
 
 def _approved_as_is(draft: Draft) -> None:
     """Publishing needs the text an editor approved."""
+    if draft.status not in approval.LIVE:
+        return  # the status table says what is wrong
     sealed = draft.approved
     if sealed is None:
         if draft.status == "approved":
