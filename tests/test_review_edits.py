@@ -255,6 +255,15 @@ def test_unpublish_takes_down_a_post_whose_edit_is_in_review(project: Project) -
     assert build.err == ""
 
 
+def test_an_unpublished_post_stays_off_the_site_when_edited(project: Project) -> None:
+    published(project)
+    assert run_satire("unpublish", SLUG, cwd=project.root).code == 0
+    hand_edit(project)
+    build = run_satire("build", cwd=project.root)
+    assert build.code == 0 and not (project.root / PAGE).exists()
+    assert "left out of the site" in build.err
+
+
 # -- refusals -----------------------------------------------------------------------------------
 
 
@@ -338,3 +347,45 @@ def test_bad_text_in_review_edit_is_kept_and_said_in_one_line(
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "no front matter"
     assert result.err_lines[-1] == f"your text is kept in {os.path.relpath(kept[0], project.root)}"
     assert DraftStore(project).load(SLUG).revision == 1
+
+
+def test_an_edit_over_a_hand_edit_not_yet_recorded_is_refused_and_both_are_kept(
+    project: Project,
+) -> None:
+    make_draft(project)
+    store = DraftStore(project)
+    desk_text = store.path(SLUG).read_text(encoding="utf-8").replace("27 ans", "vingt-sept ans")
+    hand_edit(project)  # meanwhile, someone edits the file
+    with pytest.raises(rv.StaleEdit) as info:
+        rv.edit_text(project, SLUG, desk_text, by="alice", base_revision=1)
+    assert any(line.startswith("+") and EDIT in line for line in info.value.diff)
+    assert EDIT in store.revision_text(SLUG, 2) and info.value.text == desk_text
+
+
+def test_the_digest_covers_everything_the_page_shows(project: Project) -> None:
+    draft = make_draft(project)
+    base = rv.digest(draft)
+    shown = {
+        "title": "Autre titre",
+        "dek": "Autre chapeau",
+        "pull_quote": "Autre exergue",
+        "language": "en",
+        "categories": ["Autre"],
+        "tags": ["autre"],
+        "source": {"publisher": "X", "url": "https://example.com/y", "title": "z"},
+        "image": {"src": "images/a.svg", "alt": "a", "credit": "c", "credit_url": None},
+    }
+    for name, value in shown.items():
+        changed = type(draft).model_validate({**draft.front_matter(), name: value})
+        changed.body = draft.body
+        assert rv.digest(changed) != base, name
+    credit = shown["image"] | {"credit": "Someone else"}  # type: ignore[operator]
+    one, other = (
+        type(draft).model_validate({**draft.front_matter(), "image": image})
+        for image in (shown["image"], credit)
+    )
+    assert rv.digest(one) != rv.digest(other)
+    assert rv.digest(draft.model_copy(update={"body": draft.body + " !"})) != base
+    # what the status moves set is not the text: publishing keeps the approval valid
+    moved = draft.model_copy(update={"status": "published", "revision": 3})
+    assert rv.digest(moved) == base
