@@ -7,7 +7,7 @@ T = "tests/test_review_edits.py::"
 MUTATIONS = [
     # -- the build shows approved text only --------------------------------------------
     {
-        "name": "build: the digest check skipped (a published post's hand edit goes online)",
+        "name": "approvals: build: the digest check skipped (a published post's hand edit goes online)",
         "path": "generator/site/gather.py",
         "old": "        if not approval.stands(draft, parsed.content):\n",
         "new": "        if False:\n",
@@ -17,7 +17,7 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "build: a post edited after approval is dropped, not shown as approved",
+        "name": "approvals: build: a post edited after approval is dropped, not shown as approved",
         "path": "generator/site/gather.py",
         "old": "            if copy is not None and not drafts:",
         "new": "            if False:",
@@ -27,21 +27,21 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "build: no line about a post edited since its approval",
+        "name": "approvals: build: no line about a post edited since its approval",
         "path": "generator/site/gather.py",
         "old": "                notices.append(line)\n",
         "new": "                pass\n",
         "tests": [T + "test_a_hand_edit_of_a_published_post_never_reaches_the_built_site"],
     },
     {
-        "name": "build: an approved draft edited by hand shown as approved in a drafts build",
+        "name": "approvals: build: an approved draft edited by hand shown as approved in a drafts build",
         "path": "generator/site/gather.py",
         "old": '                draft = draft.model_copy(update={"status": "draft"})',
         "new": "                pass",
         "tests": [T + "test_an_approved_draft_edited_by_hand_is_shown_only_as_a_draft"],
     },
     {
-        "name": "approval: the digest leaves the body out",
+        "name": "approvals: approval: the digest leaves the body out",
         "path": "generator/review/approval.py",
         "old": '    data["body"] = draft.body.strip()\n',
         "new": '    data["body"] = ""\n',
@@ -51,14 +51,14 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "approval: the digest leaves the image and its credit out",
+        "name": "approvals: approval: the digest leaves the image and its credit out",
         "path": "generator/review/approval.py",
         "old": '"source", "image", "categories"',
         "new": '"source", "categories"',
         "tests": [T + "test_the_digest_covers_everything_the_page_shows"],
     },
     {
-        "name": "approval: a published copy edited by hand is shown",
+        "name": "approvals: approval: a published copy edited by hand is shown",
         "path": "generator/review/approval.py",
         "old": '    if copy.status != "published" or not matches(copy):\n',
         "new": "    if False:\n",
@@ -66,14 +66,14 @@ MUTATIONS = [
     },
     # -- publish and unpublish -----------------------------------------------------------
     {
-        "name": "publish: text changed since its approval is published",
+        "name": "approvals: publish: text changed since its approval is published",
         "path": "generator/review/workflow.py",
         "old": "        guard=_approved_as_is,\n",
         "new": "        guard=None,\n",
         "tests": [T + "test_publish_refuses_text_changed_since_its_approval"],
     },
     {
-        "name": "publish: no published copy kept (an edit drops the post)",
+        "name": "approvals: publish: no published copy kept (an edit drops the post)",
         "path": "generator/review/workflow.py",
         "old": "        then=store.save_published,",
         "new": "        then=None,",
@@ -83,14 +83,14 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "unpublish: the published copy of a post in review stays online",
+        "name": "approvals: unpublish: the published copy of a post in review stays online",
         "path": "generator/review/workflow.py",
         "old": "        store.remove_published(slug)\n        details.update(",
         "new": "        details.update(",
         "tests": [T + "test_unpublish_takes_down_a_post_whose_edit_is_in_review"],
     },
     {
-        "name": "unpublish: the published copy stays, and comes back when the draft is edited",
+        "name": "approvals: unpublish: the published copy stays, and comes back when the draft is edited",
         "path": "generator/review/workflow.py",
         "old": '        store.remove_published(slug)\n        return draft.model_copy(update={"status": "approved"})',
         "new": '        return draft.model_copy(update={"status": "approved"})',
@@ -98,14 +98,14 @@ MUTATIONS = [
     },
     # -- approving ---------------------------------------------------------------------
     {
-        "name": "approve: review.second_editor ignored",
+        "name": "approvals: approve: review.second_editor ignored",
         "path": "generator/review/workflow.py",
         "old": "            if last is not None and last[0].casefold() == who.casefold():",
         "new": "            if False:",
         "tests": [T + "test_second_editor_cannot_approve_their_own_edit"],
     },
     {
-        "name": "approve: a hand edit approved without being recorded as a revision",
+        "name": "approvals: approve: a hand edit approved without being recorded as a revision",
         "path": "generator/review/workflow.py",
         "old": "    record_pending(project, slug, by=by)\n    who = editor_name(by, project.root)\n",
         "new": "    who = editor_name(by, project.root)\n",
@@ -113,7 +113,7 @@ MUTATIONS = [
     },
     # -- hand edits ------------------------------------------------------------------------
     {
-        "name": "edits: an edit made on a stale revision overwrites the newer one",
+        "name": "approvals: edits: an edit made on a stale revision overwrites the newer one",
         "path": "generator/review/edits.py",
         "old": "        if current.revision != base:\n",
         "new": "        if False:\n",
@@ -123,7 +123,7 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "edits: an edit over an unrecorded hand edit overwrites it (the hand edit is lost)",
+        "name": "approvals: edits: an edit over an unrecorded hand edit overwrites it (the hand edit is lost)",
         "path": "generator/review/edits.py",
         "old": '    record_pending(project, slug, by=by)\n    return _save(project, "edit"',
         "new": '    return _save(project, "edit"',
@@ -132,21 +132,21 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "edits: an edit brings its own approval",
+        "name": "approvals: edits: an edit brings its own approval",
         "path": "generator/review/edits.py",
         "old": 'KEPT = ("slug", "brief", "revision", "provenance", "approved")',
         "new": 'KEPT = ("slug", "brief", "revision", "provenance")',
         "tests": [T + "test_an_edit_cannot_approve_itself"],
     },
     {
-        "name": "edits: an edit keeps the status its text claims (not back to review)",
+        "name": "approvals: edits: an edit keeps the status its text claims (not back to review)",
         "path": "generator/review/edits.py",
         "old": '            update={**{k: getattr(current, k) for k in KEPT}, "status": "draft"}',
         "new": "            update={k: getattr(current, k) for k in KEPT}",
         "tests": [T + "test_an_edit_cannot_approve_itself"],
     },
     {
-        "name": "edits: a hand edit in the file goes unnoticed",
+        "name": "approvals: edits: a hand edit in the file goes unnoticed",
         "path": "generator/review/edits.py",
         "old": "    return approval.digest(recorded) != content\n",
         "new": "    return False\n",
@@ -156,7 +156,7 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "restore: any revision restored comes back approved",
+        "name": "approvals: restore: any revision restored comes back approved",
         "path": "generator/review/edits.py",
         "old": "        if sealed is not None and sealed.digest == content:\n",
         "new": "        if sealed is not None:\n",
