@@ -19,7 +19,7 @@ MUTATIONS = [
     {
         "name": "approvals: build: a post edited after approval is dropped, not shown as approved",
         "path": "generator/site/gather.py",
-        "old": "            if copy is not None and not drafts:",
+        "old": "            if copy is not None and not shown_as_draft:",
         "new": "            if False:",
         "tests": [
             T + "test_a_hand_edit_of_a_published_post_never_reaches_the_built_site",
