@@ -109,6 +109,13 @@ def test_a_fresh_clone_builds_the_approved_text_too(project: Project, tmp_path: 
     assert result.code == 0, result.err
     assert_online_as_approved(clone, result.err)
 
+    # without the revisions, a way out still keeps the edit (as a revision of the clone)
+    restored = run_satire("review", "restore", SLUG, "--by", "ci", cwd=clone)
+    assert restored.code == 0, restored.err
+    assert "restored as revision 3, status published" in restored.out
+    assert EDIT in DraftStore(load_project(clone)).revision_text(SLUG, 2)
+    assert run_satire("build", cwd=clone).err == ""
+
 
 def test_an_approved_draft_edited_by_hand_is_shown_only_as_a_draft(project: Project) -> None:
     make_draft(project)

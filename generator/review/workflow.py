@@ -326,7 +326,7 @@ def _approved_as_is(draft: Draft) -> None:
         if draft.status == "approved":
             raise SatireError(
                 f"cannot publish {draft.slug!r}: no editor's approval is recorded for its text "
-                f"(status set by hand?); review it: 'satire review record {draft.slug}', then approve it"
+                f"(status set by hand?); have it reviewed: 'satire review record {draft.slug}', then approve it"
             )
         return  # not approved at all: the status table says so
     if not approval.matches(draft):
