@@ -198,10 +198,10 @@ def test_review_list_tells_hand_edits_and_record_makes_them_revisions(project: P
     hand_edit(project)
 
     def state() -> str:
-        rows = json.loads(run_satire("review", "list", "--format", "json", cwd=project.root).out)
-        return str(rows[0]["edit_state"])
+        return rv.listing(project)[0][0].edit_state
 
-    assert state() == "edited, not yet recorded"
+    rows = json.loads(run_satire("review", "list", "--format", "json", cwd=project.root).out)
+    assert rows[0]["edit_state"] == "edited, not yet recorded"
     assert "edited, not yet recorded" in run_satire("review", "list", cwd=project.root).out
     result = run_satire("review", "record", SLUG, "--by", "bob", cwd=project.root)
     assert result.code == 0, result.err
@@ -211,8 +211,7 @@ def test_review_list_tells_hand_edits_and_record_makes_them_revisions(project: P
     assert (entry["who"], entry["action"], entry["revision"]) == ("bob", "record", 2)
     assert entry["details"]["diff"] and f"+{EDIT}\n" in entry["details"]["diff"]
     assert "ajoutée à la main" in DraftStore(project).revision_text(SLUG, 2)
-    again = run_satire("review", "record", SLUG, cwd=project.root)
-    assert again.code == 0 and "nothing to record" in again.out
+    assert rv.record(project, SLUG, by="bob") is None  # nothing more to record
 
 
 def test_a_review_action_on_a_hand_edited_draft_records_the_edit_first(project: Project) -> None:
