@@ -17,6 +17,7 @@ import pytest
 
 from generator.config import Project, load_project
 from generator.drafts import DraftStore
+from generator.errors import SatireError
 from generator.review import approval
 from generator.review import workflow as rv
 from tests.conftest import run_satire
@@ -395,3 +396,12 @@ def test_the_digest_covers_everything_the_page_shows(project: Project) -> None:
     # what the status moves set is not the text: publishing keeps the approval valid
     moved = draft.model_copy(update={"status": "published", "revision": 3})
     assert rv.digest(moved) == base
+
+
+def test_a_rejection_withdraws_the_approval(project: Project) -> None:
+    make_draft(project)
+    rv.approve(project, SLUG, by="ed")
+    rv.reject(project, SLUG, by="ed", note="on second thought")
+    with pytest.raises(SatireError, match="has no approved text to restore"):
+        rv.restore(project, SLUG, by="ed")
+    assert DraftStore(project).load(SLUG).status == "rejected"

@@ -163,12 +163,18 @@ def approve(
 
 
 def reject(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:
-    """draft or approved -> rejected; the note says why (required)."""
+    """draft or approved -> rejected; the note says why (required). A rejection
+    withdraws the draft's approval (a restore cannot bring it back approved)."""
     if not (note and note.strip()):
         raise SatireError(f"cannot reject {slug!r}: say why with --note TEXT")
     record_pending(project, slug, by=by)
     return _move(
-        project, "reject", slug, by, note, lambda d, _: d.model_copy(update={"status": "rejected"})
+        project,
+        "reject",
+        slug,
+        by,
+        note,
+        lambda d, _: d.model_copy(update={"status": "rejected", "approved": None}),
     )
 
 

@@ -111,6 +111,13 @@ MUTATIONS = [
         "new": "    who = editor_name(by, project.root)\n",
         "tests": [T + "test_a_review_action_on_a_hand_edited_draft_records_the_edit_first"],
     },
+    {
+        "name": "approvals: reject: the approval stays (a restore brings a rejected text back approved)",
+        "path": "generator/review/workflow.py",
+        "old": 'd.model_copy(update={"status": "rejected", "approved": None})',
+        "new": 'd.model_copy(update={"status": "rejected"})',
+        "tests": [T + "test_a_rejection_withdraws_the_approval"],
+    },
     # -- hand edits ------------------------------------------------------------------------
     {
         "name": "approvals: edits: an edit made on a stale revision overwrites the newer one",
