@@ -243,6 +243,14 @@ class FactcheckConfig(Strict):
     )
 
 
+class ReviewConfig(Strict):
+    """How drafts are approved."""
+
+    second_editor: bool = Field(
+        False, description="true: the last person who edited a draft's text cannot approve it"
+    )
+
+
 class FeedConfig(Strict):
     """One news feed that `satire intake` polls."""
 
@@ -367,6 +375,7 @@ class Config(Strict):
     deploy: DeployConfig = Field(default_factory=DeployConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     factcheck: FactcheckConfig = Field(default_factory=FactcheckConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
     images: ImagesConfig = Field(default_factory=ImagesConfig)
 

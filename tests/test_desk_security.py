@@ -35,7 +35,7 @@ def blog(demo_project: Path) -> Path:
     store = DraftStore(project)
     draft = store.load(SLUG)
     draft.body = "Peter DeSantis prend la tête d'une nouvelle organisation IA chez Amazon.\n\nAndy Jassy l'annonce dans un mémo, et les serveurs applaudissent en silence."
-    store.save(draft)
+    store.save_revision(draft)  # as written: a revision, not a hand edit of the file
     assert [
         f for f in review.factcheck(project, draft) if f.blocking
     ] == []  # no claim: approving needs no ack
