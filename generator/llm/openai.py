@@ -439,18 +439,23 @@ class OpenAIBackend:
     def _send(self, body: dict[str, Any]) -> tuple[Any, int]:
         """The response and the number of HTTP requests it took; `_Refused` for a
         400/422, CallFailed for any other error once the retries are spent."""
-        problem = ""
+        problem = said = ""
         for attempt in range(self.max_retries + 1):
             try:
                 return self.client.chat.completions.create(**body), attempt + 1
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-                problem = (
-                    "timed out" if isinstance(exc, openai.APITimeoutError) else "could not connect"
+                problem, said = (
+                    (
+                        "timed out"
+                        if isinstance(exc, openai.APITimeoutError)
+                        else "could not connect"
+                    ),
+                    "",
                 )
                 wait = self._backoff(attempt)
             except (ValueError, openai.APIResponseValidationError):
                 # a body that is not a completion (a proxy's HTML page): transient, like a 502
-                problem = "unreadable response"
+                problem, said = "unreadable response", ""
                 wait = self._backoff(attempt)
             except openai.APIStatusError as exc:
                 message, param = server_says(exc)
@@ -463,16 +468,14 @@ class OpenAIBackend:
                         ),
                         Usage(requests=attempt + 1),
                     ) from None
-                problem = self._status_line(exc.status_code, message, None).removeprefix(
-                    "the endpoint answered "
-                )
+                problem, said = f"HTTP {exc.status_code}", f": {self._clean(message)}"
                 asked = _retry_after(exc.response.headers) if exc.response is not None else None
                 wait = self._backoff(attempt) if asked is None else asked
             if attempt == self.max_retries:
                 break
             time.sleep(wait)
         raise CallFailed(
-            f"{problem} after {self.max_retries + 1} tries ({self.endpoint})",
+            f"{problem} after {self.max_retries + 1} tries ({self.endpoint}){said}",
             Usage(requests=self.max_retries + 1),
         )
 
