@@ -19,7 +19,7 @@ from generator.styles import load_style
 from generator.write import batch, compose
 from generator.write.backend import get_backend
 from tests.conftest import run_satire
-from tests.fake_openai import FakeOpenAI, Reply
+from tests.fake_openai import FakeOpenAI, Reply, is_self_check
 from tests.generation_support import drafts, many_briefs, only_brief, point_at
 from tests.intakekit import article as news_article
 from tests.intakekit import make_project
@@ -70,7 +70,23 @@ def test_an_unknown_reasoning_model_is_learned_in_two_calls_and_remembered(
     assert json.loads(shown.out) == fake_openai.requests[-1].body
 
 
-@pytest.mark.parametrize("model", ["o4-mini", "o3", "gpt-5", "gpt-5-mini"])
+def test_a_batch_pays_for_each_lesson_once_whatever_its_concurrency(
+    demo_project: Path, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.reasoning = True
+    many_briefs(demo_project, 4)
+    env = point_at(demo_project, fake_openai, model="house-reasoner")
+    result = run_satire("generate", "-j", "4", cwd=demo_project, env=env)
+    assert result.code == 0 and "4 written" in result.out, result.err
+    shapes = [_shape(r.body) for r in fake_openai.requests if not is_self_check(r)]
+    assert shapes[:2] == [
+        ("max_tokens", True, "json_schema"),
+        ("max_completion_tokens", True, "json_schema"),
+    ]
+    assert shapes[2:] == [("max_completion_tokens", False, "json_schema")] * 4
+
+
+@pytest.mark.parametrize("model", ["o4-mini", "gpt-5-mini"])
 def test_known_reasoning_models_start_right(one: Path, fake_openai: FakeOpenAI, model: str) -> None:
     fake_openai.reasoning = True
     env = point_at(one, fake_openai, reasoning_effort="low", max_tokens=3000)

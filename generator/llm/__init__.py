@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from generator.errors import BackendError
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -105,9 +104,6 @@ class Completion(Generic[T]):
         data = json.loads(text)
         data["usage"] = Usage(**data["usage"])
         return cls(value=parse(data["text"]), **data)
-
-    def with_usage(self, usage: Usage) -> Completion[T]:
-        return replace(self, usage=usage)
 
 
 class CallFailed(BackendError):

@@ -240,7 +240,14 @@ class OpenAIBackend:
         )
         self.memory = Memory(project.state_dir)
         self._lock = threading.Lock()
-        self._shape = self.memory.load(self.endpoint, self.model) or Shape.start(self.model)
+        known = self.memory.load(self.endpoint, self.model)
+        self._shape = known or Shape.start(self.model)
+        # Until one call has gone through, calls go one at a time, so that what the first
+        # learns is what the others send (a batch pays for each lesson once, not per worker).
+        self._settled = threading.Event()
+        self._probing = threading.Lock()
+        if known is not None:
+            self._settled.set()
 
     # -- the Backend protocol ----------------------------------------------------
 
@@ -284,6 +291,16 @@ class OpenAIBackend:
         return request_body(self.settings, self.shape, request, **parts)
 
     def complete(self, request: Request[T]) -> Completion[T]:
+        if not self._settled.is_set():
+            with self._probing:
+                if not self._settled.is_set():
+                    completion = self._complete(request)  # a failure lets the next call probe
+                    self._settled.set()
+                    self.memory.save(self.endpoint, self.model, self.shape, "answered")
+                    return completion
+        return self._complete(request)
+
+    def _complete(self, request: Request[T]) -> Completion[T]:
         started = time.monotonic()
         messages: list[Message] = list(request.messages)
         budget = request.max_tokens or self.max_tokens
