@@ -422,7 +422,10 @@ class OpenAIBackend:
                 return True  # learned by another call meanwhile: just ask again
             self._shape = learned
         self.memory.save(
-            self.endpoint, self.model, learned, f"HTTP {refused.status}: {refused.message}"
+            self.endpoint,
+            self.model,
+            learned,
+            f"HTTP {refused.status}: {self._clean(refused.message)}",
         )
         return True
 
