@@ -70,6 +70,22 @@ def test_an_unknown_reasoning_model_is_learned_in_two_calls_and_remembered(
     assert json.loads(shown.out) == fake_openai.requests[-1].body
 
 
+def test_a_lesson_is_kept_even_when_the_call_then_fails(one: Path, fake_openai: FakeOpenAI) -> None:
+    fake_openai.reasoning = True
+    too_long = Reply(
+        status=400,
+        error_body={"error": {"message": "The prompt is too long.", "param": "messages"}},
+    )
+    fake_openai.enqueue(Reply(), Reply(), too_long)  # the third request, rightly shaped, fails
+    env = point_at(one, fake_openai, model="house-reasoner")
+    assert run_satire("generate", cwd=one, env=env).code == 1
+    assert len(fake_openai.requests) == 3
+    assert run_satire("generate", cwd=one, env=env).code == 0
+    assert [_shape(r.body) for r in fake_openai.requests[3:]] == [
+        ("max_completion_tokens", False, "json_schema")
+    ]
+
+
 def test_a_batch_pays_for_each_lesson_once_whatever_its_concurrency(
     demo_project: Path, fake_openai: FakeOpenAI
 ) -> None:
