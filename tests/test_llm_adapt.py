@@ -106,9 +106,11 @@ def test_a_batch_pays_for_each_lesson_once_whatever_its_concurrency(
 def test_known_reasoning_models_start_right(one: Path, fake_openai: FakeOpenAI, model: str) -> None:
     fake_openai.reasoning = True
     env = point_at(one, fake_openai, reasoning_effort="low", max_tokens=3000)
+    shown = run_satire("prompt", "iphone-air", "--json", "--model", model, cwd=one, env=env)
     result = run_satire("generate", "--model", model, cwd=one, env=env)
     assert result.code == 0, result.err
     [request] = fake_openai.requests
+    assert json.loads(shown.out) == request.body, "satire prompt --json shows the very request"
     assert _shape(request.body) == ("max_completion_tokens", False, "json_schema")
     assert request.body["max_completion_tokens"] == 3000
     assert request.body["reasoning_effort"] == "low"

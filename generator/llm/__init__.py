@@ -46,11 +46,6 @@ class Usage:
             self.requests + other.requests,
         )
 
-    @property
-    def paid(self) -> bool:
-        """Whether any answer came back (tokens were spent), usable or not."""
-        return bool(self.tokens_in or self.tokens_out)
-
 
 @dataclass(frozen=True, kw_only=True)
 class Request(Generic[T]):
