@@ -81,8 +81,26 @@ class LLMConfig(Strict):
         "OPENAI_API_KEY",
         description="name of the environment variable holding the key (never the key itself)",
     )
-    temperature: float = Field(0.9, ge=0, le=2, description="sampling temperature")
-    max_tokens: int = Field(2000, ge=64, description="completion budget per call")
+    temperature: float | None = Field(
+        0.9,
+        ge=0,
+        le=2,
+        description="sampling temperature; null: the model's default (sent only to models that take one)",
+    )
+    max_tokens: int = Field(
+        2000,
+        ge=64,
+        description="completion budget per call (sent as max_completion_tokens to models that want that name)",
+    )
+    max_tokens_ceiling: int = Field(
+        16000,
+        ge=64,
+        description="an answer cut off by the budget is asked again with twice the budget, up to this",
+    )
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = Field(
+        None,
+        description="for reasoning models that take it (o-series, gpt-5); null: not sent",
+    )
     timeout: float = Field(60.0, gt=0, description="seconds before a call is abandoned and retried")
     max_retries: int = Field(
         3, ge=0, le=10, description="retries after the first try, with backoff"

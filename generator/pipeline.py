@@ -133,9 +133,9 @@ def generate_step(run: Run) -> StepResult:
     """Drafts for the confirmed briefs that have none or whose brief changed."""
     from generator.brief import brief_paths, confirmation_gate, load_briefs
     from generator.errors import shown
-    from generator.llm import get_backend
     from generator.styles import style_files
     from generator.write import batch
+    from generator.write.backend import get_backend
 
     project = run.project
     briefs, errors = load_briefs(brief_paths(project.briefs_dir), set(style_files(project)), shown)

@@ -9,12 +9,20 @@
 Scripted replies are used in arrival order; when none is left, `default`
 answers (after `latency` seconds): a valid article, except to a self-check
 request (the writer asked to fix the fact check's findings), which gets the
-current draft back unchanged, like a writer that never fixes anything, and to a
-translation verdict request, which gets "same meaning". `fenced(received, label)`
+current draft back unchanged, like a writer that never fixes anything, to a
+translation verdict request, which gets "same meaning", and to an intake
+extraction, which gets the article's title as its summary and nothing else. `fenced(received, label)`
 reads the data a prompt fenced under a label, so a script can answer per request. Each received
 request is kept in `.requests` (JSON body and headers); `.max_concurrency` is
 the most requests it held open at once. `reject_formats` makes it answer 400
 to a `response_format` of those types, as servers without structured output do.
+
+Other servers it can play: `reasoning = True` answers like OpenAI's reasoning
+models (o-series, gpt-5), with OpenAI's exact 400 bodies, to `max_tokens` and
+to a temperature other than 1; `reject_formats_422` answers 422 with a
+validator's `detail` body (no OpenAI `error` object) to those formats;
+`strict_path = True` answers 404 to any path but /v1/chat/completions, as
+OpenAI does to a base URL with one /v1 too many.
 """
 
 from __future__ import annotations
@@ -70,6 +78,7 @@ class Reply:
     delay: float = 0.0
     raw: bytes | None = None
     error_message: str = "scripted error"
+    error_body: dict[str, Any] | None = None  # the whole JSON error body, instead of OpenAI's shape
     prompt_tokens: int = 100
     completion_tokens: int = 200
 
@@ -98,6 +107,9 @@ class FakeOpenAI:
         self.script: deque[Reply] = deque()
         self.latency = 0.0
         self.reject_formats: set[str] = set()
+        self.reject_formats_422: set[str] = set()
+        self.reasoning = False
+        self.strict_path = False
         self.default: Callable[[Received], Reply] = default_reply
         self.max_concurrency = 0
         self._open = 0
@@ -133,10 +145,33 @@ class FakeOpenAI:
         with self._lock:
             self.requests.append(received)
             scripted = self.script.popleft() if self.script else None
+        if self.strict_path and received.path != "/v1/chat/completions":
+            return Reply(
+                status=404,
+                error_message=f"Invalid URL (POST {received.path})",
+            )
+        if self.reasoning and "max_tokens" in received.body:
+            return Reply(status=400, error_body=MAX_TOKENS_REFUSED)
+        if self.reasoning and received.body.get("temperature", 1) != 1:
+            return Reply(status=400, error_body=temperature_refused(received.body["temperature"]))
         if received.response_format in self.reject_formats:
             return Reply(
                 status=400,
                 error_message=f"response_format {received.response_format!r} is not supported by this server",
+            )
+        if received.response_format in self.reject_formats_422:
+            return Reply(
+                status=422,
+                error_body={
+                    "detail": [
+                        {
+                            "type": "literal_error",
+                            "loc": ["body", "response_format", "type"],
+                            "msg": "Input should be 'text' or 'json_object'",
+                            "input": received.response_format,
+                        }
+                    ]
+                },
             )
         return scripted or self.default(received)
 
@@ -179,6 +214,8 @@ class FakeOpenAI:
                         time.sleep(wait)
                     if reply.raw is not None:
                         self._send_bytes(reply.status, reply.raw, reply.headers)
+                    elif reply.error_body is not None:
+                        self._send(reply.status, reply.error_body, reply.headers)
                     elif reply.status != 200:
                         kind = (
                             "rate_limit_error"
@@ -227,6 +264,28 @@ class FakeOpenAI:
         return Handler
 
 
+# OpenAI's answers to a reasoning model asked with `max_tokens` or a temperature, word for word.
+MAX_TOKENS_REFUSED: dict[str, Any] = {
+    "error": {
+        "message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        "type": "invalid_request_error",
+        "param": "max_tokens",
+        "code": "unsupported_parameter",
+    }
+}
+
+
+def temperature_refused(value: float) -> dict[str, Any]:
+    return {
+        "error": {
+            "message": f"Unsupported value: 'temperature' does not support {value} with this model. Only the default (1) value is supported.",
+            "type": "invalid_request_error",
+            "param": "temperature",
+            "code": "unsupported_value",
+        }
+    }
+
+
 def fenced(received: Received, label: str) -> Any:
     """The JSON a prompt fenced under a label starting with `label` ("UNTRUSTED current draft: ..."), or None."""
     for message in received.messages:
@@ -249,7 +308,21 @@ def is_verdict_request(received: Received) -> bool:
     return fenced(received, "the two quotes") is not None
 
 
+def is_intake_request(received: Received) -> bool:
+    return fenced(received, "article: the news story") is not None
+
+
 def default_reply(received: Received) -> Reply:
+    if is_intake_request(received):  # an extraction that proposes the article's title, and no more
+        story = fenced(received, "article: the news story")
+        return Reply(
+            content=json.dumps(
+                {
+                    "summary": str(story.get("title", "")),
+                    **{key: [] for key in ("facts", "quotes", "people", "angles")},
+                }
+            )
+        )
     if is_verdict_request(received):
         return Reply(
             content=json.dumps({"same": True, "reason": "same meaning"}), completion_tokens=20

@@ -14,9 +14,9 @@ from generator.commands import gather_briefs
 from generator.config import load_project
 from generator.drafts import Draft, DraftStore, Provenance, SourceRef
 from generator.errors import SatireError
-from generator.llm.offline import OfflineBackend
 from generator.review import workflow as review
 from generator.styles import load_style, style_files
+from generator.write.offline import OfflineBackend
 from tests.conftest import REPO, run_satire
 
 PULL = "Dans la tech, on ne change pas de cap : on fait une mise à jour."

@@ -185,7 +185,7 @@ def test_eval_tells_the_models_apart_and_the_judge_ranks_them(
         for r in asked
     )
     assert first_shown == ["inventor", "inventor", "parrot", "parrot"]
-    assert all(r.response_format == "json_object" for r in asked)
+    assert all(r.response_format == "json_schema" for r in asked)
     system = str(asked[0].messages[0]["content"])
     assert (
         "deadpan-wire" in system and "UNTRUSTED" in system
@@ -368,7 +368,7 @@ def test_eval_refuses_drafts_and_stops_at_the_budget(
         env=env,
     )
     assert rambling.code == 1 and "Traceback" not in rambling.err
-    assert "judge rambling-judge failed: the answer is not a JSON object" in rambling.err
+    assert "judge rambling-judge failed: unusable answer after one re-ask" in rambling.err
     data = json.loads((root.parent / "eval-rambling" / "results.json").read_text(encoding="utf-8"))
     assert all(r["metrics"] for r in data["results"]) and data["stopped"].startswith(
         "judge rambling-judge failed"

@@ -3,6 +3,7 @@ budgets, languages, protected drafts, bad briefs and the API key."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -149,7 +150,9 @@ def test_sigkill_mid_batch_then_rerun_finishes_the_rest(
     with sqlite3.connect(demo_project / ".satire" / "state.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for (response,) in db.execute("SELECT response FROM llm_cache"):
-            assert '"article"' in response
+            assert json.loads(json.loads(response)["text"])["title"], (
+                "every entry is a whole answer"
+            )
 
 
 def test_a_kill_half_way_through_a_write_leaves_every_file_whole(
@@ -314,7 +317,7 @@ def test_api_key_is_never_written_or_printed(demo_project: Path, fake_openai: Fa
     assert fake_openai.requests[0].headers["authorization"] == f"Bearer {SECRET}", (
         "the key did reach the server"
     )
-    assert any("HTTP 401 (check the API key)" in r.err for r in outputs)
+    assert any("HTTP 401 (check the API key in $OPENAI_API_KEY)" in r.err for r in outputs)
     for result in outputs:
         assert SECRET not in result.out and SECRET not in result.err
     for path in demo_project.rglob("*"):
@@ -339,7 +342,9 @@ def test_prompt_injection_stays_fenced_data(demo_project: Path, fake_openai: Fak
     system, user = fake_openai.requests[0].messages
     import json
 
-    assert json.loads(shown.out) == [system, user], "satire prompt prints exactly what is sent"
+    assert json.loads(shown.out) == fake_openai.requests[0].body, (
+        "satire prompt --json prints exactly the request sent"
+    )
     assert "Ignore previous" not in system["content"]
     content = user["content"]
     head, fence_and_rest = content.split(

@@ -11,10 +11,10 @@ import yaml
 
 from generator.brief import Brief, load_brief
 from generator.config import load_project
-from generator.llm import get_backend
-from generator.llm.offline import find_topic, sentences
 from generator.styles import load_style
+from generator.write.backend import get_backend
 from generator.write.compose import revise, write
+from generator.write.offline import find_topic, sentences
 from tests.conftest import REPO, run_satire
 from tests.fake_openai import FakeOpenAI
 from tests.generation_support import drafts, point_at

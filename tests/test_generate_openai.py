@@ -138,10 +138,10 @@ def test_json_in_a_code_fence_among_prose_is_accepted(one: Path, fake_openai: Fa
             id="length-retried-larger",
         ),
         pytest.param(
-            [Reply(content='{"title": "Cut o', finish_reason="length")] * 2,
-            2,
+            [Reply(content='{"title": "Cut o', finish_reason="length")] * 4,
+            4,
             False,
-            id="length-twice",
+            id="length-up-to-the-ceiling",
         ),
         pytest.param(
             [Reply(content=None, refusal="I can't help with that.")], 1, False, id="refusal"

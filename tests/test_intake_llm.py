@@ -166,7 +166,7 @@ def test_an_endpoint_failure_is_one_line_and_nothing_is_written(
     result = run_satire("intake", news_site.url("/veltra/"), cwd=project, env=env)
     assert result.code == 1 and "Traceback" not in result.err
     assert [line for line in result.err_lines if line.startswith(news_site.url("/veltra/"))] == [
-        f"{news_site.url('/veltra/')}: HTTP 500 after 1 tries (http://127.0.0.1:{fake_openai.port}/v1)"
+        f"{news_site.url('/veltra/')}: HTTP 500 after 1 tries (http://127.0.0.1:{fake_openai.port}/v1): scripted error"
     ]
     assert intake_briefs(project) == {}
     # the story was not remembered: the next run takes it in
@@ -286,7 +286,7 @@ def test_a_failed_intake_call_is_logged_for_its_article(
         news_site.url("/veltra"),
         0.0,
     )  # its canonical URL
-    assert row["outcome"].startswith("BackendError: HTTP 500")
+    assert row["outcome"].startswith("CallFailed: HTTP 500")
 
 
 def test_an_intake_request_is_answered_from_the_cache_the_second_time(

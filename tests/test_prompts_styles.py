@@ -93,7 +93,7 @@ def test_project_prompts_override_file_by_file(demo_project: Path) -> None:
     )
     result = run_satire("prompt", "iphone-air", "--json", cwd=demo_project)
     assert result.code == 0, result.err
-    system, user = json.loads(result.out)
+    system, user = json.loads(result.out)["messages"]
     assert user["content"].startswith("Our own ask for English.\nUNTRUSTED story")
     assert "Punch up, not down" in system["content"], "system.j2 still comes from the built-ins"
 

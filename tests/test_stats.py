@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from generator.config import Project, load_project
-from generator.llm import get_backend
 from generator.measure import stats
 from generator.review import approval, audit
 from generator.review import workflow as review
 from generator.write import batch
+from generator.write.backend import get_backend
 from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving

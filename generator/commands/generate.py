@@ -70,9 +70,9 @@ def generate(
     from generator.errors import SatireError
     from generator.infra.fsutil import project_lock
     from generator.infra.validation import did_you_mean
-    from generator.llm import get_backend
     from generator.styles import style_files
     from generator.write import batch
+    from generator.write.backend import get_backend
 
     project = app.project()
     languages: list[str] | None = None

@@ -1,4 +1,5 @@
-"""`satire prompt BRIEF`: the exact messages `generate` would send; no network."""
+"""`satire prompt BRIEF`: the exact messages `generate` would send (with `--json`,
+the whole request body, shaped by what is known of the endpoint); no network."""
 
 from __future__ import annotations
 
@@ -17,17 +18,21 @@ from generator.commands import App, echo_err, gather_briefs, pass_app
     "--json",
     "as_json",
     is_flag=True,
-    help="Print the messages as the JSON list sent to the endpoint.",
+    help="Print the whole request body sent to the endpoint (model, messages, token budget, temperature, response_format), as JSON.",
 )
+@click.option("--model", "-m", help="Model to show the request for (default: llm.model).")
 @pass_app
-def prompt(app: App, brief: str, style: str | None, language: str | None, as_json: bool) -> int:
+def prompt(
+    app: App, brief: str, style: str | None, language: str | None, as_json: bool, model: str | None
+) -> int:
     """Print the exact messages generate would send for BRIEF."""
     import json
 
     from generator.config import check_language
     from generator.errors import SatireError
+    from generator.llm.openai import preview
     from generator.styles import load_style
-    from generator.write.prompts import render_write
+    from generator.write.compose import write_request
 
     project = app.project()
     good, errors = gather_briefs(project, (brief,))
@@ -42,13 +47,17 @@ def prompt(app: App, brief: str, style: str | None, language: str | None, as_jso
         except ValueError as exc:
             raise SatireError(f"--lang: {exc}") from None
     chosen = load_style(project, style or item.style or project.config.style)
-    messages = render_write(
-        project, item, chosen, language or item.language or project.config.language
+    request = write_request(
+        project,
+        item,
+        chosen,
+        language or item.language or project.config.language,
+        item.effective_slug,
     )
     if as_json:
-        click.echo(json.dumps(messages, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(preview(project, request, model), ensure_ascii=False, indent=2))
     else:
-        for message in messages:
+        for message in request.messages:
             click.echo(f"=== {message['role']} ===")
             click.echo(message["content"])
             click.echo()

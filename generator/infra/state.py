@@ -1,5 +1,6 @@
 """Local state in `.satire/state.db` (SQLite): the LLM response cache, the
-per-call run log, the review audit log, the build's render cache and locks.
+per-call run log, what each LLM endpoint takes, the review audit log, the
+build's render cache and locks.
 
 Schema changes are numbered migrations, applied in order and recorded in
 `PRAGMA user_version`; append new ones, never edit old ones. WAL mode and a
@@ -129,6 +130,18 @@ MIGRATIONS: list[str] = [
         etag TEXT,
         last_modified TEXT,
         updated_at TEXT NOT NULL
+    );
+    """,
+    # 6: (issue 23) what an endpoint and model were learned to take, from the
+    # errors they answered, so the next run sends the right request at once
+    """
+    CREATE TABLE llm_endpoints (
+        base_url TEXT NOT NULL,
+        model TEXT NOT NULL,
+        shape TEXT NOT NULL,           -- JSON of llm.openai.Shape
+        said TEXT NOT NULL,            -- the error that taught the latest change
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (base_url, model)
     );
     """,
 ]

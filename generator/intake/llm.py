@@ -1,8 +1,9 @@
 """The LLM extractor: one structured-output call per article, through the
 project's `openai` backend with the response cache and call log around it (one
 `llm_calls` row per article, kind `intake`, item its canonical URL), with the
-article fenced as untrusted data (prompts/intake.j2). What it proposes is
-grounded like anything else."""
+article fenced as untrusted data (prompts/intake.j2). The answer must follow
+its schema (an off-schema answer is re-asked once, a format lower, like the
+writer's); what it proposes is grounded like anything else."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from generator.intake.extract import MAX_FACTS, MAX_QUOTES, Page, Proposal
+from generator.llm import CallFailed, Request, json_answer
 
 if TYPE_CHECKING:
     from generator.config import Project
@@ -55,13 +57,10 @@ class LLMExtractor:
     """Proposes a brief's summary, facts, quotes, people and angles from an article."""
 
     def __init__(self, project: Project, *, run_id: str | None = None) -> None:
-        from generator.llm import get_backend
-        from generator.llm.cache import CachedBackend
+        from generator.write.backend import get_backend
 
         self.project = project
-        backend = get_backend(project, run_id=run_id)
-        assert isinstance(backend, CachedBackend)
-        self.backend = backend
+        self.backend = get_backend(project, run_id=run_id)
         self.cost_usd = 0.0
         self._lock = threading.Lock()
 
@@ -88,13 +87,26 @@ class LLMExtractor:
             max_facts=MAX_FACTS,
             max_quotes=MAX_QUOTES,
         )
-        answer = self.backend.ask_json(
-            messages, item=url, kind="intake", schema=INTAKE_SCHEMA, name="intake_brief", max_tokens=self.project.config.llm.max_tokens,
-            temperature=0.0, style=style, language=language,
-        )  # fmt: skip
-        data = answer.data
+        request = Request(
+            kind="intake",
+            messages=messages,
+            parse=json_answer(INTAKE_SCHEMA),
+            schema=INTAKE_SCHEMA,
+            name="intake_brief",
+            item=url,
+            style=style,
+            language=language,
+            temperature=0.0,
+        )
+        try:
+            completion = self.backend.complete(request)
+        except CallFailed as exc:  # paid but unusable answers cost all the same
+            with self._lock:
+                self.cost_usd += exc.usage.cost_usd
+            raise
+        data = completion.value
         with self._lock:
-            self.cost_usd += answer.cost_usd
+            self.cost_usd += completion.usage.cost_usd
         proposal = Proposal(
             summary=str(data.get("summary") or ""),
             facts=[

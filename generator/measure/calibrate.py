@@ -45,14 +45,12 @@ def history_pairs(project: Project) -> list[tuple[str, int, int]]:
 
 def judge_agreement(project: Project, model: str, *, offline: bool = False) -> dict[str, Any]:
     """The judge's verdicts on the history's pairs: agreement with editors and with itself."""
-    from generator.llm import get_backend
-    from generator.llm.cache import CachedBackend
     from generator.styles import load_style
+    from generator.write.backend import get_backend
 
     backend = get_backend(
         project, offline=offline, model=model, run_id=RUN_PREFIX + uuid.uuid4().hex[:12]
     )
-    assert isinstance(backend, CachedBackend)
     judge = Judge(project, backend)
     store = DraftStore(project)
     pairs, skipped = [], []

@@ -87,8 +87,8 @@ def run(
     say: Callable[[str], None],
 ) -> Outcome:
     """Write, score, judge and report; the report is written even when the budget stops the run."""
-    from generator.llm import get_backend
     from generator.measure import report
+    from generator.write.backend import get_backend
 
     folder = scratch_folder(project, out)
     store = ScratchStore(project, folder)
@@ -234,12 +234,10 @@ def _judge(
     say: Callable[[str], None],
 ) -> tuple[dict[str, Any], str]:
     """Pairwise verdicts within each brief and style; a ranking of models per style."""
-    from generator.llm import get_backend
-    from generator.llm.cache import CachedBackend
     from generator.styles import load_style
+    from generator.write.backend import get_backend
 
     backend = get_backend(project, offline=offline, model=model, run_id=run_id)
-    assert isinstance(backend, CachedBackend)
     stopped = ""
 
     def afford(bound: float) -> bool:

@@ -4,7 +4,8 @@ and the Bradley-Terry ranking of many such verdicts.
 
 The judge's prompt is `prompts/judge.j2` (overridable per project), with the
 style's own description; the brief and the drafts go in fenced as untrusted
-data. Its calls go through the response cache and the call log like any other.
+data. Its calls go through the response cache and the call log like any other,
+as structured output (`JUDGE_SCHEMA`) with the writer's step-down.
 """
 
 from __future__ import annotations
@@ -15,17 +16,27 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from generator.errors import SatireError
+from generator.llm import Message, Request, json_answer
 from generator.write.prompts import render_judge
 
 if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.config import Project
     from generator.drafts import Draft
-    from generator.llm.cache import CachedBackend
+    from generator.llm import Backend
     from generator.styles import Style
 
 Outcome = Literal["a", "b", "tie"]  # which of the pair (a, b) the judge preferred
+JUDGE_TOKENS = 400  # a letter and one sentence
+JUDGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "winner": {"type": "string", "enum": ["A", "B", "tie"]},
+        "reason": {"type": "string"},
+    },
+    "required": ["winner", "reason"],
+    "additionalProperties": False,
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class Judge:
     def __init__(
         self,
         project: Project,
-        backend: CachedBackend,
+        backend: Backend,
         *,
         afford: Callable[[float], bool] = lambda cost: True,
     ) -> None:
@@ -83,17 +94,11 @@ class Judge:
             return None
         verdicts = []
         for (first, second), asked in zip(orders, messages, strict=True):
-            answer = self.backend.ask_json(
-                asked, item=f"judge:{brief.effective_slug}:{style.name}", kind="judge"
-            )
-            shown = str(answer.data.get("winner", "")).strip().upper()
-            if shown not in ("A", "B", "TIE"):
-                raise SatireError(
-                    f"the judge ({self.model}) answered {answer.data!r}: expected a winner of A, B or tie"
-                )
+            completion = self.backend.complete(self._request(asked, brief, style, language))
+            shown = str(completion.value["winner"]).upper()
             picked = first if shown == "A" else second if shown == "B" else None
             winner: Outcome = "tie" if picked is None else "a" if picked is a else "b"
-            reason = " ".join(str(answer.data.get("reason", "")).split())[:300]
+            reason = " ".join(str(completion.value.get("reason", "")).split())[:300]
             verdicts.append(
                 Verdict(
                     first.name,
@@ -101,14 +106,30 @@ class Judge:
                     winner,
                     "tie" if shown == "TIE" else shown,
                     reason,
-                    answer.cost_usd,
+                    completion.usage.cost_usd,
                 )
             )
         return verdicts
 
-    def _bound(self, messages: list[dict[str, str]]) -> float:
-        cost = getattr(self.backend.inner, "cost", None)
-        return float(cost(sum(len(m["content"]) for m in messages) // 2, 400)) if cost else 0.0
+    def _request(
+        self, messages: list[Message], brief: Brief, style: Style, language: str
+    ) -> Request[dict[str, Any]]:
+        return Request(
+            kind="judge",
+            messages=messages,
+            parse=json_answer(JUDGE_SCHEMA),
+            schema=JUDGE_SCHEMA,
+            name="verdict",
+            item=f"judge:{brief.effective_slug}:{style.name}",
+            style=style.name,
+            language=language,
+            max_tokens=JUDGE_TOKENS,
+        )
+
+    def _bound(self, messages: list[Message]) -> float:
+        return self.backend.cost_bound(
+            Request(kind="judge", messages=messages, parse=str, max_tokens=JUDGE_TOKENS // 2)
+        )
 
 
 def self_agreement(pairs: Sequence[Sequence[Verdict]]) -> float | None:

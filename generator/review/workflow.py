@@ -270,15 +270,15 @@ def revise(
     see `compose.self_check`): a new revision, back to draft."""
     if not note.strip():
         raise SatireError(f"cannot revise {slug!r}: say what to change with --note TEXT")
-    from generator import llm
     from generator.write import compose
+    from generator.write.backend import get_backend
 
     record_pending(project, slug, by=by)
     store = DraftStore(project)
     current = store.load(slug)
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
-    backend = llm.get_backend(project, offline=offline, model=model)
+    backend = get_backend(project, offline=offline, model=model)
     rewritten = compose.revise(
         project, current, brief, note, backend, self_check_rounds=self_check_rounds
     )

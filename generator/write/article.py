@@ -2,16 +2,35 @@
 its JSON schema for `response_format`, a tolerant parser for answers that
 come as JSON in a code fence or as plain Markdown, and `fill_missing`, which
 derives the dek, pull quote and tags an answer left out (a title and a body
-are all an answer needs to be kept).
+are all an answer needs to be kept); and `Work`, what the writer is asked to
+do, as data (the offline writer reads it from the request's context).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from generator.brief import Brief
+    from generator.drafts import Draft
+    from generator.styles import Style
+
+
+@dataclass(frozen=True)
+class Work:
+    """A write or revise request's inputs as data: the brief, the style and the
+    post's language, and for a revision the current draft and the editor's note."""
+
+    brief: Brief
+    style: Style
+    language: str
+    draft: Draft | None = None
+    note: str | None = None
 
 
 class Article(BaseModel):

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.brief import confirmation_gate, waiting_line
 from generator.drafts import DraftStore
@@ -194,8 +194,8 @@ def run(
     Each job may cost its write and up to `self_check_rounds` fix requests (default:
     llm.self_check_rounds): each is reserved against the budget before it is sent."""
     from generator.llm import Request
+    from generator.llm.meter import Metered
     from generator.styles import load_style
-    from generator.write.prompts import render_write
 
     store = store or DraftStore(project)
     budget = Budget(max_cost)
@@ -218,14 +218,7 @@ def run(
             if budget.limit is not None:
                 chosen = load_style(project, job.style)
                 bound = backend.cost_bound(
-                    Request(
-                        "write",
-                        render_write(project, job.brief, chosen, job.language),
-                        job.brief,
-                        chosen,
-                        job.language,
-                        item=job.slug,
-                    )
+                    compose.write_request(project, job.brief, chosen, job.language, job.slug)
                 )
             if not budget.reserve(bound):
                 return None
@@ -235,10 +228,10 @@ def run(
 
     job_bounds: dict[int, float] = {}
 
-    def afford(reserved: list[float]) -> Callable[[Request], bool]:
+    def afford(reserved: list[float]) -> Callable[[Request[Any]], bool]:
         """A job's self-check rounds go out only while the budget holds them (kept in `reserved`)."""
 
-        def check(request: Request) -> bool:
+        def check(request: Request[Any]) -> bool:
             extra = backend.cost_bound(request) if budget.limit is not None else 0.0
             if not budget.reserve(extra):
                 return False
@@ -250,46 +243,52 @@ def run(
     def worker() -> None:
         while (job := take()) is not None:
             reserved = [job_bounds[id(job)]]
+            metered = Metered(backend)  # every paid call of the job, failed ones included
             try:
                 draft = compose.write(
                     project,
                     job.brief,
                     job.style,
                     job.language,
-                    backend,
+                    metered,
                     slug=job.slug,
                     self_check_rounds=rounds,
                     afford=afford(reserved),
                 )
             except SatireError as exc:
-                budget.settle(sum(reserved), 0.0)
+                budget.settle(sum(reserved), metered.usage.cost_usd)
                 say(f"{_where(project, job)}: generation failed: {exc.format_message()}")
                 with save_lock:
                     report.failed.append(job.slug)
+                    count(metered)
                 advance()
                 continue
             draft = draft.model_copy(update={"translations": job.translations, "body": draft.body})
-            budget.settle(sum(reserved), draft.provenance.cost_usd)
+            budget.settle(sum(reserved), metered.usage.cost_usd)
             # Saving (two fsyncs) is handed off so this worker can start its next call at once.
-            saves.append(saver.submit(save, job, draft))
+            saves.append(saver.submit(save, job, draft, metered))
 
-    def save(job: Job, draft: Draft) -> None:
+    def count(metered: Metered) -> None:
+        """Add what a job spent to the summary (under save_lock)."""
+        report.tokens_in += metered.usage.tokens_in
+        report.tokens_out += metered.usage.tokens_out
+        report.cost_usd += metered.usage.cost_usd
+
+    def save(job: Job, draft: Draft, metered: Metered) -> None:
         try:
             store.save_revision(draft)  # one slug per job: saves need no lock between them
         except OSError as exc:
             say(f"{_where(project, job)}: could not save the draft: {exc.strerror or exc}")
             with save_lock:
                 report.failed.append(job.slug)
+                count(metered)
             advance()
             return
         with save_lock:
             report.written.append(job.slug)
-            if draft.provenance.cached:
+            if metered.cached:
                 report.cached += 1
-            else:
-                report.tokens_in += draft.provenance.tokens_in
-                report.tokens_out += draft.provenance.tokens_out
-                report.cost_usd += draft.provenance.cost_usd
+            count(metered)
         advance()
 
     workers = max(1, min(concurrency, len(jobs) or 1))

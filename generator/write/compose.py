@@ -18,33 +18,55 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.check import factcheck
 from generator.drafts import Draft, Provenance, SelfCheck, SourceRef
-from generator.llm import Completion, Request
+from generator.llm import Completion, Message, Request, Usage
 from generator.styles import load_style
 from generator.write import translations
-from generator.write.article import fill_missing
-from generator.write.prompts import (
-    Message,
-    prompt_sha256,
-    render_revise,
-    render_self_check,
-    render_write,
-)
+from generator.write.article import ARTICLE_SCHEMA, Article, Work, fill_missing, parse_article
+from generator.write.prompts import prompt_sha256, render_revise, render_self_check, render_write
 
 if TYPE_CHECKING:
     from generator.brief import Brief
     from generator.config import Project
     from generator.llm import Backend
     from generator.styles import Style
-    from generator.write.article import Article
 
-Afford = Callable[[Request], bool]
+Afford = Callable[[Request[Article]], bool]
 OFFLINE_NOTE = (
     "no self-check: the offline writer takes every figure, name, date and quote from the brief"
 )
+
+
+def article_request(
+    kind: str,
+    messages: list[Message],
+    work: Work,
+    *,
+    item: str,
+) -> Request[Article]:
+    """A request answered by an article (write, revise, self_check), with the work as data."""
+    return Request(
+        kind=kind,
+        messages=messages,
+        parse=parse_article,
+        schema=ARTICLE_SCHEMA,
+        name="article",
+        item=item,
+        style=work.style.name,
+        language=work.language,
+        context=work,
+    )
+
+
+def write_request(
+    project: Project, brief: Brief, style: Style, language: str, slug: str
+) -> Request[Article]:
+    """The request that writes `brief` in `style` and `language` (what `satire prompt` shows)."""
+    messages = render_write(project, brief, style, language)
+    return article_request("write", messages, Work(brief, style, language), item=slug)
 
 
 def write(
@@ -61,9 +83,9 @@ def write(
     """A new unsaved draft of `brief` in `style` and `language` (status draft), self-checked."""
     chosen = load_style(project, style)
     slug = slug or brief.effective_slug
-    messages = render_write(project, brief, chosen, language)
-    completion = backend.complete(Request("write", messages, brief, chosen, language, item=slug))
-    article, derived = fill_missing(completion.written, brief.tags)
+    request = write_request(project, brief, chosen, language, slug)
+    completion = backend.complete(request)
+    article, derived = fill_missing(completion.value, brief.tags)
     draft = Draft(
         title=article.title,
         slug=slug,
@@ -79,9 +101,10 @@ def write(
         source=SourceRef(publisher=brief.source.publisher, url=brief.source.url, title=brief.title),
         image=brief.image,
         revision=1,
-        provenance=provenance(completion, messages, brief, derived),
+        provenance=provenance(completion, request.messages, brief, derived),
         body=tidy_body(article),
     )
+    _record_findings(backend, completion, brief, draft)
     return self_check(
         project, draft, brief, chosen, backend, rounds=self_check_rounds, afford=afford
     )
@@ -99,36 +122,34 @@ def revise(
     """An unsaved rewrite of `draft` following the editor's `note` (status draft), self-checked."""
     chosen = load_style(project, draft.style)
     messages = render_revise(project, draft, brief, chosen, note)
-    completion = backend.complete(
-        Request(
-            "revise",
-            messages,
-            brief,
-            chosen,
-            draft.language,
-            item=draft.slug,
-            draft=draft,
-            note=note,
-        )
-    )
+    work = Work(brief, chosen, draft.language, draft, note)
+    completion = backend.complete(article_request("revise", messages, work, item=draft.slug))
     rewritten = _rewritten(draft, completion, provenance(completion, messages, brief, []), brief)
+    _record_findings(backend, completion, brief, rewritten)
     return self_check(project, rewritten, brief, chosen, backend, rounds=self_check_rounds)
+
+
+def _record_findings(
+    backend: Backend, completion: Completion[Article], brief: Brief, draft: Draft
+) -> None:
+    """Hand the call log the claim findings of the draft a call returned (`satire stats`
+    reports them at the first revision); a reader's aid that never fails the draft."""
+    try:
+        found = len(factcheck.claims(factcheck.check(brief, draft)))
+    except Exception:
+        return
+    backend.record(completion, findings=found)
 
 
 @dataclass
 class _Spent:
     """What the rounds of one draft cost, summed."""
 
-    tokens_in: int = 0
-    tokens_out: int = 0
-    cost_usd: float = 0.0
+    usage: Usage = field(default_factory=Usage)
     cached: bool = True
-    calls: list[Completion] = field(default_factory=list)
 
-    def add(self, completion: Completion) -> None:
-        self.tokens_in += completion.tokens_in
-        self.tokens_out += completion.tokens_out
-        self.cost_usd += completion.cost_usd
+    def add(self, completion: Completion[Any]) -> None:
+        self.usage = self.usage + completion.usage
         self.cached = self.cached and completion.cached
 
 
@@ -157,9 +178,7 @@ def self_check(
         )
     verifier = translations.verifier_for(project, brief, style, backend=backend, item=draft.slug)
     spent = _Spent(
-        draft.provenance.tokens_in,
-        draft.provenance.tokens_out,
-        draft.provenance.cost_usd,
+        Usage(draft.provenance.tokens_in, draft.provenance.tokens_out, draft.provenance.cost_usd),
         draft.provenance.cached,
     )
 
@@ -170,8 +189,8 @@ def self_check(
     before, done = len(best_claims), 0
     while best_claims and done < limit:
         messages = render_self_check(project, best, brief, style, [_shown(f) for f in best_claims])
-        request = Request(
-            "self_check", messages, brief, style, best.language, item=best.slug, draft=best
+        request = article_request(
+            "self_check", messages, Work(brief, style, best.language, best), item=best.slug
         )
         if afford is not None and not afford(request):
             break
@@ -180,15 +199,16 @@ def self_check(
         spent.add(completion)
         candidate = _rewritten(best, completion, best.provenance, brief)
         found = claims_of(candidate)
+        backend.record(completion, findings=len(found))
         if len(found) >= len(best_claims):
             break  # no better: keep the earlier draft, and stop asking
         best, best_claims = candidate, found
     for call in verifier.calls if verifier else []:
         spent.add(call)
     totals = {
-        "tokens_in": spent.tokens_in,
-        "tokens_out": spent.tokens_out,
-        "cost_usd": round(spent.cost_usd, 6),
+        "tokens_in": spent.usage.tokens_in,
+        "tokens_out": spent.usage.tokens_out,
+        "cost_usd": round(spent.usage.cost_usd, 6),
         "cached": spent.cached,
     }
     checked = SelfCheck(rounds=done, findings_before=before, findings_after=len(best_claims))
@@ -211,9 +231,11 @@ def _shown(finding: factcheck.Finding) -> dict[str, str]:
     }
 
 
-def _rewritten(draft: Draft, completion: Completion, provenance: Provenance, brief: Brief) -> Draft:
+def _rewritten(
+    draft: Draft, completion: Completion[Article], provenance: Provenance, brief: Brief
+) -> Draft:
     """`draft` with the text of `completion`'s article (missing fields derived), back to draft status."""
-    article, derived = fill_missing(completion.written, brief.tags)
+    article, derived = fill_missing(completion.value, brief.tags)
     if derived:
         provenance = provenance.model_copy(update={"note": _derived_note(provenance.note, derived)})
     return draft.model_copy(
@@ -235,7 +257,7 @@ def _derived_note(note: str | None, derived: list[str]) -> str:
 
 
 def provenance(
-    completion: Completion, messages: list[Message], brief: Brief, derived: list[str]
+    completion: Completion[Article], messages: list[Message], brief: Brief, derived: list[str]
 ) -> Provenance:
     return Provenance(
         backend=completion.backend,
@@ -243,9 +265,9 @@ def provenance(
         prompt_sha256=prompt_sha256(messages),
         brief_sha256=brief.sha256,
         temperature=completion.temperature,
-        tokens_in=completion.tokens_in,
-        tokens_out=completion.tokens_out,
-        cost_usd=completion.cost_usd,
+        tokens_in=completion.usage.tokens_in,
+        tokens_out=completion.usage.tokens_out,
+        cost_usd=completion.usage.cost_usd,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         cached=completion.cached,
         note=_derived_note(completion.note, derived) if derived else completion.note,

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import SatireError
 from generator.infra.resources import search_path
+from generator.llm import Message
 
 if TYPE_CHECKING:
     from generator.brief import Brief
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from generator.drafts import Draft
     from generator.styles import Style
 
-Message = dict[str, str]
 LANGUAGE_NAMES = {
     "fr": "French",
     "en": "English",

@@ -10,11 +10,10 @@ verifier the fact check reports such quotes as `translation` findings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.check.factcheck import Judgement, Pair
-from generator.errors import SatireError
-from generator.llm import Completion, Request
+from generator.llm import Completion, Request, parse_json
 from generator.write.prompts import render_verify
 
 if TYPE_CHECKING:
@@ -22,6 +21,36 @@ if TYPE_CHECKING:
     from generator.config import Project
     from generator.llm import Backend
     from generator.styles import Style
+
+VERDICT_TOKENS = 300  # a yes/no and one sentence
+
+
+@dataclass(frozen=True)
+class QuoteVerdict:
+    """The answer to a `verify` request: does the draft's quote say the same as the brief's?"""
+
+    same: bool
+    reason: str
+
+
+VERDICT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"same": {"type": "boolean"}, "reason": {"type": "string"}},
+    "required": ["same", "reason"],
+    "additionalProperties": False,
+}
+
+
+def parse_verdict(text: str) -> QuoteVerdict:
+    """A QuoteVerdict from an answer: a JSON object (possibly fenced or among prose) with
+    `same` (true/false, or "yes"/"no") and `reason`; ValueError says what is wrong."""
+    data = parse_json(text)
+    same = data.get("same")
+    if isinstance(same, str) and same.strip().lower() in {"yes", "no", "true", "false"}:
+        same = same.strip().lower() in {"yes", "true"}
+    if not isinstance(same, bool):
+        raise ValueError('off-schema JSON: "same" must be true or false')
+    return QuoteVerdict(same, " ".join(str(data.get("reason") or "").split())[:300])
 
 
 def wanted(project: Project, backend: Backend | None = None) -> bool:
@@ -45,7 +74,7 @@ class LLMVerifier:
     style: Style
     backend: Backend | None = None
     item: str = ""
-    calls: list[Completion] = field(default_factory=list)
+    calls: list[Completion[QuoteVerdict]] = field(default_factory=list)
     _opened: Backend | None = field(default=None, init=False, repr=False)
 
     def __call__(self, pair: Pair) -> Judgement:
@@ -56,16 +85,22 @@ class LLMVerifier:
             pair.original_language,
         )
         request = Request(
-            "verify", messages, self.brief, self.style, pair.translation_language, item=self.item
+            kind="verify",
+            messages=messages,
+            parse=parse_verdict,
+            schema=VERDICT_SCHEMA,
+            name="verdict",
+            item=self.item,
+            style=self.style.name,
+            language=pair.translation_language,
+            max_tokens=VERDICT_TOKENS,
         )
         completion = self._backend().complete(request)
         self.calls.append(completion)
-        if completion.verdict is None:
-            raise SatireError("the endpoint gave no verdict")
+        verdict = completion.value
         return Judgement(
-            completion.verdict.same,
-            completion.verdict.reason
-            or ("same meaning" if completion.verdict.same else "different meaning"),
+            verdict.same,
+            verdict.reason or ("same meaning" if verdict.same else "different meaning"),
             completion.model,
         )
 
@@ -73,11 +108,10 @@ class LLMVerifier:
         if self.backend is not None:
             return self.backend
         if self._opened is None:
-            from generator import llm
+            from generator.write.backend import get_backend
 
-            self._opened = llm.get_backend(
-                self.project
-            )  # a SatireError here leaves a translation note
+            # a SatireError here leaves a translation note
+            self._opened = get_backend(self.project)
         return self._opened
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""The `offline` backend: a deterministic writer with no network and no model.
+"""The `offline` writer: a deterministic backend with no network and no model.
 
 It builds a complete post from the brief and the style's phrasebook for the
 post's language: a mock proverb and the story to open, the brief's summary and
@@ -18,12 +18,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from generator.brief import Brief
 from generator.errors import BackendError
-from generator.llm import Completion, Request
+from generator.llm import Completion, Request, Usage
 from generator.styles import Phrasebook, Style
-from generator.write.article import Article
+from generator.write.article import Article, Work
+
+T = TypeVar("T")
 
 NAME = "offline"
 MODEL = "offline-writer"
@@ -84,25 +87,32 @@ _FR = {
 
 
 class OfflineBackend:
-    """Writes from the phrasebook; free, instant and the same every time."""
+    """Writes from the phrasebook; free, instant and the same every time. It reads
+    its inputs from the request's `Work` (brief, style, draft, note), and hands the
+    article back as JSON for the request's own parser."""
 
     name = NAME
     model = MODEL
 
-    def cache_key(self, request: Request) -> str | None:
+    def cache_key(self, request: Request[Any]) -> str | None:
         return None  # writing is cheaper than looking up
 
-    def cost_bound(self, request: Request) -> float:
+    def cost_bound(self, request: Request[Any]) -> float:
         return 0.0
 
-    def complete(self, request: Request) -> Completion:
-        if request.kind in ("self_check", "verify"):
+    def record(self, completion: Completion[Any], *, findings: int) -> None:
+        pass  # no call log: nothing was spent
+
+    def complete(self, request: Request[T]) -> Completion[T]:
+        work = request.context
+        if request.kind not in ("write", "revise") or not isinstance(work, Work):
             # its drafts take every claim from the brief: nothing to fix, nothing to judge
             raise BackendError(
-                f"the offline writer does not answer {request.kind} requests (it needs no self-check and judges no translation)"
+                f"the offline writer does not answer {request.kind} requests (it needs no self-check and "
+                "judges nothing): configure an LLM endpoint (llm.base_url or OPENAI_API_KEY)"
             )
-        if request.kind == "revise" and request.draft is not None:
-            draft = request.draft
+        if request.kind == "revise" and work.draft is not None:
+            draft = work.draft
             current = Article(
                 title=draft.title,
                 dek=draft.dek or draft.title,
@@ -111,14 +121,20 @@ class OfflineBackend:
                 tags=draft.tags,
             )
             article, applied = revise_article(
-                current, request.brief, request.style, request.draft.language, request.note or ""
+                current, work.brief, work.style, work.language, work.note or ""
             )
             note = "revised by the offline writer (no LLM): " + "; ".join(applied)
         else:
-            article = write_article(request.brief, request.style, request.language)
+            article = write_article(work.brief, work.style, work.language)
             note = "written by the offline writer (no LLM) from the brief's facts and the style's phrasebook"
+        text = article.model_dump_json()
         return Completion(
-            article=article, backend=NAME, model=MODEL, temperature=None, requests=0, note=note
+            value=request.parse(text),
+            text=text,
+            backend=NAME,
+            model=MODEL,
+            usage=Usage(),
+            note=note,
         )
 
 
