@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from generator.site.typography import french_html, is_french
 
 if TYPE_CHECKING:
     import markdown
-    import markdown.util
 
 # Bump when the output of body_html changes for the same input (it keys the cache).
 VERSION = "body-5"
@@ -41,114 +40,24 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _H1 = re.compile(r"<(/?)h1>")
+EXTENSIONS = ["sane_lists", "tables"]
 
 
 @lru_cache(maxsize=1)
 def _markdown() -> markdown.Markdown:
-    """The one Markdown instance of this process (made on first use: a no-op build never needs it)."""
+    """The one Markdown instance of this process (made on first use: a no-op build never needs it).
+
+    Stock Python-Markdown through its public API only: reusing one instance,
+    `reset()` between documents, gives what a fresh instance gives (tests hold
+    it to that) for less than building one per body."""
     import markdown
 
-    md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
-    for name, triggers in BLOCK_NEEDS.items():
-        _guard(md.parser.blockprocessors[name], triggers)
-    _skip_clean(md.preprocessors["normalize_whitespace"])
-    return md
-
-
-# Python-Markdown tests every block processor on every block, tries every
-# inline pattern on every text node, and normalizes whitespace with a regex
-# that scans the whole text. Most bodies hold no "#", "|", backtick, backslash,
-# "<", "&", image, reference definition or space at the end of a line, so the
-# work their text cannot trigger is skipped: the same HTML, a third faster
-# (tests hold it to a stock instance's output on samples and random Markdown).
-
-# Block processor -> substrings: its test is skipped for a block holding none.
-BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
-    "hashheader": ("#",),
-    "setextheader": ("=", "-"),
-    "hr": ("-", "_", "*"),
-    "quote": (">",),
-    "reference": ("]:",),
-    "table": ("|",),
-}
-
-# Inline pattern -> substrings: it is left out for a document holding none,
-# once whitespace is normalized (inline text is the document cut into blocks
-# and stripped of line prefixes, which brings no two characters together; raw
-# HTML aside: it is set apart by new lines). Those not listed are always kept.
-INLINE_NEEDS: dict[str, tuple[str, ...]] = {
-    "backtick": ("`",),
-    "escape": ("\\",),
-    "reference": ("]:",),  # references resolve only against definitions, "[id]: url"
-    "link": ("](",),
-    "short_reference": ("]:",),
-    "image_link": ("![",),
-    "image_reference": ("]:",),
-    "short_image_ref": ("]:",),
-    "autolink": ("<",),
-    "automail": ("<",),
-    "linebreak": (" \n", "<"),
-    "html": ("<",),
-    "entity": ("&",),
-    "em_strong": ("*", "_"),
-}
-_RENORMALIZED = re.compile("[\t\r\x02\x03]")  # what the normalizer changes, with " \n"
-
-
-def _guard(processor: Any, triggers: tuple[str, ...]) -> None:
-    test = processor.test
-
-    def guarded(parent: Any, block: str) -> bool:
-        return any(t in block for t in triggers) and bool(test(parent, block))
-
-    processor.test = guarded
-
-
-def _skip_clean(normalizer: Any) -> None:
-    run = normalizer.run
-
-    def skipping(lines: list[str]) -> list[str]:
-        source = "\n".join(lines) + "\n\n"
-        if " \n" in source or _RENORMALIZED.search(source):
-            result: list[str] = run(lines)
-            return result
-        return source.split("\n")  # what `run` gives for text it leaves alone
-
-    normalizer.run = skipping
-
-
-def _normalized(text: str) -> str:
-    """`text` as Python-Markdown's whitespace normalizer leaves it, as far as triggers go."""
-    if not _RENORMALIZED.search(text):
-        return text
-    text = text.replace("\x02", "").replace("\x03", "")
-    return text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
-
-
-def _inline_patterns(text: str) -> markdown.util.Registry[Any]:
-    """The instance's inline patterns that can match in `text`."""
-    seen = _normalized(text)
-    return _narrowed(
-        tuple(
-            name for name, triggers in INLINE_NEEDS.items() if not any(t in seen for t in triggers)
-        )
-    )
-
-
-@lru_cache(maxsize=64)
-def _narrowed(drop: tuple[str, ...]) -> markdown.util.Registry[Any]:
-    patterns = _markdown().inlinePatterns[:]  # a copy: the instance keeps them all
-    for name in drop:
-        patterns.deregister(name, strict=False)
-    return patterns
+    return markdown.Markdown(extensions=EXTENSIONS, output_format="html")
 
 
 def to_html(text: str) -> str:
     """Markdown to HTML with the shared instance (reset between documents)."""
-    md = _markdown()
-    inline: Any = md.treeprocessors["inline"]
-    inline.inlinePatterns = _inline_patterns(text)
-    html = md.reset().convert(text)
+    html = _markdown().reset().convert(text)
     return _H1.sub(r"<\1h2>", html)  # the page's only h1 is the title
 
 
