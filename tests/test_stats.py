@@ -10,7 +10,6 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -58,15 +57,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
-    class FrozenDatetime(dt.datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            return clock.now if tz is None else clock.now.astimezone(tz)
-
-    monkeypatch.setattr(
-        review, "dt", SimpleNamespace(datetime=FrozenDatetime, date=dt.date, UTC=dt.UTC)
-    )
-    monkeypatch.setattr("generator.llm.cache._now", lambda: clock.now.isoformat(timespec="seconds"))
+    monkeypatch.setattr("generator.infra.clock.now", lambda: clock.now)
     return clock
 
 

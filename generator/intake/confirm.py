@@ -18,7 +18,6 @@ audit log, once they have taken effect.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,7 +28,7 @@ from generator.brief import Brief, brief_paths, load_brief, load_briefs, resolve
 from generator.config import Project
 from generator.drafts import DraftStore
 from generator.errors import InputError, InputErrors, SatireError, shown
-from generator.infra import yamledit, yamlfile
+from generator.infra import clock, yamledit, yamlfile
 from generator.infra.fsutil import project_lock, write_atomic
 from generator.infra.validation import validate
 from generator.review import workflow as review
@@ -348,7 +347,7 @@ def discard(project: Project, name: str, *, by: str | None, note: str | None = N
         raw = brief.path.read_bytes()
         if hashlib.sha256(raw).hexdigest() != brief.sha256:
             raise SatireError(f"{file} changed while being discarded: run again")
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         copy = project.state_dir / DISCARDED / f"{brief.path.stem}.{stamp}{brief.path.suffix}"
         write_atomic(copy, raw)  # the copy first: a crash leaves two copies, never none
         details: dict[str, Any] = {"kept_at": project.rel(copy), "confirmed": brief.confirmed}

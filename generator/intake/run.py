@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from generator.errors import SatireError
+from generator.infra import clock
 from generator.intake.extract import Page, Proposal, extract_offline, read_page, thin
 from generator.intake.feeds import Entry, MalformedFeed, filtered_out, is_feed, parse_feed
 from generator.intake.fetch import Disallowed, Fetcher, FetchError, Response
@@ -467,7 +468,7 @@ class _Run:
         data["intake"] = {
             "url": canonical,
             "feed": item.feed_label,
-            "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "fetched_at": clock.stamp(),
             "extractor": extractor,
             "article": self.project.rel(article_path)
             if article_path.is_relative_to(self.project.root)

@@ -9,7 +9,6 @@ killed run leaves either a whole entry or none.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import sqlite3
@@ -20,16 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import SatireError
-from generator.infra import state
+from generator.infra import clock, state
 from generator.llm import Backend, Completion, Request
 from generator.llm.answer import Answer
 
 if TYPE_CHECKING:
     from generator.write.prompts import Message
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class CachedBackend:
@@ -90,7 +85,7 @@ class CachedBackend:
             with self._lock:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)",
-                    (key, completion.to_json(), _now()),
+                    (key, completion.to_json(), clock.stamp()),
                 )
         self._log(request, completion, "ok")
         return completion
@@ -163,7 +158,7 @@ class CachedBackend:
             with self._lock:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)",
-                    (key, answer.to_json(), _now()),
+                    (key, answer.to_json(), clock.stamp()),
                 )
         self._write_log(
             item,
@@ -210,7 +205,7 @@ class CachedBackend:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self.run_id,
-                    _now(),
+                    clock.stamp(),
                     item,
                     self.name,
                     model,

@@ -11,7 +11,6 @@ costs and latencies are read back from the call log, so they add up to it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.drafts import DraftStore
 from generator.errors import SatireError
-from generator.infra import state
+from generator.infra import clock, state
 from generator.measure import metrics
 from generator.measure.judge import Contestant, Judge, Verdict, ranking, self_agreement
 from generator.measure.metrics import EvalEntry
@@ -55,9 +54,7 @@ class Outcome:
 
 def scratch_folder(project: Project, out: Path | None) -> Path:
     """The run's folder (default `.satire/eval/TIMESTAMP`), never inside drafts/."""
-    folder = (
-        out or project.state_dir / "eval" / dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    ).resolve()
+    folder = (out or project.state_dir / "eval" / clock.now().strftime("%Y%m%d-%H%M%S")).resolve()
     drafts = project.drafts_dir.resolve()
     if folder == drafts or drafts in folder.parents:
         raise SatireError(
@@ -151,7 +148,7 @@ def run(
     total = _spent(project, run_id)
     results = {
         "run_id": run_id,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "created_at": clock.stamp(),
         "models": models,
         "styles": sorted({e.style for e in entries}),
         "briefs": [b.effective_slug for b in briefs],

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.drafts import STATUSES, Draft, DraftStore, Status
 from generator.errors import InputError, SatireError, TransitionError
-from generator.infra import state
+from generator.infra import clock, state
 from generator.infra.fsutil import (
     CRASH_ENV as CRASH_ENV,
 )  # re-exported: "after-intent" and "after-draft" are here
@@ -152,7 +152,7 @@ def publish(
     """approved -> published, dated today (in the site's timezone) unless it has a date."""
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
-        date = draft.date or today or _today(project)
+        date = draft.date or today or project.today()
         details["date"] = date.isoformat()
         return draft.model_copy(update={"status": "published", "date": date})
 
@@ -489,7 +489,7 @@ def _entry(
     details: dict[str, Any],
 ) -> dict[str, Any]:
     return {
-        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "at": clock.stamp(),
         "who": editor_name(by, project.root),
         "action": action,
         "slug": slug,
@@ -529,13 +529,3 @@ def _sha(text: str) -> str:
 
 def _sha_of(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
-def _today(project: Project) -> dt.date:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        zone = ZoneInfo(project.config.site.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return dt.datetime.now(zone).date()

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from generator.config import Project
 from generator.drafts import Draft
@@ -33,7 +32,7 @@ from generator.errors import InputError, SatireError, shown
 from generator.infra.fsutil import project_lock
 from generator.site import markup, media
 from generator.site.cache import Bodies, RenderCache
-from generator.site.gather import assemble, gather, make_post, markdown_of, today_in
+from generator.site.gather import assemble, gather, make_post, markdown_of
 from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
 from generator.site.marker import MARKER, newest_input_mtime, read_marker, write_marker
@@ -125,7 +124,7 @@ def build(
                 workers,
                 drafts=drafts,
                 out=out,
-                today=today or today_in(project),
+                today=today or project.today(),
             )
         finally:
             workers.close()
@@ -180,7 +179,7 @@ def _build(
 ) -> Report:
     clock = time.perf_counter()
     theme = Theme(project)
-    info = SiteInfo(project, drafts, _zone(project))
+    info = SiteInfo(project, drafts, project.zone)
     gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
     report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
@@ -328,11 +327,6 @@ def _walk(out: Path) -> set[str]:
     }
 
 
-def _zone(project: Project) -> ZoneInfo:
-    today_in(project)  # validates the zone name with a clear message
-    return ZoneInfo(project.config.site.timezone)
-
-
 # -- rendering, spread over the cores -------------------------------------------
 
 
@@ -419,8 +413,8 @@ def render_post_page(project: Project, draft: Draft) -> str:
     """The full HTML of one post page as the site shows it, among the site's
     other posts (neighbours, translations); any status: the desk previews drafts."""
     theme = Theme(project)
-    today = today_in(project)
-    info = SiteInfo(project, False, _zone(project))
+    today = project.today()
+    info = SiteInfo(project, False, project.zone)
     store = RenderCache(project)
     bodies = Bodies(project)
     try:

@@ -14,7 +14,6 @@ batches count against their budget. Saving is the caller's
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from generator.check import factcheck
 from generator.drafts import Draft, Provenance, SelfCheck, SourceRef
+from generator.infra import clock
 from generator.llm import Completion, Request
 from generator.styles import load_style
 from generator.write import translations
@@ -246,7 +246,7 @@ def provenance(
         tokens_in=completion.tokens_in,
         tokens_out=completion.tokens_out,
         cost_usd=completion.cost_usd,
-        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        generated_at=clock.now(),
         cached=completion.cached,
         note=_derived_note(completion.note, derived) if derived else completion.note,
     )
