@@ -137,7 +137,7 @@ def history(
         project,
         jobs,
         measuring,
-        batch.Report(),
+        batch.BatchReport(),
         concurrency=1,
         max_cost=None,
         say=print,

@@ -115,7 +115,7 @@ def find(project: Project, name: str) -> Brief:
 
 
 @dataclass(frozen=True)
-class Item:
+class BriefItem:
     """A fact or a quote, numbered from 0, with the article sentence that backs it
     (split around a quote's words, so that they can be marked)."""
 
@@ -128,7 +128,7 @@ class Item:
     after: str = ""
 
 
-def items(brief: Brief) -> tuple[list[Item], list[Item]]:
+def items(brief: Brief) -> tuple[list[BriefItem], list[BriefItem]]:
     """The brief's facts and quotes, each beside its evidence sentence (None: not from the article)."""
     evidence = brief.intake.evidence if brief.intake else None
     fact_sentences: list[tuple[object, str]] = (
@@ -137,7 +137,9 @@ def items(brief: Brief) -> tuple[list[Item], list[Item]]:
     quote_sentences: list[tuple[object, str]] = (
         [((e.by, e.text), e.sentence) for e in evidence.quotes] if evidence else []
     )
-    facts = [Item(i, fact, None, _take(fact_sentences, fact)) for i, fact in enumerate(brief.facts)]
+    facts = [
+        BriefItem(i, fact, None, _take(fact_sentences, fact)) for i, fact in enumerate(brief.facts)
+    ]
     quotes = [
         _quote(i, q.by, q.text, _take(quote_sentences, (q.by, q.text)))
         for i, q in enumerate(brief.quotes)
@@ -154,15 +156,15 @@ def _take(pairs: list[tuple[object, str]], key: object) -> str | None:
     return None
 
 
-def _quote(index: int, by: str, text: str, sentence: str | None) -> Item:
+def _quote(index: int, by: str, text: str, sentence: str | None) -> BriefItem:
     """The quote, its sentence split around it (its closing stop may be a comma there)."""
     for words in (text, text.rstrip(".,;:!?… ")):
         at = sentence.find(words) if sentence and words else -1
         if sentence is not None and at >= 0:
-            return Item(
+            return BriefItem(
                 index, text, by, sentence, sentence[:at], words, sentence[at + len(words) :]
             )
-    return Item(index, text, by, sentence)
+    return BriefItem(index, text, by, sentence)
 
 
 # -- edits: confirm, drop -------------------------------------------------------------------

@@ -43,7 +43,7 @@ class ScratchStore(DraftStore):
 
 
 @dataclass
-class Outcome:
+class EvalOutcome:
     """What `run` returns: the results (SPEC shape) and where they went."""
 
     results: dict[str, Any]
@@ -82,7 +82,7 @@ def run(
     max_cost: float | None,
     offline: bool = False,
     say: Callable[[str], None],
-) -> Outcome:
+) -> EvalOutcome:
     """Write, score, judge and report; the report is written even when the budget stops the run."""
     from generator.llm import get_backend
     from generator.measure import report
@@ -117,14 +117,14 @@ def run(
                 entry.problem = "not started: budget"
             continue
         backend = get_backend(project, offline=offline, model=model, run_id=run_id)
-        jobs = [batch.Job(e.brief, e.style, e.language, e.slug, {}) for e in mine]
+        jobs = [batch.WriteJob(e.brief, e.style, e.language, e.slug, {}) for e in mine]
         spent = _spent(project, run_id)
         remaining = None if max_cost is None else max(0.0, max_cost - spent)
         report_ = batch.run(
             project,
             jobs,
             backend,
-            batch.Report(),
+            batch.BatchReport(),
             concurrency=concurrency,
             max_cost=remaining,
             say=say,
@@ -159,7 +159,7 @@ def run(
         "stopped": stopped or None,
     }
     report.write(folder, results, entries)
-    return Outcome(results, entries, folder, ok and not stopped)
+    return EvalOutcome(results, entries, folder, ok and not stopped)
 
 
 def _result(e: EvalEntry) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The static site: `build(project) -> Report` and `render_post_page(project, draft)`.
+"""The static site: `build(project) -> BuildReport` and `render_post_page(project, draft)`.
 
 The pipeline, top to bottom: gather the posts (gather.py), render their bodies
 (markup.py: Markdown, sanitize, typography; cached in the render cache and
@@ -43,7 +43,7 @@ from generator.site.prune import prune
 from generator.site.theme import Theme
 from generator.site.write import SiteWriter, recover
 
-__all__ = ["Report", "build", "render_post_page"]
+__all__ = ["BuildReport", "build", "render_post_page"]
 
 PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
 PARALLEL_PAGES = 400  # pages, likewise
@@ -53,7 +53,7 @@ R = TypeVar("R")
 
 
 @dataclass
-class Report:
+class BuildReport:
     """What a build did."""
 
     out: Path
@@ -99,7 +99,7 @@ def build(
     today: dt.date | None = None,
     cache: bool = True,
     jobs: int | None = None,
-) -> Report:
+) -> BuildReport:
     """Build the site into `out` (default site/). Bad drafts land in `report.errors`."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
@@ -176,12 +176,12 @@ def _build(
     drafts: bool,
     out: Path,
     today: dt.date,
-) -> Report:
+) -> BuildReport:
     clock = time.perf_counter()
     theme = Theme(project)
     info = SiteInfo(project, drafts, project.zone)
     gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
-    report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
+    report = BuildReport(out=out, posts=len(gathered.posts), errors=gathered.errors)
     clock = report.lap("gather", clock)
     report.rendered_bodies = gathered.rendered_bodies + render_bodies(
         project, gathered.posts, store, bodies, workers
