@@ -150,6 +150,10 @@ class SiteConfig(Strict):
         default_factory=dict, description="per-language override of the satire disclaimer"
     )
     comments: CommentsConfig = Field(default_factory=CommentsConfig)
+    relative_urls: bool = Field(
+        False,
+        description="links between pages relative to each page, naming index.html, so the built site works opened from disk or moved under any path; canonical, feed and sitemap URLs stay absolute, from url",
+    )
     timezone: str = Field(
         "UTC",
         description="IANA zone (e.g. Europe/Paris) in which a post's date starts: publish dates posts today there, and a post dated later appears from that day",

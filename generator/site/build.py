@@ -30,7 +30,7 @@ from generator.config import Project
 from generator.drafts import Draft
 from generator.errors import InputError, SatireError, shown
 from generator.infra.fsutil import project_lock
-from generator.site import markup, media
+from generator.site import links, markup, media
 from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of
 from generator.site.keys import fingerprint, page_key
@@ -217,6 +217,7 @@ def _build(
     current = up_to_date(manifest, out, pages, static_keys, shared)
     todo = [page for page in pages if page.path not in current]
     writer = SiteWriter(out)
+    relative_urls = project.config.site.relative_urls
     clock = report.lap("keys", clock)
     try:
         workers.close()  # pages fork afresh: they inherit what was planned
@@ -227,7 +228,9 @@ def _build(
             todo[::-1],
             workers.jobs,
             PARALLEL_PAGES,
-            setup=partial(_prepare, theme, todo, writer, shared),
+            setup=partial(
+                _prepare, theme, todo, writer, shared, info.root if relative_urls else None
+            ),
         )
         clock = report.lap("pages", clock)
         problems = [problem for _, _, _, problem in results if problem]
@@ -330,10 +333,14 @@ def _walk(out: Path) -> set[str]:
 # -- rendering, spread over the cores -------------------------------------------
 
 
-def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter, shared: str) -> None:
+def _prepare(
+    theme: Theme, pages: list[Page], writer: SiteWriter, shared: str, relative_to: str | None
+) -> None:
+    """Set up the page workers; `relative_to`: the site's root path when links are
+    made relative to each page (site.relative_urls), else None."""
     for page in pages[:50]:  # compile the templates once, before forking
         theme.template(page.template, page.language)
-    job.update(theme=theme, writer=writer, shared=shared)
+    job.update(theme=theme, writer=writer, shared=shared, relative_to=relative_to)
 
 
 Rendered = tuple[str, str, tuple[int, int] | None, str | None]
@@ -356,6 +363,8 @@ def _render_pages(pages: Sequence[Page]) -> list[Rendered]:
             )
             if missing:
                 problem = f"{shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
+        if job["relative_to"] is not None and links.wanted(page.path):
+            html = links.relative(html, page.path, job["relative_to"])
         results.append((page.path, key, writer.add(page.path, html.encode("utf-8")), problem))
     return results
 

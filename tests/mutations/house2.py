@@ -28,4 +28,30 @@ MUTATIONS = [
         "new": "        return clock.now().date()\n",
         "tests": ["tests/test_today.py::test_publish_and_build_share_the_sites_today"],
     },
+    {
+        "name": "build: relative_urls set but links left root-relative",
+        "path": "generator/site/build.py",
+        "old": '            html = links.relative(html, page.path, job["relative_to"])\n',
+        "new": "            pass\n",
+        "tests": [
+            "tests/test_front_door.py::test_quickstart_site_opens_from_disk_styled_with_links_that_resolve",
+            "tests/test_front_door.py::test_site_under_a_sub_path[relative]",
+        ],
+    },
+    {
+        "name": "links: a folder link from disk does not name its index.html",
+        "path": "generator/site/links.py",
+        "old": '            if end == 0 or rest[end - 1] == "/":\n',
+        "new": "            if False:\n",
+        "tests": [
+            "tests/test_front_door.py::test_quickstart_site_opens_from_disk_styled_with_links_that_resolve",
+        ],
+    },
+    {
+        "name": "links: the 404 page made relative (it is served at any address)",
+        "path": "generator/site/links.py",
+        "old": 'KEPT = ("404.html",)\n',
+        "new": "KEPT = ()\n",
+        "tests": ["tests/test_front_door.py::test_site_under_a_sub_path[relative]"],
+    },
 ]
