@@ -54,4 +54,11 @@ MUTATIONS = [
         "new": "KEPT = ()\n",
         "tests": ["tests/test_front_door.py::test_site_under_a_sub_path[relative]"],
     },
+    {
+        "name": "deploy: a missing boto3 no longer named as the s3 extra",
+        "path": "generator/deploy/s3.py",
+        "old": "    try:\n        import boto3\n    except ImportError:\n",
+        "new": "    import boto3\n\n    if not boto3:\n",
+        "tests": ["tests/test_extras.py::test_s3_deploy_without_boto3_names_the_extra"],
+    },
 ]
