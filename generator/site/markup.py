@@ -1,5 +1,5 @@
-"""Post bodies: Markdown to HTML (one reused Markdown instance), sanitized by
-an allowlist (nh3), then the language's typography.
+"""Post bodies: Markdown to HTML (stock Python-Markdown instances, reused),
+sanitized by an allowlist (nh3), then the language's typography.
 
 Whoever wrote the Markdown (an editor's brief or an LLM), no script, style,
 event attribute or javascript:/data: URL survives `body_html`.
@@ -43,21 +43,84 @@ _H1 = re.compile(r"<(/?)h1>")
 EXTENSIONS = ["sane_lists", "tables"]
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    """The one Markdown instance of this process (made on first use: a no-op build never needs it).
+# Python-Markdown tries every inline pattern on every text node and tests every
+# block processor on every block. Most bodies hold no "#", "|", backtick,
+# backslash, "<", "&", image or reference definition, so each one goes through an
+# instance made without the processors its text cannot trigger, by the library's
+# extension API (`deregister` on its registries), kept per set left out and
+# reused with `reset()`: the HTML of a fresh stock instance (tests hold it to
+# that on samples and random Markdown) in half the time (bench/README.md).
 
-    Stock Python-Markdown through its public API only: reusing one instance,
-    `reset()` between documents, gives what a fresh instance gives (tests hold
-    it to that) for less than building one per body."""
+# Block processor -> substrings: left out for a document holding none of them
+# (blocks are pieces of the document stripped of line prefixes, which brings no
+# two characters together).
+BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
+    "hashheader": ("#",),
+    "setextheader": ("=", "-"),
+    "hr": ("-", "_", "*"),
+    "quote": (">",),
+    "reference": ("]:",),
+    "table": ("|",),
+}
+
+# Inline pattern -> substrings: left out for a document holding none, once
+# whitespace is normalized (inline text is the document cut into blocks and
+# stripped of line prefixes; raw HTML aside: it is set apart by new lines).
+# Those not listed are always kept.
+INLINE_NEEDS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "reference": ("]:",),  # references resolve only against definitions, "[id]: url"
+    "link": ("](",),
+    "short_reference": ("]:",),
+    "image_link": ("![",),
+    "image_reference": ("]:",),
+    "short_image_ref": ("]:",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": (" \n", "<"),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+}
+_RENORMALIZED = re.compile("[\t\r\x02\x03]")  # what the whitespace normalizer changes
+
+
+def _normalized(text: str) -> str:
+    """`text` as Python-Markdown's whitespace normalizer leaves it, as far as triggers go."""
+    if not _RENORMALIZED.search(text):
+        return text
+    text = text.replace("\x02", "").replace("\x03", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+
+
+def _unneeded(needs: dict[str, tuple[str, ...]], text: str) -> tuple[str, ...]:
+    """The processors of `needs` that nothing in `text` can trigger."""
+    return tuple(name for name, triggers in needs.items() if not any(t in text for t in triggers))
+
+
+@lru_cache(maxsize=64)
+def _markdown(blocks: tuple[str, ...], inline: tuple[str, ...]) -> markdown.Markdown:
+    """A stock Markdown instance without the named block processors and inline
+    patterns (made on first use: a no-op build never needs one)."""
     import markdown
+    from markdown.extensions import Extension
 
-    return markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    class Without(Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:
+            for name in blocks:
+                md.parser.blockprocessors.deregister(name, strict=False)
+            for name in inline:
+                md.inlinePatterns.deregister(name, strict=False)
+
+    return markdown.Markdown(extensions=[*EXTENSIONS, Without()], output_format="html")
 
 
 def to_html(text: str) -> str:
-    """Markdown to HTML with the shared instance (reset between documents)."""
-    html = _markdown().reset().convert(text)
+    """Markdown to HTML with a shared instance (reset between documents)."""
+    seen = _normalized(text)
+    md = _markdown(_unneeded(BLOCK_NEEDS, seen), _unneeded(INLINE_NEEDS, seen))
+    html = md.reset().convert(text)
     return _H1.sub(r"<\1h2>", html)  # the page's only h1 is the title
 
 

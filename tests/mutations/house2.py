@@ -5,8 +5,26 @@ MUTATIONS = [
     {
         "name": "markup: shared Markdown instance not reset between bodies",
         "path": "generator/site/markup.py",
-        "old": "    html = _markdown().reset().convert(text)\n",
-        "new": "    html = _markdown().convert(text)\n",
+        "old": "    html = md.reset().convert(text)\n",
+        "new": "    html = md.convert(text)\n",
+        "tests": [
+            "tests/test_site_markup.py::test_shared_markdown_instance_on_random_markdown",
+        ],
+    },
+    {
+        "name": "markup: links left out of a body that holds one",
+        "path": "generator/site/markup.py",
+        "old": '    "link": ("](",),\n',
+        "new": '    "link": ("]((",),\n',
+        "tests": [
+            "tests/test_site_markup.py::test_shared_markdown_instance_on_random_markdown",
+        ],
+    },
+    {
+        "name": "markup: tables left out of a body that holds one",
+        "path": "generator/site/markup.py",
+        "old": '    "table": ("|",),\n',
+        "new": '    "table": ("||",),\n',
         "tests": [
             "tests/test_site_markup.py::test_shared_markdown_instance_on_random_markdown",
         ],
