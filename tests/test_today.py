@@ -16,10 +16,10 @@ from tests.conftest import run_satire
 from tests.test_review import make_draft
 
 
-@pytest.mark.parametrize("command", [("build",), ("publish",)])
-def test_unknown_time_zone_is_one_located_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("command", ["build", "publish"])
+def test_unknown_time_zone_is_one_located_line(tmp_path: Path, command: str) -> None:
     (tmp_path / "satire.yaml").write_text("title: T\nsite:\n  timezone: Mars/Olympus_Mons\n")
-    result = run_satire(*command, cwd=tmp_path)
+    result = run_satire(command, cwd=tmp_path)
     assert result.code == 2
     assert result.err.strip().splitlines() == [
         "satire.yaml:3:13: site.timezone: unknown time zone 'Mars/Olympus_Mons' "
