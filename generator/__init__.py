@@ -1,7 +1,8 @@
 """satire: satirical tech-news blogs written by LLMs from editors' briefs.
 
 Kept import-free so that `satire --help` stays fast; the public surface lives
-in the modules named in STYLE.md (config, brief, drafts, ...).
+in the stage packages and the documents they pass on (config, brief, drafts, ...;
+the map is in docs/development.md).
 """
 
 __version__ = "0.1.0"

@@ -1,6 +1,6 @@
 """The brief: one news story an editor hands to the writer (briefs/NAME.yaml).
 
-`Brief` is the schema (SPEC "Brief"), `load_brief(path)` reads one file safely
+`Brief` is the schema (documented in docs/briefs.md), `load_brief(path)` reads one file safely
 and reports every problem as `FILE:LINE:COL: field.path: message`.
 """
 
@@ -106,7 +106,7 @@ class Dropped(Strict):
 
 
 class IntakeInfo(Strict):
-    """Where an intake brief came from (SPEC "Intake"); absent on hand-written briefs."""
+    """Where an intake brief came from (`satire intake`); absent on hand-written briefs."""
 
     url: str = Field(description="the article's canonical URL")
     feed: str | None = Field(

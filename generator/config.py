@@ -133,19 +133,23 @@ class LLMConfig(Strict):
 class CommentsConfig(Strict):
     """Optional comments under posts (none by default)."""
 
-    system: Literal["none", "isso", "giscus"] = "none"
+    system: Literal["none", "isso", "giscus"] = Field(
+        "none", description="none: no comments; isso or giscus: their embed under every post"
+    )
     url: str | None = Field(None, description="isso: the server's URL")
     repo: str | None = Field(None, description="giscus: owner/name")
-    repo_id: str | None = None
-    category: str | None = None
-    category_id: str | None = None
+    repo_id: str | None = Field(
+        None, description="giscus: the repository's id (giscus.app gives it)"
+    )
+    category: str | None = Field(None, description="giscus: the discussion category's name")
+    category_id: str | None = Field(None, description="giscus: the discussion category's id")
 
 
 class SiteConfig(Strict):
     """How the site is built."""
 
-    posts_per_page: int = Field(10, ge=1, le=200)
-    feed_items: int = Field(20, ge=1, le=1000)
+    posts_per_page: int = Field(10, ge=1, le=200, description="posts on each page of a list")
+    feed_items: int = Field(20, ge=1, le=1000, description="newest posts in the Atom and RSS feeds")
     disclaimer: dict[str, str] = Field(
         default_factory=dict, description="per-language override of the satire disclaimer"
     )

@@ -1,4 +1,4 @@
-"""Drafts: `drafts/SLUG.md`, YAML front matter (SPEC "Draft front matter") and
+"""Drafts: `drafts/SLUG.md`, YAML front matter (its keys: docs/concepts.md) and
 a Markdown body, plus every revision kept under `.satire/revisions/SLUG/`.
 
 `DraftStore` is the only code that reads or writes drafts; every write is

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
-.venv/bin/ruff check generator tests bench
-.venv/bin/ruff format --check generator tests bench
+.venv/bin/ruff check generator tests bench docs/hooks
+.venv/bin/ruff format --check generator tests bench docs/hooks
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache
 .venv/bin/python -m pytest "$@"

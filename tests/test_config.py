@@ -1,5 +1,5 @@
 """Config: defaults for everything, environment overrides for the endpoint, and
-the backend chosen as SPEC says (openai when an endpoint or key is configured)."""
+the backend chosen as documented (openai when an endpoint or key is configured)."""
 
 from __future__ import annotations
 

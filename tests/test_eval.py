@@ -145,7 +145,7 @@ def test_eval_tells_the_models_apart_and_the_judge_ranks_them(
     assert "Traceback" not in result.err
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
 
-    # one result per brief x model x style, in the SPEC shape
+    # one result per brief x model x style, in the shape of results.json
     assert sorted((r["brief"], r["model"], r["style"], r["language"]) for r in data["results"]) == [
         (b, m, "deadpan-wire", "en")
         for b in ("story-000", "story-001")

@@ -5,19 +5,19 @@ from __future__ import annotations
 import inspect
 
 import generator.serve
-from generator.site import build as site
+import generator.site.build
 
 
 def test_site_public_surface() -> None:
-    assert site.__all__ == ["BuildReport", "build", "render_post_page"]
-    build = inspect.signature(site.build)
+    assert generator.site.build.__all__ == ["BuildReport", "build", "render_post_page"]
+    build = inspect.signature(generator.site.build.build)
     assert list(build.parameters)[:3] == ["project", "drafts", "out"]
     assert (
         build.parameters["drafts"].kind is inspect.Parameter.KEYWORD_ONLY
         and build.parameters["drafts"].default is False
     )
     assert build.parameters["out"].default is None
-    assert list(inspect.signature(site.render_post_page).parameters) == [
+    assert list(inspect.signature(generator.site.build.render_post_page).parameters) == [
         "project",
         "draft",
     ]

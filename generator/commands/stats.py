@@ -22,7 +22,7 @@ from generator.commands import App, pass_app
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="json: the SPEC shape {since, total, by_style, by_model, by_language}.",
+    help="json: {since, total, by_style, by_model, by_language}, each a row of the same figures.",
 )
 @click.option(
     "--judge-agreement",

@@ -67,7 +67,7 @@ def make_target(project: Project) -> Target:
         assert settings.repository is not None  # the config requires it
         return GitTarget(settings.repository, settings.branch, project.root, project.state_dir)
     raise SatireError(
-        f"{shown(project.root / 'satire.yaml')}: deploy.target is not set: add a deploy: section (s3, rsync or git; see the README's Publishing section)"
+        f"{shown(project.root / 'satire.yaml')}: deploy.target is not set: add a deploy: section (s3, rsync or git; see Publishing in satire's documentation)"
     )
 
 

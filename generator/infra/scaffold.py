@@ -10,7 +10,7 @@ from generator.infra.resources import builtin_dir
 
 CONFIG = {
     "fr": """\
-# satire.yaml: the blog's settings (every key is optional; see the README)
+# satire.yaml: the blog's settings (every key is optional; see the configuration reference in satire's documentation)
 title: "{title}"
 description: "L'actualité tech, racontée par une IA qui a de l'humour."
 url: "http://127.0.0.1:8000/"
@@ -20,7 +20,7 @@ llm:
   model: gpt-4o-mini   # or set SATIRE_MODEL; the endpoint comes from OPENAI_BASE_URL
 """,
     "en": """\
-# satire.yaml: the blog's settings (every key is optional; see the README)
+# satire.yaml: the blog's settings (every key is optional; see the configuration reference in satire's documentation)
 title: "{title}"
 description: "Tech news, as told by an AI with a sense of humour."
 url: "http://127.0.0.1:8000/"

@@ -44,7 +44,7 @@ class ScratchStore(DraftStore):
 
 @dataclass
 class EvalOutcome:
-    """What `run` returns: the results (SPEC shape) and where they went."""
+    """What `run` returns: the results (the shape of results.json) and where they went."""
 
     results: dict[str, Any]
     entries: list[EvalEntry]

@@ -1,4 +1,4 @@
-"""The eval report: `DIR/results.json` (SPEC "Measuring") and `DIR/index.html`,
+"""The eval report: `DIR/results.json` (its shape: docs/measuring.md) and `DIR/index.html`,
 one self-contained page (inline CSS, no script, no request outside it): the
 ranking, the metrics table, and every draft side by side with its findings
 marked.

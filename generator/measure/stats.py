@@ -145,7 +145,7 @@ def _call(r: sqlite3.Row) -> Call:
 
 
 def compute(project: Project, since: dt.date | None = None) -> dict[str, Any]:
-    """The SPEC's stats shape: {since, total, by_style, by_model, by_language}."""
+    """The stats as scripts read them: {since, total, by_style, by_model, by_language}."""
     calls = read_calls(project)
     entries = review.log(project)
     start = since.isoformat() if since else ""

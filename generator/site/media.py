@@ -178,7 +178,7 @@ def _cards(
     if failed:
         raise SatireError(
             "\n".join(failed)
-            + "\nevery card carries the satire band: fix images.card in satire.yaml (see README, Images and cards)"
+            + "\nevery card carries the satire band: fix images.card in satire.yaml (band_height at least 48, text and band at least 4.5:1 contrast)"
         )
     for (post, key), (path, _) in zip(owners, results, strict=True):
         _publish(post, folder, os.path.basename(path or ""), key, media)
