@@ -37,7 +37,7 @@ def check_language(value: str) -> str:
     return "-".join(p.upper() if len(p) == 2 and i else p for i, p in enumerate(parts))
 
 
-def zone(name: str) -> ZoneInfo:
+def time_zone(name: str) -> ZoneInfo:
     """The IANA time zone `name`; ValueError naming it when there is none."""
     try:
         return ZoneInfo(name)
@@ -166,7 +166,7 @@ class SiteConfig(Strict):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        zone(value)
+        time_zone(value)
         return value
 
 
@@ -445,7 +445,7 @@ class Project:
     @cached_property
     def zone(self) -> ZoneInfo:
         """The site's time zone (site.timezone, checked when the config was loaded)."""
-        return zone(self.config.site.timezone)
+        return time_zone(self.config.site.timezone)
 
     def today(self) -> dt.date:
         """Today's date where the site lives: what publish dates a post, and the

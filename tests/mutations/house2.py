@@ -32,7 +32,7 @@ MUTATIONS = [
     {
         "name": "config: site.timezone no longer checked at load",
         "path": "generator/config.py",
-        "old": "    def _timezone(cls, value: str) -> str:\n        zone(value)\n",
+        "old": "    def _timezone(cls, value: str) -> str:\n        time_zone(value)\n",
         "new": "    def _timezone(cls, value: str) -> str:\n",
         "tests": [
             "tests/test_today.py::test_unknown_time_zone_is_one_located_line[build]",
