@@ -7,17 +7,19 @@ the working folder, like git does for `.git`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from generator.errors import SatireError, shown
-from generator.infra import yamlfile
+from generator.infra import clock, yamlfile
 from generator.infra.validation import Strict, validate
 
 CONFIG_NAME = "satire.yaml"
@@ -33,6 +35,16 @@ def check_language(value: str) -> str:
     parts = value.split("-")
     parts[0] = parts[0].lower()
     return "-".join(p.upper() if len(p) == 2 and i else p for i, p in enumerate(parts))
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name`; ValueError naming it when there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r} (expected an IANA name, e.g. Europe/Paris or UTC)"
+        ) from None
 
 
 def check_http_url(value: str) -> str:
@@ -160,7 +172,20 @@ class SiteConfig(Strict):
         default_factory=dict, description="per-language override of the satire disclaimer"
     )
     comments: CommentsConfig = Field(default_factory=CommentsConfig)
-    timezone: str = Field("UTC", description="zone in which a scheduled post's date starts")
+    relative_urls: bool = Field(
+        False,
+        description="links between pages relative to each page, naming index.html, so the built site works opened from disk or moved under any path; canonical, feed and sitemap URLs stay absolute, from url",
+    )
+    timezone: str = Field(
+        "UTC",
+        description="IANA zone (e.g. Europe/Paris) in which a post's date starts: publish dates posts today there, and a post dated later appears from that day",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        time_zone(value)
+        return value
 
 
 class DeployConfig(Strict):
@@ -443,6 +468,16 @@ class Project:
     @property
     def state_dir(self) -> Path:
         return self.root / ".satire"
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone (site.timezone, checked when the config was loaded)."""
+        return time_zone(self.config.site.timezone)
+
+    def today(self) -> dt.date:
+        """Today's date where the site lives: what publish dates a post, and the
+        day from which the build shows a post dated ahead."""
+        return clock.now().astimezone(self.zone).date()
 
     def rel(self, path: Path) -> str:
         """`path` relative to the root when inside it (for messages and front matter)."""

@@ -25,7 +25,6 @@ with a draft (skipped), and drafts already announced are not announced again.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 import time
@@ -38,7 +37,7 @@ from typing import Any, Literal
 from generator.config import Project
 from generator.deploy import notify
 from generator.errors import SatireError, WorkFailed
-from generator.infra import state
+from generator.infra import clock, state
 from generator.infra.fsutil import crash_point, project_lock
 
 LOCK = "run"
@@ -342,7 +341,7 @@ def _run_locked(
         if not dry_run:
             conn.execute(
                 "INSERT INTO pipeline_runs (id, started_at, status, offline) VALUES (?, ?, 'running', ?)",
-                (current.id, _now(), int(offline)),
+                (current.id, clock.stamp(), int(offline)),
             )
         for name, step in STEPS:
             calls_before = _last_call(conn)
@@ -380,7 +379,7 @@ def _run_locked(
             conn.execute(
                 "UPDATE pipeline_runs SET finished_at = ?, status = ?, seconds = ?, cost_usd = ?, summary = ? WHERE id = ?",
                 (
-                    _now(),
+                    clock.stamp(),
                     "ok" if current.ok else "failed",
                     round(current.seconds, 3),
                     current.cost_usd,
@@ -402,7 +401,3 @@ def _cost_since(conn: sqlite3.Connection, after_id: int) -> float:
             "SELECT COALESCE(SUM(cost_usd), 0) FROM llm_calls WHERE id > ?", (after_id,)
         ).fetchone()[0]
     )
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -102,13 +102,26 @@ def satire() -> type[Result] | object:
     return run_satire
 
 
-@pytest.fixture
-def demo_project(tmp_path: Path) -> Path:
-    """A copy of the repository's demo project (config, briefs, static)."""
-    target = tmp_path / "demo"
+def copy_demo(target: Path) -> Path:
+    """The repository's demo project (config, briefs, static) copied into `target`."""
     target.mkdir()
     shutil.copy(REPO / "satire.yaml", target / "satire.yaml")
     shutil.copytree(REPO / "briefs", target / "briefs")
     shutil.copytree(REPO / "static", target / "static")
     shutil.copytree(REPO / "schemas", target / "schemas")
+    return target
+
+
+@pytest.fixture
+def demo_project(tmp_path: Path) -> Path:
+    """A copy of the repository's demo project, with the links of a new project:
+    root-relative (the demo's own satire.yaml makes them relative to each page, so
+    that its site opens from disk; tests/test_front_door.py builds it as it is)."""
+    target = copy_demo(tmp_path / "demo")
+    config = target / "satire.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    config.write_text(
+        "".join(line for line in lines if not line.lstrip().startswith("relative_urls:")),
+        encoding="utf-8",
+    )
     return target

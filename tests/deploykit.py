@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.config import load_project
-from generator.site.build import Report, build
+from generator.site.build import BuildReport, build
 from tests.sitekit import make_draft, save
 
 HASHED_IMAGE = "images/card.0123abcd9f.png"
@@ -38,7 +38,7 @@ def make_blog(project: Path, deploy_yaml: str) -> Path:
     return project
 
 
-def rebuild(project: Path, *, drafts: bool = False) -> Report:
+def rebuild(project: Path, *, drafts: bool = False) -> BuildReport:
     report = build(load_project(project), drafts=drafts)
     assert not report.errors, report.errors
     return report

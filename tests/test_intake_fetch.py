@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.intake.fetch import Blocked, Disallowed, Fetcher, FetchError, Guard
+from generator.intake.fetch import AddressGuard, Blocked, Disallowed, Fetcher, FetchError
 from tests.conftest import run_satire
 from tests.intakekit import intake_briefs, make_project, serve_article
 from tests.newsite import NewsSite, Route, article_html, rss
@@ -83,21 +83,23 @@ NON_PUBLIC = [
 @pytest.mark.parametrize("address", NON_PUBLIC)
 def test_guard_refuses_every_non_public_address(address: str) -> None:
     with pytest.raises(Blocked, match=address.replace("::ffff:", "")):
-        Guard.from_config(False).check(
+        AddressGuard.from_config(False).check(
             "http://x.example/", "x.example", ipaddress.ip_address(address)
         )
-    Guard.from_config(True).check("http://x.example/", "x.example", ipaddress.ip_address(address))
+    AddressGuard.from_config(True).check(
+        "http://x.example/", "x.example", ipaddress.ip_address(address)
+    )
 
 
 def test_guard_lets_public_addresses_through() -> None:
-    Guard.from_config(False).check(
+    AddressGuard.from_config(False).check(
         "https://example.com/", "example.com", ipaddress.ip_address("93.184.216.34")
     )
-    Guard.from_config(["10.0.0.0/8", "intranet.local"]).check(
+    AddressGuard.from_config(["10.0.0.0/8", "intranet.local"]).check(
         "http://intranet.local/", "intranet.local", ipaddress.ip_address("192.168.1.1")
     )
     with pytest.raises(Blocked):
-        Guard.from_config(["10.0.0.0/8"]).check(
+        AddressGuard.from_config(["10.0.0.0/8"]).check(
             "http://x/", "x", ipaddress.ip_address("192.168.1.1")
         )
 
@@ -172,15 +174,15 @@ def test_size_cap_refuses_on_the_announced_length_without_reading(news_site: New
 
 
 def test_text_is_decoded_by_header_then_meta_charset() -> None:
-    from generator.intake.fetch import Response
+    from generator.intake.fetch import Fetched
 
     latin = '<meta charset="iso-8859-1"><p>café</p>'.encode("latin-1")
-    assert Response("u", 200, {"content-type": "text/html"}, latin).text().endswith("café</p>")
+    assert Fetched("u", 200, {"content-type": "text/html"}, latin).text().endswith("café</p>")
     assert (
-        Response("u", 200, {"content-type": "text/html; charset=utf-8"}, "« déjà »".encode()).text()
+        Fetched("u", 200, {"content-type": "text/html; charset=utf-8"}, "« déjà »".encode()).text()
         == "« déjà »"
     )
-    assert Response("u", 200, {}, "café".encode("cp1252")).text() == "café"
+    assert Fetched("u", 200, {}, "café".encode("cp1252")).text() == "café"
 
 
 def test_redirects_at_most_five_and_loops(news_site: NewsSite) -> None:

@@ -293,14 +293,14 @@ def test_an_intake_request_is_answered_from_the_cache_the_second_time(
     tmp_path: Path, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generator.config import load_project
-    from generator.intake.extract import Page
+    from generator.intake.extract import ExtractedPage
     from generator.intake.llm import LLMExtractor
 
     project_dir = make_project(tmp_path / "blog")
     for name, value in point_at(project_dir, fake_openai, prices=PRICES).items():
         monkeypatch.setenv(name, value)
     fake_openai.default = _empty
-    page = Page(title="Veltra raises", text=LEAD * 3)
+    page = ExtractedPage(title="Veltra raises", text=LEAD * 3)
     extractor = LLMExtractor(load_project(project_dir))
     for _ in range(2):
         extractor.propose(page, "en", "test", url="https://news.example/veltra", style="geek-puns")

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ import yaml
 
 from generator.config import Project, load_project
 from generator.measure import stats
-from generator.review import approval, audit
 from generator.review import workflow as review
 from generator.write import batch
 from generator.write.backend import get_backend
@@ -59,15 +57,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
-    class FrozenDatetime(dt.datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            return clock.now if tz is None else clock.now.astimezone(tz)
-
-    frozen = SimpleNamespace(datetime=FrozenDatetime, date=dt.date, UTC=dt.UTC)
-    for module in (review, audit, approval):  # the moves, the log's entries, the approvals
-        monkeypatch.setattr(module, "dt", frozen)
-    monkeypatch.setattr("generator.llm.cache._now", lambda: clock.now.isoformat(timespec="seconds"))
+    monkeypatch.setattr("generator.infra.clock.now", lambda: clock.now)
     return clock
 
 
@@ -147,7 +137,7 @@ def history(
         project,
         jobs,
         measuring,
-        batch.Report(),
+        batch.BatchReport(),
         concurrency=1,
         max_cost=None,
         say=print,

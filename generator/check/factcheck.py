@@ -155,7 +155,7 @@ def claims(findings: Iterable[Finding]) -> list[Finding]:
 
 def examine(brief: Brief, draft: Draft, *, verifier: Verifier | None = None) -> Examination:
     """The fact check of `draft` against `brief`, translated quotes judged by `verifier` when given."""
-    evidence = Evidence.of(brief, draft.language)
+    evidence = Backing.of(brief, draft.language)
     out = Examination()
     for name in FIELDS:
         text = getattr(draft, name) or ""
@@ -539,7 +539,7 @@ class Mention:
     end: int
 
 
-def _mentions(text: str, evidence: Evidence) -> list[Mention]:
+def _mentions(text: str, evidence: Backing) -> list[Mention]:
     """People and organizations named in `text` (brief names included), no overlaps."""
     found: list[Mention] = []
 
@@ -587,7 +587,7 @@ def _mentions(text: str, evidence: Evidence) -> list[Mention]:
 
 
 @dataclass
-class Evidence:
+class Backing:
     """What a brief backs, read once per check."""
 
     lang: str  # the brief's language
@@ -606,7 +606,7 @@ class Evidence:
     title: str
 
     @classmethod
-    def of(cls, brief: Brief, draft_language: str) -> Evidence:
+    def of(cls, brief: Brief, draft_language: str) -> Backing:
         texts = [brief.title, brief.summary, *brief.facts, *(q.text for q in brief.quotes)]
         lang = guess_language(" ".join(texts), brief.language or draft_language)
         names = [*brief.people, *(q.by for q in brief.quotes), brief.source.publisher]
@@ -738,7 +738,7 @@ def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention 
 
 
 def _check_text(
-    raw: str, where: FieldName, ev: Evidence, verifier: Verifier | None, out: Examination
+    raw: str, where: FieldName, ev: Backing, verifier: Verifier | None, out: Examination
 ) -> None:
     text = _masked(raw)
     found_here: list[Finding] = []
@@ -813,7 +813,7 @@ def _check_text(
     out.findings.extend(sorted(found_here, key=lambda f: (f.start, f.kind)))
 
 
-def _judge(pair: Pair, verifier: Verifier | None, ev: Evidence) -> Judgement | tuple[Kind, str]:
+def _judge(pair: Pair, verifier: Verifier | None, ev: Backing) -> Judgement | tuple[Kind, str]:
     """A translated quote, judged: a Judgement when faithful, else the finding's kind and message."""
     shown = f"{pair.by} said, in the brief: “{pair.original}”"
     if verifier is None:
@@ -837,7 +837,7 @@ def _judge(pair: Pair, verifier: Verifier | None, ev: Evidence) -> Judgement | t
 
 
 def _quote_problem(
-    text: str, m: re.Match[str], people: list[Mention], ev: Evidence
+    text: str, m: re.Match[str], people: list[Mention], ev: Backing
 ) -> str | Pair | None:
     """Why the quote `m` is not backed, a Pair when it may translate one of the brief's, or None when it is backed."""
     inner = _quote_inner(m)

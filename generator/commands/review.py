@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator.commands import App, echo_err, pass_app, shown
+from generator.infra import clock
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -335,11 +336,10 @@ def say_recorded_first(project: Project, slug: str) -> bool:
 
 def keep_text(project: Project, slug: str, text: str) -> Path:
     """Save an editor's text that could not be recorded, so that nothing typed is lost."""
-    import datetime as dt
 
     from generator.infra.fsutil import write_atomic
 
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     path = project.state_dir / "edits" / f"{slug}.{stamp}.md"
     write_atomic(path, text)
     return path

@@ -24,7 +24,6 @@ redirect followed.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
 import smtplib
@@ -39,7 +38,7 @@ from urllib.parse import quote, urlsplit
 from generator.brief import Brief
 from generator.config import NotifyConfig, Project
 from generator.errors import SatireError
-from generator.infra import state
+from generator.infra import clock, state
 from generator.infra.fsutil import (
     crash_point,
 )  # test-only: "after-notify-send" SIGKILLs the run there
@@ -347,7 +346,7 @@ def _record(
     conn: sqlite3.Connection, channel: str, fresh: Sequence[Waiting | Unconfirmed], run_id: str
 ) -> None:
     """Written before the send: a run killed after sending never sends them again."""
-    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    at = clock.stamp()
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
         "INSERT OR REPLACE INTO notified_drafts (channel, slug, revision, run_id, at, state) VALUES (?, ?, ?, ?, ?, 'sending')",

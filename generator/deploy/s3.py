@@ -1,5 +1,5 @@
 """The S3 target: any S3-compatible store (AWS, Cloudflare R2, MinIO, Backblaze
-B2) through boto3, by `endpoint_url`.
+B2) through boto3 (the optional extra `satire[s3]`), by `endpoint_url`.
 
 Credentials come only from boto3's standard chain (AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, an instance or task role);
@@ -33,6 +33,17 @@ UPLOADERS = 8  # uploads at once within a phase
 DELETE_BATCH = 1000  # the most keys one DeleteObjects takes
 
 
+def _boto3() -> Any:
+    """boto3, an optional dependency: missing, one line that names the extra."""
+    try:
+        import boto3
+    except ImportError:
+        raise SatireError(
+            "deploy.target s3 needs boto3, which is not installed: pip install 'satire[s3]'"
+        ) from None
+    return boto3
+
+
 class S3Target:
     def __init__(self, settings: DeployConfig) -> None:
         assert settings.bucket is not None  # the config requires it for target s3
@@ -41,9 +52,9 @@ class S3Target:
         self.region = settings.region
         self.endpoint_url = settings.endpoint_url
         self.name = f"s3://{self.bucket}/{self.prefix}"
+        self.boto3 = _boto3()
 
     def client(self) -> S3Client:
-        import boto3
         from botocore.config import Config
 
         given = os.environ.get(
@@ -59,7 +70,7 @@ class S3Target:
             if self.endpoint_url
             else None,  # MinIO and friends: no bucket subdomains
         )
-        session = boto3.session.Session()
+        session = self.boto3.session.Session()
         client: S3Client = session.client(
             "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config
         )

@@ -51,8 +51,8 @@ class BriefView:
     slug: str
     file: str
     draft: str | None
-    facts: list[confirm.Item]
-    quotes: list[confirm.Item]
+    facts: list[confirm.BriefItem]
+    quotes: list[confirm.BriefItem]
 
 
 def brief_view(project: Project, slug: str) -> BriefView:

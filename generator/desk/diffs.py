@@ -33,7 +33,7 @@ class Line:
 
 
 @dataclass
-class Layout:
+class DiffLayout:
     """A diff ready for a template: the post's lines, the front matter's, and counts."""
 
     body: list[Line] = field(default_factory=list)
@@ -68,10 +68,10 @@ def front_matter_end(text: str) -> int:
     return next((number for number, line in enumerate(lines[1:], start=2) if line == "---"), 0)
 
 
-def layout(unified: Iterable[str], *, old_front: int = 0, new_front: int = 0) -> Layout:
-    """Lines of a unified diff (file headers skipped) as a `Layout`. `old_front` and
+def layout(unified: Iterable[str], *, old_front: int = 0, new_front: int = 0) -> DiffLayout:
+    """Lines of a unified diff (file headers skipped) as a `DiffLayout`. `old_front` and
     `new_front` are the lines closing each side's front matter (0: no front matter)."""
-    out = Layout()
+    out = DiffLayout()
     removed: list[str] = []
     added: list[str] = []
     numbers = [0, 0]  # the next old and new line numbers

@@ -16,7 +16,7 @@ from generator.brief import Brief
 from generator.check import factcheck
 from generator.check.marks import mark_findings
 from generator.config import Project
-from generator.desk.diffs import Layout, front_matter_end, layout
+from generator.desk.diffs import DiffLayout, front_matter_end, layout
 from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
 from generator.errors import SatireError
 from generator.review import workflow as review
@@ -70,7 +70,7 @@ class DraftView:
     brief_error: str
     findings: list[factcheck.Finding]
     revisions: list[Revision]
-    diff: Layout | None
+    diff: DiffLayout | None
     diff_pair: tuple[int, int] | None
     log: list[dict[str, Any]]
     advisory: list[factcheck.Finding] = field(

@@ -18,7 +18,6 @@ audit log, once they have taken effect.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,7 +28,7 @@ from generator.brief import Brief, brief_paths, load_brief, load_briefs, resolve
 from generator.config import Project
 from generator.drafts import DraftStore
 from generator.errors import InputError, InputErrors, SatireError, shown
-from generator.infra import yamledit, yamlfile
+from generator.infra import clock, yamledit, yamlfile
 from generator.infra.fsutil import project_lock, write_atomic
 from generator.infra.validation import validate
 from generator.review import workflow as review
@@ -116,7 +115,7 @@ def find(project: Project, name: str) -> Brief:
 
 
 @dataclass(frozen=True)
-class Item:
+class BriefItem:
     """A fact or a quote, numbered from 0, with the article sentence that backs it
     (split around a quote's words, so that they can be marked)."""
 
@@ -129,7 +128,7 @@ class Item:
     after: str = ""
 
 
-def items(brief: Brief) -> tuple[list[Item], list[Item]]:
+def items(brief: Brief) -> tuple[list[BriefItem], list[BriefItem]]:
     """The brief's facts and quotes, each beside its evidence sentence (None: not from the article)."""
     evidence = brief.intake.evidence if brief.intake else None
     fact_sentences: list[tuple[object, str]] = (
@@ -138,7 +137,9 @@ def items(brief: Brief) -> tuple[list[Item], list[Item]]:
     quote_sentences: list[tuple[object, str]] = (
         [((e.by, e.text), e.sentence) for e in evidence.quotes] if evidence else []
     )
-    facts = [Item(i, fact, None, _take(fact_sentences, fact)) for i, fact in enumerate(brief.facts)]
+    facts = [
+        BriefItem(i, fact, None, _take(fact_sentences, fact)) for i, fact in enumerate(brief.facts)
+    ]
     quotes = [
         _quote(i, q.by, q.text, _take(quote_sentences, (q.by, q.text)))
         for i, q in enumerate(brief.quotes)
@@ -155,15 +156,15 @@ def _take(pairs: list[tuple[object, str]], key: object) -> str | None:
     return None
 
 
-def _quote(index: int, by: str, text: str, sentence: str | None) -> Item:
+def _quote(index: int, by: str, text: str, sentence: str | None) -> BriefItem:
     """The quote, its sentence split around it (its closing stop may be a comma there)."""
     for words in (text, text.rstrip(".,;:!?… ")):
         at = sentence.find(words) if sentence and words else -1
         if sentence is not None and at >= 0:
-            return Item(
+            return BriefItem(
                 index, text, by, sentence, sentence[:at], words, sentence[at + len(words) :]
             )
-    return Item(index, text, by, sentence)
+    return BriefItem(index, text, by, sentence)
 
 
 # -- edits: confirm, drop -------------------------------------------------------------------
@@ -348,7 +349,7 @@ def discard(project: Project, name: str, *, by: str | None, note: str | None = N
         raw = brief.path.read_bytes()
         if hashlib.sha256(raw).hexdigest() != brief.sha256:
             raise SatireError(f"{file} changed while being discarded: run again")
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         copy = project.state_dir / DISCARDED / f"{brief.path.stem}.{stamp}{brief.path.suffix}"
         write_atomic(copy, raw)  # the copy first: a crash leaves two copies, never none
         details: dict[str, Any] = {"kept_at": project.rel(copy), "confirmed": brief.confirmed}

@@ -57,7 +57,7 @@ QUOTE_SPANS = re.compile(r"“([^”]+)”|«\s*([^»]+?)\s*»|\"([^\"]+)\"")
 
 
 @dataclass
-class Page:
+class ExtractedPage:
     """A page's main text and metadata, as trafilatura found them."""
 
     title: str
@@ -72,7 +72,7 @@ class Page:
     tags: list[str] = field(default_factory=list)
 
 
-def read_page(html: str, url: str) -> Page:
+def read_page(html: str, url: str) -> ExtractedPage:
     """The article in a page: main text (no comments) and metadata."""
     import trafilatura
 
@@ -94,7 +94,7 @@ def read_page(html: str, url: str) -> Page:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and title and normalize(lines[0]) == normalize(title):
         lines = lines[1:]  # trafilatura starts the text with the headline
-    return Page(
+    return ExtractedPage(
         title=title,
         text="\n".join(lines),
         sitename=_clean(data.get("sitename")),
@@ -140,7 +140,7 @@ def prose(text: str) -> list[str]:
     ]
 
 
-def thin(page: Page) -> str | None:
+def thin(page: ExtractedPage) -> str | None:
     """Why the page is not a story (None: it is one)."""
     words = sum(len(p.split()) for p in prose(page.text))
     if words < MIN_PROSE_WORDS:
@@ -242,7 +242,7 @@ class Proposal:
     angles: list[str] = field(default_factory=list)
 
 
-def extract_offline(page: Page) -> Proposal:
+def extract_offline(page: ExtractedPage) -> Proposal:
     """The extractive brief: lead, figures, quotes with speakers. No network."""
     paragraphs = prose(page.text)
     index = people_index(page.text)

@@ -79,7 +79,7 @@ class Disallowed(FetchError):
 
 
 @dataclass
-class Response:
+class Fetched:
     """A fetched answer: 200 with a body, or 304 (not modified) without one."""
 
     url: str  # after redirects
@@ -116,7 +116,7 @@ class Response:
 
 
 @dataclass(frozen=True)
-class Guard:
+class AddressGuard:
     """Which non-public addresses may be fetched: none, all, or those listed."""
 
     allow_all: bool = False
@@ -124,7 +124,7 @@ class Guard:
     networks: tuple[Network, ...] = ()
 
     @classmethod
-    def from_config(cls, allow_private: bool | list[str]) -> Guard:
+    def from_config(cls, allow_private: bool | list[str]) -> AddressGuard:
         if isinstance(allow_private, bool):
             return cls(allow_all=allow_private)
         hosts: set[str] = set()
@@ -206,7 +206,7 @@ class Fetcher:
     ) -> None:
         self.timeout = timeout
         self.max_bytes = max_bytes
-        self.guard = Guard.from_config(allow_private)
+        self.guard = AddressGuard.from_config(allow_private)
         self.agent = agent
         self.clock = HostClock(per_host_delay)
         self._robots: dict[str, RobotFileParser | None] = {}
@@ -234,7 +234,7 @@ class Fetcher:
         last_modified: str | None = None,
         robots: bool = False,
         accept: str = "*/*",
-    ) -> Response:
+    ) -> Fetched:
         """The answer for `url` after redirects: 2xx or 304; anything else raises FetchError."""
         if robots:
             self.check_robots(url)
@@ -278,7 +278,7 @@ class Fetcher:
                 status=response.status,
             )
 
-    def post(self, url: str, json_body: object) -> Response:
+    def post(self, url: str, json_body: object) -> Fetched:
         """POST `json_body` as JSON to `url`: a 2xx answer, else FetchError.
 
         Every rule of `get` holds (guard, timeout, size cap, User-Agent) but one:
@@ -345,7 +345,7 @@ class Fetcher:
         origin: str,
         method: str = "GET",
         body: bytes | None = None,
-    ) -> Response:
+    ) -> Fetched:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in {"http", "https"}:
@@ -370,7 +370,7 @@ class Fetcher:
             answer = conn.getresponse()
             head = {k.lower(): v for k, v in answer.getheaders()}
             if answer.status in REDIRECTS or answer.status == 304 or not 200 <= answer.status < 300:
-                return Response(url=url, status=answer.status, headers=head)
+                return Fetched(url=url, status=answer.status, headers=head)
             length = head.get("content-length", "")
             if length.isdigit() and int(length) > self.max_bytes:
                 raise FetchError(
@@ -378,7 +378,7 @@ class Fetcher:
                     f"refused: {int(length)} bytes is more than intake.max_bytes ({self.max_bytes})",
                 )
             body = self._read(answer, head.get("content-encoding", "").lower(), origin, deadline)
-            return Response(url=url, status=answer.status, headers=head, body=body)
+            return Fetched(url=url, status=answer.status, headers=head, body=body)
         except FetchError:
             raise
         except TimeoutError:
@@ -470,4 +470,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
 
 
-__all__ = ["Blocked", "Disallowed", "FetchError", "Fetcher", "Guard", "Response", "user_agent"]
+__all__ = [
+    "AddressGuard",
+    "Blocked",
+    "Disallowed",
+    "FetchError",
+    "Fetched",
+    "Fetcher",
+    "user_agent",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from generator.intake.extract import MAX_FACTS, MAX_QUOTES, Page, Proposal
+from generator.intake.extract import MAX_FACTS, MAX_QUOTES, ExtractedPage, Proposal
 from generator.llm import CallFailed, Request, json_answer
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class LLMExtractor:
         self._lock = threading.Lock()
 
     def propose(
-        self, page: Page, language: str, reader: str, *, url: str, style: str
+        self, page: ExtractedPage, language: str, reader: str, *, url: str, style: str
     ) -> tuple[Proposal, int | None, str]:
         """(proposal, characters sent when the article was cut, the extractor's
         description); the call is logged for `url` (the article's canonical URL)."""

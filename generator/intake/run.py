@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from generator.errors import SatireError
-from generator.intake.extract import Page, Proposal, extract_offline, read_page, thin
+from generator.infra import clock
+from generator.intake.extract import ExtractedPage, Proposal, extract_offline, read_page, thin
 from generator.intake.feeds import Entry, MalformedFeed, filtered_out, is_feed, parse_feed
-from generator.intake.fetch import Disallowed, Fetcher, FetchError, Response
+from generator.intake.fetch import Disallowed, Fetched, Fetcher, FetchError
 from generator.intake.ground import Grounded, ground, named_in
 from generator.intake.seen import SeenStore, canonical_url
 
@@ -97,7 +98,7 @@ class Item:
     feed: FeedConfig | None
     feed_label: str | None
     entry: Entry | None = None
-    response: Response | None = None  # already fetched (an article given as SOURCE)
+    response: Fetched | None = None  # already fetched (an article given as SOURCE)
 
 
 def run_intake(
@@ -242,7 +243,9 @@ class _Run:
         return _existing_categories(self.project)
 
     @cached_property
-    def extractor(self) -> Callable[[Page, str, str, str], tuple[Proposal, int | None, str]]:
+    def extractor(
+        self,
+    ) -> Callable[[ExtractedPage, str, str, str], tuple[Proposal, int | None, str]]:
         return self._extractor()
 
     # -- 1. sources ----------------------------------------------------------------
@@ -419,8 +422,8 @@ class _Run:
     def _write(
         self,
         item: Item,
-        page: Page,
-        response: Response,
+        page: ExtractedPage,
+        response: Fetched,
         canonical: str,
         proposal: Proposal,
         grounded: Grounded,
@@ -467,7 +470,7 @@ class _Run:
         data["intake"] = {
             "url": canonical,
             "feed": item.feed_label,
-            "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "fetched_at": clock.stamp(),
             "extractor": extractor,
             "article": self.project.rel(article_path)
             if article_path.is_relative_to(self.project.root)
@@ -511,7 +514,7 @@ class _Run:
         self.reserved.add(name)
         return folder / f"{name}.yaml"
 
-    def _categories(self, item: Item, page: Page) -> tuple[list[str], list[str]]:
+    def _categories(self, item: Item, page: ExtractedPage) -> tuple[list[str], list[str]]:
         """The feed's categories, then the item's terms that name an existing
         category (compared without case or accents); other terms become tags."""
         from generator.brief import slugify
@@ -537,7 +540,9 @@ class _Run:
             item.feed.style if item.feed and item.feed.style else None
         ) or self.project.config.style
 
-    def _extractor(self) -> Callable[[Page, str, str, str], tuple[Proposal, int | None, str]]:
+    def _extractor(
+        self,
+    ) -> Callable[[ExtractedPage, str, str, str], tuple[Proposal, int | None, str]]:
         import trafilatura
 
         from generator import __version__
@@ -558,7 +563,7 @@ class _Run:
         llm = LLMExtractor(self.project, run_id=self.run_id)
 
         def propose(
-            page: Page, language: str, url: str, style: str
+            page: ExtractedPage, language: str, url: str, style: str
         ) -> tuple[Proposal, int | None, str]:
             """(proposal, characters sent when cut, the extractor) for the article at canonical `url`, for a brief in `style`."""
             try:
@@ -576,7 +581,7 @@ class _Run:
         self.echo(line)
 
     def _skip(
-        self, line: str, why: str, item: Item | None = None, response: Response | None = None
+        self, line: str, why: str, item: Item | None = None, response: Fetched | None = None
     ) -> None:
         """A page that is not a story: said once, and remembered so it is not fetched again."""
         with self.lock:
@@ -597,7 +602,7 @@ class _Run:
             )
 
 
-def _canonical(page: Page, response: Response) -> str:
+def _canonical(page: ExtractedPage, response: Fetched) -> str:
     """The page's own canonical link when it is an http(s) URL, else the URL it was fetched from."""
     if page.canonical:
         target = urljoin(response.url, page.canonical)

@@ -13,7 +13,6 @@ Feeds' HTTP validators (ETag, Last-Modified) live here too, for conditional GET.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import sqlite3
@@ -22,6 +21,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from generator.infra import clock
 
 TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|src|cmpid|guccounter|guce_referrer\w*|_hsenc|_hsmi|ncid|sr_share|yclid|at_\w+)$",
@@ -219,7 +220,7 @@ class SeenStore:
         keys = {f"url:{canonical}", *(f"url:{canonical_url(u)}" for u in urls)}
         if guid:
             keys.add(f"guid:{guid}")
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        now = clock.stamp()
         with self._lock:
             self._claims = [c for c in self._claims if not (c.keys & keys)]
             self.conn.execute("BEGIN IMMEDIATE")
@@ -260,7 +261,7 @@ class SeenStore:
     def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
         if not etag and not last_modified:
             return
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        now = clock.stamp()
         with self._lock:
             self.conn.execute(
                 "INSERT OR REPLACE INTO intake_http (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?)",

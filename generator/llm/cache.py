@@ -11,7 +11,6 @@ fact check's claim findings) is handed back with `record`.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import threading
 import time
@@ -21,14 +20,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.errors import SatireError
-from generator.infra import state
+from generator.infra import clock, state
 from generator.llm import Backend, CallFailed, Completion, Request, Usage
 
 T = TypeVar("T")
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class CachedBackend:
@@ -99,7 +94,7 @@ class CachedBackend:
             with self._lock:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)",
-                    (key, completion.to_json(), _now()),
+                    (key, completion.to_json(), clock.stamp()),
                 )
         completion.call_id = self._log(
             request, completion.model, completion.usage, cached=False, outcome="ok"
@@ -123,7 +118,7 @@ class CachedBackend:
                 "INSERT INTO llm_calls (run_id, at, item, backend, model, tokens_in, tokens_out, latency_ms, cost_usd, cached, outcome, kind, style, language)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    self.run_id, _now(), request.item, self.name, model, usage.tokens_in, usage.tokens_out,
+                    self.run_id, clock.stamp(), request.item, self.name, model, usage.tokens_in, usage.tokens_out,
                     usage.latency_ms, usage.cost_usd, int(cached), outcome[:500], request.kind, request.style,
                     request.language,
                 ),

@@ -28,7 +28,6 @@ message, a log line or the cache.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import email.utils
 import hashlib
 import json
@@ -43,7 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import openai
 
 from generator.errors import SatireError
-from generator.infra import state
+from generator.infra import clock, state
 from generator.llm import CallFailed, Completion, Message, Request, Usage
 
 if TYPE_CHECKING:
@@ -127,7 +126,7 @@ class Memory:
             conn.execute(
                 "INSERT OR REPLACE INTO llm_endpoints (base_url, model, shape, said, updated_at) VALUES (?, ?, ?, ?, ?)",
                 (endpoint, model, json.dumps(dataclasses.asdict(shape)), said[:500],
-                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+                 clock.stamp()),
             )  # fmt: skip
         finally:
             conn.close()

@@ -11,7 +11,6 @@ costs and latencies are read back from the call log, so they add up to it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.drafts import DraftStore
 from generator.errors import SatireError
-from generator.infra import state
+from generator.infra import clock, state
 from generator.measure import metrics
 from generator.measure.judge import Contestant, Judge, Verdict, ranking, self_agreement
 from generator.measure.metrics import EvalEntry
@@ -44,7 +43,7 @@ class ScratchStore(DraftStore):
 
 
 @dataclass
-class Outcome:
+class EvalOutcome:
     """What `run` returns: the results (the shape of results.json) and where they went."""
 
     results: dict[str, Any]
@@ -55,9 +54,7 @@ class Outcome:
 
 def scratch_folder(project: Project, out: Path | None) -> Path:
     """The run's folder (default `.satire/eval/TIMESTAMP`), never inside drafts/."""
-    folder = (
-        out or project.state_dir / "eval" / dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    ).resolve()
+    folder = (out or project.state_dir / "eval" / clock.now().strftime("%Y%m%d-%H%M%S")).resolve()
     drafts = project.drafts_dir.resolve()
     if folder == drafts or drafts in folder.parents:
         raise SatireError(
@@ -85,7 +82,7 @@ def run(
     max_cost: float | None,
     offline: bool = False,
     say: Callable[[str], None],
-) -> Outcome:
+) -> EvalOutcome:
     """Write, score, judge and report; the report is written even when the budget stops the run."""
     from generator.measure import report
     from generator.write.backend import get_backend
@@ -120,14 +117,14 @@ def run(
                 entry.problem = "not started: budget"
             continue
         backend = get_backend(project, offline=offline, model=model, run_id=run_id)
-        jobs = [batch.Job(e.brief, e.style, e.language, e.slug, {}) for e in mine]
+        jobs = [batch.WriteJob(e.brief, e.style, e.language, e.slug, {}) for e in mine]
         spent = _spent(project, run_id)
         remaining = None if max_cost is None else max(0.0, max_cost - spent)
         report_ = batch.run(
             project,
             jobs,
             backend,
-            batch.Report(),
+            batch.BatchReport(),
             concurrency=concurrency,
             max_cost=remaining,
             say=say,
@@ -151,7 +148,7 @@ def run(
     total = _spent(project, run_id)
     results = {
         "run_id": run_id,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "created_at": clock.stamp(),
         "models": models,
         "styles": sorted({e.style for e in entries}),
         "briefs": [b.effective_slug for b in briefs],
@@ -162,7 +159,7 @@ def run(
         "stopped": stopped or None,
     }
     report.write(folder, results, entries)
-    return Outcome(results, entries, folder, ok and not stopped)
+    return EvalOutcome(results, entries, folder, ok and not stopped)
 
 
 def _result(e: EvalEntry) -> dict[str, Any]:

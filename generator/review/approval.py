@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from generator.drafts import Approval, Draft, DraftStore
 from generator.errors import InputError, InputErrors
+from generator.infra import clock
 
 if TYPE_CHECKING:
     from generator.config import Project
@@ -52,7 +53,7 @@ def seal(draft: Draft, by: str, at: dt.datetime | None = None) -> Draft:
         revision=draft.revision,
         digest=digest(draft),
         by=by,
-        at=at or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        at=at or clock.now(),
     )
     return draft.model_copy(update={"approved": approval})
 

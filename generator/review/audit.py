@@ -19,7 +19,6 @@ same for other files (confirming or discarding a brief).
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import hashlib
 import json
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.drafts import Draft, DraftStore
-from generator.infra import state
+from generator.infra import clock, state
 from generator.infra.fsutil import (
     CRASH_ENV as CRASH_ENV,
 )  # re-exported: "after-intent" and "after-draft" are here
@@ -215,7 +214,7 @@ def _entry(
     details: dict[str, Any],
 ) -> dict[str, Any]:
     return {
-        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "at": clock.stamp(),
         "who": editor_name(by, project.root),
         "action": action,
         "slug": slug,

@@ -192,7 +192,7 @@ def publish(
     store = DraftStore(project)
 
     def change(draft: Draft, details: dict[str, Any]) -> Draft:
-        date = draft.date or today or _today(project)
+        date = draft.date or today or project.today()
         details["date"] = date.isoformat()
         return draft.model_copy(update={"status": "published", "date": date})
 
@@ -341,13 +341,3 @@ def _approved_as_is(draft: Draft) -> None:
             f"was approved by {sealed.by}; approve the edit ('satire review approve {draft.slug}') "
             f"or bring the approved text back ('satire review restore {draft.slug}')"
         )
-
-
-def _today(project: Project) -> dt.date:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        zone = ZoneInfo(project.config.site.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return dt.datetime.now(zone).date()

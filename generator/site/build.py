@@ -1,4 +1,4 @@
-"""The static site: `build(project) -> Report` and `render_post_page(project, draft)`.
+"""The static site: `build(project) -> BuildReport` and `render_post_page(project, draft)`.
 
 The pipeline, top to bottom: gather the posts (gather.py), render their bodies
 (markup.py: Markdown, sanitize, typography; cached in the render cache and
@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from generator.config import Project
 from generator.drafts import Draft
 from generator.errors import InputError, SatireError, shown
 from generator.infra.fsutil import project_lock
-from generator.site import markup, media
+from generator.site import links, markup, media
 from generator.site.cache import Bodies, RenderCache
-from generator.site.gather import assemble, gather, make_post, markdown_of, today_in
+from generator.site.gather import assemble, gather, make_post, markdown_of
 from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
 from generator.site.marker import MARKER, newest_input_mtime, read_marker, write_marker
@@ -44,7 +43,7 @@ from generator.site.prune import prune
 from generator.site.theme import Theme
 from generator.site.write import SiteWriter, recover
 
-__all__ = ["Report", "build", "render_post_page"]
+__all__ = ["BuildReport", "build", "render_post_page"]
 
 PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
 PARALLEL_PAGES = 400  # pages, likewise
@@ -54,7 +53,7 @@ R = TypeVar("R")
 
 
 @dataclass
-class Report:
+class BuildReport:
     """What a build did."""
 
     out: Path
@@ -103,7 +102,7 @@ def build(
     today: dt.date | None = None,
     cache: bool = True,
     jobs: int | None = None,
-) -> Report:
+) -> BuildReport:
     """Build the site into `out` (default site/). Bad drafts land in `report.errors`."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
@@ -128,7 +127,7 @@ def build(
                 workers,
                 drafts=drafts,
                 out=out,
-                today=today or today_in(project),
+                today=today or project.today(),
             )
         finally:
             workers.close()
@@ -180,12 +179,12 @@ def _build(
     drafts: bool,
     out: Path,
     today: dt.date,
-) -> Report:
+) -> BuildReport:
     clock = time.perf_counter()
     theme = Theme(project)
-    info = SiteInfo(project, drafts, _zone(project))
+    info = SiteInfo(project, drafts, project.zone)
     gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
-    report = Report(
+    report = BuildReport(
         out=out, posts=len(gathered.posts), errors=gathered.errors, notices=gathered.notices
     )
     clock = report.lap("gather", clock)
@@ -223,6 +222,7 @@ def _build(
     current = up_to_date(manifest, out, pages, static_keys, shared)
     todo = [page for page in pages if page.path not in current]
     writer = SiteWriter(out)
+    relative_urls = project.config.site.relative_urls
     clock = report.lap("keys", clock)
     try:
         workers.close()  # pages fork afresh: they inherit what was planned
@@ -233,7 +233,9 @@ def _build(
             todo[::-1],
             workers.jobs,
             PARALLEL_PAGES,
-            setup=partial(_prepare, theme, todo, writer, shared),
+            setup=partial(
+                _prepare, theme, todo, writer, shared, info.root if relative_urls else None
+            ),
         )
         clock = report.lap("pages", clock)
         problems = [problem for _, _, _, problem in results if problem]
@@ -333,18 +335,17 @@ def _walk(out: Path) -> set[str]:
     }
 
 
-def _zone(project: Project) -> ZoneInfo:
-    today_in(project)  # validates the zone name with a clear message
-    return ZoneInfo(project.config.site.timezone)
-
-
 # -- rendering, spread over the cores -------------------------------------------
 
 
-def _prepare(theme: Theme, pages: list[Page], writer: SiteWriter, shared: str) -> None:
+def _prepare(
+    theme: Theme, pages: list[Page], writer: SiteWriter, shared: str, relative_to: str | None
+) -> None:
+    """Set up the page workers; `relative_to`: the site's root path when links are
+    made relative to each page (site.relative_urls), else None."""
     for page in pages[:50]:  # compile the templates once, before forking
         theme.template(page.template, page.language)
-    job.update(theme=theme, writer=writer, shared=shared)
+    job.update(theme=theme, writer=writer, shared=shared, relative_to=relative_to)
 
 
 Rendered = tuple[str, str, tuple[int, int] | None, str | None]
@@ -367,6 +368,8 @@ def _render_pages(pages: Sequence[Page]) -> list[Rendered]:
             )
             if missing:
                 problem = f"{shown(writer.out / page.path)}: {'; '.join(missing)} missing (template {theme.source_of(page.template)})"
+        if job["relative_to"] is not None and links.wanted(page.path):
+            html = links.relative(html, page.path, job["relative_to"])
         results.append((page.path, key, writer.add(page.path, html.encode("utf-8")), problem))
     return results
 
@@ -424,8 +427,8 @@ def render_post_page(project: Project, draft: Draft) -> str:
     """The full HTML of one post page as the site shows it, among the site's
     other posts (neighbours, translations); any status: the desk previews drafts."""
     theme = Theme(project)
-    today = today_in(project)
-    info = SiteInfo(project, False, _zone(project))
+    today = project.today()
+    info = SiteInfo(project, False, project.zone)
     store = RenderCache(project)
     bodies = Bodies(project)
     try:

@@ -16,12 +16,11 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.brief import slugify
 from generator.config import Project, check_http_url
 from generator.drafts import Draft, DraftStore, parse_draft
-from generator.errors import InputError, InputErrors, SatireError
+from generator.errors import InputError, InputErrors
 from generator.infra import state
 from generator.review import approval
 from generator.site import images, markup
@@ -45,18 +44,6 @@ class Gathered:
     rendered_bodies: int = 0  # bodies rendered while parsing (the render cache lacked them)
 
 
-def today_in(project: Project) -> dt.date:
-    """Today's date where the site lives (site.timezone)."""
-    name = project.config.site.timezone
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SatireError(
-            f"satire.yaml: site.timezone: unknown time zone {name!r} (expected e.g. Europe/Paris or UTC)"
-        ) from None
-    return dt.datetime.now(zone).date()
-
-
 def gather(
     project: Project,
     *,
@@ -66,7 +53,7 @@ def gather(
     workers: Workers | None = None,
 ) -> Gathered:
     """The posts of the site, sorted, with their terms and neighbours linked."""
-    today = today or today_in(project)
+    today = today or project.today()
     loaded, errors, rendered = load_drafts(project, cache, workers or Workers(1))
     posts: list[Post] = []
     notices: list[str] = []

@@ -9,12 +9,12 @@ older than what it was built from. The marker is never deployed.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import CONFIG_NAME, Project
+from generator.infra import clock
 from generator.infra.fsutil import write_atomic
 
 MARKER = ".satire-build.json"
@@ -47,7 +47,7 @@ def newest_input_mtime(project: Project) -> float:
 
 
 def write_marker(out: Path, *, drafts: bool, newest_input: float) -> None:
-    built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    built_at = clock.stamp()
     data = {"drafts": drafts, "built_at": built_at, "newest_input_mtime": newest_input}
     write_atomic(out / MARKER, json.dumps(data, indent=2) + "\n")
 

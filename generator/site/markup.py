@@ -1,5 +1,5 @@
-"""Post bodies: Markdown to HTML (one reused Markdown instance), sanitized by
-an allowlist (nh3), then the language's typography.
+"""Post bodies: Markdown to HTML (stock Python-Markdown instances, reused),
+sanitized by an allowlist (nh3), then the language's typography.
 
 Whoever wrote the Markdown (an editor's brief or an LLM), no script, style,
 event attribute or javascript:/data: URL survives `body_html`.
@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from generator.site.typography import french_html, is_french
 
 if TYPE_CHECKING:
     import markdown
-    import markdown.util
 
 # Bump when the output of body_html changes for the same input (it keys the cache).
 VERSION = "body-5"
@@ -41,28 +40,20 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _H1 = re.compile(r"<(/?)h1>")
+EXTENSIONS = ["sane_lists", "tables"]
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    """The one Markdown instance of this process (made on first use: a no-op build never needs it)."""
-    import markdown
+# Python-Markdown tries every inline pattern on every text node and tests every
+# block processor on every block. Most bodies hold no "#", "|", backtick,
+# backslash, "<", "&", image or reference definition, so each one goes through an
+# instance made without the processors its text cannot trigger, by the library's
+# extension API (`deregister` on its registries), kept per set left out and
+# reused with `reset()`: the HTML of a fresh stock instance (tests hold it to
+# that on samples and random Markdown) in half the time (bench/README.md).
 
-    md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
-    for name, triggers in BLOCK_NEEDS.items():
-        _guard(md.parser.blockprocessors[name], triggers)
-    _skip_clean(md.preprocessors["normalize_whitespace"])
-    return md
-
-
-# Python-Markdown tests every block processor on every block, tries every
-# inline pattern on every text node, and normalizes whitespace with a regex
-# that scans the whole text. Most bodies hold no "#", "|", backtick, backslash,
-# "<", "&", image, reference definition or space at the end of a line, so the
-# work their text cannot trigger is skipped: the same HTML, a third faster
-# (tests hold it to a stock instance's output on samples and random Markdown).
-
-# Block processor -> substrings: its test is skipped for a block holding none.
+# Block processor -> substrings: left out for a document holding none of them
+# (blocks are pieces of the document stripped of line prefixes, which brings no
+# two characters together).
 BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
     "hashheader": ("#",),
     "setextheader": ("=", "-"),
@@ -72,10 +63,10 @@ BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
     "table": ("|",),
 }
 
-# Inline pattern -> substrings: it is left out for a document holding none,
-# once whitespace is normalized (inline text is the document cut into blocks
-# and stripped of line prefixes, which brings no two characters together; raw
-# HTML aside: it is set apart by new lines). Those not listed are always kept.
+# Inline pattern -> substrings: left out for a document holding none, once
+# whitespace is normalized (inline text is the document cut into blocks and
+# stripped of line prefixes; raw HTML aside: it is set apart by new lines).
+# Those not listed are always kept.
 INLINE_NEEDS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "escape": ("\\",),
@@ -92,29 +83,7 @@ INLINE_NEEDS: dict[str, tuple[str, ...]] = {
     "entity": ("&",),
     "em_strong": ("*", "_"),
 }
-_RENORMALIZED = re.compile("[\t\r\x02\x03]")  # what the normalizer changes, with " \n"
-
-
-def _guard(processor: Any, triggers: tuple[str, ...]) -> None:
-    test = processor.test
-
-    def guarded(parent: Any, block: str) -> bool:
-        return any(t in block for t in triggers) and bool(test(parent, block))
-
-    processor.test = guarded
-
-
-def _skip_clean(normalizer: Any) -> None:
-    run = normalizer.run
-
-    def skipping(lines: list[str]) -> list[str]:
-        source = "\n".join(lines) + "\n\n"
-        if " \n" in source or _RENORMALIZED.search(source):
-            result: list[str] = run(lines)
-            return result
-        return source.split("\n")  # what `run` gives for text it leaves alone
-
-    normalizer.run = skipping
+_RENORMALIZED = re.compile("[\t\r\x02\x03]")  # what the whitespace normalizer changes
 
 
 def _normalized(text: str) -> str:
@@ -125,29 +94,32 @@ def _normalized(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
 
 
-def _inline_patterns(text: str) -> markdown.util.Registry[Any]:
-    """The instance's inline patterns that can match in `text`."""
-    seen = _normalized(text)
-    return _narrowed(
-        tuple(
-            name for name, triggers in INLINE_NEEDS.items() if not any(t in seen for t in triggers)
-        )
-    )
+def _unneeded(needs: dict[str, tuple[str, ...]], text: str) -> tuple[str, ...]:
+    """The processors of `needs` that nothing in `text` can trigger."""
+    return tuple(name for name, triggers in needs.items() if not any(t in text for t in triggers))
 
 
 @lru_cache(maxsize=64)
-def _narrowed(drop: tuple[str, ...]) -> markdown.util.Registry[Any]:
-    patterns = _markdown().inlinePatterns[:]  # a copy: the instance keeps them all
-    for name in drop:
-        patterns.deregister(name, strict=False)
-    return patterns
+def _markdown(blocks: tuple[str, ...], inline: tuple[str, ...]) -> markdown.Markdown:
+    """A stock Markdown instance without the named block processors and inline
+    patterns (made on first use: a no-op build never needs one)."""
+    import markdown
+    from markdown.extensions import Extension
+
+    class Without(Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:
+            for name in blocks:
+                md.parser.blockprocessors.deregister(name, strict=False)
+            for name in inline:
+                md.inlinePatterns.deregister(name, strict=False)
+
+    return markdown.Markdown(extensions=[*EXTENSIONS, Without()], output_format="html")
 
 
 def to_html(text: str) -> str:
-    """Markdown to HTML with the shared instance (reset between documents)."""
-    md = _markdown()
-    inline: Any = md.treeprocessors["inline"]
-    inline.inlinePatterns = _inline_patterns(text)
+    """Markdown to HTML with a shared instance (reset between documents)."""
+    seen = _normalized(text)
+    md = _markdown(_unneeded(BLOCK_NEEDS, seen), _unneeded(INLINE_NEEDS, seen))
     html = md.reset().convert(text)
     return _H1.sub(r"<\1h2>", html)  # the page's only h1 is the title
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Job:
+class WriteJob:
     """One draft to write: a brief in one language."""
 
     brief: Brief
@@ -45,7 +45,7 @@ class Job:
 
 
 @dataclass
-class Report:
+class BatchReport:
     """What a batch did; `line()` is the closing summary."""
 
     written: list[str] = field(default_factory=list)
@@ -91,12 +91,12 @@ def plan(
     force: bool,
     say: Callable[[str], None],
     unconfirmed: bool = False,
-) -> tuple[list[Job], Report]:
+) -> tuple[list[WriteJob], BatchReport]:
     """The jobs to run, after skipping unconfirmed briefs (unless `unconfirmed`),
     unchanged and protected drafts."""
     store = DraftStore(project)
-    report = Report()
-    jobs: list[Job] = []
+    report = BatchReport()
+    jobs: list[WriteJob] = []
     ready, waiting = confirmation_gate(briefs)
     if waiting and not unconfirmed:  # nothing from intake is written before an editor confirms it
         say(waiting_line(waiting))
@@ -115,7 +115,7 @@ def plan(
         chosen_style = style or brief.style or project.config.style
         for lang in langs:
             slug = slugs[lang]
-            job = Job(
+            job = WriteJob(
                 brief,
                 chosen_style,
                 lang,
@@ -177,9 +177,9 @@ class Budget:
 
 def run(
     project: Project,
-    jobs: list[Job],
+    jobs: list[WriteJob],
     backend: Backend,
-    report: Report,
+    report: BatchReport,
     *,
     concurrency: int,
     max_cost: float | None,
@@ -187,7 +187,7 @@ def run(
     advance: Callable[[], None] = lambda: None,
     store: DraftStore | None = None,
     self_check_rounds: int | None = None,
-) -> Report:
+) -> BatchReport:
     """Write every job (at most `concurrency` at once), saving each draft as it
     lands (in `store`: the project's drafts unless another is given, as eval's scratch one).
 
@@ -208,7 +208,7 @@ def run(
     cursor = {"next": 0}
     cursor_lock = threading.Lock()
 
-    def take() -> Job | None:
+    def take() -> WriteJob | None:
         """The next job, or None when all are taken or the budget is spent."""
         with cursor_lock:
             if cursor["next"] >= len(jobs):
@@ -274,7 +274,7 @@ def run(
         report.tokens_out += metered.usage.tokens_out
         report.cost_usd += metered.usage.cost_usd
 
-    def save(job: Job, draft: Draft, metered: Metered) -> None:
+    def save(job: WriteJob, draft: Draft, metered: Metered) -> None:
         try:
             store.save_revision(draft)  # one slug per job: saves need no lock between them
         except OSError as exc:
@@ -314,6 +314,6 @@ def run(
     return report
 
 
-def _where(project: Project, job: Job) -> str:
+def _where(project: Project, job: WriteJob) -> str:
     path = job.brief.path
     return f"{project.rel(path) if path else job.slug} [{job.language}]"

@@ -14,7 +14,6 @@ batches count against their budget. Saving is the caller's
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.check import factcheck
 from generator.drafts import Draft, Provenance, SelfCheck, SourceRef
+from generator.infra import clock
 from generator.llm import Completion, Message, Request, Usage
 from generator.styles import load_style
 from generator.write import translations
@@ -268,7 +268,7 @@ def provenance(
         tokens_in=completion.usage.tokens_in,
         tokens_out=completion.usage.tokens_out,
         cost_usd=completion.usage.cost_usd,
-        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        generated_at=clock.now(),
         cached=completion.cached,
         note=_derived_note(completion.note, derived) if derived else completion.note,
     )
