@@ -16,25 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-QUOTE_MARKS = str.maketrans(
-    {
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "‟": '"',
-        "«": '"',
-        "»": '"',
-        "″": '"',
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "′": "'",
-        "–": "-",
-        "—": "-",
-        "‑": "-",
-    }
-)
+from generator.check import lexicon as lx
+
+QUOTE_MARKS = str.maketrans({**lx.QUOTE_FOLD, **lx.DASH_FOLD})
 FIGURE = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
 
 
