@@ -719,9 +719,7 @@ _SAYS = re.compile(
 _OBJECT_CUE = re.compile(r"(?i)\b(?:que|qu'|qu’|that|à|to|pour|for|avec|with|de|d'|d’|of)\s*$")
 
 
-def _speaker(
-    text: str, start: int, end: int, people: list[Mention], lang: str
-) -> Mention | None:
+def _speaker(text: str, start: int, end: int, people: list[Mention], lang: str) -> Mention | None:
     """Who says the quote at [start, end): a name that a speech verb ties to it
     just after ("», a déclaré X"), else the nearest name before it in its sentence."""
     s_start, s_end = sentence_at(text, start, end, lang)

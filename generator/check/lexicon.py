@@ -467,13 +467,82 @@ DASH_FOLD: dict[str, str] = {"–": "-", "—": "-", "‑": "-", "‒": "-", "�
 
 # abbreviations after which a sentence never ends: a title before a name
 TITLE_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sen rep gov gen lt col capt sgt st jr sr rev hon m mme mlle mm me pr".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "st",
+        "jr",
+        "sr",
+        "rev",
+        "hon",
+        "m",
+        "mme",
+        "mlle",
+        "mm",
+        "me",
+        "pr",
+    ]
 )
 # abbreviations a sentence rarely ends with: it goes on when a digit or a
 # lower-case word follows ("Nov. 18", "Inc. said", « 3 nov. dernier »)
 ABBREVIATIONS = frozenset(
-    """
-jan feb mar apr jun jul aug sep sept oct nov dec janv févr fév avr juil déc no nos vol pp p inc corp co ltd
-vs etc approx est dept univ fig cf env art ch n° u.s u.k u.n e.g i.e a.m p.m
-""".split()
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "janv",
+        "févr",
+        "fév",
+        "avr",
+        "juil",
+        "déc",
+        "no",
+        "nos",
+        "vol",
+        "pp",
+        "p",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "vs",
+        "etc",
+        "approx",
+        "est",
+        "dept",
+        "univ",
+        "fig",
+        "cf",
+        "env",
+        "art",
+        "ch",
+        "n°",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+    ]
 )

@@ -56,6 +56,7 @@ class IntakeReport:
     not_modified: int = 0
     dropped_facts: int = 0
     dropped_quotes: int = 0
+    misattributed: int = 0  # quotes whose speaker the article does not name near them
     cost_usd: float = 0.0  # what the LLM extraction cost
     dry_run: bool = False
 
@@ -83,6 +84,10 @@ class IntakeReport:
         if self.dropped_facts or self.dropped_quotes:
             parts.append(
                 f"dropped {self.dropped_facts} fact(s) and {self.dropped_quotes} quote(s) the articles did not back"
+            )
+        if self.misattributed:
+            parts.append(
+                f"dropped {self.misattributed} quote(s) whose speaker the article does not name near them"
             )
         if self.cost_usd:
             parts.append(f"LLM cost ${self.cost_usd:.4f}")
@@ -388,7 +393,7 @@ class _Run:
             proposal, sent_chars, extractor = extract(
                 page, self._language(item), canonical, self._style(item)
             )
-            grounded = ground(page.text, proposal.facts, proposal.quotes)
+            grounded = ground(page.text, proposal.facts, proposal.quotes, lang=page.lang)
             path = self._write(
                 item, page, response, canonical, proposal, grounded, sent_chars, extractor
             )
@@ -412,6 +417,7 @@ class _Run:
             self.report.new.append(path)
             self.report.dropped_facts += grounded.dropped_facts
             self.report.dropped_quotes += grounded.dropped_quotes
+            self.report.misattributed += grounded.misattributed
         return True
 
     # -- 3. the brief -------------------------------------------------------------
@@ -436,8 +442,9 @@ class _Run:
         article_path = self.project.state_dir / "articles" / f"{key}.txt"
         title = page.title or (item.entry.title if item.entry else "") or canonical
         quoted_people = [by for by, _, _ in grounded.quotes]
+        speakers = tuple(p for p in quoted_people if len(p.split()) >= 2)
         people = named_in(
-            page.text, [*proposal.people, *(p for p in quoted_people if len(p.split()) >= 2)]
+            page.text, [*proposal.people, *speakers], lang=page.lang, speakers=speakers
         )
         with self.lock:
             categories, tags = self._categories(item, page)
@@ -473,7 +480,11 @@ class _Run:
             if article_path.is_relative_to(self.project.root)
             else str(article_path),
             "article_chars": len(page.text),
-            "dropped": {"facts": grounded.dropped_facts, "quotes": grounded.dropped_quotes},
+            "dropped": {
+                "facts": grounded.dropped_facts,
+                "quotes": grounded.dropped_quotes,
+                "misattributed": grounded.misattributed,
+            },
             "angles": proposal.angles,
             "evidence": {
                 "facts": [

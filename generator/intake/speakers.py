@@ -56,15 +56,17 @@ VERBS_FR = (
 )
 VERB = re.compile(rf"(?<![\w-])(?:{VERBS_EN}|{VERBS_FR})(?![\w])", re.I)
 # the verbs whose object is who was spoken to ("told Cook", « a confié à Marie »)
-TO_VERB = re.compile(r"(?<!\w)(?:told|tells|asked|asks|wrote to|said to|a dit à|a confié à|confie à|a lancé à|lance à|a répondu à|répond à)(?!\w)", re.I)
+TO_VERB = re.compile(
+    r"(?<!\w)(?:told|tells|asked|asks|wrote to|said to|a dit à|a confié à|confie à|a lancé à|lance à|a répondu à|répond à)(?!\w)",
+    re.I,
+)
 SOURCE_INTRO = re.compile(r"(?<!\w)(?:according to|selon|d['’]après|pour)\s+", re.I)
 PRONOUN = re.compile(
     r"(?<![\w-])(?:he|she|they|il|elle|lui|eux)(?![\w-])|-t-(?:il|elle)(?!\w)|-(?:il|elle)(?!\w)",
     re.I,
 )
 # what may stand before a name and is not part of it
-TITLE_WORDS = frozenset(
-    """The A An In On At For But And Or If As It Its His Her Their Our We I You He She They This That These
+_TITLE_TEXT = """The A An In On At For But And Or If As It Its His Her Their Our We I You He She They This That These
 Those When While After Before Since Still Yet So According Asked Speaking Last Next Today Yesterday Monday
 Tuesday Wednesday Thursday Friday Saturday Sunday Le La Les Un Une Des Du De Pour Selon Mais Et Ou Si Comme
 Il Elle Ils Elles Nous Vous Son Sa Ses Leur Leurs Ce Cette Ces Quand Lors Après Avant Depuis Lundi Mardi
@@ -76,17 +78,17 @@ Commissioner CEO CTO CFO COO Directrice Directeur Analyste Ministre Président P
 Fondatrice Cofondateur Cofondatrice Porte-parole Maire Sénateur Sénatrice Député Députée Commissaire PDG
 Patron Patronne Économiste Chercheur Chercheuse Ingénieur Ingénieure Premier Première Secrétaire État
 Getting Asked Told Meanwhile However Although Despite Even Only Then There Here What Why How Who Whom Where
-Dans Sur Avec Sans Chez Puis Alors Ainsi Pourtant Enfin Cependant Reste Voilà Mars""".split()
-)
+Dans Sur Avec Sans Chez Puis Alors Ainsi Pourtant Enfin Cependant Reste Voilà Mars"""
+TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 ROLE_AFTER = re.compile(
     r"^,\s*(?:(?:a|an|the|who|le|la|l['’]|un|une|qui|its|his|her|their|son|sa)\s+|\d{2},)", re.I
 )
 PLACE_BEFORE = re.compile(
-    r"(?<!\w)(?:in|at|of|from|near|across|to|into|outside|inside|around|for|à|en|au|aux|vers|dans|sur|chez|de la|du|des|of the|at the|in the)\s+$",
+    r"(?<!\w)(?:in|at|of|from|near|across|into|outside|inside|around|for|à|en|au|aux|vers|dans|sur|chez|de la|du|des|of the|at the|in the)\s+$",
     re.I,
 )
 ADDRESSEE_BEFORE = re.compile(
-    r"(?<!\w)(?:told|tells|asked|asks|to|with|à|avec|auprès de|thanked|thanks|met|meets|called|calls|urged|urges|replied to|answered)\s+$",
+    r"(?<!\w)(?:told|tells|asked|asks|(?<!according )to|with|à|avec|auprès de|thanked|thanks|met|meets|called|calls|urged|urges|replied to|answered)\s+$",
     re.I,
 )
 HONORIFIC_BEFORE = re.compile(
@@ -236,7 +238,9 @@ class Article:
         person, other = self._marks.get(full, (False, False))
         if other:
             return False
-        return person or (spoke and len(full.split()) >= 2) or full.split()[-1] in lx.FAMOUS_SURNAMES
+        return (
+            person or (spoke and len(full.split()) >= 2) or full.split()[-1] in lx.FAMOUS_SURNAMES
+        )
 
     # -- quotes ------------------------------------------------------------------
 
@@ -260,7 +264,9 @@ class Article:
             parts = [incise.group("a").rstrip(","), incise.group("b")]
             cue = incise.group("cue")
         text = parts[0].rstrip(",").strip()
-        found = Found(text=text, parts=[x.rstrip(",").strip() for x in parts], by=None, sentence=sentence)
+        found = Found(
+            text=text, parts=[x.rstrip(",").strip() for x in parts], by=None, sentence=sentence
+        )
         masked = _mask_quotes(sentence)
         before = masked[: match.start()]
         after = masked[match.end() :]
@@ -285,7 +291,9 @@ class Article:
     ) -> tuple[str, list[str]] | str | None:
         """(speaker, context) from one side of the quote; '' for a cue naming nobody; None for no cue."""
         if side == "after":
-            region = re.split(r"(?<=[.!?;])\s|\s(?:and|but|while|et|mais)\s", region, maxsplit=1)[0][:160]
+            region = re.split(r"(?<=[.!?;])\s|\s(?:and|but|while|et|mais)\s", region, maxsplit=1)[
+                0
+            ][:160]
             if not re.match(r"^\s*[,.!?…]?\s*(?:[—–-]\s*)?\S", region):
                 return None
         if side == "before":
@@ -305,7 +313,9 @@ class Article:
         if verb is None:
             return None
         head, tail = region[: verb.start()], region[verb.end() :]
-        near_pronoun = PRONOUN.search(head[-12:]) or PRONOUN.match(tail[:8]) or PRONOUN.search(verb.group())
+        near_pronoun = (
+            PRONOUN.search(head[-12:]) or PRONOUN.match(tail[:8]) or PRONOUN.search(verb.group())
+        )
         if side in {"after", "incise"}:
             # "“…,” Park said" / "said Lena Park, ..." / « …, affirme Marie Dupont »
             head_names = [n for n in self._names_in(head) if self.is_person(n, spoke=True)]
@@ -313,16 +323,19 @@ class Article:
                 return self.full(head_names[-1]), [sentence]
             if near_pronoun:
                 return self._antecedent(p, s, at)
+            # "said Lena Park", « a déclaré son PDG, Camille Roux »: the first person after the verb
             tail_names = [
                 n
-                for n in self._names_in(re.split(r"[,;.]", tail.strip(), maxsplit=1)[0] if tail.strip().startswith(",") is False else "")
+                for n in self._names_in(re.split(r"[;.!?]", tail, maxsplit=1)[0][:80])
                 if self.is_person(n, spoke=True)
             ]
             if tail_names and not TO_VERB.fullmatch(verb.group()):
                 return self.full(tail_names[0]), [sentence]
             return ""
         # before: "Lena Park told analysts: “…”" — the subject, never who was spoken to
-        head_names = [n for n in self._names_in(head, skip_places=True) if self.is_person(n, spoke=True)]
+        head_names = [
+            n for n in self._names_in(head, skip_places=True) if self.is_person(n, spoke=True)
+        ]
         if head_names:
             return self.full(head_names[-1]), [sentence]
         if PRONOUN.search(head[-12:]):
@@ -336,7 +349,8 @@ class Article:
             if not words:
                 continue
             if skip_places and (
-                PLACE_BEFORE.search(text[: match.start()]) or ADDRESSEE_BEFORE.search(text[: match.start()])
+                PLACE_BEFORE.search(text[: match.start()])
+                or ADDRESSEE_BEFORE.search(text[: match.start()])
             ):
                 continue
             out.append(_possessive(" ".join(words)))
