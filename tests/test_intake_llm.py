@@ -109,7 +109,7 @@ def test_llm_extraction_keeps_only_what_the_article_backs(
     ]  # a name the article never gives is not kept
     assert brief["summary"].startswith("Veltra, une start-up")
     assert brief["angle"] == _answer()["angles"][0] and len(brief["intake"]["angles"]) == 2  # type: ignore[index]
-    assert brief["intake"]["dropped"] == {"facts": 2, "quotes": 2}
+    assert brief["intake"]["dropped"] == {"facts": 2, "quotes": 2, "misattributed": 0}
     assert brief["intake"]["extractor"].startswith("openai gpt-4o-mini; satire 0.1.0, trafilatura ")
     assert "sent_chars" not in brief["intake"]
     assert (

@@ -278,14 +278,20 @@ def _published(meta: dict[str, Any], found: str | None, timezone: str) -> str | 
 
 def local_date(raw: str, timezone: str) -> dt.date | None:
     """The day of a timestamp: its own offset when it has one other than UTC, else the site's zone."""
+    from email.utils import parsedate_to_datetime
+
     text = raw.strip().replace("Z", "+00:00")
     try:
         stamp = dt.datetime.fromisoformat(text)
     except ValueError:
         try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            return None
+            stamp = parsedate_to_datetime(raw.strip())  # RSS: "Wed, 03 Dec 2025 23:30:00 -0500"
+        except (TypeError, ValueError, IndexError):
+            try:
+                return dt.date.fromisoformat(text[:10])
+            except ValueError:
+                return None
+        text = "with a time"
     if stamp.tzinfo is None or len(text) <= 10:
         return stamp.date()
     if stamp.utcoffset() == dt.timedelta(0):
