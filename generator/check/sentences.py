@@ -63,15 +63,17 @@ def _spans(text: str, lang: str) -> tuple[tuple[int, int], ...]:
 
 def _goes_on(previous: str, following: str) -> bool:
     """Whether the split between two pieces fell after an abbreviation, not a sentence's end."""
+    nxt = following.lstrip()
+    if nxt[:1].islower():
+        return True  # no sentence starts in lower case: « … ? » demande-t-il, "…?" asked Cole
     match = _LAST_TOKEN.search(previous)
     if not match:
         return False
     token = match.group(1).lower().lstrip("(«“\"'")
-    nxt = following.lstrip()
     if token in lx.TITLE_ABBREVIATIONS or re.fullmatch(r"[a-zà-ÿ]", token):
         return True  # "Mr. Trump", "M. Dupont", "John F. Kennedy"
     if token in lx.ABBREVIATIONS:
         return bool(nxt) and (
-            not nxt[0].isupper() or len(nxt.split()) <= 1 or nxt[0].isdigit()
+            nxt[0].islower() or nxt[0].isdigit() or len(nxt.split()) <= 1
         )  # "Nov. 18", "Inc. said", "5 p.m. Tuesday."
     return False

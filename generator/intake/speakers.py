@@ -52,7 +52,7 @@ VERBS_FR = (
     "poursuivi|répondu|rappelé|plaidé|glissé|ironisé|regretté|déclare|affirme|explique|ajoute|indique|précise|"
     "écrit|souligne|estime|confie|assure|martèle|reconnaît|lance|prévient|résume|annonce|commente|insiste|"
     "promet|poursuit|raconte|observe|tranche|conclut|détaille|avance|répond|rappelle|plaide|glisse|ironise|"
-    "regrette|dit|jure|sourit|s'amuse|s’amuse|s'agace|s’agace|s'inquiète|s’inquiète"
+    "regrette|dit|jure|réagi|réagit|sourit|s'amuse|s’amuse|s'agace|s’agace|s'inquiète|s’inquiète"
 )
 VERB = re.compile(rf"(?<![\w-])(?:{VERBS_EN}|{VERBS_FR})(?![\w])", re.I)
 # the verbs whose object is who was spoken to ("told Cook", « a confié à Marie »)
@@ -80,9 +80,24 @@ Patron Patronne Économiste Chercheur Chercheuse Ingénieur Ingénieure Premier 
 Getting Asked Told Meanwhile However Although Despite Even Only Then There Here What Why How Who Whom Where
 Dans Sur Avec Sans Chez Puis Alors Ainsi Pourtant Enfin Cependant Reste Voilà Mars"""
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
-ROLE_AFTER = re.compile(
-    r"^,\s*(?:(?:a|an|the|who|le|la|l['’]|un|une|qui|its|his|her|their|son|sa)\s+|\d{2},)", re.I
+# what a person is, in an appositive or before their name ("an analyst at", « la députée »)
+ROLES = (
+    r"chief executive|executive|founder|co-founder|cofounder|analyst|economist|spokesperson|spokesman|"
+    r"spokeswoman|director|president|minister|professor|researcher|engineer|chair|chairman|chairwoman|"
+    r"senator|head|partner|manager|officer|reporter|author|lawyer|consultant|developer|animator|scientist|"
+    r"delegate|designer|investor|adviser|advisor|secretary|governor|mayor|commissioner|lecturer|"
+    r"directeur|directrice|fondateur|fondatrice|cofondateur|cofondatrice|analyste|économiste|ministre|"
+    r"président|présidente|porte-parole|chercheur|chercheuse|patron|patronne|consultante|développeur|"
+    r"développeuse|délégué|déléguée|député|députée|rapporteur|rapporteure|maire|sénateur|sénatrice|"
+    r"avocat|avocate|ingénieur|ingénieure|responsable|PDG|CEO|CTO|CFO|COO"
 )
+ROLE_BEFORE = re.compile(rf"(?<!\w)(?:{ROLES})\s*,?\s+$", re.I)
+ROLE_AFTER = re.compile(
+    rf"^,\s*(?:(?:(?:a|an|the|its|his|her|their|le|la|l['’]|un|une|son|sa|leur)\s+)(?:[\w'’-]+\s+){{0,3}}?(?:{ROLES})(?!\w)|who\s|qui\s|\d{{2}},)",
+    re.I,
+)
+SPEAKS_AFTER = re.compile(rf"^\s+(?:{VERBS_EN}|a\s+(?:{VERBS_FR}))(?!\w)", re.I)
+ORG_BEFORE = re.compile(rf"(?<!\w)(?:{'|'.join(lx.ORG_CUES)})\s+(?:(?:de|du|d['’]|of)\s*)?$", re.I)
 PLACE_BEFORE = re.compile(
     r"(?<!\w)(?:in|at|of|from|near|across|into|outside|inside|around|for|à|en|au|aux|vers|dans|sur|chez|de la|du|des|of the|at the|in the)\s+$",
     re.I,
@@ -111,6 +126,7 @@ class Mention:
     addressee: bool = False  # the person spoken to ("told Cook")
     place: bool = False  # after "in", "at", "of"...: a place or an organisation
     titled: bool = False  # an honorific or a title right before it, or a role after it
+    speaks: bool = False  # a speech verb right after it ("Pratt said")
 
 
 @dataclass
@@ -167,11 +183,7 @@ class Article:
             name = _possessive(" ".join(stripped))
             before = masked[: match.start()] if not skipped else ""
             after = masked[match.end() :]
-            lowered_title = re.search(
-                r"(?<!\w)(?:chief executive|executive|founder|co-founder|analyst|economist|spokesperson|spokesman|spokeswoman|director|president|minister|professor|researcher|engineer|chair|senator|directeur|directrice|fondateur|fondatrice|analyste|économiste|ministre|président|présidente|porte-parole|chercheur|chercheuse|patron|patronne|PDG|CEO|CTO|CFO)\s+$",
-                masked[: match.start()],
-                re.I,
-            )
+            lowered_title = ROLE_BEFORE.search(masked[: match.start()])
             out.append(
                 Mention(
                     name=name,
@@ -179,7 +191,8 @@ class Article:
                     sentence=s,
                     start=start,
                     addressee=bool(ADDRESSEE_BEFORE.search(before)),
-                    place=bool(PLACE_BEFORE.search(before)),
+                    place=bool(PLACE_BEFORE.search(before) or ORG_BEFORE.search(before)),
+                    speaks=bool(SPEAKS_AFTER.match(after)),
                     titled=titled
                     or bool(lowered_title)
                     or bool(HONORIFIC_BEFORE.search(masked[: match.start()]))
@@ -223,7 +236,9 @@ class Article:
             key = self.full(m.name)
             person, other = marks.get(key, (False, False))
             words = key.split()
-            person = person or m.titled or (words[0] in lx.FIRST_NAMES and len(words) >= 2)
+            person = (
+                person or m.titled or (len(words) >= 2 and (m.speaks or words[0] in lx.FIRST_NAMES))
+            )
             other = other or m.place or not self._could_be_person(key)
             if m.place and len(words) == 1 and key != m.name:
                 other = other  # "the Park Avenue office": a surname used as a place does not unmake the person
@@ -291,15 +306,21 @@ class Article:
     ) -> tuple[str, list[str]] | str | None:
         """(speaker, context) from one side of the quote; '' for a cue naming nobody; None for no cue."""
         if side == "after":
-            region = re.split(r"(?<=[.!?;])\s|\s(?:and|but|while|et|mais)\s", region, maxsplit=1)[
-                0
-            ][:160]
+            region = re.split(r"\s(?:and|but|while|et|mais)\s", _clauses(region)[0], maxsplit=1)[0]
+            region = region[:160]
             if not re.match(r"^\s*[,.!?…]?\s*(?:[—–-]\s*)?\S", region):
                 return None
         if side == "before":
+            region = _clauses(region)[-1]
             if not re.search(r"[,:]\s*$", region) and not SOURCE_INTRO.search(region):
-                return None
-            region = re.split(r"(?<=[.!?;])\s", region)[-1]
+                # "Mr. Trump said on Nov. 18 that deliveries were “…”": a speech verb and its subject
+                verb = VERB.search(region)
+                if verb is None or not [
+                    n
+                    for n in self._names_in(region[: verb.start()], skip_places=True)
+                    if self.is_person(n, spoke=True)
+                ]:
+                    return None
         intro = SOURCE_INTRO.search(region)
         verb = VERB.search(region)
         if side == "after" and verb and verb.start() > 70:
@@ -325,11 +346,11 @@ class Article:
                 return self._antecedent(p, s, at)
             # "said Lena Park", « a déclaré son PDG, Camille Roux »: the first person after the verb
             tail_names = [
-                n
-                for n in self._names_in(re.split(r"[;.!?]", tail, maxsplit=1)[0][:80])
-                if self.is_person(n, spoke=True)
+                n for n in self._names_in(_clauses(tail)[0][:80]) if self.is_person(n, spoke=True)
             ]
-            if tail_names and not TO_VERB.fullmatch(verb.group()):
+            # "“…?” asked Nathan Cole": right after the quote, the verb's subject follows it
+            inverted = not head.strip(" ,.!?…—–-")
+            if tail_names and (inverted or not TO_VERB.fullmatch(verb.group())):
                 return self.full(tail_names[0]), [sentence]
             return ""
         # before: "Lena Park told analysts: “…”" — the subject, never who was spoken to
@@ -377,6 +398,22 @@ class Article:
         """Persons only, full names: those given (speakers), then others the article titles."""
         out = [n for n in speakers if len(n.split()) >= 2 and self.is_person(n, spoke=True)]
         return list(dict.fromkeys(out))
+
+
+def _clauses(text: str) -> list[str]:
+    """`text` cut after each . ! ? ; that ends a clause (not after "Dr." or « M. »)."""
+    out, start = [], 0
+    for match in re.finditer(r"[.!?;](?=\s|$)", text):
+        word = re.search(r"(\S+)$", text[start : match.start()])
+        token = word.group(1).lower().lstrip("(«“\"'") if word else ""
+        if match.group() == "." and (
+            token in lx.TITLE_ABBREVIATIONS or token in lx.ABBREVIATIONS or len(token) == 1
+        ):
+            continue
+        out.append(text[start : match.end()])
+        start = match.end()
+    out.append(text[start:])
+    return [part for part in out if part.strip()] or [""]
 
 
 def _mask_quotes(sentence: str) -> str:
