@@ -124,7 +124,7 @@ def named_in(
     reader = Article([line for line in article.splitlines() if line.strip()], lang)
     return list(
         dict.fromkeys(
-            " ".join(p.split())
+            reader.full(" ".join(p.split()))  # "Marsh" -> "Helen Marsh", once
             for p in people
             if p.strip()
             and normalize(p) in article_norm
