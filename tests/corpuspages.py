@@ -13,7 +13,10 @@ a kind of real news page, written here from scratch (no site's code or text):
 - `business`: a business site: key points list, "Read more:" lines, a UTC stamp;
 - `liveblog`: timestamped entries;
 - `french`: a French daily: « Lire aussi » boxes, captions, « Headline | Site »;
-- `paywall`: a teaser, a paywall box and schema.org isAccessibleForFree false.
+- `paywall`: a teaser, a paywall box and schema.org isAccessibleForFree false;
+- `legacy`: an older regional site laid out in a table, each paragraph a <div>,
+  a reprint notice under the story (trafilatura's favor_precision keeps only
+  the notice of such a page).
 
 `paragraphs` may hold `[[hover:Name|card text]]` (a hover card after the name).
 """
@@ -160,4 +163,11 @@ def render(data: dict[str, Any]) -> str:
 <div class="article-body">{teaser}</div>
 <div class="paywall-box"><p>This article is for subscribers only. Subscribe to read the full story, or log in if you are already a subscriber.</p></div>
 </article></main>{FOOTER}</body></html>"""
+    if kind == "legacy":
+        cells = "".join(f"<div>{esc(plain(p), quote=False)}</div>" for p in paras)
+        return f"""{head}<title>{esc(title)} - {esc(site)}</title>
+<meta property="og:site_name" content="{esc(site)}"><meta property="article:published_time" content="{date}">
+</head><body><table width="100%"><tr><td class="nav"><a href="/">Home</a> | <a href="/news">News</a></td></tr>
+<tr><td class="content"><h1>{esc(title)}</h1>{cells}</td></tr>
+<tr><td><div class="notice"><p>© 2025 {esc(site)}. This story may not be reprinted or redistributed without the written permission of the publisher.</p></div></td></tr></table></body></html>"""
     raise ValueError(f"unknown markup {kind!r}")

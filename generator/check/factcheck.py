@@ -172,7 +172,10 @@ _QUOTE_FOLD = str.maketrans(lx.QUOTE_FOLD)
 
 def fold(text: str) -> str:
     """Lowercase, without accents, with plain quote marks and apostrophes: for comparing words."""
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTE_FOLD))
+    text = text.translate(_QUOTE_FOLD)
+    if text.isascii():
+        return text.lower()  # nothing to decompose: the common case, kept fast
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 

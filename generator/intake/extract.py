@@ -27,6 +27,9 @@ from generator.intake.speakers import NAME, QUOTE_SPANS, TITLE_WORDS, Article
 
 MIN_PROSE_WORDS = 50  # fewer words of running prose: a teaser, a login wall or an error page (a wire brief has 70)
 PAYWALLED_WORDS = 150  # behind a paywall marker, fewer words than this: the teaser, not the story
+# trafilatura's setting: favor_recall keeps a wire story's body where favor_precision left
+# only its reprint notice (bench/intake.py --settings compares the three on the corpus)
+EXTRACTION: dict[str, bool] = {"favor_recall": True}
 MAX_FACTS = 8
 MAX_QUOTES = 8
 MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes or names ("AI-first")
@@ -138,7 +141,7 @@ def read_page(html: str, url: str, *, timezone: str = "UTC") -> Page:
         with_metadata=True,
         include_comments=False,
         include_tables=False,
-        favor_recall=True,
+        **EXTRACTION,
     )
     data: dict[str, Any] = (
         document.as_dict()

@@ -89,7 +89,9 @@ ROLES = (
     r"directeur|directrice|fondateur|fondatrice|cofondateur|cofondatrice|analyste|économiste|ministre|"
     r"président|présidente|porte-parole|chercheur|chercheuse|patron|patronne|consultante|développeur|"
     r"développeuse|délégué|déléguée|député|députée|rapporteur|rapporteure|maire|sénateur|sénatrice|"
-    r"avocat|avocate|ingénieur|ingénieure|responsable|PDG|CEO|CTO|CFO|COO"
+    r"avocat|avocate|ingénieur|ingénieure|responsable|PDG|CEO|CTO|CFO|COO|member|councillor|"
+    r"councilwoman|councilman|official|owner|resident|judge|attorney|teacher|farmer|worker|student|"
+    r"conseiller|conseillère|élu|élue|habitant|habitante|juge|enseignant|enseignante|agriculteur|agricultrice"
 )
 ROLE_BEFORE = re.compile(rf"(?<!\w)(?:{ROLES})\s*,?\s+$", re.I)
 ROLE_AFTER = re.compile(
