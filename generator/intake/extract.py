@@ -29,7 +29,7 @@ MIN_PROSE_WORDS = 50  # fewer words of running prose: a teaser, a login wall or 
 PAYWALLED_WORDS = 150  # behind a paywall marker, fewer words than this: the teaser, not the story
 # trafilatura's setting: favor_recall keeps a wire story's body where favor_precision left
 # only its reprint notice (bench/intake.py --settings compares the three on the corpus)
-EXTRACTION: dict[str, bool] = {"favor_recall": True}
+EXTRACTION: dict[str, Any] = {"favor_recall": True}
 MAX_FACTS = 8
 MAX_QUOTES = 8
 MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes or names ("AI-first")

@@ -296,10 +296,9 @@ class Article:
             who = self._speaker_in(region, side, p, s, sentence, match.start())
             if who is None:
                 continue
-            if who == "":
+            if isinstance(who, str):
                 return found  # a speech cue with nobody we can name: no speaker
-            found.by, context = who
-            found.context = context
+            found.by, found.context = who
             return found
         return found
 
