@@ -165,6 +165,7 @@ def settings() -> None:
                 continue
             if extract.thin(page):
                 lost += 1
+                planted += len(data["planted"]["quotes"])  # a lost story loses its quotes too
                 continue
             proposal = extract_offline(page)
             quotes = ground(page.text, proposal.facts, proposal.quotes, lang=page.lang).quotes
