@@ -140,3 +140,15 @@ def test_summaries_are_lead_sentences_without_captions_promos_or_bylines() -> No
             assert junk not in summary, (data["name"], summary)
     scare = next(a for a in corpus() if a["name"].startswith("24"))
     assert extract_offline(_read(scare)).summary.startswith("A wave of “vibe coding” tools")
+
+
+def test_dates_are_the_days_of_their_own_offset_or_of_the_site_zone() -> None:
+    from generator.intake.extract import local_date
+
+    late_in_new_york = "Wed, 03 Dec 2025 23:30:00 -0500"  # an RSS pubDate
+    assert str(local_date(late_in_new_york, "UTC")) == "2025-12-03"
+    assert str(local_date("2025-12-04T04:30:00Z", "America/New_York")) == "2025-12-03"
+    assert str(local_date("Thu, 04 Dec 2025 04:30:00 GMT", "America/New_York")) == "2025-12-03"
+    assert str(local_date("2025-12-03T22:30:00+01:00", "America/New_York")) == "2025-12-03"
+    assert str(local_date("2025-12-04T04:30:00Z", "UTC")) == "2025-12-04"
+    assert local_date("not a date", "UTC") is None

@@ -89,3 +89,22 @@ def test_pages_of_noise_never_raise(noise: str) -> None:
 def test_sentences_lose_no_text(text: str, lang: str) -> None:
     parts = split_sentences(text, lang)
     assert re.sub(r"\s", "", "".join(parts)) == re.sub(r"\s", "", text)
+
+
+ARTICLE = "\n".join(corpus()[9]["paragraphs"])  # the wire story: two speakers, "he said"
+PIECE = st.one_of(st.sampled_from(re.findall(r"[^.“”]{12,80}", ARTICLE)), TEXT)
+NAMES = st.sampled_from(["Helen Marsh", "Marsh", "David Ortega", "New York", "", "he", "Commerce"])
+
+
+@FEW
+@given(st.lists(st.tuples(NAMES, PIECE, PIECE), max_size=6), st.lists(NAMES, max_size=4))
+def test_grounding_any_llm_answer_keeps_only_backed_quotes_of_named_speakers(
+    quotes: list[tuple[str, str, str]], people: list[str]
+) -> None:
+    from generator.intake.ground import named_in
+
+    kept = ground(ARTICLE, [], quotes)
+    assert len(kept.quotes) + kept.dropped_quotes + kept.misattributed <= len(quotes)
+    for by, text, context in kept.quotes:
+        assert by in {"Helen Marsh", "David Ortega"} and normalize(text) in normalize(context)
+    assert set(named_in(ARTICLE, people)) <= {"Helen Marsh", "David Ortega"}
