@@ -30,6 +30,9 @@ PAYWALLED_WORDS = 150  # behind a paywall marker, fewer words than this: the tea
 # trafilatura's setting: favor_recall keeps a wire story's body where favor_precision left
 # only its reprint notice (bench/intake.py --settings compares the three on the corpus)
 EXTRACTION: dict[str, Any] = {"favor_recall": True}
+NOTICE_WORDS = (
+    80  # a paywall box says "subscribe" in fewer words than this; more is the story itself
+)
 MAX_FACTS = 8
 MAX_QUOTES = 8
 MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes or names ("AI-first")
@@ -125,15 +128,18 @@ def read_page(html: str, url: str, *, timezone: str = "UTC") -> Page:
         return Page(title="", text="")
     meta = _meta(tree)
     paywalled = _paywalled(tree, meta)
+    body_words = len(tree.text_content().split())
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue
         marks = (
             f"{element.get('class') or ''} {element.get('id') or ''} {element.get('role') or ''}"
         )
-        if element.tag in {"figcaption", "aside"} or (
-            element.tag not in {"html", "body", "main", "article"} and NOISE.search(marks)
-        ):
+        if (
+            element.tag in {"figcaption", "aside"}
+            or (element.tag not in {"html", "body", "main", "article"} and NOISE.search(marks))
+        ) and len(element.text_content().split()) * 2 < max(body_words, 1):
+            # never what holds half the page: a story's container may be named "has-ads"
             element.drop_tree()
     document: Any = trafilatura.bare_extraction(
         tree,
@@ -223,9 +229,11 @@ def _ld_nodes(data: Any) -> list[dict[str, Any]]:
 def _paywalled(tree: Any, meta: dict[str, Any]) -> bool:
     if meta.get("ld:paywalled"):
         return True
+    # a paywall box or notice: a container of the whole story named "paywall" is no marker
     return any(
         isinstance(e.tag, str)
         and PAYWALL_CLASS.search(f"{e.get('class') or ''} {e.get('id') or ''}")
+        and len(e.text_content().split()) < NOTICE_WORDS
         for e in tree.iter()
     )
 

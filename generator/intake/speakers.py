@@ -290,6 +290,13 @@ class Article:
         # other quotes of the sentence end the attribution region on their side
         before = before[before.rfind("\x00") + 1 :] if "\x00" in before else before
         after = after.split("\x00", 1)[0]
+        sents = self.sentences[p]
+        following = ""
+        if not after.strip(" .!?…") and s + 1 < len(sents):
+            # "“We will win. We always do.” Park said.": the short sentence after names the speaker
+            if len(sents[s + 1].split()) <= 8 and not QUOTE_SPANS.search(sents[s + 1]):
+                following = sents[s + 1]
+                after = " " + following
         for region, side in ((cue, "incise"), (after, "after"), (before, "before")):
             if not region.strip():
                 continue
@@ -299,6 +306,8 @@ class Article:
             if isinstance(who, str):
                 return found  # a speech cue with nobody we can name: no speaker
             found.by, found.context = who
+            if following and side == "after" and found.context == [sentence]:
+                found.context = [sentence, following]
             return found
         return found
 
