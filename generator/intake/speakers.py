@@ -292,11 +292,15 @@ class Article:
         after = after.split("\x00", 1)[0]
         sents = self.sentences[p]
         following = ""
-        if not after.strip(" .!?…") and s + 1 < len(sents):
-            # "“We will win. We always do.” Park said.": the short sentence after names the speaker
-            if len(sents[s + 1].split()) <= 8 and not QUOTE_SPANS.search(sents[s + 1]):
-                following = sents[s + 1]
-                after = " " + following
+        # "“We will win. We always do.” Park said.": the short sentence after names the speaker
+        if (
+            not after.strip(" .!?…")
+            and s + 1 < len(sents)
+            and len(sents[s + 1].split()) <= 8
+            and not QUOTE_SPANS.search(sents[s + 1])
+        ):
+            following = sents[s + 1]
+            after = " " + following
         for region, side in ((cue, "incise"), (after, "after"), (before, "before")):
             if not region.strip():
                 continue
