@@ -55,7 +55,8 @@ PAYWALL_TEXT = re.compile(
 )
 PROMO_LINE = re.compile(
     r"^(?:By |Par |Photo|Image|Credit|Crédit|Read more|Read also|Lire aussi|Sign up|Subscribe|Inscrivez|"
-    r"Advertisement|Publicité|Related:|Share|Follow us|Suivez)",
+    r"Advertisement|Publicité|Related:|Share|Follow us|Suivez|Copyright|©|All rights reserved|"
+    r"Tous droits réservés|This (?:story|article|material) may not be)",
     re.I,
 )
 DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý .,'-]{2,40}(?:\s*\([\w .&-]{1,30}\))?\s*[—–-]{1,2}\s+")

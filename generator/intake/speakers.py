@@ -27,6 +27,7 @@ it the same speaker; the offline extractor proposes what they find.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -328,7 +329,7 @@ class Article:
             region = _clauses(region)[-1]
             if not re.search(r"[,:]\s*$", region) and not SOURCE_INTRO.search(region):
                 # "Mr. Trump said on Nov. 18 that deliveries were “…”": a speech verb and its subject
-                verb = VERB.search(region)
+                verb = _last(VERB.finditer(region))
                 if verb is None or not [
                     n
                     for n in self._names_in(region[: verb.start()], skip_places=True)
@@ -336,7 +337,8 @@ class Article:
                 ]:
                     return None
         intro = SOURCE_INTRO.search(region)
-        verb = VERB.search(region)
+        # before the quote, the verb nearest it ("Asked about it, Pichai told reporters that “…”")
+        verb = _last(VERB.finditer(region)) if side == "before" else VERB.search(region)
         if side == "after" and verb and verb.start() > 70:
             verb = None
         if intro and (verb is None or intro.start() < verb.start()):
@@ -412,6 +414,13 @@ class Article:
         """Persons only, full names: those given (speakers), then others the article titles."""
         out = [n for n in speakers if len(n.split()) >= 2 and self.is_person(n, spoke=True)]
         return list(dict.fromkeys(out))
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    found = None
+    for found in matches:  # noqa: B007  (the last one is wanted)
+        pass
+    return found
 
 
 def _clauses(text: str) -> list[str]:
