@@ -51,6 +51,7 @@ def _spans(text: str, lang: str) -> tuple[tuple[int, int], ...]:
                     pieces[-1] = (pieces[-1][0], end)
                 else:
                     pieces.append((start, end))
+        pieces = [part for start, end in pieces for part in _split_months(line, start, end)]
         for start, end in pieces:
             chunk = line[start:end]
             lead = len(chunk) - len(chunk.lstrip())
@@ -59,6 +60,19 @@ def _spans(text: str, lang: str) -> tuple[tuple[int, int], ...]:
                 out.append((offset + start + lead, offset + start + trail))
         offset += len(line) + 1
     return tuple(out)
+
+
+# a month written in full is no abbreviation: "He left in May. Tara stayed." is two sentences
+_FULL_MONTH_END = re.compile(r"\b(?:May|June|July|April|March)\.\s+(?=[A-ZÀ-Ý][a-zà-ÿ])")
+
+
+def _split_months(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    for match in _FULL_MONTH_END.finditer(line, start, end):
+        out.append((start, match.end()))
+        start = match.end()
+    out.append((start, end))
+    return out
 
 
 def _goes_on(previous: str, following: str) -> bool:

@@ -62,8 +62,23 @@ TO_VERB = re.compile(
     re.I,
 )
 SOURCE_INTRO = re.compile(r"(?<!\w)(?:according to|selon|d['’]après|pour)\s+", re.I)
+# "they" / « ils » is left out: it is a company or a group as often as a person
 PRONOUN = re.compile(
-    r"(?<![\w-])(?:he|she|they|il|elle|lui|eux)(?![\w-])|-t-(?:il|elle)(?!\w)|-(?:il|elle)(?!\w)",
+    r"(?<![\w-])(?:he|she|il|elle|lui)(?![\w-])|-t-(?:il|elle)(?!\w)|-(?:il|elle)(?!\w)",
+    re.I,
+)
+FEMININE_PRONOUN = re.compile(r"(?<![\w])(?:she|elle)(?!\w)", re.I)
+# a person's gender, when the article marks it: an honorific or a gendered role before or after
+FEMININE = re.compile(
+    r"(?<![\w.])(?:Ms|Mrs|Mme|Mlle|Dame|spokeswoman|chairwoman|councilwoman|businesswoman|directrice|"
+    r"présidente|fondatrice|cofondatrice|chercheuse|patronne|développeuse|députée|sénatrice|rapporteure|"
+    r"consultante|avocate|ingénieure|conseillère|élue|habitante|enseignante|agricultrice)(?!\w)",
+    re.I,
+)
+MASCULINE = re.compile(
+    r"(?<![\w.])(?:Mr|M\.|Sir|spokesman|chairman|councilman|businessman|directeur|président|fondateur|"
+    r"cofondateur|chercheur|patron|développeur|député|sénateur|rapporteur|avocat|ingénieur|conseiller|"
+    r"élu|habitant|enseignant|agriculteur)(?!\w)",
     re.I,
 )
 # what may stand before a name and is not part of it
@@ -130,6 +145,7 @@ class Mention:
     place: bool = False  # after "in", "at", "of"...: a place or an organisation
     titled: bool = False  # an honorific or a title right before it, or a role after it
     speaks: bool = False  # a speech verb right after it ("Pratt said")
+    gender: str | None = None  # "f" or "m" when an honorific or a role says it
 
 
 @dataclass
@@ -196,10 +212,12 @@ class Article:
                     addressee=bool(ADDRESSEE_BEFORE.search(before)),
                     place=bool(PLACE_BEFORE.search(before) or ORG_BEFORE.search(before)),
                     speaks=bool(SPEAKS_AFTER.match(after)),
+                    gender=_gender(masked[max(0, match.start() - 30) : match.start()], after[:40]),
                     titled=titled
                     or bool(lowered_title)
                     or bool(HONORIFIC_BEFORE.search(masked[: match.start()]))
-                    or bool(ROLE_AFTER.match(after)),
+                    # "Veltra, the chip designer," is a firm: a role after a single word proves nothing
+                    or (len(stripped) >= 2 and bool(ROLE_AFTER.match(after))),
                 )
             )
         return out
@@ -344,7 +362,7 @@ class Article:
         if intro and (verb is None or intro.start() < verb.start()):
             rest = region[intro.end() :]
             if PRONOUN.match(rest):
-                return self._antecedent(p, s, at)
+                return self._antecedent(p, s, at, region)
             names = [n for n in self._names_in(rest[:80]) if self.is_person(n, spoke=True)]
             return (self.full(names[0]), [sentence]) if names else ""
         if verb is None:
@@ -359,7 +377,7 @@ class Article:
             if head_names:
                 return self.full(head_names[-1]), [sentence]
             if near_pronoun:
-                return self._antecedent(p, s, at)
+                return self._antecedent(p, s, at, region)
             # "said Lena Park", « a déclaré son PDG, Camille Roux »: the first person after the verb
             tail_names = [
                 n for n in self._names_in(_clauses(tail)[0][:80]) if self.is_person(n, spoke=True)
@@ -369,14 +387,16 @@ class Article:
             if tail_names and (inverted or not TO_VERB.fullmatch(verb.group())):
                 return self.full(tail_names[0]), [sentence]
             return ""
-        # before: "Lena Park told analysts: “…”" — the subject, never who was spoken to
+        # before: "Lena Park told analysts: “…”" — the subject, never who was spoken to, and the
+        # first person of the clause ("Jones, who was fired by Smith, said: “…”" is Jones's)
         head_names = [
             n for n in self._names_in(head, skip_places=True) if self.is_person(n, spoke=True)
         ]
         if head_names:
-            return self.full(head_names[-1]), [sentence]
+            full = [n for n in head_names if len(self.full(n).split()) >= 2]
+            return self.full((full or head_names)[0]), [sentence]
         if PRONOUN.search(head[-12:]):
-            return self._antecedent(p, s, at)
+            return self._antecedent(p, s, at, region)
         return ""
 
     def _names_in(self, text: str, *, skip_places: bool = False) -> list[str]:
@@ -390,11 +410,24 @@ class Article:
                 or ADDRESSEE_BEFORE.search(text[: match.start()])
             ):
                 continue
-            out.append(_possessive(" ".join(words)))
+            if re.search(r"['’]s$", match.group()):
+                continue  # "Smith's lawyer said": not Smith
+            out.append(" ".join(words))
         return out
 
-    def _antecedent(self, p: int, s: int, at: int) -> tuple[str, list[str]] | str:
-        """The person named last before the quote (not who was spoken to), with the sentence naming them."""
+    @cached_property
+    def _genders(self) -> dict[str, str]:
+        """Full name -> the gender some mention of it gives."""
+        out: dict[str, str] = {}
+        for m in self.mentions:
+            if m.gender:
+                out.setdefault(self.full(m.name), m.gender)
+        return out
+
+    def _antecedent(self, p: int, s: int, at: int, cue: str = "") -> tuple[str, list[str]] | str:
+        """The person named last before the quote (not who was spoken to, nor of the other
+        gender than the pronoun in `cue`), with the sentence naming them."""
+        wanted = "f" if FEMININE_PRONOUN.search(cue) or re.search(r"-(?:t-)?elle", cue) else "m"
         for m in reversed(self.mentions):
             if (m.paragraph, m.sentence) > (p, s) or (
                 (m.paragraph, m.sentence) == (p, s) and m.start >= at
@@ -404,6 +437,8 @@ class Article:
                 break
             if m.addressee or m.place or not self.is_person(m.name):
                 continue
+            if self._genders.get(self.full(m.name), wanted) != wanted:
+                continue  # "she said" is not Mr. Reyes
             naming = self.sentences[m.paragraph][m.sentence]
             quote_sentence = self.sentences[p][s]
             context = [naming] if naming == quote_sentence else [naming, quote_sentence]
@@ -414,6 +449,17 @@ class Article:
         """Persons only, full names: those given (speakers), then others the article titles."""
         out = [n for n in speakers if len(n.split()) >= 2 and self.is_person(n, spoke=True)]
         return list(dict.fromkeys(out))
+
+
+def _gender(before: str, after: str) -> str | None:
+    """The gender an honorific or a role right before the name, or an appositive after it, gives."""
+    role = ROLE_AFTER.match(after)
+    tail = role.group() if role else ""
+    if re.search(rf"(?:{FEMININE.pattern})\.?\s*,?\s+$", before) or FEMININE.search(tail):
+        return "f"
+    if re.search(rf"(?:{MASCULINE.pattern})\.?\s*,?\s+$", before) or MASCULINE.search(tail):
+        return "m"
+    return None
 
 
 def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
