@@ -17,7 +17,9 @@ from tests.corpuspages import render
 from tests.intakekit import corpus
 from tests.newsite import rss
 
-FEW = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+FEW = settings(
+    max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 PAGES = [render(a) for a in corpus()[9:14]]
 FEED = rss(
     [
