@@ -297,9 +297,8 @@ class _Run:
                     accept=FEED_ACCEPT,
                 )
             except FetchError as exc:
+                # not remembered: a URL given by hand may be a feed, and is always tried again
                 self._fail(str(exc))
-                if config is None and not self.dry_run:
-                    self._remember_failure(url, None, None, exc)
                 continue
             if response.not_modified:
                 self.report.not_modified += 1

@@ -53,7 +53,7 @@ MUTATIONS = [
         "tests": [
             S
             + "test_a_thin_page_given_by_hand_exits_1_and_is_fetched_again_a_bounded_number_of_times",
-            S + "test_a_failed_article_url_is_remembered_with_its_reason",
+            "tests/test_intake_feeds.py::test_a_failed_item_is_tried_again_next_run",
         ],
     },
     {
