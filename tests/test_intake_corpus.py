@@ -63,7 +63,7 @@ def test_corpus_quotes_speakers_people_and_sentences() -> None:
     assert {"wire", "newspaper", "techblog", "business", "liveblog", "french", "paywall"} <= kinds
     planted = recalled = kept = right = 0
     people = people_right = 0
-    facts = broken = summaries_broken = 0
+    facts = broken = summaries_broken = facts_planted = facts_hit = 0
     skipped: list[str] = []
     for data in articles:
         page = _read(data)
@@ -94,6 +94,9 @@ def test_corpus_quotes_speakers_people_and_sentences() -> None:
             people += 1
             people_right += name in persons
         assert not set(proposal.people) & set(data["planted"].get("not_people", []))
+        for figure in data["planted"]["facts"]:
+            facts_planted += 1
+            facts_hit += any(figure in fact for fact, _ in proposal.facts)
         for fact, _ in proposal.facts:
             facts += 1
             broken += not _starts_sentence(fact, paragraphs)
@@ -109,11 +112,12 @@ def test_corpus_quotes_speakers_people_and_sentences() -> None:
     print(
         f"\nintake corpus, offline, {len(articles)} pages: quote recall {recalled}/{planted} = {recalled / planted:.0%}; "
         f"speaker accuracy {right}/{kept} = {right / kept:.0%} on kept quotes; people precision {people_right}/{people}; "
-        f"{broken} of {facts} facts and {summaries_broken} summaries cut mid-sentence; {len(skipped)} real stories skipped"
+        f"{broken} of {facts} facts and {summaries_broken} summaries cut mid-sentence; {len(skipped)} real stories skipped; "
+        f"fact recall {facts_hit}/{facts_planted}"
     )
     assert right == kept and people_right == people
     assert broken == 0 and summaries_broken == 0 and skipped == []
-    assert recalled / planted >= 0.9
+    assert recalled / planted >= 0.9 and facts_hit / facts_planted >= 0.8
 
 
 def test_titles_lose_the_site_suffix_and_platforms_are_no_publishers() -> None:

@@ -54,9 +54,10 @@ PAYWALL_TEXT = re.compile(
     re.I,
 )
 PROMO_LINE = re.compile(
-    r"^(?:By |Par |Photo|Image|Credit|Crédit|Read more|Read also|Lire aussi|Sign up|Subscribe|Inscrivez|"
-    r"Advertisement|Publicité|Related:|Share|Follow us|Suivez|Copyright|©|All rights reserved|"
-    r"Tous droits réservés|This (?:story|article|material) may not be)",
+    r"^(?:By |Par |(?:Photo|Image|Credit|Crédit)s?\s*[:/|©]|Read (?:more|also)\b|Lire aussi\b|"
+    r"Sign up\b|Subscribe (?:to|now|for)\b|Inscrivez-vous\b|Abonnez-vous\b|Advertisement\b|"
+    r"Publicité\b|Related:|Share (?:this|on)\b|Follow us\b|Suivez-nous\b|Copyright\b|©|"
+    r"All rights reserved\b|Tous droits réservés\b|This (?:story|article|material) may not be)",
     re.I,
 )
 DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý .,'-]{2,40}(?:\s*\([\w .&-]{1,30}\))?\s*[—–-]{1,2}\s+")
