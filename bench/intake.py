@@ -9,8 +9,15 @@ delay. Prints:
 - the offline extraction time per article (trafilatura + extractor + grounding);
 - the re-run: its wall time and the requests it sent (all conditional, all 304).
 
+With `--baseline REV` (e.g. main), the offline extraction per article before
+(REV's code) and after, alternated on the same pages. With `--settings`,
+trafilatura's three settings (default, favor_precision, favor_recall) compared
+on the intake corpus: words of article text kept, real stories judged too thin,
+planted quotes kept with their speaker.
+
     .venv/bin/python bench/intake.py                 # N=100, L=100 ms, J=8
     .venv/bin/python bench/intake.py --n 40 --latency 0.05 --jobs 4
+    .venv/bin/python bench/intake.py --baseline main --settings
 """
 
 from __future__ import annotations
@@ -97,9 +104,79 @@ def extraction_per_article(site: NewsSite, paths: list[str]) -> float:
         started = time.perf_counter()
         page = read_page(html, "https://news.example/story")
         proposal = extract_offline(page)
-        ground(page.text, proposal.facts, proposal.quotes)
+        ground(page.text, proposal.facts, proposal.quotes, lang=page.lang)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+EXTRACT = """
+import json, statistics, time
+from generator.intake.extract import extract_offline, read_page
+from generator.intake.ground import ground
+pages = json.load(open({pages!r}))
+times = []
+for html in pages:
+    started = time.perf_counter()
+    page = read_page(html, "https://news.example/story")
+    proposal = extract_offline(page)
+    ground(page.text, proposal.facts, proposal.quotes)
+    times.append(time.perf_counter() - started)
+print(statistics.median(times))
+"""
+
+
+def before_after(
+    site: NewsSite, paths: list[str], rev: str, rounds: int = 3
+) -> tuple[float, float]:
+    """Median extraction time per article with `rev`'s code and with this tree's, alternated."""
+    import json
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from baseline import checkout, timed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "pages.json"
+        dump.write_text(json.dumps([site.routes[p].body.decode() for p in paths[:40]]))
+        before, after = [], []
+        with checkout(rev) as old:
+            for _ in range(rounds):
+                before.append(timed(old, EXTRACT.format(pages=str(dump))))
+                after.append(timed(REPO, EXTRACT.format(pages=str(dump))))
+    return statistics.median(before), statistics.median(after)
+
+
+def settings() -> None:
+    """trafilatura's settings on the intake corpus: words kept, stories lost, quotes kept."""
+    from generator.intake import extract
+    from tests.corpuspages import render
+
+    articles = corpus()
+    for name, options in (
+        ("default", {}),
+        ("favor_precision", {"favor_precision": True}),
+        ("favor_recall", {"favor_recall": True}),
+    ):
+        extract.EXTRACTION = options
+        words = lost = planted = kept = 0
+        for data in articles:
+            page = read_page(render(data), "https://news.example/story")
+            words += len(page.text.split())
+            if data.get("story", True) is False:
+                continue
+            if extract.thin(page):
+                lost += 1
+                planted += len(data["planted"]["quotes"])  # a lost story loses its quotes too
+                continue
+            proposal = extract_offline(page)
+            quotes = ground(page.text, proposal.facts, proposal.quotes, lang=page.lang).quotes
+            for q in data["planted"]["quotes"]:
+                planted += 1
+                kept += any(by == q["by"] and q["text"][:30] in text for by, text, _ in quotes)
+        print(
+            f"trafilatura {name}: {words} words of article text on {len(articles)} pages; "
+            f"{lost} real stories judged too thin; {kept}/{planted} planted quotes kept with their speaker"
+        )
+    extract.EXTRACTION = {"favor_recall": True}
 
 
 def main() -> None:
@@ -107,13 +184,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--jobs", type=int, default=8)
+    parser.add_argument("--baseline", help="a revision whose extraction time to compare with")
+    parser.add_argument("--settings", action="store_true", help="compare trafilatura's settings")
     args = parser.parse_args()
+    if args.settings:
+        settings()
     n, latency, jobs = args.n, args.latency, args.jobs
     ideal = n / jobs * latency
 
     site = NewsSite()
     paths = serve(site, n)
     extract_ms = extraction_per_article(site, paths) * 1000
+    compared = before_after(site, paths, args.baseline) if args.baseline else None
     site.latency = latency
     fetch = fetch_phase(site, paths, jobs)
     peer = peer_fetch_phase(site, paths, jobs)
@@ -149,6 +231,11 @@ def main() -> None:
     print(
         f"offline extraction: {extract_ms:.0f} ms per article (median of 40: trafilatura + extractor + grounding)"
     )
+    if compared:
+        print(
+            f"offline extraction, {args.baseline} vs this tree (3 alternated runs, medians): "
+            f"{compared[0] * 1000:.0f} ms before, {compared[1] * 1000:.0f} ms after per article"
+        )
     print(
         f"re-run: {rerun:.2f} s (whole process), {requests_again} requests, statuses {statuses}; {again.stdout.strip()}"
     )

@@ -103,6 +103,11 @@ class Dropped(Strict):
 
     facts: int = Field(0, ge=0)
     quotes: int = Field(0, ge=0)
+    misattributed: int = Field(
+        0,
+        ge=0,
+        description="quotes whose words the article holds but not with that speaker named near them",
+    )
 
 
 class IntakeInfo(Strict):

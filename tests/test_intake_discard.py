@@ -3,6 +3,7 @@ from its feed or by its URL (issue 10, item 8 with the seen-store)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from tests.conftest import run_satire
@@ -55,7 +56,10 @@ def test_a_discarded_story_is_never_taken_in_again(tmp_path: Path, news_site: Ne
     assert news_site.hits("/2025/12/veltra/") == 1  # known stories are not even fetched again
     # nor when an editor hands its URL over directly
     direct = run_satire("intake", news_site.url("/2025/12/veltra/"), cwd=project)
-    assert direct.code == 0, direct.err
+    assert direct.code == 1, direct.err  # an article URL given by hand that gives no brief
     assert "wrote 0 new briefs" in direct.out, direct.out
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    assert f"{news_site.url('/2025/12/veltra/')}: already seen: its brief " in direct.err
+    assert f"was discarded on {day}; --again takes it again" in direct.err
     assert not list((project / "briefs").glob("*.yaml"))
     assert news_site.hits("/2025/12/veltra/") == 1  # known stories are not even fetched again

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.intake.seen import MAX_ATTEMPTS
 from tests.conftest import REPO, run_satire
 from tests.intakekit import intake_briefs, make_project, serve_article
 from tests.newsite import NewsSite, atom, rss
@@ -330,18 +331,19 @@ def test_a_failed_item_is_tried_again_next_run(tmp_path: Path, news_site: NewsSi
     )
     assert f"{news_site.url('/gone/')}: HTTP 404 Not Found" in first.err_lines
     serve_article(news_site, "/b/", "hushline")
-    second = run_satire(
-        "intake", cwd=project
-    )  # the feed is asked again in full (its validators were not kept), B comes in
-    assert second.code == 0, second.err
-    assert "wrote 1 new brief; 2 already seen" in second.out
+    # the feed is asked again in full (its validators were not kept), B comes in;
+    # the dead link is remembered with its reason and fetched again, MAX_ATTEMPTS times in all
+    second = run_satire("intake", cwd=project)
+    assert "wrote 1 new brief; 1 already seen" in second.out and "1 failed" in second.out
     assert news_site.hits("/a/") == 1 and len(intake_briefs(project)) == 2
-    assert (
-        news_site.hits("/gone/") == 1
-    )  # a 404 fails the same way again: remembered, not fetched again
-    third = run_satire(
-        "intake", cwd=project
-    )  # everything handled: the feed's validators were kept, it answers 304
+    assert news_site.hits("/gone/") == 2
+    third = run_satire("intake", cwd=project)
+    assert news_site.hits("/gone/") == MAX_ATTEMPTS == 3
+    assert "wrote 0 new briefs; 2 already seen" in third.out
+    fourth = run_satire("intake", cwd=project)
+    # tried often enough: left alone; everything handled, so the feed's validators were kept: 304
+    assert news_site.hits("/gone/") == 3
+    third = fourth
     assert "1 feed unchanged" in third.out and news_site.log[-1].status == 304
 
 

@@ -280,7 +280,7 @@ def test_every_failure_is_one_line_and_the_rest_is_taken_in(
     assert result.err_lines.count(notice) == 1
     lines = [line for line in result.err_lines if not line.startswith("wrote ") and line != notice]
     expected = {
-        "/paywall/": "skipped: too thin to be a story",
+        "/paywall/": "skipped: behind a paywall",
         "/members/story/": "skipped: robots.txt disallows it",
         "/report.pdf": "skipped: not an HTML page (application/pdf)",
         "/missing/": "HTTP 404 Not Found",

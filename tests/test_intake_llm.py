@@ -109,7 +109,7 @@ def test_llm_extraction_keeps_only_what_the_article_backs(
     ]  # a name the article never gives is not kept
     assert brief["summary"].startswith("Veltra, une start-up")
     assert brief["angle"] == _answer()["angles"][0] and len(brief["intake"]["angles"]) == 2  # type: ignore[index]
-    assert brief["intake"]["dropped"] == {"facts": 2, "quotes": 2}
+    assert brief["intake"]["dropped"] == {"facts": 2, "quotes": 2, "misattributed": 0}
     assert brief["intake"]["extractor"].startswith("openai gpt-4o-mini; satire 0.1.0, trafilatura ")
     assert "sent_chars" not in brief["intake"]
     assert (
@@ -309,3 +309,54 @@ def test_an_intake_request_is_answered_from_the_cache_the_second_time(
     assert (first["cached"], first["cost_usd"]) == (0, pytest.approx(0.0005))
     assert (again["cached"], again["cost_usd"], again["kind"]) == (1, 0.0, "intake")
     assert extractor.cost_usd == pytest.approx(0.0005)
+
+
+def test_llm_quotes_with_the_wrong_speaker_are_dropped_and_counted(
+    tmp_path: Path, news_site: NewsSite, fake_openai: FakeOpenAI
+) -> None:
+    """Right words, wrong speaker (the previous quote's, or another person's): none is
+    kept; places and organisations proposed as people are not kept either."""
+    from tests.corpuspages import render
+
+    data = article("fedwire")
+    news_site.page("/fed/", render(data))
+    project = make_project(tmp_path / "blog")
+    env = point_at(project, fake_openai)
+    marsh, ortega = (q["text"] for q in data["planted"]["quotes"])
+    answer = {
+        "summary": "A regional Fed official warned about chip tariffs.",
+        "facts": [],
+        "quotes": [
+            {"by": "Helen Marsh", "text": ortega, "sentence": ""},  # "he said": not Marsh's
+            {"by": "David Ortega", "text": marsh, "sentence": ""},
+            {"by": "Marsh", "text": marsh, "sentence": ""},
+            {"by": "David Ortega", "text": ortega, "sentence": ""},
+        ],
+        "people": [
+            "Helen Marsh",
+            "Marsh",
+            "David Ortega",
+            "New York",
+            "Federal Reserve Bank",
+            "Commerce Department",
+            "Halden Partners",
+        ],
+        "angles": [],
+    }
+    fake_openai.enqueue(Reply(content=json.dumps(answer)))
+    result = run_satire("intake", news_site.url("/fed/"), cwd=project, env=env)
+    assert result.code == 0, result.err
+    assert "dropped 2 quote(s) whose speaker the article does not name near them" in result.out
+    [(slug, brief)] = intake_briefs(project).items()
+    assert brief["quotes"] == [
+        {"by": "Helen Marsh", "text": marsh},
+        {"by": "David Ortega", "text": ortega},
+    ]
+    assert brief["people"] == ["Helen Marsh", "David Ortega"]
+    assert brief["intake"]["dropped"]["misattributed"] == 2
+    # the evidence of the "he said" quote names him: the sentence that introduced him, then the quote's
+    evidence = brief["intake"]["evidence"]["quotes"][1]["sentence"]
+    assert evidence.startswith("David Ortega, chief economist at Halden Partners, was more relaxed")
+    assert evidence.endswith("signed a power contract,” he said.")
+    shown = run_satire("brief", "show", slug, cwd=project)
+    assert "evidence: David Ortega, chief economist at Halden Partners" in shown.out

@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from generator.check import lexicon as lx
+from generator.check.sentences import sentence_at
 from generator.errors import SatireError
 
 if TYPE_CHECKING:
@@ -166,9 +167,15 @@ def examine(brief: Brief, draft: Draft, *, verifier: Verifier | None = None) -> 
 # -- reading text --------------------------------------------------------------
 
 
+_QUOTE_FOLD = str.maketrans(lx.QUOTE_FOLD)
+
+
 def fold(text: str) -> str:
-    """Lowercase, without accents, with straight apostrophes: for comparing words."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    """Lowercase, without accents, with plain quote marks and apostrophes: for comparing words."""
+    text = text.translate(_QUOTE_FOLD)
+    if text.isascii():
+        return text.lower()  # nothing to decompose: the common case, kept fast
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
@@ -704,12 +711,6 @@ def _quote_inner(m: re.Match[str]) -> str:
     )
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    before = max(text.rfind(c, 0, start) for c in ".!?\n")
-    after = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
-    return before + 1, min(after) if after else len(text)
-
-
 _SAYS = re.compile(
     r"\b(?:said|says|say|added|adds|explained|explains|told|tells|wrote|writes|tweeted|posted|insisted|insists|according to|dixit"
     r"|d[ée]clare|a d[ée]clar[ée]|dit|a dit|explique|a expliqué|ajoute|a ajouté|affirme|a affirmé|lance|a lancé|assure|a assuré"
@@ -721,10 +722,10 @@ _SAYS = re.compile(
 _OBJECT_CUE = re.compile(r"(?i)\b(?:que|qu'|qu’|that|à|to|pour|for|avec|with|de|d'|d’|of)\s*$")
 
 
-def _speaker(text: str, start: int, end: int, people: list[Mention]) -> Mention | None:
+def _speaker(text: str, start: int, end: int, people: list[Mention], lang: str) -> Mention | None:
     """Who says the quote at [start, end): a name that a speech verb ties to it
     just after ("», a déclaré X"), else the nearest name before it in its sentence."""
-    s_start, s_end = _sentence(text, start, end)
+    s_start, s_end = sentence_at(text, start, end, lang)
     for m in people:
         if end <= m.start < min(s_end, end + 60) and _SAYS.search(text[end : m.start]):
             return m
@@ -845,10 +846,14 @@ def _quote_problem(
     if len(said.split()) < MIN_QUOTE_WORDS or text.strip(" *_#>\n") == m.group():
         return None  # a quoted term, or a title framed in quote marks
     speaker = _speaker(
-        text, m.start(), m.end(), [p for p in people if not (m.start() <= p.start < m.end())]
+        text,
+        m.start(),
+        m.end(),
+        [p for p in people if not (m.start() <= p.start < m.end())],
+        ev.draft_lang,
     )
     who = _surname(speaker.name) if speaker else None
-    s_start, s_end = _sentence(text, m.start(), m.end())
+    s_start, s_end = sentence_at(text, m.start(), m.end(), ev.draft_lang)
     context = _words(text[max(0, s_start - 200) : s_end])
     owners = [by for words, by in ev.quotes if said in words]
     if owners:

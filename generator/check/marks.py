@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from generator.check import lexicon as lx
+
 SKIPPED = frozenset({"script", "style", "template", "noscript", "textarea", "title"})
 INLINE = frozenset(
     {
@@ -46,19 +48,7 @@ INLINE = frozenset(
     }
 )
 IGNORED = frozenset("*_`\u00ad\u200b")  # Markdown emphasis, soft hyphens: not in the page's text
-QUOTES = {
-    "“": '"',
-    "”": '"',
-    "„": '"',
-    "«": '"',
-    "»": '"',
-    "‹": '"',
-    "›": '"',
-    "‘": "'",
-    "’": "'",
-    "‚": "'",
-    "`": "'",
-}
+QUOTES = lx.QUOTE_FOLD
 _ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 

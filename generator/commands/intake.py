@@ -22,6 +22,11 @@ from generator.commands import App, echo_err, pass_app
     "--offline", is_flag=True, help="Extract without an LLM (extractive summary, facts and quotes)."
 )
 @click.option(
+    "--again",
+    is_flag=True,
+    help="Take stories in even when intake has met them before (a brief, a discard, a skip).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 64),
@@ -36,8 +41,12 @@ def intake(
     dry_run: bool,
     offline: bool,
     jobs: int | None,
+    again: bool,
 ) -> int:
-    """Turn feeds and article URLs (default: every feed in intake.feeds) into briefs."""
+    """Turn feeds and article URLs (default: every feed in intake.feeds) into briefs.
+
+    Exits 1 when something failed, or when an article URL given here became no brief
+    (already seen, skipped or failed: the line above the summary says which)."""
     from generator.intake import run_intake
 
     report = run_intake(
@@ -49,6 +58,7 @@ def intake(
         offline=offline,
         jobs=jobs,
         echo=echo_err,
+        again=again,
     )
     click.echo(report.line())
     return 0 if report.ok else 1

@@ -1,111 +1,333 @@
 """From a fetched page to what a brief is made of.
 
-`read_page` runs trafilatura for the main text and metadata (navigation,
-cookie banners, related stories and comments are left out) and judges whether
-it is a story at all (`thin`). `extract_offline` is the extractive path, no
-network: the summary from the lead sentences, facts from sentences carrying
-figures, dates and named organizations, quotes from quote marks with their
-speaker found in the attribution around them, a surname resolved to the full
-name given earlier in the article. Everything it proposes still goes through
-`ground.py`, like what an LLM proposes.
+`read_page` parses the page once (lxml), takes its own metadata (title
+without the site's suffix, publisher from og:site_name or JSON-LD, the
+published date in the page's offset, paywall markers), drops what is not the
+story (hover cards, captions, pull quotes, promotions, bylines) and runs
+trafilatura for the main text. `thin` judges whether it is a story at all.
+`extract_offline` is the extractive path, no network: the summary from the
+lead sentences, facts from sentences carrying figures, dates and named
+organizations, quotes with the speaker the attribution rules of `speakers.py`
+find. Everything it proposes still goes through `ground.py`, like what an
+LLM proposes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from generator.check.sentences import split_sentences
 from generator.intake.ground import normalize
+from generator.intake.speakers import NAME, QUOTE_SPANS, TITLE_WORDS, Article
 
-MIN_PROSE_WORDS = 120  # fewer words of running prose: a teaser, a login wall or an error page
+MIN_PROSE_WORDS = 50  # fewer words of running prose: a teaser, a login wall or an error page (a wire brief has 70)
+PAYWALLED_WORDS = 150  # behind a paywall marker, fewer words than this: the teaser, not the story
+# trafilatura's setting: favor_recall keeps a wire story's body where favor_precision left
+# only its reprint notice (bench/intake.py --settings compares the three on the corpus)
+EXTRACTION: dict[str, Any] = {"favor_recall": True}
+NOTICE_WORDS = (
+    80  # a paywall box says "subscribe" in fewer words than this; more is the story itself
+)
 MAX_FACTS = 8
 MAX_QUOTES = 8
 MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes or names ("AI-first")
 
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
-VERBS_EN = (
-    r"said|says|wrote|writes|told|tells|added|adds|explained|explains|noted|notes|argued|argues|insisted|insists|recalled|warned|warns|continued|asked|replied|"
-    r"declared|stated|posted|joked|admitted|acknowledged|conceded|predicted|claimed|announced|promised|put it"
-)
-VERBS_FR = (
-    r"déclaré|affirmé|expliqué|ajouté|indiqué|précisé|dit|écrit|souligné|estimé|confié|assuré|martelé|reconnu|lancé|prévenu|résumé|annoncé|commenté|insisté|promis|"
-    r"déclare|affirme|explique|ajoute|indique|précise|écrit|souligne|estime|confie|assure|martèle|reconnaît|lance|prévient|résume|annonce|commente|insiste|promet|poursuit|raconte|observe|tranche|conclut|détaille|avance"
-)
-VERB = re.compile(rf"(?<!\w)(?:{VERBS_EN}|{VERBS_FR})(?!\w)", re.I)
-SOURCE_INTRO = re.compile(r"(?<!\w)(?:according to|selon|d['’]après|pour)(?!\w)", re.I)
-PRONOUN = re.compile(
-    r"^\W{0,3}(?:(?:he|she|they)\s|[\w-]*-t-(?:il|elle)\b|(?:a|avait)-t-(?:il|elle)\b)|-t-(?:il|elle)\b",
+# not the story: hover cards, captions, pull quotes, promotions, bylines, paywall notices
+NOISE = re.compile(
+    r"(?:^|[\s_-])(?:hover-?card|tooltip|popover|preview-card|pull-?quote|pullquote|caption|credit|"
+    r"newsletter|promo|signup|sign-up|subscribe|related|recirc|read-?more|byline|author-bio|"
+    r"paywall|piano|ad|ads|advert|advertisement|share|social|lire-aussi)(?:$|[\s_-])",
     re.I,
 )
-UPPER = "A-ZÀ-ÖØ-Ý"
-LOWER = "a-zß-öø-ÿ"
-NAME_WORD = rf"[{UPPER}][{LOWER}'’]+(?:[{UPPER}][{LOWER}]+)?(?:-[{UPPER}][{LOWER}]+)?"
-NAME = re.compile(
-    rf"{NAME_WORD}(?:\s+(?:(?:de|du|van|von|da|di|le|la|del|der)\s+)?{NAME_WORD}){{0,3}}"
+PAYWALL_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:paywall|piano|premium-wall|subscriber-only|regwall)(?:$|[\s_-])", re.I
 )
-_NOT_NAME_WORDS = (
-    "The A An In On At For But And Or If As It Its His Her Their Our We I You He She They This That These Those When While After Before "
-    "Since Still Yet So According Asked Speaking Last Next Today Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday Le La "
-    "Les Un Une Des Du De Pour Selon Mais Et Ou Si Comme Il Elle Ils Elles Nous Vous Son Sa Ses Leur Leurs Ce Cette Ces Quand Lors Après "
-    "Avant Depuis Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Chief Executive President Director Minister Monsieur Madame Mr Mrs Ms "
-    "Dr Analyst Analysts Founder Investor Senator Professor Judge Finance Chairman Chairwoman Spokesperson Spokesman Spokeswoman Engineer Researcher "
-    "Directrice Directeur Analyste Ministre Président Présidente Fondateur Fondatrice Porte-parole"
+PAYWALL_TEXT = re.compile(
+    r"subscribe to (?:read|continue)|subscribers only|already a subscriber|réservé aux abonnés|"
+    r"abonnez-vous pour lire|cet article est réservé",
+    re.I,
 )
-NOT_NAMES = set(_NOT_NAME_WORDS.split())  # capitalized words that start no name
-QUOTE_SPANS = re.compile(r"“([^”]+)”|«\s*([^»]+?)\s*»|\"([^\"]+)\"")
+PROMO_LINE = re.compile(
+    r"^(?:By |Par |(?:Photo|Image|Credit|Crédit)s?\s*[:/|©]|Read (?:more|also)\b|Lire aussi\b|"
+    r"Sign up\b|Subscribe (?:to|now|for)\b|Inscrivez-vous\b|Abonnez-vous\b|Advertisement\b|"
+    r"Publicité\b|Related:|Share (?:this|on)\b|Follow us\b|Suivez-nous\b|Copyright\b|©|"
+    r"All rights reserved\b|Tous droits réservés\b|This (?:story|article|material) may not be)",
+    re.I,
+)
+DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý .,'-]{2,40}(?:\s*\([\w .&-]{1,30}\))?\s*[—–-]{1,2}\s+")
+# hosts and tools that serve a page, not who publishes it
+PLATFORMS = frozenset(
+    [
+        "wordpress",
+        "wordpress.com",
+        "wordpress",
+        "vip",
+        "medium",
+        "substack",
+        "ghost",
+        "blogger",
+        "blogspot",
+        "tumblr",
+        "squarespace",
+        "wix",
+        "webflow",
+        "arc",
+        "publishing",
+        "hubspot",
+        "drupal",
+        "joomla",
+    ]
+)
+WIRES = frozenset(
+    [
+        "associated press",
+        "ap",
+        "reuters",
+        "afp",
+        "agence france-presse",
+        "bloomberg news",
+        "dpa",
+        "upi",
+    ]
+)
 
 
 @dataclass
 class ExtractedPage:
-    """A page's main text and metadata, as trafilatura found them."""
+    """A page's main text and metadata."""
 
     title: str
     text: str  # the main text, headline left out
     sitename: str | None = None
     author: str | None = None
-    date: str | None = None
+    date: str | None = None  # YYYY-MM-DD, in the page's own offset (or the site's zone)
     description: str | None = None
     image: str | None = None
     canonical: str | None = None
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    lang: str = "en"
+    paywalled: bool = False  # a paywall marker: schema.org isAccessibleForFree false, a paywall box, "subscribe to read"
 
 
-def read_page(html: str, url: str) -> ExtractedPage:
-    """The article in a page: main text (no comments) and metadata."""
+def read_page(html: str, url: str, *, timezone: str = "UTC") -> ExtractedPage:
+    """The article in a page: main text (no comments, cards, captions) and metadata."""
+    import lxml.html
     import trafilatura
+    from lxml import etree
 
+    try:
+        tree = lxml.html.document_fromstring(html) if html.strip() else None
+    except (etree.ParserError, ValueError):
+        tree = None
+    if tree is None:
+        return ExtractedPage(title="", text="")
+    meta = _meta(tree)
+    paywalled = _paywalled(tree, meta)
+    body_words = len(tree.text_content().split())
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        marks = (
+            f"{element.get('class') or ''} {element.get('id') or ''} {element.get('role') or ''}"
+        )
+        if (
+            element.tag in {"figcaption", "aside"}
+            or (element.tag not in {"html", "body", "main", "article"} and NOISE.search(marks))
+        ) and len(element.text_content().split()) * 2 < max(body_words, 1):
+            # never what holds half the page: a story's container may be named "has-ads"
+            element.drop_tree()
     document: Any = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
         include_tables=False,
-        favor_precision=True,
+        **EXTRACTION,
     )
     data: dict[str, Any] = (
         document.as_dict()
         if document is not None and hasattr(document, "as_dict")
         else dict(document or {})
     )
-    title = " ".join(str(data.get("title") or "").split())
     text = str(data.get("text") or "").strip()
+    sitename = _publisher(meta, _clean(data.get("sitename")), url)
+    title = _title(
+        meta.get("og:title") or " ".join(str(data.get("title") or "").split()), sitename, url
+    )
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if lines and title and normalize(lines[0]) == normalize(title):
+    if (
+        lines
+        and title
+        and normalize(lines[0]) in {normalize(title), normalize(str(data.get("title") or ""))}
+    ):
         lines = lines[1:]  # trafilatura starts the text with the headline
+    lang = (meta.get("lang") or "").split("-")[0].lower() or _guess_lang(text)
     return ExtractedPage(
         title=title,
         text="\n".join(lines),
-        sitename=_clean(data.get("sitename")),
+        sitename=sitename,
         author=_clean(data.get("author")),
-        date=_clean(data.get("date")),
+        date=_published(meta, _clean(data.get("date")), timezone),
         description=_clean(data.get("description")),
         image=_clean(data.get("image")),
         canonical=_canonical_link(html) or None,
         categories=_split(data.get("categories")),
         tags=_split(data.get("tags")),
+        lang=lang if lang in {"en", "fr"} else _guess_lang(text),
+        paywalled=paywalled or bool(PAYWALL_TEXT.search(text[-600:])),
     )
+
+
+def _meta(tree: Any) -> dict[str, Any]:
+    """The page's own metadata: <html lang>, og: and article: properties, the JSON-LD article's."""
+    meta: dict[str, Any] = {"lang": tree.get("lang") or ""}
+    for tag in tree.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or "").strip().lower()
+        if key and tag.get("content") and key not in meta:
+            meta[key] = " ".join(str(tag.get("content")).split())
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for node in _ld_nodes(data):
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if not any(
+                isinstance(k, str) and k.endswith(("Article", "Posting", "Report", "BlogPosting"))
+                for k in kinds
+            ):
+                continue
+            publisher = node.get("publisher")
+            if isinstance(publisher, list) and publisher:
+                publisher = publisher[0]
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                meta.setdefault("ld:publisher", " ".join(publisher["name"].split()))
+            if isinstance(node.get("datePublished"), str):
+                meta.setdefault("ld:date", node["datePublished"].strip())
+            free = node.get("isAccessibleForFree")
+            if free is False or (isinstance(free, str) and free.strip().lower() == "false"):
+                meta["ld:paywalled"] = True
+    return meta
+
+
+def _ld_nodes(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [n for item in data for n in _ld_nodes(item)]
+    if isinstance(data, dict):
+        return [data, *_ld_nodes(data.get("@graph", []))]
+    return []
+
+
+def _paywalled(tree: Any, meta: dict[str, Any]) -> bool:
+    if meta.get("ld:paywalled"):
+        return True
+    # a paywall box or notice: a container of the whole story named "paywall" is no marker
+    return any(
+        isinstance(e.tag, str)
+        and PAYWALL_CLASS.search(f"{e.get('class') or ''} {e.get('id') or ''}")
+        and len(e.text_content().split()) < NOTICE_WORDS
+        for e in tree.iter()
+    )
+
+
+def _publisher(meta: dict[str, Any], found: str | None, url: str) -> str | None:
+    """Who publishes the page: its JSON-LD publisher or og:site_name, never a platform (nor a wire on another's site)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower().replace(".", "")
+    for candidate in (meta.get("ld:publisher"), meta.get("og:site_name"), found):
+        if not candidate:
+            continue
+        folded = candidate.casefold()
+        if folded in PLATFORMS:
+            continue
+        if folded in WIRES and folded.replace(" ", "") not in host:
+            continue
+        return str(candidate)
+    return None
+
+
+def _title(title: str, sitename: str | None, url: str) -> str:
+    """The headline without the site's name after it ("Headline - Site.com", "Headline | Site")."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    parts = re.split(r"\s+[|\-–—·:]\s+", title)
+    while len(parts) > 1:
+        last = parts[-1].strip().casefold()
+        squashed = re.sub(r"[^a-z0-9]", "", last)
+        if (
+            (sitename and last == sitename.casefold())
+            or (squashed and squashed in host.replace(".", ""))
+            or re.fullmatch(r"[\w-]+\.(?:com|net|org|fr|io|co|uk|de|news)", last)
+        ):
+            parts = parts[:-1]
+            title = title[: title.rfind(parts[-1]) + len(parts[-1])]
+            continue
+        break
+    return title.strip()
+
+
+def _published(meta: dict[str, Any], found: str | None, timezone: str) -> str | None:
+    """The publication date as the page's own offset reads it (UTC stamps in the site's zone)."""
+    for raw in (meta.get("ld:date"), meta.get("article:published_time"), found):
+        if not raw:
+            continue
+        day = local_date(str(raw), timezone)
+        if day:
+            return day.isoformat()
+    return None
+
+
+def local_date(raw: str, timezone: str) -> dt.date | None:
+    """The day of a timestamp: its own offset when it has one other than UTC, else the site's zone."""
+    from email.utils import parsedate_to_datetime
+
+    text = raw.strip().replace("Z", "+00:00")
+    try:
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            stamp = parsedate_to_datetime(raw.strip())  # RSS: "Wed, 03 Dec 2025 23:30:00 -0500"
+        except (TypeError, ValueError, IndexError):
+            try:
+                return dt.date.fromisoformat(text[:10])
+            except ValueError:
+                return None
+        text = "with a time"
+    if stamp.tzinfo is None or len(text) <= 10:
+        return stamp.date()
+    if stamp.utcoffset() == dt.timedelta(0):
+        return stamp.astimezone(_zone(timezone)).date()
+    return stamp.date()
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return dt.UTC
+
+
+def _guess_lang(text: str) -> str:
+    words = re.findall(r"[a-zéèàù]+", text[:4000].lower())
+    fr = sum(
+        w in {"le", "la", "les", "des", "est", "une", "dans", "pour", "qui", "sur"} for w in words
+    )
+    en = sum(
+        w in {"the", "and", "is", "of", "to", "in", "that", "for", "with", "on"} for w in words
+    )
+    return "fr" if fr > en else "en"
 
 
 def _clean(value: Any) -> str | None:
@@ -132,100 +354,24 @@ def _canonical_link(html: str) -> str | None:
 
 
 def prose(text: str) -> list[str]:
-    """The paragraphs of running prose: bylines, captions, share buttons left out."""
+    """The paragraphs of running prose: bylines, captions, share buttons, promotions left out."""
     return [
         line
         for line in text.splitlines()
-        if len(line.split()) >= 8 and line.rstrip()[-1:] in '.!?"”»…)'
+        if len(line.split()) >= 8
+        and line.rstrip()[-1:] in '.!?"”»…)'
+        and not PROMO_LINE.match(line.strip())
     ]
 
 
 def thin(page: ExtractedPage) -> str | None:
     """Why the page is not a story (None: it is one)."""
     words = sum(len(p.split()) for p in prose(page.text))
+    if page.paywalled and words < PAYWALLED_WORDS:
+        return f"behind a paywall ({words} words of article text)"
     if words < MIN_PROSE_WORDS:
         return f"too thin to be a story ({words} words of article text: a teaser, a login wall or an error page?)"
     return None
-
-
-# -- sentences -------------------------------------------------------------------
-
-ABBREVIATIONS = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Ltd|Co|St|Jr|Sr|vs|No|Mme|Mlle|MM|av|etc|approx|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$"
-)
-
-
-def sentences(paragraph: str) -> list[str]:
-    """A paragraph split into sentences, never inside a quote."""
-    out: list[str] = []
-    start = 0
-    depth = 0
-    straight = False
-    for i, char in enumerate(paragraph):
-        if char in "“«":
-            depth += 1
-        elif char in "”»":
-            depth = max(0, depth - 1)
-        elif char == '"':
-            straight = not straight
-        if char not in ".!?…" or depth or straight:
-            continue
-        rest = paragraph[i + 1 :]
-        closing = re.match(r"[\"”»)]*", rest)
-        end = i + 1 + (len(closing.group()) if closing else 0)
-        if closing and '"' in closing.group():
-            straight = not straight  # the closing straight quote
-        if not re.match(rf"\s+[\"“«(]?[{UPPER}0-9]", paragraph[end:]):
-            continue
-        if ABBREVIATIONS.search(paragraph[start : i + 1]):
-            continue
-        out.append(paragraph[start:end].strip())
-        start = end
-    tail = paragraph[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
-
-
-# -- people ----------------------------------------------------------------------
-
-
-def _names(text: str) -> list[str]:
-    """Capitalized name runs of `text`, leading non-name words dropped."""
-    found = []
-    for match in NAME.finditer(text):
-        words = match.group().split()
-        while words and words[0].rstrip("'’s") in NOT_NAMES:
-            words = words[1:]
-        if words:
-            found.append(" ".join(words).removesuffix("’s").removesuffix("'s"))
-    return found
-
-
-def people_index(text: str) -> dict[str, str]:
-    """Surname -> the full name first given for it in the article."""
-    index: dict[str, str] = {}
-    for name in _names(text):
-        parts = name.split()
-        if len(parts) >= 2:
-            index.setdefault(parts[-1], name)
-    return index
-
-
-def _person(names: list[str], index: dict[str, str], *, last: bool) -> str | None:
-    """The name most like a person's (a full name, or a surname the article gave in full), resolved."""
-    people = [n for n in names if len(n.split()) >= 2 or n in index]
-    pool = people or names
-    if not pool:
-        return None
-    return _full(pool[-1] if last else pool[0], index)
-
-
-def _full(name: str, index: dict[str, str]) -> str:
-    parts = name.split()
-    if len(parts) == 1:
-        return index.get(parts[0], name)
-    return index.get(parts[-1], name) if index.get(parts[-1], "").endswith(name) else name
 
 
 # -- offline extraction ----------------------------------------------------------
@@ -245,14 +391,40 @@ class Proposal:
 def extract_offline(page: ExtractedPage) -> Proposal:
     """The extractive brief: lead, figures, quotes with speakers. No network."""
     paragraphs = prose(page.text)
-    index = people_index(page.text)
-    all_sentences = [s for p in paragraphs for s in sentences(p)]
-    plain = [s for s in all_sentences if not QUOTE_SPANS.search(s)]
-    summary = " ".join(plain[:2]) or (page.description or page.title)
-    quotes = _quotes(paragraphs, index)
+    article = Article(paragraphs, page.lang)
+    all_sentences = [s for sents in article.sentences for s in sents]
+    quotes = [
+        (found.by, part, found.sentence)
+        for found in article.quotes()
+        if found.by
+        for part in found.parts
+        if len(part.split()) >= MIN_QUOTE_WORDS
+    ][:MAX_QUOTES]
+    plain = [s for s in all_sentences if not _holds_quote(s)]
     facts = [(s, s) for s in _fact_sentences(plain)]
-    people = list(dict.fromkeys(by for by, _, _ in quotes if len(by.split()) >= 2))
-    return Proposal(summary=summary, facts=facts, quotes=quotes, people=people)
+    people = article.people([by for by, _, _ in quotes])
+    return Proposal(summary=lead(page), facts=facts, quotes=quotes, people=people)
+
+
+def lead(page: ExtractedPage, count: int = 2) -> str:
+    """The article's first sentences, whole: no quote of a person (a scare quote is fine), no dateline."""
+    chosen: list[str] = []
+    for paragraph in prose(page.text):
+        for sentence in split_sentences(paragraph, page.lang):
+            if _holds_quote(sentence) or len(sentence.split()) < 5:
+                continue
+            chosen.append(DATELINE.sub("", sentence, count=1) if not chosen else sentence)
+            if len(chosen) >= count:
+                return " ".join(chosen)
+    return " ".join(chosen) or page.description or page.title
+
+
+def _holds_quote(sentence: str) -> bool:
+    """A sentence quoting someone: a quoted run of MIN_QUOTE_WORDS words or more."""
+    return any(
+        len(next(g for g in m.groups() if g is not None).split()) >= MIN_QUOTE_WORDS
+        for m in QUOTE_SPANS.finditer(sentence)
+    )
 
 
 def _fact_sentences(candidates: list[str]) -> list[str]:
@@ -261,70 +433,11 @@ def _fact_sentences(candidates: list[str]) -> list[str]:
         score = 0
         if re.search(r"\d", sentence):
             score += 2
-        if re.search(rf"\b{MONTHS}\b", sentence, re.I):
+        if re.search(rf"\b{MONTHS}\b", sentence):
             score += 1
-        if len([n for n in _names(sentence[1:])]) >= 1:
+        if any(m.group().split()[0] not in TITLE_WORDS for m in NAME.finditer(sentence[1:])):
             score += 1
         if score >= 2 and 6 <= len(sentence.split()) <= 60:
             scored.append((-score, position, sentence))
     best = sorted(scored)[:MAX_FACTS]
     return [s for _, _, s in sorted(best, key=lambda item: item[1])]
-
-
-def _quotes(paragraphs: list[str], index: dict[str, str]) -> list[tuple[str, str, str]]:
-    found: list[tuple[str, str, str]] = []
-    last_speaker: str | None = None
-    for paragraph in paragraphs:
-        paragraph_speaker: str | None = None
-        spans = list(QUOTE_SPANS.finditer(paragraph))
-        for n, match in enumerate(spans):
-            text = next(g for g in match.groups() if g is not None).strip()
-            if len(text.split()) < MIN_QUOTE_WORDS:
-                continue
-            before = paragraph[spans[n - 1].end() if n else 0 : match.start()]
-            after_end = spans[n + 1].start() if n + 1 < len(spans) else len(paragraph)
-            after = paragraph[match.end() : after_end]
-            speaker = _speaker(before, after, index, last_speaker) or paragraph_speaker
-            if speaker is None:
-                continue
-            paragraph_speaker = last_speaker = speaker
-            sentence = next((s for s in sentences(paragraph) if text in s), paragraph)
-            found.append((speaker, text.rstrip(",").strip(), sentence))
-            if len(found) >= MAX_QUOTES:
-                return found
-    return found
-
-
-def _speaker(before: str, after: str, index: dict[str, str], last: str | None) -> str | None:
-    """Who said the quote between `before` and `after` (text of its paragraph)."""
-    clause_before = re.split(r"(?<=[.!?])\s+", before.strip())[-1] if before.strip() else ""
-    clause_after = re.split(r"(?<=[.!?;])\s", after, maxsplit=1)[0][:160]
-    if clause_before.rstrip().endswith(":"):
-        who = _speaker_before(clause_before, index)
-        if who:
-            return who
-    if VERB.search(clause_after):
-        if PRONOUN.search(clause_after[:40]):
-            return last
-        verb = VERB.search(clause_after)
-        head = clause_after[: verb.start()] if verb else ""
-        who = _person(_names(head), index, last=True) or _person(
-            _names(clause_after[len(head) :]), index, last=False
-        )
-        if who:
-            return who
-    if clause_before.rstrip().endswith((",", ":")):
-        return _speaker_before(clause_before, index)
-    return None
-
-
-def _speaker_before(clause: str, index: dict[str, str]) -> str | None:
-    verb = VERB.search(clause)
-    if verb:
-        who = _person(_names(clause[: verb.start()]), index, last=True)
-        if who:
-            return who
-    intro = SOURCE_INTRO.search(clause)
-    if intro:
-        return _person(_names(clause[intro.end() :]), index, last=True)
-    return None

@@ -31,8 +31,9 @@ class Entry:
     link: str
     guid: str | None
     summary: str
-    published: dt.date | None
+    published: dt.date | None  # in UTC; `published_raw` as the feed wrote it, with its offset
     tags: list[str] = field(default_factory=list)
+    published_raw: str | None = None
 
 
 @dataclass
@@ -81,6 +82,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "application/xml") -> 
                 summary=_plain(str(item.get("summary") or "")),
                 published=published,
                 tags=tags,
+                published_raw=str(item.get("published") or item.get("updated") or "") or None,
             )
         )
     if problem and not entries:

@@ -30,11 +30,18 @@ from urllib.parse import urljoin, urlsplit
 
 from generator.errors import SatireError
 from generator.infra import clock
-from generator.intake.extract import ExtractedPage, Proposal, extract_offline, read_page, thin
+from generator.intake.extract import (
+    ExtractedPage,
+    Proposal,
+    extract_offline,
+    local_date,
+    read_page,
+    thin,
+)
 from generator.intake.feeds import Entry, MalformedFeed, filtered_out, is_feed, parse_feed
 from generator.intake.fetch import Disallowed, Fetched, Fetcher, FetchError
 from generator.intake.ground import Grounded, ground, named_in
-from generator.intake.seen import SeenStore, canonical_url
+from generator.intake.seen import MAX_ATTEMPTS, RETRIED, Known, SeenStore, canonical_url
 
 if TYPE_CHECKING:
     from generator.config import FeedConfig, Project
@@ -53,16 +60,21 @@ class IntakeReport:
     seen: int = 0
     filtered: int = 0
     skipped: list[str] = field(default_factory=list)  # one reason each
+    no_brief: list[str] = field(
+        default_factory=list
+    )  # article URLs given by hand that gave no brief
     failed: list[str] = field(default_factory=list)  # one line each
     not_modified: int = 0
     dropped_facts: int = 0
     dropped_quotes: int = 0
+    misattributed: int = 0  # quotes whose speaker the article does not name near them
     cost_usd: float = 0.0  # what the LLM extraction cost
     dry_run: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Nothing failed, and every article URL given by hand became a brief."""
+        return not self.failed and not self.no_brief
 
     def line(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
@@ -85,6 +97,10 @@ class IntakeReport:
             parts.append(
                 f"dropped {self.dropped_facts} fact(s) and {self.dropped_quotes} quote(s) the articles did not back"
             )
+        if self.misattributed:
+            parts.append(
+                f"dropped {self.misattributed} quote(s) whose speaker the article does not name near them"
+            )
         if self.cost_usd:
             parts.append(f"LLM cost ${self.cost_usd:.4f}")
         return "; ".join(parts)
@@ -99,6 +115,8 @@ class Item:
     feed_label: str | None
     entry: Entry | None = None
     response: Fetched | None = None  # already fetched (an article given as SOURCE)
+    explicit: bool = False  # given by hand: it must become a brief
+    brief: Path | None = None  # the brief it became
 
 
 def run_intake(
@@ -112,12 +130,14 @@ def run_intake(
     jobs: int | None = None,
     echo: Callable[[str], None],
     run_id: str | None = None,
+    again: bool = False,
 ) -> IntakeReport:
     """Take news in from `sources` (feed or article URLs; default: the configured feeds) as briefs.
 
     `config` is the Project (its config, briefs and state). One intake at a time
     per project: a second one (cron overlapping `satire run`) stops with a message.
     The LLM calls are logged under `run_id` (`satire run`'s) when one is given.
+    `again`: take stories in even when the seen-store knows them.
     """
     from generator.infra import state
     from generator.infra.fsutil import project_lock
@@ -137,6 +157,7 @@ def run_intake(
             offline=offline,
             jobs=jobs,
             run_id=run_id,
+            again=again,
         )
 
 
@@ -152,6 +173,7 @@ def _run(
     offline: bool,
     jobs: int | None,
     run_id: str | None = None,
+    again: bool = False,
 ) -> IntakeReport:
     try:
         run = _Run(
@@ -163,10 +185,12 @@ def _run(
             dry_run=dry_run,
             offline=offline,
             run_id=run_id,
+            again=again,
         )
         items, validators = run.gather(feeds, limit)
         with ThreadPoolExecutor(max_workers=max(1, jobs or 4)) as pool:
             outcomes = list(pool.map(run.take, items))
+        run.report.no_brief += [i.url for i in items if i.explicit and i.brief is None]
         if not dry_run:
             incomplete = {
                 item.feed_label for item, ok in zip(items, outcomes, strict=True) if not ok
@@ -223,7 +247,7 @@ def _feeds_to_poll(
 class _Run:
     def __init__(
         self, project: Project, fetcher: Fetcher, store: SeenStore, report: IntakeReport, echo: Callable[[str], None], *,
-        dry_run: bool, offline: bool, run_id: str | None = None,
+        dry_run: bool, offline: bool, run_id: str | None = None, again: bool = False,
     ) -> None:  # fmt: skip
         self.project = project
         self.run_id = run_id
@@ -233,6 +257,7 @@ class _Run:
         self.echo = echo
         self.dry_run = dry_run
         self.offline = offline
+        self.again = again
         self.lock = threading.Lock()
         self.reserved: set[str] = set()  # brief names given out in this run
 
@@ -258,10 +283,12 @@ class _Run:
         validators: dict[str | None, tuple[str, str | None, str | None]] = {}
         for url, config in feeds:
             label = config.label if config else url
-            if config is None and self.store.match(urls=[url]) is not None:
-                self.report.seen += (
-                    1  # an article URL given by hand that is a known story: not even fetched
-                )
+            known = None if config is not None or self.again else self.store.match(urls=[url])
+            if known is not None:
+                # an article URL given by hand that is a known story: not even fetched; said why
+                self.report.seen += 1
+                self.report.no_brief.append(url)
+                self._explain(url, known)
                 continue
             etag, modified = self.store.validators(url)
             try:
@@ -273,13 +300,22 @@ class _Run:
                     accept=FEED_ACCEPT,
                 )
             except FetchError as exc:
+                # not remembered: a URL given by hand may be a feed, and is always tried again
                 self._fail(str(exc))
                 continue
             if response.not_modified:
                 self.report.not_modified += 1
                 continue
             if not is_feed(response.body):
-                items.append(Item(url=url, feed=config, feed_label=None, response=response))
+                items.append(
+                    Item(
+                        url=url,
+                        feed=config,
+                        feed_label=None,
+                        response=response,
+                        explicit=config is None,
+                    )
+                )
                 continue
             try:
                 parsed = parse_feed(
@@ -305,7 +341,12 @@ class _Run:
                     self.report.filtered += 1
                     continue
                 link = urljoin(response.url, entry.link)
-                if self.store.claim(urls=[link], guid=entry.guid, title=entry.title) is not None:
+                if (
+                    self.store.claim(
+                        urls=[link], guid=entry.guid, title=entry.title, again=self.again
+                    )
+                    is not None
+                ):
                     self.report.seen += 1
                     continue
                 items.append(Item(url=link, feed=config, feed_label=label, entry=entry))
@@ -330,20 +371,11 @@ class _Run:
                 self._skip(str(exc), "robots.txt")
                 return True
             self._fail(str(exc))
-            entry = item.entry
-            if exc.transient or self.dry_run or entry is None:
-                return False  # tried again next run (an article URL given by hand is always tried again)
-            # a feed item that would fail the same way again (a 404, a page over the cap): remembered, not fetched again
-            self.store.record(
-                url=item.url,
-                guid=entry.guid,
-                feed=item.feed_label,
-                title=entry.title,
-                text="",
-                brief=None,
-                outcome=f"failed: {exc.reason}",
-            )
-            return True
+            if not self.dry_run:
+                # remembered with its reason: fetched again on later runs, MAX_ATTEMPTS times in all
+                self._remember_failure(item.url, item.entry, item.feed_label, exc)
+                return not self._tried_again(item.url)
+            return not exc.transient
         except SatireError as exc:
             self.store.release([item.url])
             self._fail(f"{item.url}: {exc.format_message()}")
@@ -365,13 +397,13 @@ class _Run:
                 item,
                 response,
             )
-            return True
-        page = read_page(response.text(), response.url)
+            return self.dry_run or not self._tried_again(item.url)
+        page = read_page(response.text(), response.url, timezone=self.project.config.site.timezone)
         why = thin(page)
         if why:
             self.store.release([item.url])
             self._skip(f"{item.url}: skipped: {why}", "too thin", item, response)
-            return True
+            return self.dry_run or not self._tried_again(item.url)
         canonical = canonical_url(_canonical(page, response))
         urls = [canonical, item.url, response.url, *response.redirects]
         self.store.release([item.url])  # our own claim from gather(), now held under every key
@@ -380,10 +412,13 @@ class _Run:
             guid=item.entry.guid if item.entry else None,
             text=page.text,
             title=page.title,
+            again=self.again,
         )
         if known is not None:
             with self.lock:
                 self.report.seen += 1
+            if item.explicit:
+                self._explain(item.url, known)
             return True
         try:
             with self.lock:
@@ -391,7 +426,7 @@ class _Run:
             proposal, sent_chars, extractor = extract(
                 page, self._language(item), canonical, self._style(item)
             )
-            grounded = ground(page.text, proposal.facts, proposal.quotes)
+            grounded = ground(page.text, proposal.facts, proposal.quotes, lang=page.lang)
             path = self._write(
                 item, page, response, canonical, proposal, grounded, sent_chars, extractor
             )
@@ -411,10 +446,12 @@ class _Run:
                 outcome="brief",
             )
         # a dry run keeps its claim until the run ends: a copy of the story met later is still seen, nothing is stored
+        item.brief = path
         with self.lock:
             self.report.new.append(path)
             self.report.dropped_facts += grounded.dropped_facts
             self.report.dropped_quotes += grounded.dropped_quotes
+            self.report.misattributed += grounded.misattributed
         return True
 
     # -- 3. the brief -------------------------------------------------------------
@@ -439,8 +476,9 @@ class _Run:
         article_path = self.project.state_dir / "articles" / f"{key}.txt"
         title = page.title or (item.entry.title if item.entry else "") or canonical
         quoted_people = [by for by, _, _ in grounded.quotes]
+        speakers = tuple(p for p in quoted_people if len(p.split()) >= 2)
         people = named_in(
-            page.text, [*proposal.people, *(p for p in quoted_people if len(p.split()) >= 2)]
+            page.text, [*proposal.people, *speakers], lang=page.lang, speakers=speakers
         )
         with self.lock:
             categories, tags = self._categories(item, page)
@@ -455,7 +493,11 @@ class _Run:
             "quotes": [{"by": by, "text": text} for by, text, _ in grounded.quotes],
             "people": people,
         }
-        published = (item.entry.published if item.entry else None) or _date(page.date)
+        published = (
+            local_date(item.entry.published_raw, self.project.config.site.timezone)
+            if item.entry and item.entry.published_raw
+            else None
+        ) or _date(page.date)
         if published:
             data["source"]["published"] = published.isoformat()
         if proposal.angles:
@@ -476,7 +518,11 @@ class _Run:
             if article_path.is_relative_to(self.project.root)
             else str(article_path),
             "article_chars": len(page.text),
-            "dropped": {"facts": grounded.dropped_facts, "quotes": grounded.dropped_quotes},
+            "dropped": {
+                "facts": grounded.dropped_facts,
+                "quotes": grounded.dropped_quotes,
+                "misattributed": grounded.misattributed,
+            },
             "angles": proposal.angles,
             "evidence": {
                 "facts": [
@@ -580,6 +626,52 @@ class _Run:
             self.report.failed.append(line)
         self.echo(line)
 
+    def _remember_failure(
+        self, url: str, entry: Entry | None, feed: str | None, exc: FetchError
+    ) -> None:
+        self.store.record(
+            url=url,
+            guid=entry.guid if entry else None,
+            feed=feed,
+            title=entry.title if entry else "",
+            text="",
+            brief=None,
+            outcome=f"failed: {exc.reason}",
+        )
+
+    def _tried_again(self, url: str) -> bool:
+        """Whether a page just skipped or failed will be fetched again (so its feed is read again too)."""
+        known = self.store.explain([url])
+        return known is not None and known.attempts < MAX_ATTEMPTS
+
+    def _explain(self, url: str, known: Known) -> None:
+        """Say what became of a story met before: its brief, its discarding, why it was skipped."""
+        from generator.intake.confirm import DISCARDED
+
+        day = known.seen_at[:10]
+        if known.brief:
+            slug = Path(known.brief).stem
+            copies = sorted((self.project.state_dir / DISCARDED).glob(f"{slug}.*"))
+            if (self.project.root / known.brief).exists():
+                what = f"brief {slug} exists ({known.brief})"
+            elif copies:
+                stamp = copies[-1].name.removeprefix(f"{slug}.").split(".")[0]
+                when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}" if stamp[:8].isdigit() else day
+                what = f"its brief {slug} was discarded on {when}"
+            else:
+                what = f"its brief {slug}, written on {day}, has since been removed"
+        elif known.outcome.startswith(RETRIED):
+            kind, _, reason = known.outcome.partition(":")
+            what = (
+                f"{kind} on {day} because {reason.strip()}"
+                f" (fetched {known.attempts} time{'s' if known.attempts != 1 else ''}, the most intake tries)"
+            )
+        elif known.seen_at:
+            what = f"{known.outcome} on {day}"
+        else:
+            what = f"{known.outcome} ({known.why}: {known.url})"
+        self.echo(f"{url}: already seen: {what}; --again takes it again")
+
     def _skip(
         self, line: str, why: str, item: Item | None = None, response: Fetched | None = None
     ) -> None:
@@ -598,7 +690,7 @@ class _Run:
                 title=entry.title if entry else "",
                 text="",
                 brief=None,
-                outcome=f"skipped: {why}",
+                outcome="skipped: " + line.split(": skipped: ", 1)[-1],
             )
 
 

@@ -8,6 +8,10 @@ for the same story from another feed, a near-duplicate title or text. A story is
 recorded in one transaction when its brief is written, so a killed run leaves
 the store as it was before or after that story, never half.
 
+A page skipped (thin, not HTML) or failed is remembered with its reason, and
+fetched again on later runs until it has been tried MAX_ATTEMPTS times; `--again`
+takes any story in again. `explain` says what became of a story already met.
+
 Feeds' HTTP validators (ETag, Last-Modified) live here too, for conditional GET.
 """
 
@@ -32,6 +36,8 @@ TITLE_SIMILAR = 0.8  # Jaccard of title words at or above which two titles name 
 TEXT_SIMILAR = 0.6  # estimated Jaccard of 5-word shingles at or above which two texts are one story
 SKETCH_SIZE = 64
 RECENT = 2000  # stories compared for near-duplicates
+MAX_ATTEMPTS = 3  # times a skipped or failed page is fetched before it is left alone
+RETRIED = ("skipped:", "failed:")  # outcomes tried again (a brief, or a discarded one, is never)
 
 
 def canonical_url(url: str) -> str:
@@ -92,10 +98,15 @@ def sketch_similarity(a: str, b: str) -> float:
 
 @dataclass(frozen=True)
 class Known:
-    """Why a story counts as seen: the key or similarity that matched, and the story's URL."""
+    """Why a story counts as seen: the key or similarity that matched, and the story's URL;
+    for a stored story, what became of it."""
 
     why: str
     url: str
+    outcome: str = "taken in this run"
+    brief: str | None = None
+    seen_at: str = ""
+    attempts: int = 0
 
 
 @dataclass
@@ -130,6 +141,15 @@ class SeenStore:
         with self._lock:
             return self._match(urls, guid, title, text)
 
+    def explain(self, urls: Iterable[str]) -> Known | None:
+        """The stored story a URL names, even one that will be tried again."""
+        with self._lock:
+            for url in urls:
+                row = self._story_of(f"url:{canonical_url(url)}")
+                if row:
+                    return self._known("same URL", row)
+        return None
+
     def claim(
         self,
         *,
@@ -137,12 +157,14 @@ class SeenStore:
         guid: str | None = None,
         title: str | None = None,
         text: str | None = None,
+        again: bool = False,
     ) -> Known | None:
         """Like `match`, but when the story is new, hold it for this run so that a
-        concurrent worker meeting the same story sees it; `release` lets go."""
+        concurrent worker meeting the same story sees it; `release` lets go.
+        `again`: only this run's claims count, not the stories stored."""
         urls = list(urls)
         with self._lock:
-            known = self._match(urls, guid, title, text)
+            known = self._match(urls, guid, title, text, stored=not again)
             if known is None:
                 keys = {f"url:{canonical_url(u)}" for u in urls} | (
                     {f"guid:{guid}"} if guid else set()
@@ -163,13 +185,19 @@ class SeenStore:
             self._claims = [c for c in self._claims if not (c.keys & keys)]
 
     def _match(
-        self, urls: Iterable[str], guid: str | None, title: str | None, text: str | None
+        self,
+        urls: Iterable[str],
+        guid: str | None,
+        title: str | None,
+        text: str | None,
+        *,
+        stored: bool = True,
     ) -> Known | None:
         keys = [f"url:{canonical_url(u)}" for u in urls] + ([f"guid:{guid}"] if guid else [])
         for key in keys:
-            row = self._story_of(key)
-            if row:
-                return Known("same GUID" if key.startswith("guid:") else "same URL", row["url"])
+            row = self._story_of(key) if stored else None
+            if row and not _retried(row):
+                return self._known("same GUID" if key.startswith("guid:") else "same URL", row)
             for claim in self._claims:
                 if key in claim.keys:
                     return Known("same GUID" if key.startswith("guid:") else "same URL", claim.url)
@@ -177,29 +205,52 @@ class SeenStore:
             return None
         tkey = title_key(title) if title else ""
         mark = sketch(text) if text else ""
-        rows = self.conn.execute(
-            "SELECT url, title_key, sketch FROM intake_stories ORDER BY id DESC LIMIT ?", (RECENT,)
-        ).fetchall()
-        candidates = [(c.url, c.title_key, c.sketch) for c in self._claims] + [
-            (r["url"], r["title_key"], r["sketch"]) for r in rows
-        ]
-        for url, other_title, other_sketch in candidates:
+        rows = (
+            self.conn.execute(
+                "SELECT url, title_key, sketch, outcome, brief, seen_at FROM intake_stories"
+                " WHERE brief IS NOT NULL ORDER BY id DESC LIMIT ?",
+                (RECENT,),
+            ).fetchall()
+            if stored
+            else []
+        )
+        candidates: list[tuple[str, str, str, sqlite3.Row | None]] = [
+            (c.url, c.title_key, c.sketch, None) for c in self._claims
+        ] + [(r["url"], r["title_key"], r["sketch"], r) for r in rows]
+        for url, other_title, other_sketch, row in candidates:
+            why = None
             if (
                 tkey
                 and len(tkey.split()) >= 4
                 and title_similarity(tkey, other_title) >= TITLE_SIMILAR
             ):
-                return Known("same title", url)
-            if mark and other_sketch and sketch_similarity(mark, other_sketch) >= TEXT_SIMILAR:
-                return Known("same text", url)
+                why = "same title"
+            elif mark and other_sketch and sketch_similarity(mark, other_sketch) >= TEXT_SIMILAR:
+                why = "same text"
+            if why:
+                return self._known(why, row) if row is not None else Known(why, url)
         return None
 
     def _story_of(self, key: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(
-            "SELECT s.url FROM intake_keys k JOIN intake_stories s ON s.id = k.story WHERE k.key = ?",
+            "SELECT s.url, s.outcome, s.brief, s.seen_at,"
+            " (SELECT COUNT(*) FROM intake_stories t WHERE t.url = s.url AND t.brief IS NULL)"
+            " AS attempts FROM intake_keys k JOIN intake_stories s ON s.id = k.story WHERE k.key = ?",
             (key,),
         ).fetchone()
         return row
+
+    @staticmethod
+    def _known(why: str, row: sqlite3.Row) -> Known:
+        keys = row.keys()
+        return Known(
+            why,
+            row["url"],
+            outcome=row["outcome"],
+            brief=row["brief"],
+            seen_at=row["seen_at"],
+            attempts=row["attempts"] if "attempts" in keys else 0,
+        )
 
     # -- recording ---------------------------------------------------------------
 
@@ -267,3 +318,8 @@ class SeenStore:
                 "INSERT OR REPLACE INTO intake_http (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?)",
                 (url, etag, last_modified, now),
             )
+
+
+def _retried(row: sqlite3.Row) -> bool:
+    """A skipped or failed page with attempts left: not seen yet, for all that it was met."""
+    return str(row["outcome"]).startswith(RETRIED) and int(row["attempts"]) < MAX_ATTEMPTS

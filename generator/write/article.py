@@ -163,7 +163,6 @@ def _from_markdown(text: str) -> Article | None:
 
 # -- what an answer left out ---------------------------------------------------------
 
-_SENTENCE = re.compile(r"[^.!?…]+[.!?…]+[»”\"]?")
 _BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*\n]+)\*\*$")
 
 
@@ -192,5 +191,7 @@ def fill_missing(article: Article, tags: list[str]) -> tuple[Article, list[str]]
 
 
 def _sentences(text: str) -> list[str]:
+    from generator.check.sentences import split_sentences
+
     flat = " ".join(re.sub(r"[*_`>]", "", text).split())
-    return [m.group().strip() for m in _SENTENCE.finditer(flat)] or ([flat] if flat else [])
+    return split_sentences(flat) or ([flat] if flat else [])

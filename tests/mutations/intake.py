@@ -93,8 +93,8 @@ MUTATIONS = [
     {
         "name": "intake: people the article never names kept from the LLM",
         "path": "generator/intake/ground.py",
-        "old": "if p.strip() and normalize(p) in article_norm",
-        "new": "if p.strip()",
+        "old": "            and normalize(p) in article_norm\n",
+        "new": "",
         "tests": [L + "test_llm_extraction_keeps_only_what_the_article_backs"],
     },
     {
@@ -145,8 +145,8 @@ MUTATIONS = [
     {
         "name": "intake: a known story handed over by URL is fetched (and its discard forgotten)",
         "path": "generator/intake/run.py",
-        "old": "            if config is None and self.store.match(urls=[url]) is not None:\n",
-        "new": "            if False:\n",
+        "old": "            known = None if config is not None or self.again else self.store.match(urls=[url])\n",
+        "new": "            known = None\n",
         "tests": ["tests/test_intake_discard.py::test_a_discarded_story_is_never_taken_in_again"],
     },
 ]
