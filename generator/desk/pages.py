@@ -170,23 +170,33 @@ def preview_html(project: Project, slug: str, css_href: str) -> str:
     return marked[:head_end] + link + marked[head_end:] if head_end >= 0 else link + marked
 
 
-def act(project: Project, slug: str, action: str, *, by: str, note: str | None, ack: bool) -> None:
-    """One move of the review workflow, as the editor asked it."""
+def act(
+    project: Project,
+    slug: str,
+    action: str,
+    *,
+    by: str,
+    note: str | None,
+    ack: bool,
+    revision: int | None,
+) -> None:
+    """One move of the review workflow, as the editor asked it, on the revision
+    the editor saw (another one is refused: `review.StaleRevision`)."""
     if action == "approve":
-        review.approve(project, slug, by=by, note=note, ack=ack)
+        review.approve(project, slug, by=by, note=note, ack=ack, revision=revision)
     elif action == "reject":
-        review.reject(project, slug, by=by, note=note)
+        review.reject(project, slug, by=by, note=note, revision=revision)
     elif action == "publish":
-        review.publish(project, slug, by=by, note=note)
+        review.publish(project, slug, by=by, note=note, revision=revision)
     elif action == "unpublish":
-        review.unpublish(project, slug, by=by, note=note)
+        review.unpublish(project, slug, by=by, note=note, revision=revision)
     else:
         raise SatireError(f"unknown action {action!r}")
 
 
-def revise(project: Project, slug: str, *, by: str, note: str) -> int:
+def revise(project: Project, slug: str, *, by: str, note: str, revision: int | None) -> int:
     """Have the writer revise the draft; the new revision's number."""
-    return review.revise(project, slug, by=by, note=note).revision
+    return review.revise(project, slug, by=by, note=note, revision=revision).revision
 
 
 def audit(project: Project, slug: str | None) -> list[dict[str, Any]]:

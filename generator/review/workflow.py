@@ -79,6 +79,18 @@ def check_move(action: str, slug: str, status: Status) -> Status:
     return target
 
 
+class StaleRevision(SatireError):
+    """A move made on a revision of a draft that is no longer its current one."""
+
+
+def check_revision(action: str, draft: Draft, expect: int | None) -> None:
+    """StaleRevision unless the draft is still at `expect` (None: not checked)."""
+    if expect is not None and draft.revision != expect:
+        raise StaleRevision(
+            f"cannot {action} {draft.slug!r}: it is at revision {draft.revision} now, not revision {expect} as you saw it; here it is as it stands"
+        )
+
+
 def editor_name(by: str | None, root: Path | None = None) -> str:
     """Who acts: `by`, else git's user.name, else the OS user."""
     if by and by.strip():
@@ -112,6 +124,7 @@ def approve(
     by: str | None = None,
     note: str | None = None,
     ack: bool = False,
+    revision: int | None = None,
 ) -> Draft:
     """draft -> approved. With claim findings (number, quote, person, organization,
     date), only when `ack`; translation and style findings never block. All are logged."""
@@ -129,15 +142,28 @@ def approve(
         details["advisory"] = len(findings) - len(claims)
         return draft.model_copy(update={"status": "approved"})
 
-    return _move(project, "approve", slug, by, note, change)
+    return _move(project, "approve", slug, by, note, change, expect=revision)
 
 
-def reject(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:
+def reject(
+    project: Project,
+    slug: str,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    revision: int | None = None,
+) -> Draft:
     """draft or approved -> rejected; the note says why (required)."""
     if not (note and note.strip()):
         raise SatireError(f"cannot reject {slug!r}: say why with --note TEXT")
     return _move(
-        project, "reject", slug, by, note, lambda d, _: d.model_copy(update={"status": "rejected"})
+        project,
+        "reject",
+        slug,
+        by,
+        note,
+        lambda d, _: d.model_copy(update={"status": "rejected"}),
+        expect=revision,
     )
 
 
@@ -148,6 +174,7 @@ def publish(
     by: str | None = None,
     note: str | None = None,
     today: dt.date | None = None,
+    revision: int | None = None,
 ) -> Draft:
     """approved -> published, dated today (in the site's timezone) unless it has a date."""
 
@@ -156,7 +183,7 @@ def publish(
         details["date"] = date.isoformat()
         return draft.model_copy(update={"status": "published", "date": date})
 
-    return _move(project, "publish", slug, by, note, change)
+    return _move(project, "publish", slug, by, note, change, expect=revision)
 
 
 def publish_all(
@@ -176,7 +203,12 @@ def publish_all(
 
 
 def unpublish(
-    project: Project, slug: str, *, by: str | None = None, note: str | None = None
+    project: Project,
+    slug: str,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    revision: int | None = None,
 ) -> Draft:
     """published -> approved: gone from the site at the next build (its date is kept)."""
     return _move(
@@ -186,6 +218,7 @@ def unpublish(
         by,
         note,
         lambda d, _: d.model_copy(update={"status": "approved"}),
+        expect=revision,
     )
 
 
@@ -198,6 +231,7 @@ def revise(
     offline: bool = False,
     model: str | None = None,
     self_check_rounds: int | None = None,
+    revision: int | None = None,
 ) -> Draft:
     """The LLM rewrites the draft following `note` and its brief (then checks itself,
     see `compose.self_check`): a new revision, back to draft."""
@@ -208,6 +242,7 @@ def revise(
 
     store = DraftStore(project)
     current = store.load(slug)
+    check_revision("revise", current, revision)
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
     backend = llm.get_backend(project, offline=offline, model=model)
@@ -400,13 +435,16 @@ def _move(
     change: Callable[[Draft, dict[str, Any]], Draft],
     *,
     new_revision: bool = False,
+    expect: int | None = None,
 ) -> Draft:
-    """Check, change and write one draft, and log it (see the module docstring)."""
+    """Check, change and write one draft, and log it (see the module docstring).
+    `expect`: the revision the editor saw; any other is refused (StaleRevision)."""
     store = DraftStore(project)
     who = editor_name(by, project.root)
     with project_lock(project.state_dir, LOCK), _db(project) as conn:
         _reconcile(conn, store)
         draft = store.load(slug)
+        check_revision(action, draft, expect)
         target = check_move(action, slug, draft.status)
         details: dict[str, Any] = {"from": draft.status, "to": target}
         updated = change(draft, details)
