@@ -125,11 +125,6 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-# a hash of no one's password, checked against when the account does not exist,
-# so that an unknown name takes as long to refuse as a wrong password
-_DUMMY = hash_password(secrets.token_urlsafe(16))
-
-
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
         password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32
@@ -138,6 +133,11 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+# a hash of no one's password, checked against when the account does not exist,
+# so that an unknown name takes as long to refuse as a wrong password
+_DUMMY = hash_password(secrets.token_urlsafe(16))
 
 
 def session_key(session_id: str) -> str:
