@@ -223,3 +223,12 @@ def browser_page(width: int = 1440, height: int = 1000) -> Iterator[Any]:
         )
         page.console_errors = errors
         yield page
+
+
+def browser_sign_in(page: Any, base: str, name: str, password: str = PASSWORD) -> None:
+    """Sign in on the desk's login page in the browser, as a person would."""
+    page.goto(f"{base}/_desk/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/_desk/")

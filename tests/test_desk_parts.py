@@ -6,12 +6,12 @@ from __future__ import annotations
 import difflib
 import re
 
-from generator.check.marks import mark_findings
-from generator.desk.diffs import front_matter_end, layout
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from generator.check.marks import mark_findings
 from generator.desk import accounts
+from generator.desk.diffs import front_matter_end, layout
 from generator.desk.security import Guard, is_loopback, split_host
 
 PAGE = """<!doctype html><html><head><title>50 milliards</title>
