@@ -277,7 +277,7 @@ class DeskConfig(Strict):
 
 
 class ReviewConfig(Strict):
-    """Rules of the review workflow."""
+    """How drafts are approved."""
 
     second_editor: bool = Field(
         False, description="true: the last person who edited a draft's text cannot approve it"
@@ -408,10 +408,10 @@ class Config(Strict):
     deploy: DeployConfig = Field(default_factory=DeployConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     factcheck: FactcheckConfig = Field(default_factory=FactcheckConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
     images: ImagesConfig = Field(default_factory=ImagesConfig)
     desk: DeskConfig = Field(default_factory=DeskConfig)
-    review: ReviewConfig = Field(default_factory=ReviewConfig)
 
     @field_validator("language")
     @classmethod

@@ -1,8 +1,11 @@
-"""Drafts: `drafts/SLUG.md`, YAML front matter (SPEC "Draft front matter") and
-a Markdown body, plus every revision kept under `.satire/revisions/SLUG/`.
+"""Drafts: `drafts/SLUG.md`, YAML front matter and a Markdown body, plus
+every revision kept under `.satire/revisions/SLUG/` and, for a post that is
+online, the copy readers see in `drafts/.published/SLUG.md`.
 
 `DraftStore` is the only code that reads or writes drafts; every write is
 atomic, and a revision snapshot is written before the draft that points at it.
+The published copy is committed with the drafts (the revisions are not): a build
+on a fresh clone still knows what was approved, see `generator.review.approval`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from generator.infra.validation import Strict, did_you_mean, validate
 Status = Literal["draft", "approved", "rejected", "published"]
 STATUSES: tuple[Status, ...] = ("draft", "approved", "rejected", "published")
 FENCE = "---"
+PUBLISHED = ".published"  # under drafts/: the copies of the posts online
 
 
 class SourceRef(Strict):
@@ -62,6 +66,16 @@ class Provenance(Strict):
     )
 
 
+class Approval(Strict):
+    """An editor's yes, bound to the text: the digest of everything the page shows
+    (`generator.review.approval.digest`) at the revision approved."""
+
+    revision: int = Field(ge=1, description="the revision approved")
+    digest: str = Field(description="sha256 of what the page shows, as approved")
+    by: str = Field(description="who approved it")
+    at: dt.datetime = Field(description="when")
+
+
 class Draft(Strict):
     """A post at any status. `body` is the Markdown; the rest is front matter."""
 
@@ -84,10 +98,16 @@ class Draft(Strict):
         description="language -> slug of the same story written in that language",
     )
     provenance: Provenance
+    approved: Approval | None = Field(
+        None, description="the last approval (kept after an edit, to tell what changed since)"
+    )
     body: str = Field("", exclude=True)
 
     def front_matter(self) -> dict[str, Any]:
-        return self.model_dump(mode="python", exclude={"body"})
+        data = self.model_dump(mode="python", exclude={"body"})
+        if data["approved"] is None:
+            del data["approved"]  # never approved: the file stays as it was before approvals
+        return data
 
     def to_text(self) -> str:
         return f"{FENCE}\n{yamlfile.dump(self.front_matter())}{FENCE}\n\n{self.body.strip()}\n"
@@ -130,6 +150,10 @@ class DraftStore:
 
     def path(self, slug: str) -> Path:
         return self.folder / f"{slug}.md"
+
+    def published_path(self, slug: str) -> Path:
+        """The copy of a post that readers see (kept while its draft is edited)."""
+        return self.folder / PUBLISHED / f"{slug}.md"
 
     def exists(self, slug: str) -> bool:
         return self.path(slug).is_file()
@@ -177,6 +201,27 @@ class DraftStore:
         write_atomic(self._revision_path(draft.slug, number), draft.to_text())
         self.save(draft)
         return draft
+
+    # -- the published copy ----------------------------------------------------
+
+    def load_published(self, slug: str) -> Draft | None:
+        """The copy readers see, or None when the post is not online."""
+        path = self.published_path(slug)
+        if not path.is_file():
+            return None
+        return parse_draft(path.read_text(encoding="utf-8"), self.project.rel(path))
+
+    def save_published(self, draft: Draft) -> Path:
+        path = self.published_path(draft.slug)
+        write_atomic(path, draft.to_text())
+        return path
+
+    def remove_published(self, slug: str) -> bool:
+        path = self.published_path(slug)
+        if not path.is_file():
+            return False
+        path.unlink()
+        return True
 
     # -- revisions -------------------------------------------------------------
 

@@ -229,6 +229,8 @@ def build_step(run: Run) -> StepResult:
     report = build(run.project, drafts=False)
     for error in report.errors:
         run.echo(error.message)
+    for notice in report.notices:
+        run.echo(notice)
     summary = f"{report.posts} post(s), {report.pages} page(s): {len(report.written)} written, {len(report.removed)} removed"
     if report.errors:
         return failed(

@@ -79,6 +79,8 @@ class Preview:
             error = "\n".join(problems) or None
             for warning in report.warnings:
                 print(f"warning: {warning}", file=sys.stderr, flush=True)
+            for notice in report.notices:
+                print(notice, file=sys.stderr, flush=True)
             print(
                 f"built {report.posts} post(s): {report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed in {report.seconds:.2f} s",
                 file=sys.stderr,

@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.config import load_project
 from generator.drafts import Draft, DraftStore
+from generator.review import approval
 
 BODY_FR = """Le géant du nuage annonce une réorganisation : une équipe neuve, des puces maison et un budget à la hauteur !
 
@@ -78,8 +79,12 @@ def make_draft(
 
 
 def save(project_dir: Path, *drafts: Draft) -> None:
+    """Write drafts; an approved or published one as an editor approved it (the
+    build shows only approved text)."""
     store = DraftStore(load_project(project_dir))
     for draft in drafts:
+        if draft.status in approval.LIVE and draft.approved is None:
+            draft = approval.seal(draft, "editor", dt.datetime(2025, 12, 3, 13, 0, tzinfo=dt.UTC))
         store.save(draft)
 
 

@@ -32,6 +32,8 @@ def build(app: App, drafts: bool, out: Path | None) -> int:
         echo_err(error.message)
     for warning in report.warnings:
         echo_err(f"warning: {warning}")
+    for notice in report.notices:
+        echo_err(notice)
     changed = len(report.written) + len(report.removed)
     click.echo(
         f"{report.posts} post(s), {report.pages} page(s) in {shown(report.out)}: "

@@ -1,5 +1,6 @@
-"""`satire review list|show|approve|reject|revise|diff|log`: the editor's desk
-on the command line. Thin: parse, call one function of `generator.review.workflow`, print."""
+"""`satire review list|show|approve|reject|revise|edit|record|restore|diff|log`:
+the editor's desk on the command line. Thin: parse, call one function of
+`generator.review.workflow`, print."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.commands import App, echo_err, pass_app
+from generator.commands import App, echo_err, pass_app, shown
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from generator.check.factcheck import Finding
+    from generator.config import Project
     from generator.drafts import Draft
 
 STATUS_CHOICE = click.Choice(["draft", "approved", "rejected", "published"])
@@ -19,7 +23,7 @@ STATUS_CHOICE = click.Choice(["draft", "approved", "rejected", "published"])
 
 @click.group()
 def review() -> None:
-    """Review drafts: list, read, approve, reject, revise, compare, audit."""
+    """Review drafts: list, read, approve, reject, revise, edit, restore, compare, audit."""
 
 
 @review.command("list")
@@ -45,10 +49,13 @@ def review_list(app: App, status: str | None, fmt: str) -> int:
             + ("" if status else ": 'satire generate' writes them from briefs/")
         )
         return 2 if errors else 0
-    table = [("SLUG", "STATUS", "REV", "LANG", "STYLE", "FLAGS", "TITLE")]
+    table = [("SLUG", "STATUS", "REV", "LANG", "STYLE", "FLAGS", "EDITS", "TITLE")]
     for r in rows:
         flags = "?" if r.findings is None else str(r.findings)
-        table.append((r.slug, r.status, str(r.revision), r.language, r.style, flags, r.title))
+        edits = "-" if r.edit_state == "clean" else r.edit_state
+        table.append(
+            (r.slug, r.status, str(r.revision), r.language, r.style, flags, edits, r.title)
+        )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
         click.echo(
@@ -71,6 +78,7 @@ def review_show(app: App, slug: str) -> int:
 
     project = app.project()
     draft = DraftStore(project).load(slug)
+    state = rv.edit_state(project, draft)
     click.echo(click.style(draft.title, bold=True))
     for label, value in (
         ("status", draft.status),
@@ -80,6 +88,12 @@ def review_show(app: App, slug: str) -> int:
         ("date", draft.date.isoformat() if draft.date else "-"),
         ("brief", draft.brief),
         ("source", f"{draft.source.publisher}: {draft.source.url}"),
+        *(
+            [("approved", f"revision {draft.approved.revision} by {draft.approved.by}")]
+            if draft.approved
+            else []
+        ),
+        *([("edits", state)] if state != "clean" else []),
     ):
         click.echo(f"{label + ':':10} {value}")
     problem: str | None = None
@@ -111,7 +125,9 @@ def review_approve(app: App, slug: str, by: str | None, note: str | None, ack: b
     """Approve a draft (draft -> approved); --ack accepts its fact-check findings."""
     from generator.review import workflow as rv
 
-    draft = rv.approve(app.project(), slug, by=by, note=note, ack=ack)
+    project = app.project()
+    say_recorded_first(project, slug)
+    draft = rv.approve(project, slug, by=by, note=note, ack=ack)
     click.echo(f"{slug}: approved (revision {draft.revision})")
     return 0
 
@@ -125,7 +141,9 @@ def review_reject(app: App, slug: str, note: str, by: str | None) -> int:
     """Reject a draft (draft or approved -> rejected), saying why."""
     from generator.review import workflow as rv
 
-    draft = rv.reject(app.project(), slug, by=by, note=note)
+    project = app.project()
+    say_recorded_first(project, slug)
+    draft = rv.reject(project, slug, by=by, note=note)
     click.echo(f"{slug}: rejected (revision {draft.revision})")
     return 0
 
@@ -158,8 +176,10 @@ def review_revise(
     """Have the LLM rewrite a draft following --note: a new revision, back to draft."""
     from generator.review import workflow as rv
 
+    project = app.project()
+    say_recorded_first(project, slug)
     draft = rv.revise(
-        app.project(),
+        project,
         slug,
         note=note,
         by=by,
@@ -170,6 +190,85 @@ def review_revise(
     click.echo(
         f"{slug}: revision {draft.revision} written, status draft ('satire review diff {slug}' shows the change)"
     )
+    return 0
+
+
+@review.command("edit")
+@click.argument("slug")
+@click.option("--by", help="Who edits (default: git user.name, else the OS user).")
+@click.option("--note", help="A note for the audit log.")
+@pass_app
+def review_edit(app: App, slug: str, by: str | None, note: str | None) -> int:
+    """Edit a draft in $VISUAL or $EDITOR: on save, a new revision, the fact check, back to review."""
+    from generator.drafts import DraftStore
+    from generator.errors import SatireError
+    from generator.review import workflow as rv
+
+    project = app.project()
+    store = DraftStore(project)
+    if say_recorded_first(project, slug):
+        rv.record(project, slug, by=by)
+    draft = store.load(slug)
+    text = store.path(slug).read_text(encoding="utf-8")
+    edited = click.edit(text, extension=".md", require_save=True)
+    if edited is None or edited == text:
+        click.echo(f"{slug}: no change, nothing recorded (revision {draft.revision})")
+        return 0
+    try:
+        saved = rv.edit_text(project, slug, edited, by=by, base_revision=draft.revision, note=note)
+    except SatireError as exc:
+        kept = keep_text(project, slug, edited)
+        echo_err(exc.format_message())
+        for line in getattr(exc, "diff", []):
+            echo_err(line.rstrip("\n"))
+        echo_err(f"your text is kept in {shown(kept)}")
+        return 2
+    if saved.revision == draft.revision:
+        click.echo(f"{slug}: no change, nothing recorded (revision {draft.revision})")
+        return 0
+    click.echo(f"{slug}: revision {saved.revision} recorded, status draft (back to review)")
+    return print_factcheck(project, saved)
+
+
+@review.command("record")
+@click.argument("slug")
+@click.option("--by", help="Who made the edit (default: git user.name, else the OS user).")
+@click.option("--note", help="A note for the audit log.")
+@pass_app
+def review_record(app: App, slug: str, by: str | None, note: str | None) -> int:
+    """Record an edit made directly in drafts/SLUG.md as a new revision, back to review."""
+    from generator.review import workflow as rv
+
+    project = app.project()
+    saved = rv.record(project, slug, by=by, note=note)
+    if saved is None:
+        click.echo(f"{slug}: nothing to record (the file holds its revision as recorded)")
+        return 0
+    click.echo(
+        f"{slug}: the edit in the file recorded as revision {saved.revision}, status draft (back to review)"
+    )
+    return print_factcheck(project, saved)
+
+
+@review.command("restore")
+@click.argument("slug")
+@click.argument("rev", type=int, required=False)
+@click.option("--by", help="Who restores (default: git user.name, else the OS user).")
+@pass_app
+def review_restore(app: App, slug: str, rev: int | None, by: str | None) -> int:
+    """Bring back revision REV's text (default: the last approved) as a new revision."""
+    from generator.drafts import DraftStore
+    from generator.review import workflow as rv
+
+    project = app.project()
+    say_recorded_first(project, slug)
+    before = DraftStore(project).load(slug).revision
+    draft = rv.restore(project, slug, rev, by=by)
+    which = f"revision {rev}" if rev is not None else "the approved text"
+    if draft.revision == before:
+        click.echo(f"{slug}: already holds {which}: nothing restored")
+        return 0
+    click.echo(f"{slug}: {which} restored as revision {draft.revision}, status {draft.status}")
     return 0
 
 
@@ -222,6 +321,46 @@ def review_log(app: App, slug: str | None, fmt: str) -> int:
     return 0
 
 
+def say_recorded_first(project: Project, slug: str) -> bool:
+    """Tell that an edit made in the file becomes a revision before the action."""
+    from generator.drafts import DraftStore
+    from generator.review import workflow as rv
+
+    draft = DraftStore(project).load(slug)
+    if rv.edit_state(project, draft) != "edited, not yet recorded":
+        return False
+    click.echo(f"{slug}: the edit made in the file is recorded first, as a new revision")
+    return True
+
+
+def keep_text(project: Project, slug: str, text: str) -> Path:
+    """Save an editor's text that could not be recorded, so that nothing typed is lost."""
+    import datetime as dt
+
+    from generator.infra.fsutil import write_atomic
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = project.state_dir / "edits" / f"{slug}.{stamp}.md"
+    write_atomic(path, text)
+    return path
+
+
+def print_factcheck(project: Project, draft: Draft) -> int:
+    """The fact check of a new revision, as `review show` prints it."""
+    from generator.drafts import DraftStore
+    from generator.errors import SatireError
+    from generator.review import workflow as rv
+
+    try:
+        findings = rv.factcheck(project, draft)
+    except SatireError as exc:
+        echo_err(f"fact check not run: {exc.format_message().splitlines()[0]}")
+        return 0
+    for line in report_lines(project.rel(DraftStore(project).path(draft.slug)), draft, findings):
+        click.echo(line)
+    return 0
+
+
 def log_line(entry: dict[str, Any]) -> str:
     """'2026-11-29T04:10:00+00:00  alice  approve  amazon-desantis r2  draft -> approved  "note"'."""
     details = entry.get("details") or {}
@@ -235,6 +374,13 @@ def log_line(entry: dict[str, Any]) -> str:
         )
     if "from" in details:
         parts.append(f"{details['from']} -> {details['to']}")
+    if details.get("restored_revision") is not None:
+        parts.append(f"text of r{details['restored_revision']}")
+    if "diff" in details:
+        lines = details["diff"]
+        added = sum(1 for x in lines if x.startswith("+") and not x.startswith("+++"))
+        removed = sum(1 for x in lines if x.startswith("-") and not x.startswith("---"))
+        parts.append(f"+{added} -{removed} line(s)")
     if details.get("acknowledged"):
         parts.append(f"acknowledged {len(details.get('findings', []))} finding(s)")
     if details.get("date") and entry["action"] == "publish":

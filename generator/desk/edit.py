@@ -77,10 +77,7 @@ class EditPages:
         return preview_response(html)
 
     def edit_save(self, slug: str) -> Response:
-        from generator.review.edits import (  # type: ignore[import-untyped]
-            StaleEdit,
-            edit_text,
-        )
+        from generator.review.edits import StaleEdit, edit_text
 
         typed = request.form.get("text", "").replace("\r\n", "\n")
         base = request.form.get("base_revision", "")

@@ -70,6 +70,9 @@ class Report:
     drawn_cards: int = 0  # social cards drawn (likewise)
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # built anyway, but worth a look
+    notices: list[str] = field(
+        default_factory=list
+    )  # posts edited since their approval: one line each, what the site shows instead
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     extra_timings: dict[str, float] = field(
@@ -182,7 +185,9 @@ def _build(
     theme = Theme(project)
     info = SiteInfo(project, drafts, _zone(project))
     gathered = gather(project, drafts=drafts, today=today, cache=store, workers=workers)
-    report = Report(out=out, posts=len(gathered.posts), errors=gathered.errors)
+    report = Report(
+        out=out, posts=len(gathered.posts), errors=gathered.errors, notices=gathered.notices
+    )
     clock = report.lap("gather", clock)
     report.rendered_bodies = gathered.rendered_bodies + render_bodies(
         project, gathered.posts, store, bodies, workers

@@ -1,8 +1,11 @@
 """Gather: the drafts that belong on the site, as linked `Post`s.
 
-Only published posts whose date has come (in the site's timezone) appear;
-`--drafts` adds drafts, approved and scheduled posts, marked as such. Bad
-drafts are reported (one line each) and left out; the rest still builds.
+Only published posts whose date has come (in the site's timezone) appear,
+and only with the text an editor approved (`generator.review.approval`): a post
+edited since is shown from its published copy, or left out, with one line
+saying so. `--drafts` adds drafts, approved and scheduled posts, marked as such
+(an edited one as a draft). Bad drafts are reported (one line each) and left
+out; the rest still builds.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from generator.config import Project, check_http_url
 from generator.drafts import Draft, DraftStore, parse_draft
 from generator.errors import InputError, InputErrors, SatireError
 from generator.infra import state
+from generator.review import approval
 from generator.site import images, markup
 from generator.site.cache import RenderCache
 from generator.site.model import Post, Term
@@ -37,6 +41,7 @@ class Gathered:
     categories: list[Term]
     tags: list[Term]
     errors: list[InputError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # posts edited since their approval
     rendered_bodies: int = 0  # bodies rendered while parsing (the render cache lacked them)
 
 
@@ -64,12 +69,28 @@ def gather(
     today = today or today_in(project)
     loaded, errors, rendered = load_drafts(project, cache, workers or Workers(1))
     posts: list[Post] = []
+    notices: list[str] = []
+    store = DraftStore(project)
     for parsed in loaded:
         problem = check_draft(parsed.draft, parsed.file)
         if problem:
             errors.append(problem)
             continue
-        post = make_post(parsed.draft, parsed.file, today, parsed.digest)
+        draft = parsed.draft
+        if not approval.stands(draft, parsed.content):
+            copy, line = approval.site_view(project, draft, parsed.file, parsed.content)
+            if line is not None:
+                notices.append(line)
+            if copy is not None and not drafts:  # online: readers keep the approved text
+                online = make_post(copy, project.rel(store.published_path(copy.slug)), today)
+                if not online.scheduled:
+                    posts.append(online)
+                continue
+            if (
+                draft.status in approval.LIVE
+            ):  # never as approved: a drafts build shows it as a draft
+                draft = draft.model_copy(update={"status": "draft"})
+        post = make_post(draft, parsed.file, today, parsed.digest)
         post.minutes, post.body_key, post.body_images = (
             parsed.minutes,
             parsed.body_key,
@@ -80,7 +101,7 @@ def gather(
         ):
             posts.append(post)
     gathered = assemble(posts, errors)
-    gathered.rendered_bodies = rendered
+    gathered.rendered_bodies, gathered.notices = rendered, notices
     return gathered
 
 
@@ -104,7 +125,7 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 
 # Cached drafts are keyed by their bytes and by the Draft schema's field names,
 # so a draft written by a newer schema is parsed again, not misread.
-_SCHEMA = hashlib.sha256(("3 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
+_SCHEMA = hashlib.sha256(("4 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
 def load_drafts(
@@ -218,6 +239,7 @@ class Parsed:
     draft: Draft
     file: str
     digest: str  # sha256 of the file's bytes
+    content: str  # sha256 of what its page shows (`approval.digest`)
     minutes: int  # reading time
     body_key: str  # render-cache key of its sanitized HTML
     images: tuple[str, ...]  # image addresses its body names
@@ -245,6 +267,7 @@ def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
         key = markup.cache_key(draft.body, draft.language)
         value = {
             "front": draft.model_dump_json(),
+            "content": approval.digest(draft),
             "minutes": markup.reading_minutes(draft.body),
             "body_key": key,
             "images": images.body_images(draft.body),
@@ -305,6 +328,7 @@ def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Pa
         draft,
         file,
         digest,
+        str(data["content"]),
         int(data["minutes"]),
         str(data["body_key"]),
         tuple(str(src) for src in data["images"]),
