@@ -5,6 +5,7 @@ signed-in account's name."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.slow
 SLUG = "amazon-desantis"
 EDITOR = "Dominique Secrétaire"
 APPROVE = f"/_desk/drafts/{SLUG}/approve"
+BLOG: list[Path] = []  # the draft file of the test's blog
 
 
 @pytest.fixture
@@ -35,11 +37,12 @@ def blog(demo_project: Path) -> Path:
     store = DraftStore(project)
     draft = store.load(SLUG)
     draft.body = "Peter DeSantis prend la tête d'une nouvelle organisation IA chez Amazon.\n\nAndy Jassy l'annonce dans un mémo, et les serveurs applaudissent en silence."
-    store.save(draft)
+    draft = store.save_revision(draft)  # recorded, as a revision of the writer's
     assert [
         f for f in review.factcheck(project, draft) if f.blocking
     ] == []  # no claim: approving needs no ack
     add_account(demo_project, EDITOR, "publisher")
+    BLOG[:] = [store.path(SLUG)]
     return demo_project
 
 
@@ -60,8 +63,12 @@ def signed_in(port: int) -> tuple[Client, str]:
 
 
 def form(token: str, **fields: str) -> dict[str, str]:
-    """An action's form as the draft page (revision 1) sends it."""
-    return {"csrf": token, "revision": "1", **fields}
+    """An action's form as the draft page sends it: the token and the revision shown."""
+    return {"csrf": token, "revision": str(current_revision()), **fields}
+
+
+def current_revision() -> int:
+    return int(re.search(r"^revision: (\d+)$", BLOG[0].read_text("utf-8"), re.M).group(1))  # type: ignore[union-attr]
 
 
 def test_post_without_csrf_token_is_refused_and_changes_nothing(blog: Path) -> None:
@@ -191,14 +198,14 @@ def test_approval_with_findings_needs_acknowledgement(blog: Path) -> None:
         client, token = signed_in(served.port)
         page = client.get(f"/_desk/drafts/{SLUG}")
         assert 'name="ack"' in page.text and "Jeff Bezos" in page.text
-        stale = client.post(APPROVE, form(token, ack="yes"), origin=f"http://{client.host}")
-        assert stale.status == 409 and "at revision 2 now, not revision 1" in stale.text
-        refused = client.post(APPROVE, form(token, revision="2"), origin=f"http://{client.host}")
-        assert refused.status == 409 and "1 finding" in refused.text
-        assert snapshot(blog) == before
-        done = client.post(
+        stale = client.post(
             APPROVE, form(token, ack="yes", revision="2"), origin=f"http://{client.host}"
         )
+        assert stale.status == 409 and "at revision 3 now, not revision 2" in stale.text
+        refused = client.post(APPROVE, form(token), origin=f"http://{client.host}")
+        assert refused.status == 409 and "1 finding" in refused.text
+        assert snapshot(blog) == before
+        done = client.post(APPROVE, form(token, ack="yes"), origin=f"http://{client.host}")
         assert done.status == 303
     [entry] = review.log(project, SLUG)
     assert entry["who"] == EDITOR and entry["details"]["acknowledged"] is True
