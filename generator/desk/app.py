@@ -49,6 +49,9 @@ from generator.infra.resources import builtin_dir, builtin_templates
 PREFIX = "/_desk/"
 ACTIONS = ("approve", "reject", "revise", "publish", "unpublish")
 NEEDS_NOTE = frozenset({"reject", "revise"})
+# moves that take a hand edit of the file (the one the page showed) as a revision
+# first; publishing refuses such an edit instead (review.workflow.publish)
+RECORDS_FIRST = frozenset({"approve", "reject", "revise"})
 MAX_NOTE = 4000
 MAX_BODY = 512 * 1024  # a note, a name, or a draft's Markdown: never a file upload
 SLUG = "<regex('[a-z0-9]+(?:-[a-z0-9]+)*'):slug>"
@@ -425,11 +428,16 @@ class Desk(briefs.BriefPages, edit.EditPages):
         if self.jobs.running(slug):
             return refuse(busy, 409)
         try:
+            shown = int(revision)
+            if action in RECORDS_FIRST:
+                shown = pages.record_seen(
+                    self.project, slug, shown, form.get("seen", ""), by=who.name
+                )
             if action == "revise":
                 current = DraftStore(self.project).load(slug)
                 from generator.review.workflow import check_move, check_revision
 
-                check_revision("revise", current, int(revision))  # before spending a call
+                check_revision("revise", current, shown)  # before spending a call
                 check_move("revise", slug, current.status)
                 writer = (
                     "The offline writer"
@@ -443,7 +451,7 @@ class Desk(briefs.BriefPages, edit.EditPages):
                     note,
                     self._revise,
                     phase=f"{writer} is revising the draft following your note",
-                    revision=int(revision),
+                    revision=shown,
                 )
                 return refuse(busy, 409) if job is None else see(f"{PREFIX}jobs/{job.id}")
             pages.act(
@@ -453,7 +461,7 @@ class Desk(briefs.BriefPages, edit.EditPages):
                 by=who.name,
                 note=note or None,
                 ack=form.get("ack") == "yes",
-                revision=int(revision),
+                revision=shown,
             )
         except SatireError as exc:
             status = 404 if not DraftStore(self.project).exists(slug) else 409

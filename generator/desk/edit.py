@@ -23,6 +23,7 @@ from flask import Response, g, request
 
 from generator.config import Project
 from generator.desk.diffs import Layout, front_matter_end, layout
+from generator.desk.pages import file_sha, record_seen
 from generator.desk.responses import preview_response, see
 from generator.drafts import DraftStore, parse_draft
 from generator.errors import SatireError
@@ -61,6 +62,7 @@ class EditPages:
             draft=draft,
             text=typed if typed is not None else store.path(slug).read_text(encoding="utf-8"),
             base=base if base is not None else draft.revision,
+            seen=file_sha(store, slug) if typed is None else "",
             error=error,
             diff=diff,
         )
@@ -98,7 +100,10 @@ class EditPages:
             )
         store = DraftStore(self.project)
         try:
-            edit_text(self.project, slug, typed, by=g.who.name, base_revision=int(base))
+            based = record_seen(
+                self.project, slug, int(base), request.form.get("seen", ""), by=g.who.name
+            )
+            edit_text(self.project, slug, typed, by=g.who.name, base_revision=based)
         except StaleEdit as exc:
             now = store.load(slug)
             return self.edit_page(

@@ -9,6 +9,7 @@ Nothing here decides a status or writes a draft: actions are handed to
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,8 @@ from generator.desk.diffs import Layout, front_matter_end, layout
 from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
 from generator.errors import SatireError
 from generator.review import workflow as review
+from generator.review.approval import digest
+from generator.review.edits import record_pending
 
 
 @dataclass
@@ -77,6 +80,8 @@ class DraftView:
         default_factory=list
     )  # translation and style notes: shown apart, never block
     verified: list[factcheck.Verified] = field(default_factory=list)
+    seen: str = ""  # sha256 of the file as shown: an action on it may record a hand edit first
+    edit_state: str = "clean"  # review.edits.edit_state
 
     @property
     def allowed(self) -> list[str]:
@@ -120,7 +125,35 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
         log,
         result.advisory,
         result.verified,
+        file_sha(store, slug),
+        review.edit_state(project, draft),
     )
+
+
+def file_sha(store: DraftStore, slug: str) -> str:
+    """sha256 of the draft's file as it stands ('' when there is none)."""
+    path = store.path(slug)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def record_seen(project: Project, slug: str, revision: int, seen: str, *, by: str) -> int:
+    """The revision an action shown on `revision` is to be taken on. When the file
+    holds a hand edit not yet recorded, and it is the very file the editor was
+    shown (`seen`: its sha256), the edit is recorded now, in `by`'s name, and the
+    action goes to that new revision; otherwise `revision` as it was (and a file
+    changed since the page was shown is refused as stale by the action)."""
+    store = DraftStore(project)
+    path = store.path(slug)
+    if not seen or not path.is_file():
+        return revision
+    shown = path.read_text(encoding="utf-8")
+    if hashlib.sha256(shown.encode("utf-8")).hexdigest() != seen:
+        return revision
+    recorded = record_pending(project, slug, by=by)
+    if recorded is None:
+        return revision
+    same = digest(parse_draft(shown, project.rel(path))) == digest(recorded)
+    return recorded.revision if same else revision
 
 
 def _revision(store: DraftStore, slug: str, number: int, log: list[dict[str, Any]]) -> Revision:
