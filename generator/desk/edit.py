@@ -24,7 +24,7 @@ from flask import Response, g, request
 from generator.config import Project
 from generator.desk.diffs import Layout, front_matter_end, layout
 from generator.desk.pages import file_sha, record_seen
-from generator.desk.responses import preview_response, see
+from generator.desk.responses import framed, preview_response, see, text
 from generator.drafts import DraftStore, parse_draft
 from generator.errors import SatireError
 
@@ -70,18 +70,18 @@ class EditPages:
     def edit_preview(self, slug: str) -> Response:
         from generator.site.build import render_post_page
 
-        typed = request.form.get("text", "")
+        typed = typed_text()
         try:
             draft = parse_draft(typed, f"drafts/{slug}.md (as typed)")
             html = render_post_page(self.project, draft.model_copy(update={"slug": slug}))
-        except SatireError as exc:
-            return Response(exc.format_message(), 400, content_type="text/plain; charset=utf-8")
+        except SatireError as exc:  # said in the frame, where the preview would be
+            return framed(text(exc.format_message(), 400))
         return preview_response(html)
 
     def edit_save(self, slug: str) -> Response:
         from generator.review.edits import StaleEdit, edit_text
 
-        typed = request.form.get("text", "").replace("\r\n", "\n")
+        typed = typed_text()
         base = request.form.get("base_revision", "")
         if not base.isdigit():
             return self.edit_page(
@@ -122,6 +122,11 @@ class EditPages:
                 slug, typed=typed, base=int(base), error=exc.format_message(), status=400
             )
         return see(f"/_desk/drafts/{slug}?done=edit")
+
+
+def typed_text() -> str:
+    """The textarea's text, with the line ends browsers send (CRLF) made plain."""
+    return request.form.get("text", "").replace("\r\n", "\n")
 
 
 def _diff_of(exc: Exception, store: DraftStore, slug: str, base: int, now: int) -> Layout:

@@ -24,7 +24,11 @@ def see(location: str, status: int = 303) -> Response:
 
 def preview_response(html: str) -> Response:
     """A page of the site, framed in the desk: no script at all."""
-    response = Response(html, 200, content_type="text/html; charset=utf-8")
+    return framed(Response(html, 200, content_type="text/html; charset=utf-8"))
+
+
+def framed(response: Response) -> Response:
+    """`response` shown in the desk's own frame (the preview's), with no script."""
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
