@@ -305,7 +305,7 @@ def test_an_action_on_a_stale_revision_is_refused_with_one_line(team: tuple[Path
     store.save_revision(store.load(slug))  # someone else's new revision lands meanwhile
     reply = ed.post(
         f"/_desk/drafts/{slug}/approve",
-        {"csrf": page.csrf, "revision": shown, "ack": "yes"},
+        {"csrf": page.csrf, "revision": shown, "seen": seen_of(page.text), "ack": "yes"},
         origin=f"http://{ed.host}",
     )
     assert reply.status == 409
@@ -313,6 +313,24 @@ def test_an_action_on_a_stale_revision_is_refused_with_one_line(team: tuple[Path
     assert f"it is at revision {now} now, not revision {shown} as you saw it" in reply.text
     assert f'data-testid="revision">{now}<' in reply.text  # the page shows the current one
     assert status(project, slug) == "draft" and log_of(project, slug) == []
+    # a hand edit of the file after the page was shown is not approved unseen either
+    page = ed.get(f"/_desk/drafts/{slug}")
+    path = store.path(slug)
+    path.write_text(path.read_text("utf-8") + "\nUne phrase que personne n'a relue.\n", "utf-8")
+    unseen = ed.post(
+        f"/_desk/drafts/{slug}/approve",
+        {"csrf": page.csrf, "revision": page.revision, "seen": seen_of(page.text), "ack": "yes"},
+        origin=f"http://{ed.host}",
+    )
+    assert unseen.status == 409 and "as you saw it" in unseen.text
+    assert status(project, slug) == "draft"
+    assert [a for a, _ in log_of(project, slug)] == [
+        "record"
+    ]  # recorded, in Ed's name, not approved
+
+
+def seen_of(page: str) -> str:
+    return page.split('name="seen" value="')[1][:64]
 
 
 def test_two_approvals_at_once_give_one_approval_and_one_refusal(team: tuple[Path, Any]) -> None:
@@ -381,6 +399,10 @@ def test_trusted_header_is_honoured_only_from_trusted_proxies(tmp_path: Path) ->
     assert unknown.status_code == 403 and "'Mallory' has no desk account" in unknown.get_data(
         as_text=True
     )
+    # the desk itself reads the header only when the proxy check let it through
+    inner = Desk(load_project(project)).app.test_client()
+    direct = inner.get("/", headers={"Remote-User": "Ed"}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert direct.status_code == 303
     # forwarded host and scheme from a stranger are not believed: its Host is checked
     spoofed = get("203.0.113.9", x_forwarded_host="127.0.0.1:80", remote_user="Ed")
     assert spoofed.status_code == 303

@@ -240,9 +240,9 @@ class Accounts:
 
     # -- sessions -------------------------------------------------------------------
 
-    def open_session(self, account: str, hours: float) -> str:
-        """A new session for `account`: its id (for the cookie only)."""
-        session_id = secrets.token_urlsafe(32)
+    def open_session(self, session_id: str, account: str, hours: float) -> None:
+        """A session for `account` under `session_id` (a fresh random id, which only
+        the cookie holds: the database keeps its sha256)."""
         now = time.time()
         with self._db() as conn:
             conn.execute("DELETE FROM desk_sessions WHERE expires_at <= ?", (now,))
@@ -250,7 +250,6 @@ class Accounts:
                 "INSERT INTO desk_sessions (id_sha, account, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 (session_key(session_id), account, now, now + hours * 3600),
             )
-        return session_id
 
     def session_account(self, session_id: str) -> Account | None:
         """The account a live session belongs to; None for an unknown, expired or

@@ -115,7 +115,6 @@ class Desk(briefs.BriefPages, edit.EditPages):
         self.wsgi = security.TrustedProxies(
             self.app.wsgi_app,
             security.networks(self.settings.trusted_proxies),
-            self.settings.trusted_header,
         )
 
     def _flask(self) -> Flask:
@@ -325,10 +324,11 @@ class Desk(briefs.BriefPages, edit.EditPages):
         self.accounts.succeeded(account.name)
         if not g.fresh:
             self.accounts.close_session(g.browser)  # whatever this browser held before
-        session = self.accounts.open_session(account.name, self.settings.session_hours)
+        session = security.new_browser_id()  # a new id at every sign-in: no session fixation
+        self.accounts.open_session(session, account.name, self.settings.session_hours)
         response = see(_safe_next(request.form.get("next", "")))
         g.set_browser = None
-        self.set_cookie(response, session, signed_in=True)  # a new id: no fixation
+        self.set_cookie(response, session, signed_in=True)
         return response
 
     def logout(self) -> Response:

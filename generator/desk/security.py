@@ -13,8 +13,8 @@
   lives in the project's state (`accounts.Accounts.secret`), and the id changes
   at sign-in and sign-out, so a token is good for one browser and one session.
 - Proxies: `X-Forwarded-For/-Proto/-Host` and the single sign-on header are
-  believed only from an address in `desk.trusted_proxies`; from anyone else
-  they are dropped before the desk reads the request (`TrustedProxies`).
+  believed only from an address in `desk.trusted_proxies` (`TrustedProxies`);
+  from anyone else they are never read.
 
 Who is signed in, and what their role allows, is `app.py`'s and `accounts.py`'s.
 """
@@ -37,7 +37,6 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARD = frozenset({"", "0.0.0.0", "::"})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{32,64}")
-FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 
 
 def is_loopback(host: str) -> bool:
@@ -154,15 +153,14 @@ def trusted(address: str | None, proxies: list[Network]) -> bool:
 
 class TrustedProxies:
     """WSGI middleware: from a trusted proxy, the forwarded client address, scheme
-    and host are applied (werkzeug's ProxyFix, one hop); from anyone else, the
-    forwarded headers and the single sign-on header are dropped, so nothing
-    downstream can be fooled by them. Sets `satire.proxied` in the environ."""
+    and host are applied (werkzeug's ProxyFix, one hop) and `satire.proxied` is
+    set, which the desk requires before it reads the single sign-on header; from
+    anyone else, neither happens, so forwarded headers change nothing."""
 
-    def __init__(self, app: Any, proxies: list[Network], sso_header: str | None) -> None:
+    def __init__(self, app: Any, proxies: list[Network]) -> None:
         self.app = app
         self.proxies = proxies
         self.fixed = ProxyFix(app, x_for=1, x_proto=1, x_host=1)
-        self.sso_key = "HTTP_" + sso_header.upper().replace("-", "_") if sso_header else None
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         try:  # the address served, before a proxy's forwarded host replaces it
@@ -175,8 +173,5 @@ class TrustedProxies:
         if trusted(environ.get("REMOTE_ADDR"), self.proxies):
             environ["satire.proxied"] = True
             return self.fixed(environ, start_response)
-        environ["satire.proxied"] = False
-        for key in (*FORWARDED, self.sso_key):
-            if key:
-                environ.pop(key, None)
+        environ["satire.proxied"] = False  # its X-Forwarded-* and sign-on header go unread
         return self.app(environ, start_response)
