@@ -111,7 +111,7 @@ def test_stale_save_is_refused_with_the_diff_and_keeps_the_typed_text(
         page.goto(f"{base}/_desk/drafts/{SLUG}/edit")
     started = walt.get_by_test_id("base-revision").get_attribute("value")
     first = wren.get_by_test_id("edit-text")
-    first.fill(first.input_value().replace(ADDED, "Wren a réécrit son paragraphe."))
+    first.fill(first.input_value() + "\nWren a réécrit son paragraphe.\n")
     wren.get_by_test_id("save").click()
     wren.wait_for_url(re.compile(r".*done=edit"))
 

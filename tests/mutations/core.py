@@ -36,7 +36,6 @@ MUTATIONS = [
         "tests": [
             "tests/test_desk_security.py::test_post_without_csrf_token_is_refused_and_changes_nothing",
             "tests/test_desk_security.py::test_token_of_another_browser_is_refused",
-            "tests/test_desk_team.py::test_sign_in_wants_the_token_and_the_origin",
         ],
     },
     # -- the site: sanitizer and labels ---------------------------------------------
