@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from generator.drafts import Draft, parse_draft
+from generator.review.approval import digest, seal
+
 REPO = Path(__file__).resolve().parent.parent
 WORDS = [
     "nuage", "serveur", "puce", "modèle", "données", "réseau", "startup", "milliard", "annonce", "plateforme", "algorithme",
@@ -111,13 +114,18 @@ def draft_text(n: int, rng: random.Random, images: int) -> str:
             "generated_at": "2025-12-01T00:00:00Z",
         },
     }
+    text = body(rng, n)
+    front["approved"] = approved(front, text)
     return (
-        "---\n"
-        + json.dumps(front, ensure_ascii=False, indent=1)
-        + "\n---\n\n"
-        + body(rng, n)
-        + "\n"
+        "---\n" + json.dumps(front, ensure_ascii=False, indent=1) + "\n---\n\n" + text + "\n"
     )  # JSON is YAML
+
+
+def approved(front: dict[str, Any], text: str) -> dict[str, Any]:
+    """An editor's approval of this text: the build shows only approved text."""
+    draft = Draft.model_validate(front)
+    draft.body = text
+    return {"revision": 1, "digest": digest(draft), "by": "bench", "at": "2025-12-01T00:00:00Z"}
 
 
 def make_corpus(root: Path, posts: int, images: int) -> None:
@@ -236,10 +244,9 @@ def bench(posts: int, images: int) -> None:
             f"  no-op rebuild         {noop['seconds']:7.2f} s   {noop['written']:,.0f} files written ({phases(noop)})"
         )
         target = root / "drafts" / "post-00007.md"
-        target.write_text(
-            target.read_text(encoding="utf-8").replace("Un lien vers", "Un lien tout neuf vers"),
-            encoding="utf-8",
-        )
+        changed = parse_draft(target.read_text(encoding="utf-8"), "post-00007.md")
+        changed.body = changed.body.replace("Un lien vers", "Un lien tout neuf vers")
+        target.write_text(seal(changed, "bench").to_text(), encoding="utf-8")  # edited, approved
         one = run_build(root)
         print(
             f"  one post changed      {one['seconds']:7.2f} s   {one['written']:,.0f} files written, {one['bodies']:,.0f} body rendered ({phases(one)})"

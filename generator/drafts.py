@@ -225,6 +225,13 @@ class DraftStore:
 
     # -- revisions -------------------------------------------------------------
 
+    def keep(self, draft: Draft) -> None:
+        """Keep `draft` as the snapshot of its revision when there is none here (a
+        fresh clone has no revisions): a new revision never replaces unkept text."""
+        path = self._revision_path(draft.slug, draft.revision)
+        if not path.is_file():
+            write_atomic(path, draft.to_text())
+
     def _revision_path(self, slug: str, number: int) -> Path:
         return self.revisions_dir / slug / f"{number:04d}.md"
 

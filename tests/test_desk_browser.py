@@ -217,7 +217,7 @@ def test_draft_content_runs_no_script_in_the_desk(demo_project: Path) -> None:
     draft = draft.model_copy(
         update={"title": f"Titre {evil}", "dek": f"Chapeau {evil}", "body": draft.body}
     )
-    store.save(draft)
+    store.save_revision(draft)  # as written: a revision, not a hand edit of the file
     add_account(demo_project, EDITOR, "writer")
     with serving(demo_project) as served, browser_page() as page:
         base = f"http://127.0.0.1:{served.port}"

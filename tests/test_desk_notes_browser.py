@@ -42,7 +42,7 @@ def noted(demo_project: Path) -> Path:
     draft = store.load(SLUG)
     paragraphs = [p for p in draft.body.split("\n\n") if not p.startswith(">")]
     paragraphs.insert(2, f"Andy Jassy l'a dit : {TRANSLATED}")
-    store.save(draft.model_copy(update={"body": "\n\n".join(paragraphs)}))
+    store.save_revision(draft.model_copy(update={"body": "\n\n".join(paragraphs)}))
     kinds = [f.kind for f in review.factcheck(project, store.load(SLUG))]
     assert sorted(kinds) == ["style", "translation"], kinds
     return demo_project
@@ -104,7 +104,7 @@ def test_a_claim_still_needs_the_acknowledgement(noted: Path) -> None:
     project = load_project(noted)
     store = DraftStore(project)
     draft = store.load(SLUG)
-    store.save(
+    store.save_revision(
         draft.model_copy(update={"body": draft.body + "\n\nSelon Jeff Bezos, tout va bien."})
     )
     with serving(noted) as served, browser_page() as page:

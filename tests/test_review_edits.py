@@ -17,6 +17,7 @@ import pytest
 
 from generator.config import Project, load_project
 from generator.drafts import DraftStore
+from generator.errors import SatireError
 from generator.review import approval
 from generator.review import workflow as rv
 from tests.conftest import run_satire
@@ -109,6 +110,13 @@ def test_a_fresh_clone_builds_the_approved_text_too(project: Project, tmp_path: 
     assert result.code == 0, result.err
     assert_online_as_approved(clone, result.err)
 
+    # without the revisions, a way out still keeps the edit (as a revision of the clone)
+    restored = run_satire("review", "restore", SLUG, "--by", "ci", cwd=clone)
+    assert restored.code == 0, restored.err
+    assert "restored as revision 3, status published" in restored.out
+    assert EDIT in DraftStore(load_project(clone)).revision_text(SLUG, 2)
+    assert run_satire("build", cwd=clone).err == ""
+
 
 def test_an_approved_draft_edited_by_hand_is_shown_only_as_a_draft(project: Project) -> None:
     make_draft(project)
@@ -191,10 +199,10 @@ def test_review_list_tells_hand_edits_and_record_makes_them_revisions(project: P
     hand_edit(project)
 
     def state() -> str:
-        rows = json.loads(run_satire("review", "list", "--format", "json", cwd=project.root).out)
-        return str(rows[0]["edit_state"])
+        return rv.listing(project)[0][0].edit_state
 
-    assert state() == "edited, not yet recorded"
+    rows = json.loads(run_satire("review", "list", "--format", "json", cwd=project.root).out)
+    assert rows[0]["edit_state"] == "edited, not yet recorded"
     assert "edited, not yet recorded" in run_satire("review", "list", cwd=project.root).out
     result = run_satire("review", "record", SLUG, "--by", "bob", cwd=project.root)
     assert result.code == 0, result.err
@@ -204,8 +212,7 @@ def test_review_list_tells_hand_edits_and_record_makes_them_revisions(project: P
     assert (entry["who"], entry["action"], entry["revision"]) == ("bob", "record", 2)
     assert entry["details"]["diff"] and f"+{EDIT}\n" in entry["details"]["diff"]
     assert "ajoutée à la main" in DraftStore(project).revision_text(SLUG, 2)
-    again = run_satire("review", "record", SLUG, cwd=project.root)
-    assert again.code == 0 and "nothing to record" in again.out
+    assert rv.record(project, SLUG, by="bob") is None  # nothing more to record
 
 
 def test_a_review_action_on_a_hand_edited_draft_records_the_edit_first(project: Project) -> None:
@@ -253,6 +260,15 @@ def test_unpublish_takes_down_a_post_whose_edit_is_in_review(project: Project) -
     build = run_satire("build", cwd=project.root)
     assert build.code == 0 and not (project.root / PAGE).exists()
     assert build.err == ""
+
+
+def test_an_unpublished_post_stays_off_the_site_when_edited(project: Project) -> None:
+    published(project)
+    assert run_satire("unpublish", SLUG, cwd=project.root).code == 0
+    hand_edit(project)
+    build = run_satire("build", cwd=project.root)
+    assert build.code == 0 and not (project.root / PAGE).exists()
+    assert "left out of the site" in build.err
 
 
 # -- refusals -----------------------------------------------------------------------------------
@@ -338,3 +354,54 @@ def test_bad_text_in_review_edit_is_kept_and_said_in_one_line(
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "no front matter"
     assert result.err_lines[-1] == f"your text is kept in {os.path.relpath(kept[0], project.root)}"
     assert DraftStore(project).load(SLUG).revision == 1
+
+
+def test_an_edit_over_a_hand_edit_not_yet_recorded_is_refused_and_both_are_kept(
+    project: Project,
+) -> None:
+    make_draft(project)
+    store = DraftStore(project)
+    desk_text = store.path(SLUG).read_text(encoding="utf-8").replace("27 ans", "vingt-sept ans")
+    hand_edit(project)  # meanwhile, someone edits the file
+    with pytest.raises(rv.StaleEdit) as info:
+        rv.edit_text(project, SLUG, desk_text, by="alice", base_revision=1)
+    assert any(line.startswith("+") and EDIT in line for line in info.value.diff)
+    assert EDIT in store.revision_text(SLUG, 2) and info.value.text == desk_text
+
+
+def test_the_digest_covers_everything_the_page_shows(project: Project) -> None:
+    draft = make_draft(project)
+    base = rv.digest(draft)
+    shown = {
+        "title": "Autre titre",
+        "dek": "Autre chapeau",
+        "pull_quote": "Autre exergue",
+        "language": "en",
+        "categories": ["Autre"],
+        "tags": ["autre"],
+        "source": {"publisher": "X", "url": "https://example.com/y", "title": "z"},
+        "image": {"src": "images/a.svg", "alt": "a", "credit": "c", "credit_url": None},
+    }
+    for name, value in shown.items():
+        changed = type(draft).model_validate({**draft.front_matter(), name: value})
+        changed.body = draft.body
+        assert rv.digest(changed) != base, name
+    credit = shown["image"] | {"credit": "Someone else"}  # type: ignore[operator]
+    one, other = (
+        type(draft).model_validate({**draft.front_matter(), "image": image})
+        for image in (shown["image"], credit)
+    )
+    assert rv.digest(one) != rv.digest(other)
+    assert rv.digest(draft.model_copy(update={"body": draft.body + " !"})) != base
+    # what the status moves set is not the text: publishing keeps the approval valid
+    moved = draft.model_copy(update={"status": "published", "revision": 3})
+    assert rv.digest(moved) == base
+
+
+def test_a_rejection_withdraws_the_approval(project: Project) -> None:
+    make_draft(project)
+    rv.approve(project, SLUG, by="ed")
+    rv.reject(project, SLUG, by="ed", note="on second thought")
+    with pytest.raises(SatireError, match="has no approved text to restore"):
+        rv.restore(project, SLUG, by="ed")
+    assert DraftStore(project).load(SLUG).status == "rejected"

@@ -19,6 +19,7 @@ import yaml
 from generator.config import Project, load_project
 from generator.llm import get_backend
 from generator.measure import stats
+from generator.review import approval, audit
 from generator.review import workflow as review
 from generator.write import batch
 from tests.chromium import screenshot
@@ -63,9 +64,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
         def now(cls, tz: Any = None) -> Any:
             return clock.now if tz is None else clock.now.astimezone(tz)
 
-    monkeypatch.setattr(
-        review, "dt", SimpleNamespace(datetime=FrozenDatetime, date=dt.date, UTC=dt.UTC)
-    )
+    frozen = SimpleNamespace(datetime=FrozenDatetime, date=dt.date, UTC=dt.UTC)
+    for module in (review, audit, approval):  # the moves, the log's entries, the approvals
+        monkeypatch.setattr(module, "dt", frozen)
     monkeypatch.setattr("generator.llm.cache._now", lambda: clock.now.isoformat(timespec="seconds"))
     return clock
 

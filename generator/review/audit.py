@@ -96,6 +96,7 @@ def change_draft(
             return draft
         updated = changed
         if new_revision:
+            store.keep(draft)  # the text replaced stays a revision, even where none were kept
             updated = updated.model_copy(update={"revision": store.next_revision(slug)})
         entry = _entry(project, action, slug, who, updated.revision, note, details)
 

@@ -91,12 +91,19 @@ def record(project: Project, slug: str, *, by: str | None, note: str | None = No
     return _save(project, "record", slug, text, by=by, base=draft.revision, note=note, force=True)
 
 
-def record_pending(project: Project, slug: str, *, by: str | None) -> Draft | None:
+def record_pending(
+    project: Project, slug: str, *, by: str | None, strict: bool = False
+) -> Draft | None:
     """Before any review action: a hand edit of the file becomes a revision first
-    (attributed to whoever acts), so that no action builds on or hides it."""
+    (attributed to whoever acts), so that no action builds on or hides it.
+    `strict` (before replacing the text): so does a draft that claims an
+    approval its text does not have (say, edited on a clone without the
+    revisions, where an edit cannot be told from a recorded revision)."""
     store = DraftStore(project)
     draft = store.load(slug)
-    if not _unrecorded(store, draft, approval.digest(draft)):
+    content = approval.digest(draft)
+    claims = draft.status in approval.LIVE and not approval.stands(draft, content)
+    if not _unrecorded(store, draft, content) and not (claims and strict):
         return None
     return record(project, slug, by=by)
 
@@ -106,7 +113,7 @@ def restore(project: Project, slug: str, rev: int | None = None, *, by: str | No
     revision. The text approved comes back approved (published when that very text
     is online); any other goes to review. A hand edit is recorded first."""
     store = DraftStore(project)
-    record_pending(project, slug, by=by)
+    record_pending(project, slug, by=by, strict=True)
     draft = store.load(slug)
     copy, _ = approval.online_copy(store, slug)
     if rev is None:

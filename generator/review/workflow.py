@@ -185,7 +185,8 @@ def reject(
     note: str | None = None,
     revision: int | None = None,
 ) -> Draft:
-    """draft or approved -> rejected; the note says why (required)."""
+    """draft or approved -> rejected; the note says why (required). A rejection
+    withdraws the draft's approval (a restore cannot bring it back approved)."""
     if not (note and note.strip()):
         raise SatireError(f"cannot reject {slug!r}: say why with --note TEXT")
     record_pending(project, slug, by=by)
@@ -195,7 +196,7 @@ def reject(
         slug,
         by,
         note,
-        lambda d, _: d.model_copy(update={"status": "rejected"}),
+        lambda d, _: d.model_copy(update={"status": "rejected", "approved": None}),
         expect=revision,
     )
 
@@ -368,7 +369,7 @@ def _approved_as_is(draft: Draft) -> None:
         if draft.status == "approved":
             raise SatireError(
                 f"cannot publish {draft.slug!r}: no editor's approval is recorded for its text "
-                f"(status set by hand?); review it: 'satire review record {draft.slug}', then approve it"
+                f"(status set by hand?); have it reviewed: 'satire review record {draft.slug}', then approve it"
             )
         return  # not approved at all: the status table says so
     if not approval.matches(draft):

@@ -81,7 +81,8 @@ def gather(
             copy, line = approval.site_view(project, draft, parsed.file, parsed.content)
             if line is not None:
                 notices.append(line)
-            if copy is not None and not drafts:  # online: readers keep the approved text
+            shown_as_draft = drafts and draft.status in SHOWN_WITH_DRAFTS  # the edit, previewed
+            if copy is not None and not shown_as_draft:  # online: readers keep the approved text
                 online = make_post(copy, project.rel(store.published_path(copy.slug)), today)
                 if not online.scheduled:
                     posts.append(online)

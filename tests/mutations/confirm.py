@@ -67,7 +67,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: a kill between a brief's edit and its log entry is reconciled against the wrong file",
-        "path": "generator/review/workflow.py",
+        "path": "generator/review/audit.py",
         "old": 'file = entry["details"].get("file")',
         "new": "file = None",
         "tests": [
@@ -76,7 +76,7 @@ MUTATIONS = [
     },
     {
         "name": "confirm: a kill after an edit loses its log entry (the pending entry is not kept until the entry is written)",
-        "path": "generator/review/workflow.py",
+        "path": "generator/review/audit.py",
         "old": '    crash_point("after-intent")\n    write()\n',
         "new": '    conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))\n    crash_point("after-intent")\n    write()\n',
         "tests": [

@@ -156,8 +156,8 @@ MUTATIONS = [
     {
         "name": "drafts: the store writes a draft without the atomic writer",
         "path": "generator/drafts.py",
-        "old": "        write_atomic(path, draft.to_text())\n",
-        "new": '        path.write_text(draft.to_text(), encoding="utf-8")\n',
+        "old": "        path = self.path(draft.slug)\n        write_atomic(path, draft.to_text())\n",
+        "new": '        path = self.path(draft.slug)\n        path.write_text(draft.to_text(), encoding="utf-8")\n',
         "tests": [
             "tests/test_review.py::test_audit_log_and_draft_agree_after_a_kill_mid_command[mid-write]"
         ],
