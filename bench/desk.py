@@ -186,7 +186,11 @@ def main() -> int:
             for t in threads:
                 t.join()
             wall = time.monotonic() - started
-            server_errors = [line for line in served.err if line.strip()]
+            # waitress says when requests wait for a free thread: load, not an error
+            queued = sum("Task queue depth" in line for line in served.err)
+            server_errors = [
+                line for line in served.err if line.strip() and "Task queue depth" not in line
+            ]
         logged = collections.Counter(
             (e["slug"], e["action"], e["who"]) for e in review.log(load_project(project))
         )
@@ -204,7 +208,9 @@ def main() -> int:
         print(f"  actions: {dict(by_action)}; expected conflicts (409): {tally.conflicts}")
         print(f"  statuses: {dict(sorted(tally.statuses.items()))}")
         print(f"  errors: {len(tally.errors)}{' ' + tally.errors[0] if tally.errors else ''}")
-        print(f"  server stderr lines: {len(server_errors)}")
+        print(
+            f"  server errors: {len(server_errors)}{' ' + server_errors[0].strip() if server_errors else ''} (and {queued} notes that requests waited for a thread)"
+        )
         exact = logged == tally.done
         print(
             f"  audit log: {sum(logged.values())} entries; every action exactly once and nothing else: {'yes' if exact else 'NO'}"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator.brief import Brief
@@ -43,8 +45,53 @@ class Listing:
         return sum(self.counts.values())
 
 
+# the last listing of each project, with the state of the files it was made from:
+# every reader of the list page shares it until a draft, brief, revision or the
+# config changes (the fact check of every draft is the page's whole cost)
+_LISTINGS: dict[Path, tuple[tuple[tuple[str, int, int], ...], Any]] = {}
+_LISTINGS_LOCK = threading.Lock()
+
+
+def inputs(project: Project) -> tuple[tuple[str, int, int], ...]:
+    """Path, mtime (ns) and size of every file a listing reads."""
+    found: list[tuple[str, int, int]] = []
+    folders = [
+        project.drafts_dir,
+        project.briefs_dir,
+        project.prompts_dir,  # styles: the fact check reads their rules
+        project.state_dir / "revisions",
+    ]
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                try:
+                    stat = path.stat()
+                except OSError:  # gone while we looked: the next listing sees it
+                    continue
+                found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    config = project.root / "satire.yaml"
+    if config.is_file():
+        found.append((str(config), config.stat().st_mtime_ns, config.stat().st_size))
+    return tuple(sorted(found))
+
+
+def all_rows(project: Project) -> Any:
+    """`review.listing(project)`, made again only when a file it reads has changed."""
+    key = project.root.resolve()
+    before = inputs(project)
+    with _LISTINGS_LOCK:
+        cached = _LISTINGS.get(key)
+    if cached is not None and cached[0] == before:
+        return cached[1]
+    made = review.listing(project)
+    if inputs(project) == before:  # nothing changed while it was made: keep it
+        with _LISTINGS_LOCK:
+            _LISTINGS[key] = (before, made)
+    return made
+
+
 def listing(project: Project, status: str) -> Listing:
-    rows, errors = review.listing(project)  # all of them: the filter chips show every count
+    rows, errors = all_rows(project)  # all of them: the filter chips show every count
     counts: dict[str, int] = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     wanted = status if status in STATUSES else ""
     shown = [r for r in rows if not wanted or r.status == wanted]
