@@ -6,6 +6,7 @@ stale revisions, two approvals at once, and no password anywhere but a hash."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -290,6 +291,21 @@ def test_roles_that_may_act_do_and_the_log_names_the_account(team: tuple[Path, A
     assert pia.act(slug, "publish").status == 303
     assert status(project, slug) == "published"
     assert log_of(project, slug) == [("approve", "Ed"), ("publish", "Pia")]
+
+
+def test_satire_desk_serves_the_site_assets_its_previews_link_to(team: tuple[Path, Any]) -> None:
+    _, served = team
+    client = Client(served.port)
+    preview = signed(served.port, "Ed").get("/_desk/drafts/iphone-air/preview").text
+    css = re.search(r'href="(/theme/[^"]+\.css)"', preview)
+    assert css, "the preview links the theme's stylesheet"
+    sheet = client.get(css.group(1))
+    assert sheet.status == 200 and sheet.headers["content-type"].startswith("text/css")
+    assert (
+        client.get("/satire.yaml").status == 404
+        and client.get("/drafts/iphone-air.md").status == 404
+    )
+    assert client.get("/").headers["location"] == "/_desk/"
 
 
 # -- concurrency ---------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ project has no desk account: with none, whoever reaches it could publish.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from generator.config import Project
@@ -27,8 +29,28 @@ def check_address(project: Project, host: str) -> None:
         )
 
 
-def mounted(desk: Any) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
-    """The desk's WSGI app at /_desk/, with / sent there and the rest not found."""
+def site_assets(project: Project) -> Callable[[str], Path | None]:
+    """The file a path of the site's own assets names (its theme's CSS and fonts,
+    the project's static/), which the desk's previews link to; None for any other.
+    They are what the built site publishes, so they are served to anyone."""
+    from urllib.parse import urlsplit
+
+    from generator.site.build import static_files
+    from generator.site.theme import Theme
+
+    root = urlsplit(project.config.url).path or "/"
+
+    def find(path: str) -> Path | None:
+        if not path.startswith(root):
+            return None
+        return static_files(project, Theme(project)).get(path[len(root) :])
+
+    return find
+
+
+def mounted(desk: Any, assets: Callable[[str], Path | None] | None = None) -> Any:
+    """The desk's WSGI app at /_desk/, with / sent there, the site's assets
+    (`assets`) for its previews, and the rest not found."""
     script = PREFIX.rstrip("/")
 
     def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -41,6 +63,23 @@ def mounted(desk: Any) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
         if path in ("", "/"):
             start_response("303 See Other", [("Location", PREFIX), ("Content-Length", "0")])
             return [b""]
+        found = (
+            assets(path)
+            if assets is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            else None
+        )
+        if found is not None:
+            data = found.read_bytes()
+            kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", kind),
+                    ("Content-Length", str(len(data))),
+                    ("Cache-Control", "no-cache"),
+                ],
+            )
+            return [data if environ.get("REQUEST_METHOD") == "GET" else b""]
         body = b"not found: the desk is at /_desk/\n"
         start_response(
             "404 Not Found",
@@ -66,7 +105,7 @@ def serve_desk(
     desk = Desk(project)
     try:
         server: Any = create_server(
-            mounted(desk.wsgi),
+            mounted(desk.wsgi, site_assets(project)),
             host=host,
             port=port,
             server_name=host,
