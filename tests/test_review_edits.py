@@ -405,3 +405,18 @@ def test_a_rejection_withdraws_the_approval(project: Project) -> None:
     with pytest.raises(SatireError, match="has no approved text to restore"):
         rv.restore(project, SLUG, by="ed")
     assert DraftStore(project).load(SLUG).status == "rejected"
+
+
+def test_a_new_revision_keeps_the_text_it_replaces_where_no_revision_was_kept(
+    project: Project,
+) -> None:
+    make_draft(project)
+    store = DraftStore(project)
+    before = store.path(SLUG).read_text(encoding="utf-8")
+    for snapshot in (project.state_dir / "revisions" / SLUG).iterdir():
+        snapshot.unlink()  # as on a fresh clone: the drafts, no revisions
+    edited = rv.edit_text(
+        project, SLUG, before.replace("27 ans", "vingt-sept ans"), by="alice", base_revision=1
+    )
+    assert edited.revision == 2 and store.revisions(SLUG) == [1, 2]
+    assert store.revision_text(SLUG, 1) == before

@@ -80,10 +80,13 @@ def change_draft(
     change: Change,
     *,
     new_revision: bool = False,
+    keep_replaced: bool = True,
     then: Callable[[Draft], object] | None = None,
 ) -> Draft:
     """Read, change, write and log one draft under the review lock (the module
-    docstring). `then(updated)` runs after the draft is written and before its
+    docstring). A new revision first keeps the text it replaces as a revision
+    when none is kept here (`keep_replaced`; off when the new revision is that
+    very text). `then(updated)` runs after the draft is written and before its
     entry is logged (e.g. the published copy). The draft as written."""
     store = DraftStore(project)
     who = editor_name(by, project.root)
@@ -96,7 +99,8 @@ def change_draft(
             return draft
         updated = changed
         if new_revision:
-            store.keep(draft)  # the text replaced stays a revision, even where none were kept
+            if keep_replaced:
+                store.keep(draft)  # the text replaced stays a revision, even on a fresh clone
             updated = updated.model_copy(update={"revision": store.next_revision(slug)})
         entry = _entry(project, action, slug, who, updated.revision, note, details)
 

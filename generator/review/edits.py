@@ -203,7 +203,10 @@ def _save(
         _check(project, updated, details)
         return updated
 
-    return change_draft(project, action, slug, by, note, change, new_revision=True)
+    # a recorded file is the new revision itself: nothing it replaces needs keeping
+    return change_draft(
+        project, action, slug, by, note, change, new_revision=True, keep_replaced=not force
+    )
 
 
 def _check(project: Project, draft: Draft, details: dict[str, Any]) -> None:

@@ -139,6 +139,13 @@ MUTATIONS = [
         ],
     },
     {
+        "name": "approvals: edits: a new revision replaces text no revision kept (lost on a fresh clone)",
+        "path": "generator/review/audit.py",
+        "old": "                store.keep(draft)",
+        "new": "                pass",
+        "tests": [T + "test_a_new_revision_keeps_the_text_it_replaces_where_no_revision_was_kept"],
+    },
+    {
         "name": "approvals: edits: an edit brings its own approval",
         "path": "generator/review/edits.py",
         "old": 'KEPT = ("slug", "brief", "revision", "provenance", "approved")',
