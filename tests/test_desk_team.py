@@ -113,6 +113,66 @@ def test_editors_commands_take_the_password_from_stdin_never_as_an_argument(
     assert secret.encode() not in database and b"another-long-one" not in database
 
 
+def typed_on_a_terminal(cwd: Path, args: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run `satire ARGS` on a pty, typing each answer after each prompt; the exit
+    code and everything the terminal showed."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env=env,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    shown = b""
+    pending = list(answers)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if pending and shown.rstrip().endswith(b":"):
+                os.write(leader, pending.pop(0).encode() + b"\r")
+        elif proc.poll() is not None:
+            break
+    os.close(leader)
+    return proc.wait(timeout=10), shown.decode("utf-8", "replace")
+
+
+def test_editors_add_asks_the_password_twice_on_a_terminal_and_never_echoes_it(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "p"
+    assert run_satire("init", str(project)).code == 0
+    secret = "typed-on-a-terminal-1"
+    code, shown = typed_on_a_terminal(
+        project, ["editors", "add", "Ada", "--role", "admin"], [secret, secret + "x"]
+    )
+    assert code == 2 and "the two passwords differ" in shown
+    assert accounts.Accounts(load_project(project)).get("Ada") is None
+    code, shown = typed_on_a_terminal(
+        project, ["editors", "add", "Ada", "--role", "admin"], [secret, secret]
+    )
+    assert code == 0 and "Password for Ada:" in shown and "added Ada (admin)" in shown
+    assert secret not in shown  # not echoed
+    assert accounts.Accounts(load_project(project)).authenticate("Ada", secret) is not None
+
+
 def test_desk_refuses_a_non_loopback_address_while_no_account_exists(tmp_path: Path) -> None:
     project = tmp_path / "p"
     assert run_satire("init", str(project)).code == 0
