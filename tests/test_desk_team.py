@@ -46,8 +46,9 @@ def make_project(
     for path in (root / "briefs").glob("*.yaml"):
         if path.stem not in slugs:
             path.unlink()
-    result = run_satire("generate", "--offline", *slugs, cwd=root)
-    assert result.code == 0, result.err
+    if slugs:
+        result = run_satire("generate", "--offline", *slugs, cwd=root)
+        assert result.code == 0, result.err
     return root
 
 
@@ -224,7 +225,7 @@ def error_of(page: str) -> str:
 
 
 def test_failed_sign_ins_are_throttled_per_client_address(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "blog", slugs=SLUGS[:1])
+    project = make_project(tmp_path / "blog", slugs=[])
     add_account(project, "Ed", "editor")
     app = mounted(Desk(load_project(project)).wsgi)
     attacker = WSGIClient(app, use_cookies=True)
@@ -274,7 +275,7 @@ def test_sign_in_makes_a_new_session_id_and_sign_out_ends_it(team: tuple[Path, A
 
 
 def test_a_forged_or_expired_session_cookie_gets_the_login_page(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "blog", slugs=SLUGS[:1], desk={"session_hours": 0.0005})
+    project = make_project(tmp_path / "blog", slugs=[], desk={"session_hours": 0.0005})
     add_account(project, "Ed", "editor")
     with serving(project, command="desk") as served:
         cookie = f"satire_desk_{served.port}"
@@ -284,7 +285,7 @@ def test_a_forged_or_expired_session_cookie_gets_the_login_page(tmp_path: Path) 
         client = signed(served.port, "Ed")
         assert client.get("/_desk/").status == 200
         time.sleep(2.0)  # 0.0005 hours
-        expired = client.get(f"/_desk/drafts/{SLUGS[0]}")
+        expired = client.get("/_desk/log")
         assert expired.status == 303 and expired.headers["location"].startswith("/_desk/login")
         assert "Sign in" in client.get(expired.headers["location"]).text
 
@@ -443,7 +444,7 @@ def test_two_approvals_at_once_give_one_approval_and_one_refusal(team: tuple[Pat
 def test_trusted_header_is_honoured_only_from_trusted_proxies(tmp_path: Path) -> None:
     project = make_project(
         tmp_path / "blog",
-        slugs=SLUGS[:1],
+        slugs=[],
         desk={"trusted_proxies": ["10.0.0.0/8"], "trusted_header": "Remote-User"},
     )
     add_account(project, "Ed", "editor")
@@ -489,7 +490,7 @@ def test_trusted_header_is_honoured_only_from_trusted_proxies(tmp_path: Path) ->
 
 
 def test_a_desk_with_no_account_answers_only_on_this_machine(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "blog", slugs=SLUGS[:1])
+    project = make_project(tmp_path / "blog", slugs=[])
     app = mounted(Desk(load_project(project)).wsgi)
     here = WSGIClient(app).get(
         "/_desk/", environ_base={"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:80"}
