@@ -147,7 +147,9 @@ def typed_on_a_terminal(cwd: Path, args: list[str], answers: list[str]) -> tuple
             if not chunk:
                 break
             shown += chunk
-            if pending and shown.rstrip().endswith(b":"):
+            # click shows "Password for Ada:", then getpass its " " once the terminal
+            # stops echoing (and drops what was typed before): answer after both
+            if pending and shown.endswith(b": "):
                 os.write(leader, pending.pop(0).encode() + b"\r")
         elif proc.poll() is not None:
             break
