@@ -31,6 +31,8 @@ COMMANDS = {
     "unpublish": "generator.commands.publish:unpublish",
     "build": "generator.commands.build:build",
     "serve": "generator.commands.serve:serve",
+    "desk": "generator.commands.desk:desk",
+    "editors": "generator.commands.editors:editors",
     "stats": "generator.commands.stats:stats",
     "eval": "generator.commands.evaluate:evaluate",
     "deploy": "generator.commands.deploy:deploy",

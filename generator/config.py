@@ -286,6 +286,43 @@ class FactcheckConfig(Strict):
     )
 
 
+class DeskConfig(Strict):
+    """The review desk served to a team (`satire desk`): sessions and single sign-on."""
+
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks (e.g. 127.0.0.1, 10.0.0.0/8) of the reverse proxies whose X-Forwarded-* headers and trusted_header are believed",
+    )
+    trusted_header: str | None = Field(
+        None,
+        description="a header naming the signed-in user, set by a single sign-on proxy (e.g. Remote-User); honoured only from trusted_proxies, and the user must have an account",
+    )
+    session_hours: float = Field(
+        12, gt=0, le=24 * 90, description="hours a sign-in lasts before the desk asks again"
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"not an address or network: {item!r} (expected e.g. 127.0.0.1 or 10.0.0.0/8)"
+                ) from None
+        return value
+
+    @field_validator("trusted_header")
+    @classmethod
+    def _header(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", value):
+            raise ValueError(f"not an HTTP header name: {value!r} (expected e.g. Remote-User)")
+        return value
+
+
 class ReviewConfig(Strict):
     """How drafts are approved."""
 
@@ -421,6 +458,7 @@ class Config(Strict):
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
     images: ImagesConfig = Field(default_factory=ImagesConfig)
+    desk: DeskConfig = Field(default_factory=DeskConfig)
 
     @field_validator("language")
     @classmethod

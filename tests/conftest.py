@@ -50,9 +50,13 @@ class Result:
 
 
 def run_satire(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    input: str | None = None,
 ) -> Result:
-    """Run the real CLI in a subprocess, as a user would."""
+    """Run the real CLI in a subprocess, as a user would (`input`: its stdin)."""
     full_env = {k: v for k, v in os.environ.items() if k not in ENDPOINT_VARS}
     full_env["PYTHONPATH"] = str(REPO)
     full_env.update(env or {})
@@ -63,6 +67,8 @@ def run_satire(
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 

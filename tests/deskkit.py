@@ -1,6 +1,7 @@
-"""Helpers for the review desk tests: the real `satire serve` in a subprocess,
-a tiny cookie-keeping HTTP client that can lie about Host and Origin, and
-Debian's chromium through playwright."""
+"""Helpers for the review desk tests: the real `satire serve` (or `satire desk`)
+in a subprocess, desk accounts, a tiny cookie-keeping HTTP client that can lie
+about Host and Origin and signs in like a browser, and Debian's chromium
+through playwright."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ from tests.chromium import launched
 from tests.conftest import ENDPOINT_VARS, REPO
 
 CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+REVISION_RE = re.compile(r'name="revision" value="(\d+)"|data-testid="revision">(\d+)<')
+PASSWORD = "correct horse battery staple"
+
+
+def add_account(project: Path, name: str, role: str, password: str = PASSWORD) -> None:
+    """A desk account, as `satire editors add` makes it (without the subprocess)."""
+    from generator.config import load_project
+    from generator.desk.accounts import Accounts
+
+    Accounts(load_project(project)).add(name, role, password)
 
 
 @dataclass
@@ -45,8 +56,10 @@ def _pump(stream: Any, sink: list[str], lines: queue.Queue[str] | None) -> None:
 
 
 @contextmanager
-def serving(project: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
-    """`satire serve --port 0` on `project` until the block ends."""
+def serving(
+    project: Path, *args: str, env: dict[str, str] | None = None, command: str = "serve"
+) -> Iterator[Served]:
+    """`satire serve --port 0` (or `satire desk`) on `project` until the block ends."""
     full_env = {k: v for k, v in os.environ.items() if k not in ENDPOINT_VARS}
     full_env["PYTHONPATH"] = str(REPO)
     full_env.update(env or {})
@@ -57,7 +70,7 @@ def serving(project: Path, *args: str, env: dict[str, str] | None = None) -> Ite
             "generator",
             "--project",
             str(project),
-            "serve",
+            command,
             "--port",
             "0",
             *args,
@@ -85,7 +98,7 @@ def serving(project: Path, *args: str, env: dict[str, str] | None = None) -> Ite
             match = re.search(r"on (http://[^ ]+/)", line)
             url = match.group(1) if match else None
         if url is None:
-            raise AssertionError(f"satire serve did not start: {''.join(out)}{''.join(err)}")
+            raise AssertionError(f"satire {command} did not start: {''.join(out)}{''.join(err)}")
         port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
         yield Served(proc, url, port, out, err)
     finally:
@@ -108,6 +121,13 @@ class Reply:
         match = CSRF_RE.search(self.text)
         assert match, "no CSRF token in the page"
         return match.group(1)
+
+    @property
+    def revision(self) -> str:
+        """The revision the page's action forms carry."""
+        match = REVISION_RE.search(self.text)
+        assert match, "no revision in the page"
+        return match.group(1) or match.group(2)
 
 
 class Client:
@@ -154,16 +174,23 @@ class Client:
     def post(self, path: str, form: dict[str, str], **kwargs: Any) -> Reply:
         return self.request("POST", path, form, **kwargs)
 
-    def sign_in(self, name: str) -> str:
-        """Give the desk an editor's name, as the first visit asks; the CSRF token."""
-        page = self.get("/_desk/editor")
+    def sign_in(self, name: str, password: str = PASSWORD) -> str:
+        """Sign in on the desk's login page, as a browser would; the CSRF token
+        of the new session."""
+        page = self.get("/_desk/login")
         reply = self.post(
-            "/_desk/editor",
-            {"csrf": page.csrf, "name": name, "next": "/_desk/"},
+            "/_desk/login",
+            {"csrf": page.csrf, "name": name, "password": password, "next": "/_desk/"},
             origin=f"http://{self.host}",
         )
         assert reply.status == 303, reply.text
-        return page.csrf
+        return self.get("/_desk/").csrf
+
+    def act(self, slug: str, action: str, form: dict[str, str] | None = None) -> Reply:
+        """POST a draft's action with the token and the revision its page shows."""
+        page = self.get(f"/_desk/drafts/{slug}")
+        fields = {"csrf": page.csrf, "revision": page.revision, **(form or {})}
+        return self.post(f"/_desk/drafts/{slug}/{action}", fields, origin=f"http://{self.host}")
 
 
 @contextmanager
@@ -196,3 +223,12 @@ def browser_page(width: int = 1440, height: int = 1000) -> Iterator[Any]:
         )
         page.console_errors = errors
         yield page
+
+
+def browser_sign_in(page: Any, base: str, name: str, password: str = PASSWORD) -> None:
+    """Sign in on the desk's login page in the browser, as a person would."""
+    page.goto(f"{base}/_desk/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/_desk/")

@@ -16,7 +16,7 @@ from generator.review import workflow as review
 from tests.chromium import screenshot
 from tests.confirmkit import FACTS, SLUG, add_intake_brief, assert_evidence_consistent, read
 from tests.conftest import run_satire
-from tests.deskkit import browser_page, serving
+from tests.deskkit import add_account, browser_page, browser_sign_in, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,6 +27,7 @@ def test_editor_unticks_a_fact_and_confirms_then_generate_writes_the_draft(
     demo_project: Path,
 ) -> None:
     add_intake_brief(demo_project)
+    add_account(demo_project, EDITOR, "writer")  # a writer confirms briefs
     draft = demo_project / "drafts" / f"{SLUG}.md"
     before = run_satire("generate", "--offline", cwd=demo_project)
     assert before.code == 0 and f"satire brief confirm {SLUG}" in before.err
@@ -34,10 +35,7 @@ def test_editor_unticks_a_fact_and_confirms_then_generate_writes_the_draft(
 
     with serving(demo_project) as served, browser_page() as page:
         base = f"http://127.0.0.1:{served.port}"
-        page.goto(f"{base}/_desk/")
-        page.get_by_label("Your name").fill(EDITOR)
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(f"{base}/_desk/")
+        browser_sign_in(page, base, EDITOR)
 
         page.get_by_role("link", name="Briefs to confirm").click()
         page.wait_for_url(f"{base}/_desk/briefs")

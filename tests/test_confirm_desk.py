@@ -25,7 +25,7 @@ from tests.confirmkit import (
     assert_evidence_consistent,
     read,
 )
-from tests.deskkit import Client, serving
+from tests.deskkit import Client, add_account, serving
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,7 @@ ACTIONS = ("confirm", "drop", "discard")
 @pytest.fixture
 def inbox(demo_project: Path) -> Path:
     add_intake_brief(demo_project)
+    add_account(demo_project, EDITOR, "editor")
     return demo_project
 
 

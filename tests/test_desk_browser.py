@@ -16,7 +16,7 @@ from generator.drafts import DraftStore
 from generator.review import workflow as review
 from tests.chromium import screenshot
 from tests.conftest import run_satire
-from tests.deskkit import browser_page, serving
+from tests.deskkit import add_account, browser_page, browser_sign_in, serving
 from tests.fake_openai import FakeOpenAI, Reply, article
 from tests.generation_support import only_brief, point_at
 
@@ -70,6 +70,7 @@ def newsroom(demo_project: Path, fake_openai: FakeOpenAI) -> tuple[Path, dict[st
     review.approve(project, "sora-app", by="Sam", ack=True)
     review.publish(project, "sora-app", by="Sam")
     review.reject(project, "microsoft-copilot-app", by="Sam", note="Trop proche de la dépêche")
+    add_account(demo_project, EDITOR, "publisher")
     return demo_project, env
 
 
@@ -80,12 +81,10 @@ def test_editor_reviews_revises_approves_and_publishes(
     with serving(project_dir, env=env) as served, browser_page() as page:
         base = f"http://127.0.0.1:{served.port}"
 
-        # first visit: the desk asks who is reviewing, once
+        # first visit: the desk asks to sign in
         page.goto(f"{base}/_desk/")
-        assert "/_desk/editor" in page.url
-        page.get_by_label("Your name").fill(EDITOR)
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(f"{base}/_desk/")
+        assert "/_desk/login" in page.url
+        browser_sign_in(page, base, EDITOR)
         assert page.get_by_test_id("editor-name").inner_text() == EDITOR
 
         # the list: title, status, style, language, revision, findings
@@ -219,11 +218,10 @@ def test_draft_content_runs_no_script_in_the_desk(demo_project: Path) -> None:
         update={"title": f"Titre {evil}", "dek": f"Chapeau {evil}", "body": draft.body}
     )
     store.save_revision(draft)  # as written: a revision, not a hand edit of the file
+    add_account(demo_project, EDITOR, "writer")
     with serving(demo_project) as served, browser_page() as page:
         base = f"http://127.0.0.1:{served.port}"
-        page.goto(f"{base}/_desk/editor")
-        page.get_by_label("Your name").fill(EDITOR)
-        page.get_by_role("button", name="Continue").click()
+        browser_sign_in(page, base, EDITOR)
         for path in ("/_desk/", f"/_desk/drafts/{SLUG}", f"/_desk/drafts/{SLUG}/preview"):
             page.goto(base + path)
             page.wait_for_load_state("load")

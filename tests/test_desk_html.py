@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_satire
-from tests.deskkit import Client, serving
+from tests.deskkit import Client, add_account, serving
 from tests.generation_support import only_brief
 from tests.html5 import validate
 from tests.sitekit import hostile_draft, save
@@ -27,16 +27,24 @@ def test_every_desk_page_is_valid_html5(demo_project: Path, tmp_path: Path) -> N
     hostile = hostile_draft()
     save(demo_project, hostile)
     pages: dict[str, str] = {}
+    add_account(demo_project, "Ada", "admin")
+    add_account(demo_project, "Wes", "writer")
     with serving(demo_project) as served:
         client = Client(served.port)
-        pages["editor"] = client.get("/_desk/editor").text
-        client.sign_in("Ada")
-        token = client.get(f"/_desk/drafts/{SLUG}").csrf
-        revised = client.post(
-            f"/_desk/drafts/{SLUG}/revise",
-            {"csrf": token, "note": "Plus de jeux de mots"},
+        pages["login"] = client.get("/_desk/login").text
+        pages["login-refused"] = client.post(
+            "/_desk/login",
+            {"csrf": client.get("/_desk/login").csrf, "name": "Ada", "password": "wrong"},
             origin=f"http://{client.host}",
-        )
+        ).text
+        writer = Client(served.port)
+        writer.sign_in("Wes")
+        pages["draft-as-writer"] = writer.get(f"/_desk/drafts/{SLUG}").text
+        pages["forbidden"] = writer.act(SLUG, "approve").text
+        client.sign_in("Ada")
+        pages["accounts"] = client.get("/_desk/accounts").text
+        pages["edit"] = client.get(f"/_desk/drafts/{SLUG}/edit").text
+        revised = client.act(SLUG, "revise", {"note": "Plus de jeux de mots"})
         job = revised.headers["location"]
         pages["job-running"] = client.get(job).text
         deadline = time.monotonic() + 30

@@ -1,15 +1,18 @@
 """The desk's own pieces, without a server: findings marked in a rendered
-page, the word-level diff layout, and the Host/Origin rules."""
+page, the word-level diff layout, the Host/Origin rules, roles and passwords."""
 
 from __future__ import annotations
 
 import difflib
 import re
 
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
 from generator.check.marks import mark_findings
+from generator.desk import accounts
 from generator.desk.diffs import front_matter_end, layout
-from generator.desk.http import Request
-from generator.desk.security import Guard, clean_editor, is_loopback, split_host
+from generator.desk.security import Guard, is_loopback, split_host
 
 PAGE = """<!doctype html><html><head><title>50 milliards</title>
 <script type="application/ld+json">{"headline": "50 milliards"}</script></head>
@@ -80,13 +83,14 @@ def test_diff_layout_marks_changed_words_and_keeps_front_matter_apart() -> None:
     assert layout([]).empty
 
 
-def _request(method: str = "GET", **headers: str) -> Request:
-    return Request(
-        method,
-        "/_desk/",
-        headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
-        server=("127.0.0.1", 8000),
-    )
+def _request(method: str = "GET", scheme: str = "http", **headers: str) -> Request:
+    named = {k.replace("_", "-"): v for k, v in headers.items()}
+    environ = EnvironBuilder(
+        "/_desk/", base_url=f"{scheme}://127.0.0.1:8000/", method=method, headers=named
+    ).get_environ()
+    if "host" in named:
+        environ["HTTP_HOST"] = named["host"]
+    return Request(environ)
 
 
 def test_guard_accepts_only_the_served_host_and_origin() -> None:
@@ -135,5 +139,25 @@ def test_small_rules() -> None:
         and not is_loopback("example.com")
     )
     assert split_host("[::1]:80") == ("::1", 80) and split_host("a:b:c") is None
-    assert clean_editor("  Ada \n Lovelace ") == "Ada Lovelace"
-    assert clean_editor("\x00\x01") is None and clean_editor("x" * 81) is None
+
+
+def test_roles_are_ranked_and_each_action_needs_its_role() -> None:
+    table = {
+        "writer": {"edit", "revise", "confirm", "drop"},
+        "editor": {"edit", "revise", "confirm", "drop", "approve", "reject", "discard"},
+        "publisher": {"edit", "revise", "confirm", "drop", "approve", "reject", "discard"}
+        | {"publish", "unpublish"},
+    }
+    table["admin"] = table["publisher"] | {"accounts"}
+    for role, may in table.items():
+        assert {a for a in accounts.NEEDS if accounts.allowed(role, a)} == may, role
+    assert not accounts.allowed("root", "approve") and not accounts.allowed("admin", "rm")
+
+
+def test_password_hash_is_salted_scrypt_and_verifies_only_the_password() -> None:
+    one, two = accounts.hash_password("hunter2hunter2"), accounts.hash_password("hunter2hunter2")
+    assert one.startswith("scrypt$") and one != two  # a salt of its own
+    assert "hunter2" not in one
+    assert accounts.verify_password("hunter2hunter2", one)
+    assert not accounts.verify_password("hunter2hunter3", one)
+    assert not accounts.verify_password("hunter2hunter2", "plain")

@@ -1,10 +1,11 @@
 """The review desk over real HTTP (`satire serve` in a subprocess): what it
-refuses (no CSRF token, a foreign Origin or Host, a cross-site POST, no
-editor's name) changes nothing; what it accepts lands in the audit log with
-the editor's name."""
+refuses (no CSRF token, a foreign Origin or Host, a cross-site POST, nobody
+signed in) changes nothing; what it accepts lands in the audit log with the
+signed-in account's name."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from generator.config import load_project
 from generator.drafts import DraftStore
 from generator.review import workflow as review
 from tests.conftest import run_satire
-from tests.deskkit import Client, serving
+from tests.deskkit import PASSWORD, Client, add_account, serving
 from tests.fake_openai import FakeOpenAI, Reply
 from tests.generation_support import only_brief, point_at
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.slow
 SLUG = "amazon-desantis"
 EDITOR = "Dominique Secrétaire"
 APPROVE = f"/_desk/drafts/{SLUG}/approve"
+BLOG: list[Path] = []  # the draft file of the test's blog
 
 
 @pytest.fixture
@@ -35,10 +37,12 @@ def blog(demo_project: Path) -> Path:
     store = DraftStore(project)
     draft = store.load(SLUG)
     draft.body = "Peter DeSantis prend la tête d'une nouvelle organisation IA chez Amazon.\n\nAndy Jassy l'annonce dans un mémo, et les serveurs applaudissent en silence."
-    store.save_revision(draft)  # as written: a revision, not a hand edit of the file
+    draft = store.save_revision(draft)  # recorded, as a revision of the writer's
     assert [
         f for f in review.factcheck(project, draft) if f.blocking
     ] == []  # no claim: approving needs no ack
+    add_account(demo_project, EDITOR, "publisher")
+    BLOG[:] = [store.path(SLUG)]
     return demo_project
 
 
@@ -50,7 +54,7 @@ def snapshot(project_dir: Path) -> tuple[bytes, list[dict[str, object]]]:
 
 
 def signed_in(port: int) -> tuple[Client, str]:
-    """A client with an editor's name, and the CSRF token of the draft page."""
+    """A client signed in as the editor, and the CSRF token of the draft page."""
     client = Client(port)
     client.sign_in(EDITOR)
     page = client.get(f"/_desk/drafts/{SLUG}")
@@ -58,14 +62,25 @@ def signed_in(port: int) -> tuple[Client, str]:
     return client, page.csrf
 
 
+def form(token: str, **fields: str) -> dict[str, str]:
+    """An action's form as the draft page sends it: the token and the revision shown."""
+    return {"csrf": token, "revision": str(current_revision()), **fields}
+
+
+def current_revision() -> int:
+    return int(re.search(r"^revision: (\d+)$", BLOG[0].read_text("utf-8"), re.M).group(1))  # type: ignore[union-attr]
+
+
 def test_post_without_csrf_token_is_refused_and_changes_nothing(blog: Path) -> None:
     before = snapshot(blog)
     with serving(blog) as served:
         client, _ = signed_in(served.port)
-        reply = client.post(APPROVE, {"note": "ok"}, origin=f"http://{client.host}")
+        reply = client.post(
+            APPROVE, {"note": "ok", "revision": "1"}, origin=f"http://{client.host}"
+        )
         assert reply.status == 403
         assert "security token" in reply.text
-        wrong = client.post(APPROVE, {"csrf": "0" * 64}, origin=f"http://{client.host}")
+        wrong = client.post(APPROVE, form("0" * 64), origin=f"http://{client.host}")
         assert wrong.status == 403
     assert snapshot(blog) == before
 
@@ -75,7 +90,7 @@ def test_token_of_another_browser_is_refused(blog: Path) -> None:
     with serving(blog) as served:
         _, token_of_a = signed_in(served.port)
         b, _ = signed_in(served.port)
-        assert b.post(APPROVE, {"csrf": token_of_a}, origin=f"http://{b.host}").status == 403
+        assert b.post(APPROVE, form(token_of_a), origin=f"http://{b.host}").status == 403
     assert snapshot(blog) == before
 
 
@@ -89,7 +104,7 @@ def test_post_with_foreign_origin_is_refused_and_changes_nothing(blog: Path) -> 
             "null",
             f"https://127.0.0.1:{served.port}",
         ):
-            reply = client.post(APPROVE, {"csrf": token}, origin=origin)
+            reply = client.post(APPROVE, form(token), origin=origin)
             assert reply.status == 403, origin
             assert "another origin" in reply.text
     assert snapshot(blog) == before
@@ -103,7 +118,7 @@ def test_foreign_host_is_refused_against_dns_rebinding(blog: Path) -> None:
         page = client.get("/_desk/", host=rebound)
         assert page.status == 403 and "Host" in page.text
         assert "Drafts" not in page.text
-        reply = client.post(APPROVE, {"csrf": token}, host=rebound, origin=f"http://{rebound}")
+        reply = client.post(APPROVE, form(token), host=rebound, origin=f"http://{rebound}")
         assert reply.status == 403
         assert (
             client.get("/_desk/", host=f"127.0.0.1:{served.port + 1}").status == 403
@@ -119,7 +134,7 @@ def test_cross_site_post_is_refused(blog: Path) -> None:
     with serving(blog) as served:
         client, token = signed_in(served.port)
         for site in ("cross-site", "same-site"):
-            reply = client.post(APPROVE, {"csrf": token}, extra={"Sec-Fetch-Site": site})
+            reply = client.post(APPROVE, form(token), extra={"Sec-Fetch-Site": site})
             assert reply.status == 403, site
     assert snapshot(blog) == before
 
@@ -128,7 +143,7 @@ def test_same_origin_post_with_token_acts_and_logs_the_editor(blog: Path) -> Non
     with serving(blog) as served:
         client, token = signed_in(served.port)
         reply = client.post(
-            APPROVE, {"csrf": token, "note": "Bon pour moi"}, origin=f"http://{client.host}"
+            APPROVE, form(token, note="Bon pour moi"), origin=f"http://{client.host}"
         )
         assert reply.status == 303
         assert reply.headers["location"] == f"/_desk/drafts/{SLUG}?done=approve"
@@ -140,40 +155,33 @@ def test_same_origin_post_with_token_acts_and_logs_the_editor(blog: Path) -> Non
     assert (entry["action"], entry["who"], entry["note"]) == ("approve", EDITOR, "Bon pour moi")
 
 
-def test_editor_name_is_asked_before_anything_else(blog: Path) -> None:
+def test_sign_in_is_asked_before_anything_else(blog: Path) -> None:
     before = snapshot(blog)
     with serving(blog) as served:
         client = Client(served.port)
+        origin = f"http://{client.host}"
         first = client.get(f"/_desk/drafts/{SLUG}")
-        assert first.status == 303 and first.headers["location"].startswith("/_desk/editor?next=")
-        form = client.get(first.headers["location"])
-        token = form.csrf
-        # a POST to act without a name goes to the name form and changes nothing
-        acted = client.post(APPROVE, {"csrf": token}, origin=f"http://{client.host}")
-        assert acted.status == 303 and acted.headers["location"].startswith("/_desk/editor")
-        # the name form itself wants the token, and a real name
-        assert (
-            client.post("/_desk/editor", {"name": EDITOR}, origin=f"http://{client.host}").status
-            == 403
+        assert first.status == 303 and first.headers["location"].startswith("/_desk/login?next=")
+        form_page = client.get(first.headers["location"])
+        token = form_page.csrf
+        # a POST to act without a session goes to the sign-in page and changes nothing
+        acted = client.post(APPROVE, form(token), origin=origin)
+        assert acted.status == 303 and acted.headers["location"].startswith("/_desk/login")
+        # the sign-in form itself wants the token, and the right password
+        fields = {"name": EDITOR, "password": PASSWORD, "next": f"/_desk/drafts/{SLUG}"}
+        assert client.post("/_desk/login", fields, origin=origin).status == 403
+        wrong = client.post(
+            "/_desk/login", {**fields, "csrf": token, "password": "not it"}, origin=origin
         )
-        assert (
-            client.post(
-                "/_desk/editor", {"csrf": token, "name": "   "}, origin=f"http://{client.host}"
-            ).status
-            == 400
-        )
-        named = client.post(
-            "/_desk/editor",
-            {"csrf": token, "name": EDITOR, "next": f"/_desk/drafts/{SLUG}"},
-            origin=f"http://{client.host}",
-        )
+        assert wrong.status == 401 and "Wrong name or password" in wrong.text
+        named = client.post("/_desk/login", {**fields, "csrf": token}, origin=origin)
         assert named.status == 303 and named.headers["location"] == f"/_desk/drafts/{SLUG}"
         assert EDITOR in client.get(f"/_desk/drafts/{SLUG}").text
         # an outside address is never where the form sends you
-        away = client.post(
-            "/_desk/editor",
-            {"csrf": token, "name": EDITOR, "next": "//evil.example/"},
-            origin=f"http://{client.host}",
+        other = Client(served.port)
+        token = other.get("/_desk/login").csrf
+        away = other.post(
+            "/_desk/login", {**fields, "csrf": token, "next": "//evil.example/"}, origin=origin
         )
         assert away.headers["location"] == "/_desk/"
     assert snapshot(blog) == before
@@ -190,10 +198,14 @@ def test_approval_with_findings_needs_acknowledgement(blog: Path) -> None:
         client, token = signed_in(served.port)
         page = client.get(f"/_desk/drafts/{SLUG}")
         assert 'name="ack"' in page.text and "Jeff Bezos" in page.text
-        refused = client.post(APPROVE, {"csrf": token}, origin=f"http://{client.host}")
+        stale = client.post(
+            APPROVE, form(token, ack="yes", revision="2"), origin=f"http://{client.host}"
+        )
+        assert stale.status == 409 and "at revision 3 now, not revision 2" in stale.text
+        refused = client.post(APPROVE, form(token), origin=f"http://{client.host}")
         assert refused.status == 409 and "1 finding" in refused.text
         assert snapshot(blog) == before
-        done = client.post(APPROVE, {"csrf": token, "ack": "yes"}, origin=f"http://{client.host}")
+        done = client.post(APPROVE, form(token, ack="yes"), origin=f"http://{client.host}")
         assert done.status == 303
     [entry] = review.log(project, SLUG)
     assert entry["who"] == EDITOR and entry["details"]["acknowledged"] is True
@@ -209,10 +221,10 @@ def test_reject_and_revise_need_a_note_and_moves_follow_the_table(blog: Path) ->
         origin = f"http://{client.host}"
         for action in ("reject", "revise"):
             reply = client.post(
-                f"/_desk/drafts/{SLUG}/{action}", {"csrf": token, "note": "  "}, origin=origin
+                f"/_desk/drafts/{SLUG}/{action}", form(token, note="  "), origin=origin
             )
             assert reply.status == 400 and "note" in reply.text
-        published = client.post(f"/_desk/drafts/{SLUG}/publish", {"csrf": token}, origin=origin)
+        published = client.post(f"/_desk/drafts/{SLUG}/publish", form(token), origin=origin)
         assert (
             published.status == 409
             and "cannot publish" in published.text
@@ -223,9 +235,7 @@ def test_reject_and_revise_need_a_note_and_moves_follow_the_table(blog: Path) ->
             'data-action="publish"' not in page.text and 'data-action="approve"' in page.text
         )  # only the open moves are offered
         assert (
-            client.post(
-                "/_desk/drafts/no-such-draft/approve", {"csrf": token}, origin=origin
-            ).status
+            client.post("/_desk/drafts/no-such-draft/approve", form(token), origin=origin).status
             == 404
         )
     assert snapshot(blog) == before
@@ -234,7 +244,7 @@ def test_reject_and_revise_need_a_note_and_moves_follow_the_table(blog: Path) ->
         origin = f"http://{client.host}"
         assert (
             client.post(
-                f"/_desk/drafts/{SLUG}/reject", {"csrf": token, "note": "Hors sujet"}, origin=origin
+                f"/_desk/drafts/{SLUG}/reject", form(token, note="Hors sujet"), origin=origin
             ).status
             == 303
         )
@@ -250,7 +260,7 @@ def test_failed_revision_is_shown_and_changes_nothing(blog: Path, fake_openai: F
         client, token = signed_in(served.port)
         started = client.post(
             f"/_desk/drafts/{SLUG}/revise",
-            {"csrf": token, "note": "Plus court"},
+            form(token, note="Plus court"),
             origin=f"http://{client.host}",
         )
         assert started.status == 303 and started.headers["location"].startswith("/_desk/jobs/")
@@ -305,7 +315,7 @@ def test_serve_binds_loopback_and_warns_when_told_otherwise(blog: Path) -> None:
             time.sleep(0.05)
         assert any("warning: listening on 0.0.0.0" in line for line in served.err), served.err
         client = Client(served.port)
-        assert client.get("/_desk/editor").status == 200
+        assert client.get("/_desk/login").status == 200
         assert (
-            client.get("/_desk/editor", host=f"evil.example:{served.port}").status == 403
+            client.get("/_desk/login", host=f"evil.example:{served.port}").status == 403
         )  # names still checked

@@ -13,7 +13,7 @@ import pytest
 from generator.config import load_project
 from generator.review import workflow as review
 from tests.conftest import run_satire
-from tests.deskkit import Client, serving
+from tests.deskkit import Client, add_account, serving
 from tests.fake_openai import FakeOpenAI, Reply, article
 from tests.generation_support import only_brief, point_at
 
@@ -31,6 +31,7 @@ REVISED = (
 def blog(demo_project: Path) -> Path:
     only_brief(demo_project, SLUG)
     assert run_satire("generate", "--offline", SLUG, cwd=demo_project).code == 0
+    add_account(demo_project, EDITOR, "publisher")
     return demo_project
 
 
@@ -42,9 +43,7 @@ def test_publish_and_unpublish_reach_the_site_at_once(blog: Path) -> None:
         assert client.get(f"/posts/{SLUG}/").status == 404
         token = client.get(f"/_desk/drafts/{SLUG}").csrf
         for action in ("approve", "publish"):
-            reply = client.post(
-                f"/_desk/drafts/{SLUG}/{action}", {"csrf": token, "ack": "yes"}, origin=origin
-            )
+            reply = client.act(SLUG, action, {"ack": "yes"})
             assert reply.status == 303, reply.text
         post = client.get(f"/posts/{SLUG}/")
         assert post.status == 200 and 'data-satire="disclaimer"' in post.text
@@ -53,7 +52,7 @@ def test_publish_and_unpublish_reach_the_site_at_once(blog: Path) -> None:
         assert (
             client.post(
                 f"/_desk/drafts/{SLUG}/unpublish",
-                {"csrf": token, "note": "Trop tôt"},
+                {"csrf": token, "note": "Trop tôt", "revision": "1"},
                 origin=origin,
             ).status
             == 303
@@ -104,15 +103,21 @@ def test_one_revision_at_a_time_per_draft(blog: Path, fake_openai: FakeOpenAI) -
         origin = f"http://{client.host}"
         token = client.get(f"/_desk/drafts/{SLUG}").csrf
         first = client.post(
-            f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus court"}, origin=origin
+            f"/_desk/drafts/{SLUG}/revise",
+            {"csrf": token, "note": "Plus court", "revision": "1"},
+            origin=origin,
         )
         assert first.status == 303
         second = client.post(
-            f"/_desk/drafts/{SLUG}/revise", {"csrf": token, "note": "Plus long"}, origin=origin
+            f"/_desk/drafts/{SLUG}/revise",
+            {"csrf": token, "note": "Plus long", "revision": "1"},
+            origin=origin,
         )
         assert second.status == 409 and "being written" in second.text
         approve = client.post(
-            f"/_desk/drafts/{SLUG}/approve", {"csrf": token, "ack": "yes"}, origin=origin
+            f"/_desk/drafts/{SLUG}/approve",
+            {"csrf": token, "ack": "yes", "revision": "1"},
+            origin=origin,
         )
         assert approve.status == 409  # no move under a revision in progress
         assert "revising…" in client.get("/_desk/").text

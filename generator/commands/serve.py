@@ -35,7 +35,7 @@ def serve(app: App, port: int, host: str, drafts: bool) -> int:
 
     if not is_loopback(host):
         click.echo(
-            f"warning: listening on {host}: anyone who can reach this address sees the preview and can use the review desk at /_desk/",
+            f"warning: listening on {host}: anyone who can reach this address sees the preview; the review desk at /_desk/ asks for a sign-in (with no account yet, it answers only on this machine)",
             err=True,
         )
     try:

@@ -1,9 +1,9 @@
-"""The review desk at `/_desk/` of `satire serve`: editors list drafts, read
-each one as the site will show it with its fact-check findings marked, compare
-revisions, and approve, reject, revise, publish or unpublish it, in the
-browser. Built on `generator.review.workflow` (the workflow and its audit log),
-`generator.check.factcheck` and `generator.site`; see `app.py` for the routes and
-`security.py` for what it refuses.
+"""The review desk at `/_desk/`: editors sign in, list drafts, read each one as
+the site will show it with its fact-check findings marked, compare revisions,
+edit by hand, and approve, reject, revise, publish or unpublish, each as far as
+their role allows. A Flask application (`app.py`), with its accounts and
+sessions (`accounts.py`) and its guard (`security.py`); `satire serve` mounts it
+beside the preview, `satire desk` serves it alone with waitress (`server.py`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from typing import Any
 
 from generator.config import Project
 from generator.desk.app import Desk
-from generator.desk.http import WSGIApp
 
 __all__ = ["Desk", "wsgi_app"]
 
 
-def wsgi_app(project: Project, preview: Any = None) -> WSGIApp:
+def wsgi_app(project: Project, preview: Any = None) -> Any:
     """The desk as a WSGI app, for `satire serve` to mount at /_desk/.
 
     `preview` is the preview server's state: after a publish or unpublish the

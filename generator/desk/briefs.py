@@ -15,26 +15,25 @@ facts and quotes it listed: a brief changed since is not edited blindly.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Response, g, request
+
 from generator.brief import Brief
 from generator.config import Project
-from generator.desk.http import Request, Response, Session
+from generator.desk.responses import see
 from generator.errors import SatireError
 from generator.intake import confirm
 
 PREFIX = "/_desk/briefs"
 BRIEF_ACTIONS = ("confirm", "drop", "discard")
-SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
-ROUTES = [
-    ("GET", re.compile(r"/_desk/briefs"), "briefs_page"),
-    ("GET", re.compile(rf"/_desk/briefs/{SLUG}"), "brief_page"),
-    (
-        "POST",
-        re.compile(rf"/_desk/briefs/{SLUG}/(?P<action>{'|'.join(BRIEF_ACTIONS)})"),
-        "brief_act",
-    ),
+SLUG = "<regex('[a-z0-9]+(?:-[a-z0-9]+)*'):slug>"
+RULES: list[tuple[str, str, list[str]]] = [
+    ("/briefs", "briefs_page", ["GET"]),
+    (f"/briefs/{SLUG}", "brief_page", ["GET"]),
+    (f"/briefs/{SLUG}/<any({', '.join(BRIEF_ACTIONS)}):action>", "brief_act", ["POST"]),
 ]
 DONE = {
     "confirm": "Confirmed: 'satire generate' writes it now.",
@@ -69,7 +68,7 @@ def brief_view(project: Project, slug: str) -> BriefView:
     )
 
 
-def chosen(form: dict[str, str], name: str, shown: str) -> list[int] | None:
+def chosen(form: Mapping[str, str], name: str, shown: str) -> list[int] | None:
     """The indices the editor unticked among the `shown` items named `name-N`, or None if `shown` is not a count."""
     if not shown.isdigit() or int(shown) > 10_000:
         return None
@@ -81,65 +80,42 @@ class BriefPages:
 
     project: Project
 
-    def render(
-        self, template: str, session: Session, editor: str, *, status: int = 200, **context: Any
-    ) -> Response:
+    def render(self, template: str, *, status: int = 200, **context: Any) -> Response:
         raise NotImplementedError  # Desk.render
 
-    def briefs_page(self, request: Request, *, session: Session, editor: str) -> Response:
+    def briefs_page(self) -> Response:
         rows, errors = confirm.listing(self.project, unconfirmed=True)
-        done = request.arg("done")
+        done = request.args.get("done", "")
         return self.render(
             "briefs.html",
-            session,
-            editor,
             rows=rows,
             errors=[e.message for e in errors],
             done=DONE.get(done, ""),
-            done_slug=request.arg("slug"),
+            done_slug=request.args.get("slug", ""),
         )
 
-    def brief_page(
-        self,
-        request: Request,
-        *,
-        session: Session,
-        editor: str,
-        slug: str,
-        error: str = "",
-        status: int = 200,
-    ) -> Response:
+    def brief_page(self, slug: str, *, error: str = "", status: int = 200) -> Response:
         try:
             view = brief_view(self.project, slug)
         except SatireError as exc:
             return self.render(
-                "error.html",
-                session,
-                editor,
-                status=404,
-                title="No such brief",
-                message=exc.format_message(),
+                "error.html", status=404, title="No such brief", message=exc.format_message()
             )
-        done = request.arg("done")
+        done = request.args.get("done", "")
         return self.render(
             "brief.html",
-            session,
-            editor,
             status=status,
             view=view,
             error=error,
             done=DONE.get(done, "") if done != "discard" else "",
         )
 
-    def brief_act(
-        self, request: Request, *, session: Session, editor: str, slug: str, action: str
-    ) -> Response:
+    def brief_act(self, slug: str, action: str) -> Response:
         form = request.form
+        editor: str = g.who.name
 
         def refuse(message: str, status: int) -> Response:
-            return self.brief_page(
-                request, session=session, editor=editor, slug=slug, error=message, status=status
-            )
+            return self.brief_page(slug, error=message, status=status)
 
         version = form.get("version", "")
         if not re.fullmatch(r"[0-9a-f]{64}", version):
@@ -157,7 +133,7 @@ class BriefPages:
                 confirm.discard(
                     self.project, slug, by=editor, note=form.get("note", "").strip()[:4000] or None
                 )
-                return Response.redirect(f"{PREFIX}?done=discard&slug={slug}")
+                return see(f"{PREFIX}?done=discard&slug={slug}")
             facts = chosen(form, "fact", form.get("facts", ""))
             quotes = chosen(form, "quote", form.get("quotes", ""))
             if facts is None or quotes is None:
@@ -177,5 +153,5 @@ class BriefPages:
         except SatireError as exc:
             return refuse(exc.format_message(), 409)
         if action == "confirm":
-            return Response.redirect(f"{PREFIX}?done=confirm&slug={slug}")
-        return Response.redirect(f"{PREFIX}/{slug}?done=drop")
+            return see(f"{PREFIX}?done=confirm&slug={slug}")
+        return see(f"{PREFIX}/{slug}?done=drop")

@@ -28,6 +28,7 @@ class Job:
     what: str
     by: str
     note: str
+    revision: int | None = None  # the revision the editor asked to revise
     state: State = "running"
     phase: str = "starting"
     started: float = field(default_factory=time.monotonic)
@@ -77,13 +78,16 @@ class Jobs:
         work: Callable[[Job], Any],
         *,
         phase: str = "starting",
+        revision: int | None = None,
     ) -> Job | None:
         """Run `work(job)` in the background; None if `slug` already has a running job.
         `phase` says what is happening, for the page that follows the job."""
         with self._lock:
             if any(j.slug == slug and j.state == "running" for j in self._jobs.values()):
                 return None
-            job = Job(secrets.token_urlsafe(12), slug, what, by, note, phase=phase)
+            job = Job(
+                secrets.token_urlsafe(12), slug, what, by, note, revision=revision, phase=phase
+            )
             self._jobs[job.id] = job
             self._forget_old()
         threading.Thread(

@@ -9,7 +9,10 @@ Nothing here decides a status or writes a draft: actions are handed to
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator.brief import Brief
@@ -20,6 +23,8 @@ from generator.desk.diffs import DiffLayout, front_matter_end, layout
 from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
 from generator.errors import SatireError
 from generator.review import workflow as review
+from generator.review.approval import digest
+from generator.review.edits import record_pending
 
 
 @dataclass
@@ -40,8 +45,53 @@ class Listing:
         return sum(self.counts.values())
 
 
+# the last listing of each project, with the state of the files it was made from:
+# every reader of the list page shares it until a draft, brief, revision or the
+# config changes (the fact check of every draft is the page's whole cost)
+_LISTINGS: dict[Path, tuple[tuple[tuple[str, int, int], ...], Any]] = {}
+_LISTINGS_LOCK = threading.Lock()
+
+
+def inputs(project: Project) -> tuple[tuple[str, int, int], ...]:
+    """Path, mtime (ns) and size of every file a listing reads."""
+    found: list[tuple[str, int, int]] = []
+    folders = [
+        project.drafts_dir,
+        project.briefs_dir,
+        project.prompts_dir,  # styles: the fact check reads their rules
+        project.state_dir / "revisions",
+    ]
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                try:
+                    stat = path.stat()
+                except OSError:  # gone while we looked: the next listing sees it
+                    continue
+                found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    config = project.root / "satire.yaml"
+    if config.is_file():
+        found.append((str(config), config.stat().st_mtime_ns, config.stat().st_size))
+    return tuple(sorted(found))
+
+
+def all_rows(project: Project) -> Any:
+    """`review.listing(project)`, made again only when a file it reads has changed."""
+    key = project.root.resolve()
+    before = inputs(project)
+    with _LISTINGS_LOCK:
+        cached = _LISTINGS.get(key)
+    if cached is not None and cached[0] == before:
+        return cached[1]
+    made = review.listing(project)
+    if inputs(project) == before:  # nothing changed while it was made: keep it
+        with _LISTINGS_LOCK:
+            _LISTINGS[key] = (before, made)
+    return made
+
+
 def listing(project: Project, status: str) -> Listing:
-    rows, errors = review.listing(project)  # all of them: the filter chips show every count
+    rows, errors = all_rows(project)  # all of them: the filter chips show every count
     counts: dict[str, int] = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     wanted = status if status in STATUSES else ""
     shown = [r for r in rows if not wanted or r.status == wanted]
@@ -77,6 +127,8 @@ class DraftView:
         default_factory=list
     )  # translation and style notes: shown apart, never block
     verified: list[factcheck.Verified] = field(default_factory=list)
+    seen: str = ""  # sha256 of the file as shown: an action on it may record a hand edit first
+    edit_state: str = "clean"  # review.edits.edit_state
 
     @property
     def allowed(self) -> list[str]:
@@ -120,7 +172,35 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
         log,
         result.advisory,
         result.verified,
+        file_sha(store, slug),
+        review.edit_state(project, draft),
     )
+
+
+def file_sha(store: DraftStore, slug: str) -> str:
+    """sha256 of the draft's file as it stands ('' when there is none)."""
+    path = store.path(slug)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def record_seen(project: Project, slug: str, revision: int, seen: str, *, by: str) -> int:
+    """The revision an action shown on `revision` is to be taken on. When the file
+    holds a hand edit not yet recorded, and it is the very file the editor was
+    shown (`seen`: its sha256), the edit is recorded now, in `by`'s name, and the
+    action goes to that new revision; otherwise `revision` as it was (and a file
+    changed since the page was shown is refused as stale by the action)."""
+    store = DraftStore(project)
+    path = store.path(slug)
+    if not seen or not path.is_file():
+        return revision
+    shown = path.read_text(encoding="utf-8")
+    if hashlib.sha256(shown.encode("utf-8")).hexdigest() != seen:
+        return revision
+    recorded = record_pending(project, slug, by=by)
+    if recorded is None:
+        return revision
+    same = digest(parse_draft(shown, project.rel(path))) == digest(recorded)
+    return recorded.revision if same else revision
 
 
 def _revision(store: DraftStore, slug: str, number: int, log: list[dict[str, Any]]) -> Revision:
@@ -170,23 +250,33 @@ def preview_html(project: Project, slug: str, css_href: str) -> str:
     return marked[:head_end] + link + marked[head_end:] if head_end >= 0 else link + marked
 
 
-def act(project: Project, slug: str, action: str, *, by: str, note: str | None, ack: bool) -> None:
-    """One move of the review workflow, as the editor asked it."""
+def act(
+    project: Project,
+    slug: str,
+    action: str,
+    *,
+    by: str,
+    note: str | None,
+    ack: bool,
+    revision: int | None,
+) -> None:
+    """One move of the review workflow, as the editor asked it, on the revision
+    the editor saw (another one is refused: `review.StaleRevision`)."""
     if action == "approve":
-        review.approve(project, slug, by=by, note=note, ack=ack)
+        review.approve(project, slug, by=by, note=note, ack=ack, revision=revision)
     elif action == "reject":
-        review.reject(project, slug, by=by, note=note)
+        review.reject(project, slug, by=by, note=note, revision=revision)
     elif action == "publish":
-        review.publish(project, slug, by=by, note=note)
+        review.publish(project, slug, by=by, note=note, revision=revision)
     elif action == "unpublish":
-        review.unpublish(project, slug, by=by, note=note)
+        review.unpublish(project, slug, by=by, note=note, revision=revision)
     else:
         raise SatireError(f"unknown action {action!r}")
 
 
-def revise(project: Project, slug: str, *, by: str, note: str) -> int:
+def revise(project: Project, slug: str, *, by: str, note: str, revision: int | None) -> int:
     """Have the writer revise the draft; the new revision's number."""
-    return review.revise(project, slug, by=by, note=note).revision
+    return review.revise(project, slug, by=by, note=note, revision=revision).revision
 
 
 def audit(project: Project, slug: str | None) -> list[dict[str, Any]]:

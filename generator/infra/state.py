@@ -144,6 +144,35 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (base_url, model)
     );
     """,
+    # 7: (issue 19) the desk for a team: accounts (a memory-hard hash, never the
+    # password), server-side sessions (only a hash of the cookie's id is kept),
+    # failed sign-ins for throttling, and the secret CSRF tokens are made with
+    """
+    CREATE TABLE desk_accounts (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        role TEXT NOT NULL,            -- writer, editor, publisher, admin
+        password_hash TEXT NOT NULL,   -- scrypt$N$r$p$salt$hash
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE desk_sessions (
+        id_sha TEXT PRIMARY KEY,       -- sha256 of the session id the cookie holds
+        account TEXT NOT NULL COLLATE NOCASE,
+        created_at REAL NOT NULL,      -- unix time
+        expires_at REAL NOT NULL
+    );
+    CREATE INDEX desk_sessions_account ON desk_sessions (account);
+    CREATE TABLE desk_login_failures (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL,             -- account:NAME (lower case) or address:IP
+        at REAL NOT NULL
+    );
+    CREATE INDEX desk_login_failures_key ON desk_login_failures (key, at);
+    CREATE TABLE desk_secret (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        secret BLOB NOT NULL
+    );
+    """,
 ]
 
 

@@ -80,11 +80,13 @@ __all__ = [  # the actions here, and what the other review modules lend the CLI 
     "MOVES",
     "DraftRow",
     "StaleEdit",
+    "StaleRevision",
     "_append",
     "_db",
     "_entry",
     "approve",
     "check_move",
+    "check_revision",
     "diff",
     "digest",
     "edit_state",
@@ -118,6 +120,18 @@ def check_move(action: str, slug: str, status: Status) -> Status:
     return target
 
 
+class StaleRevision(SatireError):
+    """A move made on a revision of a draft that is no longer its current one."""
+
+
+def check_revision(action: str, draft: Draft, expect: int | None) -> None:
+    """StaleRevision unless the draft is still at `expect` (None: not checked)."""
+    if expect is not None and draft.revision != expect:
+        raise StaleRevision(
+            f"cannot {action} {draft.slug!r}: it is at revision {draft.revision} now, not revision {expect} as you saw it; here it is as it stands"
+        )
+
+
 # -- the actions -------------------------------------------------------------------
 
 
@@ -128,6 +142,7 @@ def approve(
     by: str | None = None,
     note: str | None = None,
     ack: bool = False,
+    revision: int | None = None,
 ) -> Draft:
     """draft -> approved, bound to its text (`approved` in its front matter). With
     claim findings (number, quote, person, organization, date), only when `ack`;
@@ -159,10 +174,17 @@ def approve(
         details["digest"] = sealed.approved.digest
         return sealed
 
-    return _move(project, "approve", slug, by, note, change)
+    return _move(project, "approve", slug, by, note, change, expect=revision)
 
 
-def reject(project: Project, slug: str, *, by: str | None = None, note: str | None = None) -> Draft:
+def reject(
+    project: Project,
+    slug: str,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    revision: int | None = None,
+) -> Draft:
     """draft or approved -> rejected; the note says why (required). A rejection
     withdraws the draft's approval (a restore cannot bring it back approved)."""
     if not (note and note.strip()):
@@ -175,6 +197,7 @@ def reject(project: Project, slug: str, *, by: str | None = None, note: str | No
         by,
         note,
         lambda d, _: d.model_copy(update={"status": "rejected", "approved": None}),
+        expect=revision,
     )
 
 
@@ -185,6 +208,7 @@ def publish(
     by: str | None = None,
     note: str | None = None,
     today: dt.date | None = None,
+    revision: int | None = None,
 ) -> Draft:
     """approved -> published, dated today (in the site's timezone) unless it has a
     date; only while its text is the one approved (a hand edit in the file is
@@ -205,6 +229,7 @@ def publish(
         change,
         guard=_approved_as_is,
         then=store.save_published,  # after the draft: a crash between leaves it published
+        expect=revision,
     )
 
 
@@ -232,7 +257,12 @@ def publish_all(
 
 
 def unpublish(
-    project: Project, slug: str, *, by: str | None = None, note: str | None = None
+    project: Project,
+    slug: str,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    revision: int | None = None,
 ) -> Draft:
     """published -> approved: gone from the site at the next build (its date is
     kept). A post whose draft is in review while its published copy is online:
@@ -242,6 +272,7 @@ def unpublish(
     def take_down(draft: Draft, details: dict[str, Any]) -> Draft:
         # the copy goes first: a crash before the draft is written leaves the
         # post published as it was, never online under another status
+        check_revision("unpublish", draft, revision)
         store.remove_published(slug)
         details.update({"from": draft.status, "to": draft.status, "online": "taken down"})
         return draft
@@ -253,7 +284,7 @@ def unpublish(
         store.remove_published(slug)
         return draft.model_copy(update={"status": "approved"})
 
-    return _move(project, "unpublish", slug, by, note, change)
+    return _move(project, "unpublish", slug, by, note, change, expect=revision)
 
 
 def revise(
@@ -265,6 +296,7 @@ def revise(
     offline: bool = False,
     model: str | None = None,
     self_check_rounds: int | None = None,
+    revision: int | None = None,
 ) -> Draft:
     """The LLM rewrites the draft following `note` and its brief (then checks itself,
     see `compose.self_check`): a new revision, back to draft."""
@@ -276,6 +308,7 @@ def revise(
     record_pending(project, slug, by=by)
     store = DraftStore(project)
     current = store.load(slug)
+    check_revision("revise", current, revision)
     check_move("revise", slug, current.status)  # fail before spending a call
     brief = load_brief_of(project, current)
     backend = get_backend(project, offline=offline, model=model)
@@ -310,10 +343,14 @@ def _move(
     new_revision: bool = False,
     guard: Callable[[Draft], None] | None = None,
     then: Callable[[Draft], object] | None = None,
+    expect: int | None = None,
 ) -> Draft:
-    """Check the move (after `guard`), change and write the draft, log it."""
+    """Check the move (after `guard`), change and write the draft, log it.
+    `expect`: the revision the editor saw; any other is refused (StaleRevision),
+    checked under the review lock, so no move lands on text nobody saw."""
 
     def step(draft: Draft, details: dict[str, Any]) -> Draft:
+        check_revision(action, draft, expect)
         if guard is not None:
             guard(draft)
         target = check_move(action, slug, draft.status)

@@ -14,8 +14,8 @@ MUTATIONS = [
     {
         "name": "confirm: the desk takes a confirm/drop/discard without its CSRF token",
         "path": "generator/desk/app.py",
-        "old": "if request.method not in SAFE_METHODS and not guard.csrf_ok(request, session, fresh):",
-        "new": "if request.method not in SAFE_METHODS and not guard.csrf_ok(request, session, fresh) and not request.path.startswith('/_desk/briefs/'):",
+        "old": "        if request.method not in security.SAFE_METHODS and not security.csrf_ok(\n",
+        "new": "        if request.method not in security.SAFE_METHODS and not request.path.startswith('/briefs/') and not security.csrf_ok(\n",
         "tests": [
             "tests/test_confirm_desk.py::test_post_without_csrf_token_is_refused_and_changes_nothing",
         ],

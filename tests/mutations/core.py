@@ -6,7 +6,7 @@ MUTATIONS = [
     {
         "name": "desk: Host check gone (DNS rebinding)",
         "path": "generator/desk/security.py",
-        "old": "        if not self.host_allowed(host):\n",
+        "old": "        if not proxied and not self.host_allowed(host, scheme=request.scheme):\n",
         "new": "        if False:\n",
         "tests": [
             "tests/test_desk_security.py::test_foreign_host_is_refused_against_dns_rebinding"
@@ -15,7 +15,7 @@ MUTATIONS = [
     {
         "name": "desk: Origin check gone",
         "path": "generator/desk/security.py",
-        "old": "        if origin is not None and origin.lower() != f\"http://{(host or '').lower()}\":\n",
+        "old": "        if origin is not None and origin.lower() != f\"{request.scheme}://{(host or '').lower()}\":\n",
         "new": "        if False:\n",
         "tests": [
             "tests/test_desk_security.py::test_post_with_foreign_origin_is_refused_and_changes_nothing"
@@ -31,7 +31,7 @@ MUTATIONS = [
     {
         "name": "desk: CSRF token not checked",
         "path": "generator/desk/security.py",
-        "old": "        return not fresh and hmac.compare_digest(sent.encode(), self.token(session).encode())\n",
+        "old": "    return browser is not None and hmac.compare_digest(\n        sent.encode(), csrf_token(secret, browser).encode()\n    )\n",
         "new": "        return True\n",
         "tests": [
             "tests/test_desk_security.py::test_post_without_csrf_token_is_refused_and_changes_nothing",
