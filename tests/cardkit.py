@@ -27,6 +27,9 @@ SHORT = "Apple annonce un iPhone sans écran : « l’avenir est invisible »"
 WIDE = "Un " + "Anticonstitutionnellementissimement" * 2 + " et la suite"
 
 
+NAMES = ["long-fr", "short-en", "wide-word", "themed-logo", "hero-fr", "hero-short"]
+
+
 def hero_photo(folder: Path) -> Path:
     """A 1600x1067 JPEG with gradients, shapes and an edge (what a card's backdrop is cropped from)."""
     ramp = Image.linear_gradient("L").resize((1600, 1067))

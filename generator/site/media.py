@@ -4,7 +4,7 @@ the build as files to publish, each with the key that says when it changed.
 
     .satire/media/sources/KEY.json  a source image's Picture, KEY = its path, size, mtime, settings
     .satire/media/images/HASH/      the files made from one source's bytes (HASH: of those bytes and the settings)
-    .satire/media/cards/KEY.HASH.png  a card, KEY = the hash of everything it is drawn from, HASH = of its bytes
+    .satire/media/cards/KEY.HASH.EXT  a card (png or jpg), KEY = the hash of everything it is drawn from, HASH = of its bytes
     .satire/media/uses/HASH.json    what the build into one output folder used (prune.py removes the rest)
 
 A rebuild with nothing changed reads the small JSON files and stats the
@@ -153,8 +153,8 @@ def _cards(
     drawn = {
         name.split(".", 1)[0]: name
         for name in (os.listdir(folder) if folder.is_dir() else [])
-        if name.endswith(".png")
-    }  # KEY.HASH.png
+        if name.endswith((".png", ".jpg"))
+    }  # KEY.HASH.EXT
     tasks: list[tuple[cards.Spec, str]] = []
     owners: list[tuple[Post, str]] = []
     for post in posts:
@@ -186,8 +186,9 @@ def _cards(
 
 
 def _publish(post: Post, folder: Path, name: str, key: str, media: Media) -> None:
-    """The card's site path carries the hash of its bytes (from its cached name, KEY.HASH.png)."""
-    post.card = f"cards/{post.slug}.{name.split('.')[1]}.png"
+    """The card's site path carries the hash of its bytes (from its cached name, KEY.HASH.EXT)."""
+    _, digest, ext = name.split(".")
+    post.card = f"cards/{post.slug}.{digest}.{ext}"
     media.files[post.card] = (os.path.join(folder, name), f"media:{key[:32]}")
     media.used.add(f"cards/{name}")
 
