@@ -101,6 +101,7 @@ def _pictures(
 ) -> dict[str, Picture]:
     settings = _settings(project)
     wanted: dict[str, Path] = {}
+    heroes = {images.local_path(p.image.src, root) for p in posts if p.image is not None}
     for post in posts:
         for rel in images.used_by(post.image.src if post.image else None, post.body_images, root):
             if rel in statics and rel not in wanted:
@@ -121,9 +122,9 @@ def _pictures(
             media.used |= {f"sources/{record.name}", f"images/{picture.key[:32]}"}
         else:
             records[rel] = record
-            tasks.append((rel, str(path), str(cache / "images"), settings))
+            tasks.append((rel, str(path), str(cache / "images"), settings, rel in heroes))
     results = workers.map(images.make_all, tasks, PARALLEL_IMAGES)
-    for (rel, _, _, _), (made, problem) in zip(tasks, results, strict=True):
+    for (rel, *_), (made, problem) in zip(tasks, results, strict=True):
         if made is None:
             media.warnings.append(f"{project.rel(wanted[rel])}: {problem}")
             continue
@@ -161,7 +162,12 @@ def _cards(
         hero = (
             post.pictures.get(images.local_path(post.image.src, root) or "") if post.image else None
         )
-        hero_file = hero.files.get(hero.src) if hero is not None and hero.sources else None
+        # the backdrop made for it (1200x630), or the cleaned original
+        hero_file = (
+            (hero.backdrop or hero.files.get(hero.src))
+            if hero is not None and hero.sources
+            else None
+        )
         spec = cards.Spec(post.title, site, post.date.isoformat(), post.language, hero_file, style)
         key = spec.key(stamps)[:40]
         if key in drawn:
