@@ -24,8 +24,8 @@ from generator.site import cards, images
 from generator.site.build import build
 from generator.site.cards import HEIGHT, WIDTH, Spec
 from generator.site.marker import MARKER
-from tests.conftest import run_satire
 from tests import cardkit
+from tests.conftest import run_satire
 from tests.imagekit import LONG_TITLE, SVG, image_blog, photo_jpeg, srcset
 from tests.sitekit import make_draft, save
 

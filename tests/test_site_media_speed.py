@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from PIL import ExifTags, Image, ImageDraw, ImageFile
+from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFile
 
 from generator.config import CardConfig
 from generator.site import cards, images
@@ -68,12 +68,29 @@ def test_a_turned_original_is_made_upright_not_just_stripped(tmp_path: Path) -> 
         assert original.size == (600, 900) and not original.getexif()
 
 
+def swapped_primaries() -> bytes:
+    """sRGB with its red and blue primaries swapped: a profile that changes colours."""
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    count = int.from_bytes(profile[128:132], "big")
+    entries = {bytes(profile[132 + 12 * i : 136 + 12 * i]): 132 + 12 * i for i in range(count)}
+    red, blue = entries[b"rXYZ"], entries[b"bXYZ"]
+    profile[red + 4 : red + 12], profile[blue + 4 : blue + 12] = (
+        profile[blue + 4 : blue + 12],
+        profile[red + 4 : red + 12],
+    )
+    return bytes(profile)
+
+
 def test_an_original_with_a_colour_profile_is_converted_not_just_stripped(tmp_path: Path) -> None:
     source = tmp_path / "profiled.jpg"
-    source.write_bytes(photo_jpeg(orientation=1, icc=True, size=(900, 600)))
+    Image.new("RGB", (900, 600), (200, 40, 40)).save(
+        source, "JPEG", quality=90, icc_profile=swapped_primaries()
+    )
     picture = images.make("profiled.jpg", source, tmp_path / "cache", images.Settings((480,), 80))
     with Image.open(picture.files["profiled.jpg"]) as original:
         assert "icc_profile" not in original.info and not original.getexif()
+        red, _, blue = original.getpixel((450, 300))  # type: ignore[misc]
+        assert blue > red  # shown as its profile says: the primaries swapped
 
 
 def test_a_source_wider_than_every_width_is_decoded_small(
@@ -119,7 +136,9 @@ def test_a_hero_card_is_drawn_on_the_backdrop_made_with_its_files(tmp_path: Path
         assert backdrop.size == (cards.WIDTH, cards.HEIGHT)
     assert picture.backdrop not in picture.files.values()  # not published
     plain = cardkit.specs(tmp_path)["hero-short"]
-    spec = cards.Spec(plain.title, plain.site, plain.date, plain.language, picture.backdrop, plain.look)
+    spec = cards.Spec(
+        plain.title, plain.site, plain.date, plain.language, picture.backdrop, plain.look
+    )
     card, _ = cards.draw(spec)
     with Image.open(cardkit.REFERENCES / "hero-short.png") as before:
         mean, far = cardkit.difference(card, before)

@@ -39,12 +39,12 @@ from generator.site.labels import check_post_page
 from generator.site.marker import MARKER, newest_input_mtime, read_marker, write_marker
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
-from generator.site.parallel import Workers, job, run
+from generator.site.parallel import Progress, Workers, job, run
 from generator.site.prune import prune
 from generator.site.theme import Theme
 from generator.site.write import SiteWriter, recover
 
-__all__ = ["Report", "build", "render_post_page"]
+__all__ = ["Progress", "Report", "build", "render_post_page"]
 
 PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
 PARALLEL_PAGES = 400  # pages, likewise
@@ -100,8 +100,10 @@ def build(
     today: dt.date | None = None,
     cache: bool = True,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Build the site into `out` (default site/). Bad drafts land in `report.errors`."""
+    """Build the site into `out` (default site/). Bad drafts land in `report.errors`;
+    `progress` hears of each phase (gather, images, cards, pages) as it goes."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
     with project_lock(project.state_dir, "build"), collector_paused():
@@ -116,7 +118,7 @@ def build(
             )  # before the output holds a single draft
         store = RenderCache(project, enabled=cache)
         bodies = Bodies(project, enabled=cache)
-        workers = Workers(jobs or os.cpu_count() or 1)
+        workers = Workers(jobs or os.cpu_count() or 1, progress)
         try:
             report = _build(
                 project,
@@ -229,6 +231,8 @@ def _build(
             workers.jobs,
             PARALLEL_PAGES,
             setup=partial(_prepare, theme, todo, writer, shared),
+            progress=workers.progress,
+            phase="pages",
         )
         clock = report.lap("pages", clock)
         problems = [problem for _, _, _, problem in results if problem]

@@ -304,9 +304,7 @@ def _raster(
         covering = [
             scaled[w] for w in widths if w >= BACKDROP[0] and scaled[w].height >= BACKDROP[1]
         ]  # the smallest file that covers the card: less to resize than the source
-        fit = ImageOps.fit(
-            covering[0] if covering else image, BACKDROP, Image.Resampling.BICUBIC
-        )
+        fit = ImageOps.fit(covering[0] if covering else image, BACKDROP, Image.Resampling.BICUBIC)
         write_atomic(path, _encode(fit, "BACKDROP", 95))
         card = str(path)
     return Picture(rel, width, height, sources, files, key, card)
@@ -316,7 +314,7 @@ def published_widths(width: int, settings: Settings) -> list[int]:
     """The widths of a source's files, narrowest first: the settings' under its
     own width, and its own when it is no wider than the largest setting."""
     below = [w for w in settings.widths if w < width]
-    return below + [width] if not settings.widths or width <= max(settings.widths) else below
+    return [*below, width] if not settings.widths or width <= max(settings.widths) else below
 
 
 # JPEG segments kept when stripping: frames (SOF), tables (DHT, DAC, DQT, DRI) and
