@@ -212,6 +212,87 @@ def pelican_seconds(root: Path, posts: int) -> float | None:
     return time.perf_counter() - started
 
 
+HUGO_CONFIG = """baseURL = "https://bench.example/"
+languageCode = "fr"
+title = "Bench"
+disableKinds = ["taxonomy", "term"]
+[pagination]
+  pagerSize = 10
+[taxonomies]
+  category = "categories"
+  tag = "tags"
+"""
+HUGO_BASEOF = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }}</title>
+{{ block "head" . }}{{ end }}</head><body>{{ block "main" . }}{{ end }}</body></html>
+"""
+HUGO_SINGLE = """{{ define "head" }}
+{{- $bold := resources.Get "DejaVuSans-Bold.ttf" -}}
+{{- $regular := resources.Get "DejaVuSans.ttf" -}}
+{{- $card := (resources.Get "card.png") | images.Filter
+  (images.Overlay (resources.Get "band.png") 0 546)
+  (images.Text site.Title (dict "color" "#d9d6f0" "size" 30 "x" 64 "y" 64 "font" $regular))
+  (images.Text (.Date.Format "2 January 2006") (dict "color" "#d9d6f0" "size" 30 "x" 860 "y" 64 "font" $regular))
+  (images.Text .Title (dict "color" "#ffffff" "size" 64 "linespacing" 12 "x" 64 "y" 160 "font" $bold))
+  (images.Text "SATIRE · Article écrit par une IA, ce n’est pas une information" (dict "color" "#ffffff" "size" 30 "x" 64 "y" 570 "font" $bold)) -}}
+<meta property="og:image" content="{{ $card.Permalink }}">
+<meta property="og:image:width" content="{{ $card.Width }}"><meta property="og:image:height" content="{{ $card.Height }}">
+{{ end }}
+{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>
+{{ .Content }}</article>{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}
+<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}{{ end }}
+"""
+
+
+def hugo_seconds(root: Path) -> tuple[float, int] | None:
+    """The same corpus through Hugo (when `hugo` is on PATH), with a lean theme
+    and one social card per post like ours: a 1200x630 background, the band
+    overlaid, the site's name, the date, the title and the band's label drawn
+    with `images.Text` (DejaVu fonts, as ours). Cold: no resources cache.
+    Returns the seconds and how many cards it made."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    from PIL import Image
+
+    site = root / "hugo"
+    for folder in ("content/posts", "layouts/_default", "assets"):
+        (site / folder).mkdir(parents=True)
+    (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (site / "layouts/_default/baseof.html").write_text(HUGO_BASEOF, encoding="utf-8")
+    (site / "layouts/_default/single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (site / "layouts/_default/list.html").write_text(HUGO_LIST, encoding="utf-8")
+    Image.new("RGB", (1200, 630), "#1d1b3a").save(site / "assets/card.png")
+    Image.new("RGB", (1200, 84), "#d7263d").save(site / "assets/band.png")
+    fonts = REPO / "generator/site/fonts"
+    for name in ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"):
+        shutil.copy(fonts / name, site / "assets" / name)
+    for path in sorted((root / "drafts").glob("*.md")):
+        head, _, text_body = path.read_text(encoding="utf-8")[4:].partition("\n---\n")
+        meta = json.loads(head)
+        front = {
+            "title": meta["title"],
+            "date": meta["date"],
+            "slug": meta["slug"],
+            "categories": meta["categories"],
+            "tags": meta["tags"],
+        }
+        (site / "content/posts" / path.name).write_text(
+            "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n" + text_body,
+            encoding="utf-8",
+        )
+    settle()
+    started = time.perf_counter()
+    subprocess.run(
+        [hugo, "--quiet", "--source", str(site), "--cacheDir", str(root / "hugo-cache")],
+        check=True,
+    )
+    seconds = time.perf_counter() - started
+    made = sum(1 for _ in (site / "public").rglob("card_*.png"))
+    return seconds, made
+
+
 def bench(posts: int, images: int) -> None:
     with tempfile.TemporaryDirectory(prefix="satire-bench-") as folder:
         root = Path(folder)

@@ -6,6 +6,7 @@ drawn card."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFile
 from generator.config import CardConfig
 from generator.site import cards, images
 from tests import cardkit
-from tests.imagekit import photo_jpeg
+from tests.conftest import run_satire
+from tests.imagekit import image_blog, photo_jpeg
 
 
 def grainy_jpeg(size: tuple[int, int]) -> bytes:
@@ -143,3 +145,33 @@ def test_a_hero_card_is_drawn_on_the_backdrop_made_with_its_files(tmp_path: Path
     with Image.open(cardkit.REFERENCES / "hero-short.png") as before:
         mean, far = cardkit.difference(card, before)
     assert mean < 1.5 and far < 0.001, (mean, far)
+
+
+def test_a_fresh_clone_with_the_media_cache_restored_makes_no_card_and_no_image(
+    demo_project: Path, tmp_path: Path
+) -> None:
+    """What CI does (docs/ci-cache.md): a new checkout elsewhere (every file with
+    a new mtime), `.satire/media` restored from the last run, then a build."""
+    image_blog(demo_project)
+    fonts = demo_project / "fonts"  # the project's own: a checkout gives them new mtimes
+    fonts.mkdir()
+    shutil.copy(cards.BOLD, fonts / "title.ttf")
+    config = demo_project / "satire.yaml"
+    config.write_text(config.read_text() + "images:\n  card:\n    font: fonts/title.ttf\n")
+    first = run_satire("build", cwd=demo_project)
+    assert first.code == 0 and " 0 cards made" not in first.out, first.err
+    clone = tmp_path / "clone"
+    shutil.copytree(
+        demo_project,
+        clone,
+        copy_function=shutil.copy,  # contents only: new mtimes, as a checkout has
+        ignore=shutil.ignore_patterns("site", ".satire"),
+    )
+    # restored, not shared: the first checkout's cache is gone
+    (clone / ".satire").mkdir()
+    shutil.move(demo_project / ".satire/media", clone / ".satire/media")
+    again = run_satire("build", cwd=clone)
+    assert again.code == 0, again.err
+    assert "0 images and 0 cards made" in again.out, again.out
+    built = sorted(p.name for p in (clone / "site/cards").iterdir() if p.is_file())
+    assert built == sorted(p.name for p in (demo_project / "site/cards").iterdir())

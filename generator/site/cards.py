@@ -103,8 +103,10 @@ class Spec:
     look: Look
 
     def key(self, stamps: str) -> str:
-        """`stamps`: the size and mtime of the files drawn from (fonts, logo); the
-        hero's path names its content. Cheap: a no-op build makes one per post."""
+        """`stamps`: the content hashes of the files drawn from (fonts, logo); the
+        hero by its place in the media cache, which names its content (so a
+        fresh clone with the cache restored, elsewhere, finds the same keys).
+        Cheap: a no-op build makes one per post."""
         text = "\0".join(
             (
                 _look_json(self.look),
@@ -114,7 +116,7 @@ class Spec:
                 self.date,
                 self.language,
                 band_text(self.language),
-                self.hero or "",
+                "/".join(Path(self.hero).parts[-2:]) if self.hero else "",
             )
         )
         return hashlib.sha256(text.encode()).hexdigest()
@@ -122,7 +124,9 @@ class Spec:
 
 @lru_cache(maxsize=4)
 def _look_json(look: Look) -> str:
-    return json.dumps([VERSION, asdict(look)], sort_keys=True)
+    """The look without its files' paths (their content is in the stamps)."""
+    fields = {k: v for k, v in asdict(look).items() if k not in ("font", "font_regular", "logo")}
+    return json.dumps([VERSION, fields, look.logo is not None], sort_keys=True)
 
 
 def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | None]]:

@@ -141,21 +141,23 @@ def source_key(rel: str, size: int, mtime_ns: int, settings: Settings) -> str:
 
 
 Task = tuple[str, str, str, Settings, bool]  # (site path, source, cache folder, settings, backdrop)
-Outcome = tuple[str | None, str | None]  # (Picture as JSON, or a problem)
+Outcome = tuple[str | None, str | None, bool]  # (Picture as JSON, or a problem; made here)
 
 
 def make_all(tasks: Sequence[Task]) -> list[Outcome]:
-    """Publishable files for each source (run in a worker); a problem instead of a crash."""
+    """Publishable files for each source (run in a worker); a problem instead of a
+    crash; whether the files were made (not found under the source's content hash)."""
     results: list[Outcome] = []
     for rel, source, cache, settings, backdrop in tasks:
         try:
-            picture = make(rel, Path(source), Path(cache), settings, backdrop=backdrop)
-            results.append((picture.to_json(), None))
+            picture, made = _make(rel, Path(source), Path(cache), settings, backdrop=backdrop)
+            results.append((picture.to_json(), None, made))
         except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises these on bad files
             results.append(
                 (
                     None,
                     f"{rel}: cannot read this image ({type(exc).__name__}: {exc}); published as is",
+                    False,
                 )
             )
     return results
@@ -166,17 +168,23 @@ def make(
 ) -> Picture:
     """The files of one source (made once per content: the same bytes under
     another name reuse them); `backdrop`: also a social card's backdrop."""
+    return _make(rel, source, cache, settings, backdrop=backdrop)[0]
+
+
+def _make(
+    rel: str, source: Path, cache: Path, settings: Settings, *, backdrop: bool
+) -> tuple[Picture, bool]:
     data = source.read_bytes()
     key = hashlib.sha256(settings.tag.encode() + b"\0" + data).hexdigest()
     folder = cache / key[:32]
     meta = folder / "picture.json"
     if meta.is_file():  # the same bytes under another name or mtime: made already
-        known = Picture.from_json(meta.read_text(encoding="utf-8"))
+        known = _rebased(Picture.from_json(meta.read_text(encoding="utf-8")), folder)
         picture = _renamed(known, rel)
         if all(Path(p).is_file() for p in picture.files.values()) and (
             picture.backdrop or not backdrop or not picture.sources
         ):
-            return picture
+            return picture, False
     suffix = Path(rel).suffix.lower()
     picture = (
         _pass_through(rel, source, data, key)
@@ -184,7 +192,20 @@ def make(
         else _raster(rel, data, key, folder, settings, backdrop=backdrop)
     )
     write_atomic(meta, picture.to_json())
-    return picture
+    return picture, suffix not in PASSED  # an SVG is read, not made
+
+
+def _rebased(picture: Picture, folder: Path) -> Picture:
+    """A picture whose files are where `folder` is now: a cache restored into
+    another checkout (CI) holds the same files under another absolute path."""
+    files = {
+        path: str(folder / Path(file).name) if Path(file).parent.name == folder.name else file
+        for path, file in picture.files.items()
+    }
+    backdrop = str(folder / Path(picture.backdrop).name) if picture.backdrop else ""
+    return Picture(
+        picture.src, picture.width, picture.height, picture.sources, files, picture.key, backdrop
+    )
 
 
 def _renamed(picture: Picture, rel: str) -> Picture:

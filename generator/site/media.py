@@ -127,14 +127,14 @@ def _pictures(
     results = workers.map(
         images.make_all, tasks, PARALLEL_IMAGES, phase="images", parts=max(1, len(tasks))
     )
-    for (rel, *_), (made, problem) in zip(tasks, results, strict=True):
+    for (rel, *_), (made, problem, fresh) in zip(tasks, results, strict=True):
         if made is None:
             media.warnings.append(f"{project.rel(wanted[rel])}: {problem}")
             continue
         write_atomic(records[rel], made)
         found[rel] = Picture.from_json(made)
         media.used |= {f"sources/{records[rel].name}", f"images/{found[rel].key[:32]}"}
-        media.made_images += 1
+        media.made_images += fresh  # else its files were in the cache (a fresh clone's mtimes)
     return found
 
 
@@ -203,5 +203,6 @@ def _publish(post: Post, folder: Path, name: str, key: str, media: Media) -> Non
 
 
 def _stamp(path: str) -> str:
-    stat = Path(path).stat()
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    """A file a card is drawn from, by its content (not its mtime: a fresh clone
+    with `.satire/media` restored must find the same cards)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]

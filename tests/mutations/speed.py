@@ -63,4 +63,22 @@ MUTATIONS = [
             "tests/test_site_images.py::test_theme_settings_change_the_card",
         ],
     },
+    {
+        "name": "media: a card's fonts known by their mtime (a fresh clone redraws every card)",
+        "path": "generator/site/media.py",
+        "old": "    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]\n",
+        "new": "    return str(Path(path).stat().st_mtime_ns)\n",
+        "tests": [
+            "tests/test_site_media_speed.py::test_a_fresh_clone_with_the_media_cache_restored_makes_no_card_and_no_image"
+        ],
+    },
+    {
+        "name": "images: a restored cache's files looked for at their old absolute paths (remade)",
+        "path": "generator/site/images.py",
+        "old": '        known = _rebased(Picture.from_json(meta.read_text(encoding="utf-8")), folder)\n',
+        "new": '        known = Picture.from_json(meta.read_text(encoding="utf-8"))\n',
+        "tests": [
+            "tests/test_site_media_speed.py::test_a_fresh_clone_with_the_media_cache_restored_makes_no_card_and_no_image"
+        ],
+    },
 ]
