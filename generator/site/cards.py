@@ -141,7 +141,7 @@ def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | 
             continue
         data, ext = encode(image, spec)
         path = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
-        write_atomic(Path(path), data)
+        write_atomic(Path(path), data, sync=False)  # a cache: made again if lost
         results.append((path, None))
     return results
 
@@ -271,15 +271,26 @@ def draw(spec: Spec) -> tuple[Any, Layout]:
         boxes["title"].append(_draw(pen, (MARGIN, y), line, font, look.foreground))
         y += step
 
-    # the band
+    # the band: the same strip on every card of a look and language
     if look.band_height > 0:
-        pen.rectangle((0, band_top, WIDTH, HEIGHT), fill=look.band_background)
-        label = band_text(spec.language)
-        band_font = _band_font(pen, label, look, WIDTH - 2 * MARGIN)
-        text_box = _box(pen, (0, 0), label, band_font)
-        ty = band_top + (look.band_height - (text_box[3] - text_box[1])) // 2 - text_box[1]
-        boxes["band"].append(_draw(pen, (MARGIN, ty), label, band_font, look.band_foreground))
+        strip, (left, top, right, bottom) = _band(look, band_text(spec.language))
+        card.paste(strip, (0, band_top))
+        boxes["band"].append((left, top + band_top, right, bottom + band_top))
     return card, Layout(size, lines, boxes)
+
+
+@lru_cache(maxsize=8)
+def _band(look: Look, label: str) -> tuple[Any, tuple[int, int, int, int]]:
+    """The satire band with its label, drawn once per worker, and the label's box in it."""
+    from PIL import Image, ImageDraw
+
+    strip = Image.new("RGB", (WIDTH, look.band_height), look.band_background)
+    pen = ImageDraw.Draw(strip)
+    band_font = _band_font(pen, label, look, WIDTH - 2 * MARGIN)
+    text_box = _box(pen, (0, 0), label, band_font)
+    ty = (look.band_height - (text_box[3] - text_box[1])) // 2 - text_box[1]
+    box = _draw(pen, (MARGIN, ty), label, band_font, look.band_foreground)
+    return strip, box
 
 
 @lru_cache(maxsize=8)

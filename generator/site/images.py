@@ -176,6 +176,9 @@ def _make(
 ) -> tuple[Picture, bool]:
     data = source.read_bytes()
     key = hashlib.sha256(settings.tag.encode() + b"\0" + data).hexdigest()
+    suffix = Path(rel).suffix.lower()
+    if suffix in PASSED:  # published from static/ as it is: read, never made
+        return _pass_through(rel, source, data, key), False
     folder = cache / key[:32]
     meta = folder / "picture.json"
     if meta.is_file():  # the same bytes under another name or mtime: made already
@@ -185,14 +188,9 @@ def _make(
             picture.backdrop or not backdrop or not picture.sources
         ):
             return picture, False
-    suffix = Path(rel).suffix.lower()
-    picture = (
-        _pass_through(rel, source, data, key)
-        if suffix in PASSED
-        else _raster(rel, data, key, folder, settings, backdrop=backdrop)
-    )
-    write_atomic(meta, picture.to_json())
-    return picture, suffix not in PASSED  # an SVG is read, not made
+    picture = _raster(rel, data, key, folder, settings, backdrop=backdrop)
+    write_atomic(meta, picture.to_json(), sync=False)
+    return picture, True
 
 
 def _rebased(picture: Picture, folder: Path) -> Picture:
@@ -258,7 +256,7 @@ def _raster(
     fmt = RASTER.get(Path(rel).suffix.lower()) or opened.format or "PNG"
     if getattr(opened, "n_frames", 1) > 1:  # animated: resizing would drop the animation
         path = folder / f"original{Path(rel).suffix.lower()}"
-        write_atomic(path, data)
+        write_atomic(path, data, sync=False)
         return Picture(rel, opened.width, opened.height, {}, {rel: str(path)}, key)
     stripped = _stripped_jpeg(data, opened)
     width, height = opened.size  # upright when stripped (no orientation to apply)
@@ -306,18 +304,18 @@ def _raster(
             name = f"{stem}-{w}w.{hashlib.sha256(encoded[w]).hexdigest()[:10]}{suffix}"
             path = folder / Path(name).name
             if not path.is_file():
-                write_atomic(path, encoded[w])
+                write_atomic(path, encoded[w], sync=False)
             sources.setdefault(mime, []).append((name, w))
             files[name] = str(path)
     # the original's address keeps working: the source's bytes without their metadata
     # when its pixels need no change, else the full-size file, cleaned like the others
     full = folder / f"original{ext}"
     if stripped is not None:
-        write_atomic(full, stripped)
+        write_atomic(full, stripped, sync=False)
     elif widths[-1] == width:
         full = Path(files[sources[f"image/{fmt.lower()}"][-1][0]])
     else:
-        write_atomic(full, _encode(image, fmt, max(settings.quality, 90)))
+        write_atomic(full, _encode(image, fmt, max(settings.quality, 90)), sync=False)
     files[rel] = str(full)
     card = ""
     if backdrop:
@@ -326,7 +324,7 @@ def _raster(
             scaled[w] for w in widths if w >= BACKDROP[0] and scaled[w].height >= BACKDROP[1]
         ]  # the smallest file that covers the card: less to resize than the source
         fit = ImageOps.fit(covering[0] if covering else image, BACKDROP, Image.Resampling.BICUBIC)
-        write_atomic(path, _encode(fit, "BACKDROP", 95))
+        write_atomic(path, _encode(fit, "BACKDROP", 95), sync=False)
         card = str(path)
     return Picture(rel, width, height, sources, files, key, card)
 

@@ -131,7 +131,7 @@ def _pictures(
         if made is None:
             media.warnings.append(f"{project.rel(wanted[rel])}: {problem}")
             continue
-        write_atomic(records[rel], made)
+        write_atomic(records[rel], made, sync=False)
         found[rel] = Picture.from_json(made)
         media.used |= {f"sources/{records[rel].name}", f"images/{found[rel].key[:32]}"}
         media.made_images += fresh  # else its files were in the cache (a fresh clone's mtimes)

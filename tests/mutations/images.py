@@ -21,8 +21,8 @@ MUTATIONS = [
     {
         "name": "cards: the band's label is not drawn",
         "path": "generator/site/cards.py",
-        "old": '        boxes["band"].append(_draw(pen, (MARGIN, ty), label, band_font, look.band_foreground))\n',
-        "new": '        boxes["band"].append(_draw(pen, (MARGIN, ty), "", band_font, look.band_foreground))\n',
+        "old": "    box = _draw(pen, (MARGIN, ty), label, band_font, look.band_foreground)\n",
+        "new": '    box = _draw(pen, (MARGIN, ty), "", band_font, look.band_foreground)\n',
         "tests": [
             "tests/test_site_images.py::test_every_post_gets_a_card",
             "tests/test_site_images.py::test_long_french_title_card_stays_in_its_frame",
@@ -31,8 +31,8 @@ MUTATIONS = [
     {
         "name": "images: the original's address serves the source as is (GPS and all)",
         "path": "generator/site/images.py",
-        "old": "        write_atomic(full, stripped)\n",
-        "new": "        write_atomic(full, data)\n",
+        "old": "        write_atomic(full, stripped, sync=False)\n",
+        "new": "        write_atomic(full, data, sync=False)\n",
         "tests": ["tests/test_site_images.py::test_body_images_png_gif_svg"],
     },
     {
