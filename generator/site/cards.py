@@ -134,7 +134,7 @@ def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | 
     (the file's path, None), or (None, what is wrong with its band)."""
     results: list[tuple[str | None, str | None]] = []
     for spec, stem in tasks:
-        image, _ = draw(spec)
+        image, _ = draw(spec, measure=False)
         found = band_problems(image, spec.look)
         if found:
             results.append((None, "; ".join(found)))
@@ -227,16 +227,12 @@ class Layout:
     boxes: dict[str, list[tuple[int, int, int, int]]]
 
 
-def draw(spec: Spec) -> tuple[Any, Layout]:
-    from PIL import Image, ImageDraw
+def draw(spec: Spec, *, measure: bool = True) -> tuple[Any, Layout]:
+    """The card and where its text went (`measure=False`: the title's and the
+    date's boxes are not measured, as a build needs none of them)."""
+    from PIL import ImageDraw
 
     look = spec.look
-    card = (
-        _backdrop(spec.hero, look.darken).copy()
-        if spec.hero
-        else Image.new("RGB", (WIDTH, HEIGHT), look.background)
-    )
-    pen = ImageDraw.Draw(card)
     boxes: dict[str, list[tuple[int, int, int, int]]] = {
         "title": [],
         "site": [],
@@ -245,19 +241,19 @@ def draw(spec: Spec) -> tuple[Any, Layout]:
     }
     band_top = HEIGHT - max(0, look.band_height)
 
-    # top line: logo, site name, date
-    x = MARGIN
-    if look.logo:
-        mark = _logo(look.logo)
-        card.paste(mark, (x, MARGIN - 8), mark)
-        x += mark.width + 16
+    # top line: logo, site name, date; the site's name (shortened to leave the date
+    # room), the logo and the band are the same on many cards: drawn once per worker
     small = _font(look.font_regular, 30)
     date = _long_date(spec.date, spec.language)
-    date_box = _box(pen, (0, 0), date, small)
+    date_box = small.getbbox(date)
     date_x = WIDTH - MARGIN - (date_box[2] - date_box[0])
-    site = _fit_line(pen, spec.site, small, date_x - 32 - x)
-    boxes["site"].append(_draw(pen, (x, MARGIN), site, small, look.muted))
-    boxes["date"].append(_draw(pen, (date_x, MARGIN), date, small, look.muted))
+    x = MARGIN + (_logo(look.logo).width + 16 if look.logo else 0)
+    site = _fit_line(None, spec.site, small, date_x - 32 - x)
+    base, site_box, band_box = _base(spec.hero, look, site, band_text(spec.language))
+    card = base.copy()
+    pen = ImageDraw.Draw(card)
+    boxes["site"].append(site_box)
+    _write(pen, (date_x, MARGIN), date, small, look.muted, boxes["date"] if measure else None)
 
     # the title, as large as fits between the top line and the band
     top, bottom = MARGIN + 70, band_top - 40
@@ -268,15 +264,41 @@ def draw(spec: Spec) -> tuple[Any, Layout]:
     step = round(size * LINE)
     y = top + max(0, (bottom - top - step * len(lines)) // 2)
     for line in lines:
-        boxes["title"].append(_draw(pen, (MARGIN, y), line, font, look.foreground))
+        _write(pen, (MARGIN, y), line, font, look.foreground, boxes["title"] if measure else None)
         y += step
-
-    # the band: the same strip on every card of a look and language
-    if look.band_height > 0:
-        strip, (left, top, right, bottom) = _band(look, band_text(spec.language))
-        card.paste(strip, (0, band_top))
-        boxes["band"].append((left, top + band_top, right, bottom + band_top))
+    if band_box is not None:
+        left, top_, right, bottom_ = band_box
+        boxes["band"].append((left, top_ + band_top, right, bottom_ + band_top))
     return card, Layout(size, lines, boxes)
+
+
+@lru_cache(maxsize=8)
+def _base(
+    hero: str | None, look: Look, site: str, label: str
+) -> tuple[Any, tuple[int, int, int, int], tuple[int, int, int, int] | None]:
+    """What cards with the same backdrop, site name and band share, drawn once per
+    worker (each card copies it): the background or the darkened hero, the logo,
+    the site's name, the band. Returns it, the name's box and the band label's."""
+    from PIL import Image, ImageDraw
+
+    card = (
+        _backdrop(hero, look.darken).copy()
+        if hero
+        else Image.new("RGB", (WIDTH, HEIGHT), look.background)
+    )
+    pen = ImageDraw.Draw(card)
+    x = MARGIN
+    if look.logo:
+        mark = _logo(look.logo)
+        card.paste(mark, (x, MARGIN - 8), mark)
+        x += mark.width + 16
+    site_box = _draw(pen, (x, MARGIN), site, _font(look.font_regular, 30), look.muted)
+    # the band: the same strip on every card of a look and language
+    band_box = None
+    if look.band_height > 0:
+        strip, band_box = _band(look, label)
+        card.paste(strip, (0, HEIGHT - look.band_height))
+    return card, site_box, band_box
 
 
 @lru_cache(maxsize=8)
@@ -345,8 +367,23 @@ def _draw(
     return _box(pen, at, text, font)
 
 
+def _write(
+    pen: Any,
+    at: tuple[int, int],
+    text: str,
+    font: Any,
+    fill: str,
+    boxes: list[tuple[int, int, int, int]] | None,
+) -> None:
+    """Draw `text`; add its box to `boxes` when given (measuring it lays it out again)."""
+    if boxes is None:
+        pen.text(at, text, font=font, fill=fill)
+    else:
+        boxes.append(_draw(pen, at, text, font, fill))
+
+
 def _width(pen: Any, text: str, font: Any) -> float:
-    return float(pen.textlength(text, font=font))
+    return float(font.getlength(text))
 
 
 def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:
