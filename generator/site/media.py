@@ -178,7 +178,15 @@ def _cards(
         else:
             tasks.append((spec, str(folder / key)))
             owners.append((post, key))
-    results = workers.map(cards.draw_all, tasks, PARALLEL_CARDS, phase="cards", parts=16)
+    # cards sharing a hero drawn one after the other: a worker keeps the last few
+    # backdrops (decoded, cropped, darkened, with the site's name and the band)
+    order = sorted(range(len(tasks)), key=lambda i: tasks[i][0].hero or "")
+    drawn_sorted = workers.map(
+        cards.draw_all, [tasks[i] for i in order], PARALLEL_CARDS, phase="cards", parts=16
+    )
+    results: list[tuple[str | None, str | None]] = [(None, None)] * len(tasks)
+    for i, result in zip(order, drawn_sorted, strict=True):
+        results[i] = result
     failed = [
         f"{post.file}: social card: {problem}"
         for (post, _), (_, problem) in zip(owners, results, strict=True)
