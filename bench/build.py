@@ -7,6 +7,11 @@ is built by Pelican too, side by side.
     .venv/bin/python bench/build.py            # 1,000 and 10,000 posts
     .venv/bin/python bench/build.py --posts 1000
     .venv/bin/python bench/build.py --posts 1000 --images 0   # no raster images (cards still drawn)
+    .venv/bin/python bench/build.py --posts 1000 --images 0 --pelican /tmp/pelican/bin/python --rounds 2
+
+Peers, in the same run: Pelican (same posts, no cards) when `--pelican` names a
+Python that has it (or this one does), and Hugo (same posts, one card each made
+with `images.Text` and `images.Overlay`, a lean theme) when `hugo` is on PATH.
 """
 
 from __future__ import annotations
@@ -177,11 +182,19 @@ def run_build(root: Path) -> dict[str, Any]:
     return result
 
 
-def pelican_seconds(root: Path, posts: int) -> float | None:
-    """The same corpus through Pelican (Markdown reader), when it is installed."""
-    if importlib.util.find_spec("pelican") is None or importlib.util.find_spec("markdown") is None:
-        return None
+def pelican_seconds(root: Path, python: str | None) -> float | None:
+    """The same corpus through Pelican (Markdown reader), with `python` (a venv
+    where Pelican is installed, `--pelican`) or this one when it has Pelican."""
+    if python is None:
+        if (
+            importlib.util.find_spec("pelican") is None
+            or importlib.util.find_spec("markdown") is None
+        ):
+            return None
+        python = sys.executable
     content = root / "pelican-content"
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.rmtree(root / "pelican-out", ignore_errors=True)
     content.mkdir()
     for path in sorted((root / "drafts").glob("*.md")):
         text = path.read_text(encoding="utf-8")
@@ -205,7 +218,7 @@ def pelican_seconds(root: Path, posts: int) -> float | None:
     started = time.perf_counter()
     subprocess.run(
         [
-            sys.executable,
+            python,
             "-m",
             "pelican",
             str(content),
@@ -220,7 +233,96 @@ def pelican_seconds(root: Path, posts: int) -> float | None:
     return time.perf_counter() - started
 
 
-def bench(posts: int, images: int) -> None:
+HUGO_CONFIG = """baseURL = "https://bench.example/"
+languageCode = "fr"
+title = "Bench"
+disableKinds = ["taxonomy", "term"]
+[pagination]
+  pagerSize = 10
+[taxonomies]
+  category = "categories"
+  tag = "tags"
+"""
+HUGO_BASEOF = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }}</title>
+{{ block "head" . }}{{ end }}</head><body>{{ block "main" . }}{{ end }}</body></html>
+"""
+HUGO_SINGLE = """{{ define "head" }}
+{{- $bold := resources.Get "DejaVuSans-Bold.ttf" -}}
+{{- $regular := resources.Get "DejaVuSans.ttf" -}}
+{{- $card := (resources.Get "card.png") | images.Filter
+  (images.Overlay (resources.Get "band.png") 0 546)
+  (images.Text site.Title (dict "color" "#d9d6f0" "size" 30 "x" 64 "y" 64 "font" $regular))
+  (images.Text (.Date.Format "2 January 2006") (dict "color" "#d9d6f0" "size" 30 "x" 860 "y" 64 "font" $regular))
+  (images.Text .Title (dict "color" "#ffffff" "size" 64 "linespacing" 12 "x" 64 "y" 160 "font" $bold))
+  (images.Text "SATIRE · Article écrit par une IA, ce n’est pas une information" (dict "color" "#ffffff" "size" 30 "x" 64 "y" 570 "font" $bold)) -}}
+<meta property="og:image" content="{{ $card.Permalink }}">
+<meta property="og:image:width" content="{{ $card.Width }}"><meta property="og:image:height" content="{{ $card.Height }}">
+{{ end }}
+{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>
+{{ .Content }}</article>{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}
+<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}{{ end }}
+"""
+
+
+def hugo_seconds(root: Path) -> tuple[float, int] | None:
+    """The same corpus through Hugo (when `hugo` is on PATH), with a lean theme
+    and one social card per post like ours: a 1200x630 background, the band
+    overlaid, the site's name, the date, the title and the band's label drawn
+    with `images.Text` (DejaVu fonts, as ours). Cold: no resources cache.
+    Returns the seconds and how many cards it made."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    from PIL import Image
+
+    site = root / "hugo"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(root / "hugo-cache", ignore_errors=True)
+    for folder in ("content/posts", "layouts/_default", "assets"):
+        (site / folder).mkdir(parents=True)
+    (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (site / "layouts/_default/baseof.html").write_text(HUGO_BASEOF, encoding="utf-8")
+    (site / "layouts/_default/single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (site / "layouts/_default/list.html").write_text(HUGO_LIST, encoding="utf-8")
+    Image.new("RGB", (1200, 630), "#1d1b3a").save(site / "assets/card.png")
+    Image.new("RGB", (1200, 84), "#d7263d").save(site / "assets/band.png")
+    fonts = REPO / "generator/site/fonts"
+    for name in ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"):
+        shutil.copy(fonts / name, site / "assets" / name)
+    for path in sorted((root / "drafts").glob("*.md")):
+        head, _, text_body = path.read_text(encoding="utf-8")[4:].partition("\n---\n")
+        meta = json.loads(head)
+        front = {
+            "title": meta["title"],
+            "date": meta["date"],
+            "slug": meta["slug"],
+            "categories": meta["categories"],
+            "tags": meta["tags"],
+        }
+        (site / "content/posts" / path.name).write_text(
+            "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n" + text_body,
+            encoding="utf-8",
+        )
+    settle()
+    started = time.perf_counter()
+    subprocess.run(
+        [hugo, "--quiet", "--source", str(site), "--cacheDir", str(root / "hugo-cache")],
+        check=True,
+    )
+    seconds = time.perf_counter() - started
+    made = sum(1 for _ in (site / "public").rglob("card_*.png"))
+    return seconds, made
+
+
+def cold(root: Path) -> None:
+    """Back to a first build: no site, no .satire (render cache, media cache)."""
+    shutil.rmtree(root / "site", ignore_errors=True)
+    shutil.rmtree(root / ".satire", ignore_errors=True)
+
+
+def bench(posts: int, images: int, pelican: str | None, hugo: bool, rounds: int) -> None:
     with tempfile.TemporaryDirectory(prefix="satire-bench-") as folder:
         root = Path(folder)
         started = time.perf_counter()
@@ -228,20 +330,39 @@ def bench(posts: int, images: int) -> None:
         print(
             f"\n{posts:,} posts, {images} distinct JPEG images (corpus written in {time.perf_counter() - started:.1f} s)"
         )
-        full = run_build(root)
-        print(
-            f"  full build            {full['seconds']:7.2f} s   {full['pages']:,.0f} pages, {full['bodies']:,.0f} bodies rendered ({phases(full)}); {full['wall']:.2f} s as a process"
-        )
-        media = full["media"]
-        per_image = media["media.images"] / max(1, full["images"]) * 1000
-        per_card = media["media.cards"] / max(1, full["cards"]) * 1000
-        print(
-            f"  images and cards      {media['media.images']:7.2f} s for {full['images']} source images ({per_image:.0f} ms each), "
-            f"{media['media.cards']:.2f} s for {full['cards']:,} cards ({per_card:.1f} ms each), wall time on all cores"
-        )
+        # cold builds alternated with the peers', so that a shared machine's load
+        # falls on both sides alike: each ratio is from the same round
+        for round_ in range(rounds):
+            cold(root)
+            full = run_build(root)
+            print(
+                f"  full build            {full['seconds']:7.2f} s   {full['pages']:,.0f} pages, {full['bodies']:,.0f} bodies rendered ({phases(full)}); {full['wall']:.2f} s as a process"
+            )
+            media = full["media"]
+            per_image = media["media.images"] / max(1, full["images"]) * 1000
+            per_card = media["media.cards"] / max(1, full["cards"]) * 1000
+            print(
+                f"  images and cards      {media['media.images']:7.2f} s for {full['images']} source images ({per_image:.0f} ms each), "
+                f"{media['media.cards']:.2f} s for {full['cards']:,} cards ({per_card:.1f} ms each), wall time on all cores"
+            )
+            peer = pelican_seconds(root, pelican)
+            if peer is None:
+                print(
+                    "  pelican               not installed (--pelican PYTHON): no side-by-side figure"
+                )
+            else:
+                print(
+                    f"  pelican full build    {peer:7.2f} s   no cards; ratio {peer / full['wall']:.2f} (Pelican's time over ours, process to process)"
+                )
+            made = hugo_seconds(root) if hugo else None
+            if made is not None:
+                print(
+                    f"  hugo full build       {made[0]:7.2f} s   {made[1]:,} cards (images.Text, images.Overlay); ratio {made[0] / full['wall']:.1f}x"
+                )
+            print(f"  load average          {os.getloadavg()[0]:7.2f}     after round {round_ + 1}")
         noop = run_build(root)
         print(
-            f"  no-op rebuild         {noop['seconds']:7.2f} s   {noop['written']:,.0f} files written ({phases(noop)})"
+            f"  no-op rebuild         {noop['seconds']:7.2f} s   {noop['written']:,.0f} files written ({phases(noop)}); {noop['wall']:.2f} s as a process"
         )
         target = root / "drafts" / "post-00007.md"
         changed = parse_draft(target.read_text(encoding="utf-8"), "post-00007.md")
@@ -249,7 +370,7 @@ def bench(posts: int, images: int) -> None:
         target.write_text(seal(changed, "bench").to_text(), encoding="utf-8")  # edited, approved
         one = run_build(root)
         print(
-            f"  one post changed      {one['seconds']:7.2f} s   {one['written']:,.0f} files written, {one['bodies']:,.0f} body rendered ({phases(one)})"
+            f"  one post changed      {one['seconds']:7.2f} s   {one['written']:,.0f} files written, {one['bodies']:,.0f} body rendered ({phases(one)}); {one['wall']:.2f} s as a process"
         )
         peak = max(full["peak_kb"], full["children_kb"]) / 1024
         print(
@@ -258,13 +379,6 @@ def bench(posts: int, images: int) -> None:
         print(
             f"  wall clock, process   (interpreter start and imports add about {startup_seconds():.2f} s to each in-process figure)"
         )
-        pelican = pelican_seconds(root, posts)
-        if pelican is None:
-            print("  pelican               not installed in this venv: no side-by-side figure")
-        else:
-            print(
-                f"  pelican full build    {pelican:7.2f} s   ratio {pelican / full['wall']:.1f}x, process to process ({pelican / full['seconds']:.1f}x to the in-process figure)"
-            )
 
 
 def unit_costs() -> None:
@@ -274,35 +388,37 @@ def unit_costs() -> None:
     from generator.config import CardConfig
     from generator.site import cards, images
 
+    count = 8
     with tempfile.TemporaryDirectory(prefix="satire-units-") as folder:
         root = Path(folder)
-        make_photos(root, 5)
+        make_photos(root, count)
         settings = images.Settings((480, 960, 1440, 1920), 80)
         started = time.process_time()
         made = [
             images.make(
-                f"images/photo-{n:03d}.jpg", root / f"photo-{n:03d}.jpg", root / "cache", settings
+                f"images/photo-{n:03d}.jpg",
+                root / f"photo-{n:03d}.jpg",
+                root / "cache",
+                settings,
+                backdrop=True,  # a hero's: with its card's backdrop
             )
-            for n in range(5)
+            for n in range(count)
         ]
-        per_image = (time.process_time() - started) / 5
+        per_image = (time.process_time() - started) / count
         look = cards.look(CardConfig(), REPO)
         title = "Amazon confie l’IA à un vétéran d’AWS : « on n’invente plus, on investit », et promet des puces maison"
         costs = []
-        for hero in (made[0].files[made[0].src], None):
-            specs = [
-                (
-                    cards.Spec(f"{title} {n}", "Bench", "2025-12-04", "fr", hero, look),
-                    str(root / f"card-{n}"),
-                )
-                for n in range(10)
-            ]
+        for heroes in ([p.backdrop for p in made], [None]):
             started = time.process_time()
-            cards.draw_all(specs)
-            costs.append((time.process_time() - started) / 10)
+            for n in range(20):
+                cards._backdrop.cache_clear()  # each card its own photo: no backdrop reused
+                hero = heroes[n % len(heroes)]
+                spec = cards.Spec(f"{title} {n}", "Bench", "2025-12-04", "fr", hero, look)
+                cards.draw_all([(spec, str(root / f"card-{n}"))])
+            costs.append((time.process_time() - started) / 20)
     print(
-        f"  CPU per item          {per_image * 1000:7.0f} ms per 1600x1067 JPEG (4 widths x 2 formats + the cleaned original); "
-        f"{costs[0] * 1000:.0f} ms per card with a hero image, {costs[1] * 1000:.0f} ms without"
+        f"  CPU per item          {per_image * 1000:7.0f} ms per 1600x1067 JPEG (its files at 4 widths, WebP where it pays, the original, the card backdrop); "
+        f"{costs[0] * 1000:.1f} ms per card with a hero image, {costs[1] * 1000:.1f} ms without"
     )
 
 
@@ -335,11 +451,24 @@ def main() -> None:
         default=100,
         help="distinct source JPEGs the posts use in turn (0: every post shows the same SVG)",
     )
+    parser.add_argument(
+        "--pelican",
+        metavar="PYTHON",
+        help="a Python with Pelican installed (a separate venv: not a project dependency)",
+    )
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo side")
+    parser.add_argument("--rounds", type=int, default=1, help="cold builds, each beside the peers'")
+    parser.add_argument("--units-only", action="store_true", help="only the CPU per image and card")
     args = parser.parse_args()
-    print(f"satire build bench: python {sys.version.split()[0]}, {resource.getpagesize()} B pages")
+    print(
+        f"satire build bench: python {sys.version.split()[0]}, {resource.getpagesize()} B pages, "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}"
+    )
     unit_costs()
+    if args.units_only:
+        return
     for posts in args.posts or [1000, 10000]:
-        bench(posts, args.images)
+        bench(posts, args.images, args.pelican, not args.no_hugo, args.rounds)
 
 
 if __name__ == "__main__":

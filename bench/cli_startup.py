@@ -1,36 +1,143 @@
-"""How long `satire --help` and `satire check` take, as a user waits for them.
+"""How long the CLI's fixed cost is, as a user waits for it: the interpreter's
+start, `satire --help`, `satire check`, and `satire build` on a project of N
+synthetic posts (bench/build.py's corpus, no raster images) with nothing to do
+and with one post changed; for the no-op build, the time its imports take
+(`-X importtime`, top-level modules summed) and the heavy libraries it loads.
 
-Usage: python bench/cli_startup.py [RUNS]   (goal: --help under 0.3 s)
+Usage: python bench/cli_startup.py [--runs 10] [--posts 1000]
+Goals (issue 21): no-op `satire build` of 1,000 posts at most 0.5 s, one changed
+post at most 0.3 s of build time; `--help` under 0.3 s.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+HEAVY = ("PIL", "markdown", "nh3", "babel", "jinja2", "pydantic", "yaml", "rich")
+LOADED = """
+import sys
+from generator.cli import main
+try:
+    main(["build"])
+except SystemExit:
+    pass
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+"""
 
 
-def timed(args: list[str], runs: int) -> tuple[float, float]:
+def timed(args: list[str], runs: int, cwd: Path = REPO) -> tuple[float, float, str]:
+    """Median and best wall time of `args` as a process, and its last output."""
     times = []
+    out = ""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "generator", *args], cwd=REPO, check=True, capture_output=True
-        )
+        done = subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+        out = done.stdout
+    return statistics.median(times), min(times), out
+
+
+def import_seconds(cwd: Path) -> float:
+    """What the no-op build's imports take: top-level modules' cumulative times."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "generator", "build"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    total = 0
+    for line in done.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+        if match and not match.group(2).startswith(" "):
+            total += int(match.group(1))
+    return total / 1e6
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    for args in (["--help"], ["check"]):
-        median, best = timed(args, runs)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--posts", type=int, default=1000)
+    args = parser.parse_args()
+    runs = args.runs
+    print(f"cli startup bench: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    python = [sys.executable]
+    satire = [sys.executable, "-m", "generator"]
+    for label, command in (
+        ("python -c pass", [*python, "-c", "pass"]),
+        ("satire --help", [*satire, "--help"]),
+        ("satire check", [*satire, "check"]),
+    ):
+        median, best, _ = timed(command, runs)
         print(
-            f"satire {' '.join(args):8s} median {median * 1000:6.0f} ms   best {best * 1000:6.0f} ms   ({runs} runs)"
+            f"{label:24s} median {median * 1000:6.0f} ms   best {best * 1000:6.0f} ms   ({runs} runs)"
+        )
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from build import make_corpus  # the build bench's corpus
+
+    with tempfile.TemporaryDirectory(prefix="satire-cli-") as folder:
+        root = Path(folder) / "blog"
+        make_corpus(root, args.posts, 0)
+        subprocess.run(
+            [*satire, "build"], cwd=root, check=True, capture_output=True, env={**os.environ}
+        )
+        median, best, out = timed([*satire, "build"], runs, root)
+        inside = re.search(r"([\d.]+) s\)", out)
+        print(
+            f"{'satire build (no-op)':24s} median {median * 1000:6.0f} ms   best {best * 1000:6.0f} ms   "
+            f"({args.posts:,} posts; the build itself {inside.group(1) if inside else '?'} s of the last)"
+        )
+        print(
+            f"{'  of which imports':24s} {import_seconds(root) * 1000:13.0f} ms   (-X importtime)"
+        )
+        probe = subprocess.run(
+            [sys.executable, "-c", LOADED],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loaded = set(probe.stderr.split())
+        print(
+            f"{'  heavy libraries loaded':24s} {', '.join(m for m in HEAVY if m in loaded) or 'none'}"
+            f"   (not: {', '.join(m for m in HEAVY if m not in loaded)})"
+        )
+        changed = []
+        for n in range(runs):
+            target = root / "drafts" / "post-00007.md"
+            text = target.read_text(encoding="utf-8")
+            target.write_text(text.replace("Un lien", f"Un lien {n}", 1), encoding="utf-8")
+            start = time.perf_counter()
+            done = subprocess.run(
+                [*satire, "build"],
+                cwd=root,
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+            )
+            wall = time.perf_counter() - start
+            inside = re.search(r"([\d.]+) s\)", done.stdout)
+            changed.append((wall, float(inside.group(1)) if inside else 0.0))
+        walls = sorted(w for w, _ in changed)
+        builds = sorted(b for _, b in changed)
+        print(
+            f"{'satire build (1 changed)':24s} median {statistics.median(walls) * 1000:6.0f} ms   best {walls[0] * 1000:6.0f} ms   "
+            f"(the build itself: median {statistics.median(builds) * 1000:.0f} ms, best {builds[0] * 1000:.0f} ms)"
         )
 
 

@@ -9,7 +9,7 @@ import generator.site.build
 
 
 def test_site_public_surface() -> None:
-    assert generator.site.build.__all__ == ["BuildReport", "build", "render_post_page"]
+    assert generator.site.build.__all__ == ["BuildReport", "Progress", "build", "render_post_page"]
     build = inspect.signature(generator.site.build.build)
     assert list(build.parameters)[:3] == ["project", "drafts", "out"]
     assert (

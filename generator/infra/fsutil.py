@@ -18,8 +18,10 @@ from generator.errors import SatireError
 CRASH_ENV = "SATIRE_TEST_CRASH_AT"  # test-only: names the point where the process SIGKILLs itself
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace `path` with `data` in one rename; readers see old or new, never half."""
+def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
+    """Replace `path` with `data` in one rename; readers see old or new, never half.
+    `sync=False` skips the fsync: for caches of what can be made again, where one
+    fsync per file (a card, an image) cost more wall time than making it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -30,7 +32,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             crash_point("mid-write")  # half the bytes are out
             handle.write(raw[len(raw) // 2 :])
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

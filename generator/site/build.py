@@ -38,12 +38,12 @@ from generator.site.labels import check_post_page
 from generator.site.marker import MARKER, newest_input_mtime, read_marker, write_marker
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
-from generator.site.parallel import Workers, job, run
+from generator.site.parallel import Progress, Workers, job, run
 from generator.site.prune import prune
 from generator.site.theme import Theme
 from generator.site.write import SiteWriter, recover
 
-__all__ = ["BuildReport", "build", "render_post_page"]
+__all__ = ["BuildReport", "Progress", "build", "render_post_page"]
 
 PARALLEL_BODIES = 200  # bodies to render before forking workers pays off
 PARALLEL_PAGES = 400  # pages, likewise
@@ -102,8 +102,10 @@ def build(
     today: dt.date | None = None,
     cache: bool = True,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the site into `out` (default site/). Bad drafts land in `report.errors`."""
+    """Build the site into `out` (default site/). Bad drafts land in `report.errors`;
+    `progress` hears of each phase (gather, images, cards, pages) as it goes."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
     with project_lock(project.state_dir, "build"), collector_paused():
@@ -118,7 +120,7 @@ def build(
             )  # before the output holds a single draft
         store = RenderCache(project, enabled=cache)
         bodies = Bodies(project, enabled=cache)
-        workers = Workers(jobs or os.cpu_count() or 1)
+        workers = Workers(jobs or os.cpu_count() or 1, progress)
         try:
             report = _build(
                 project,
@@ -236,6 +238,8 @@ def _build(
             setup=partial(
                 _prepare, theme, todo, writer, shared, info.root if relative_urls else None
             ),
+            progress=workers.progress,
+            phase="pages",
         )
         clock = report.lap("pages", clock)
         problems = [problem for _, _, _, problem in results if problem]

@@ -1,4 +1,4 @@
-"""Social cards: the 1200x630 PNG a post shows when shared (og:image).
+"""Social cards: the 1200x630 image a post shows when shared (og:image).
 
 A card holds the post's title (wrapped at word boundaries, shrunk until it
 fits), the site's name, the post's date, the hero image behind them (cropped
@@ -8,6 +8,13 @@ an AI. Colours, font, logo and the band's height are settings (`images.card`
 in satire.yaml); the band itself is not optional: every card is checked after
 it is drawn (its size, its contrast, its text's pixels), and a card without a
 readable band fails the build, as a page without its disclaimer does.
+
+A card costs what drawing it costs (issue 21): fonts and word widths are kept
+per worker, the title's size is guessed from one measure and checked at that
+size and the next, a hero's darkened backdrop is made once per worker, and the
+card is encoded the cheapest way that keeps it sharp: a flat card is a palette
+PNG (its colours are the look's, with the text's anti-aliasing in between),
+one with a photo backdrop a JPEG without chroma subsampling.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from generator.errors import SatireError
 from generator.infra.fsutil import write_atomic
 from generator.site.typography import for_language
 
-VERSION = "card-2"  # bump when the same inputs would draw a different card
+VERSION = "card-3"  # bump when the same inputs would draw a different card
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -38,6 +45,9 @@ BAND_TEXT = {
 MIN_BAND = 48  # px: smaller, the band is not readable in a feed's thumbnail
 MIN_CONTRAST = 4.5  # WCAG AA for the band's text against its background
 TITLE_SIZES = range(76, 35, -4)
+LINE = 1.18  # a title line's height, in font sizes
+JPEG = {"quality": 90, "subsampling": 0}  # 4:4:4: coloured text keeps its edges
+RAMP = 32  # palette entries per colour pair of a flat card (see _palette)
 
 
 def band_text(language: str) -> str:
@@ -93,8 +103,10 @@ class Spec:
     look: Look
 
     def key(self, stamps: str) -> str:
-        """`stamps`: the size and mtime of the files drawn from (fonts, logo); the
-        hero's path names its content. Cheap: a no-op build makes one per post."""
+        """`stamps`: the content hashes of the files drawn from (fonts, logo); the
+        hero by its place in the media cache, which names its content (so a
+        fresh clone with the cache restored, elsewhere, finds the same keys).
+        Cheap: a no-op build makes one per post."""
         text = "\0".join(
             (
                 _look_json(self.look),
@@ -104,7 +116,7 @@ class Spec:
                 self.date,
                 self.language,
                 band_text(self.language),
-                self.hero or "",
+                "/".join(Path(self.hero).parts[-2:]) if self.hero else "",
             )
         )
         return hashlib.sha256(text.encode()).hexdigest()
@@ -112,34 +124,98 @@ class Spec:
 
 @lru_cache(maxsize=4)
 def _look_json(look: Look) -> str:
-    return json.dumps([VERSION, asdict(look)], sort_keys=True)
+    """The look without its files' paths (their content is in the stamps)."""
+    fields = {k: v for k, v in asdict(look).items() if k not in ("font", "font_regular", "logo")}
+    return json.dumps([VERSION, fields, look.logo is not None], sort_keys=True)
 
 
 def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | None]]:
-    """Draw each card (in a worker) as FOLDER/KEY.HASH.png, HASH from its bytes:
+    """Draw each card (in a worker) as FOLDER/KEY.HASH.EXT, HASH from its bytes:
     (the file's path, None), or (None, what is wrong with its band)."""
     results: list[tuple[str | None, str | None]] = []
     for spec, stem in tasks:
-        image, _ = draw(spec)
+        image, _ = draw(spec, measure=False)
         found = band_problems(image, spec.look)
         if found:
             results.append((None, "; ".join(found)))
             continue
-        data = encode(image)
-        path = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.png"
-        write_atomic(Path(path), data)
+        data, ext = encode(image, spec)
+        path = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
+        write_atomic(Path(path), data, sync=False)  # a cache: made again if lost
         results.append((path, None))
     return results
 
 
-def encode(image: Any) -> bytes:
+def encode(image: Any, spec: Spec) -> tuple[bytes, str]:
+    """The card's bytes and extension. Measured on 1200x630 cards (CPU, one core):
+    a flat card as RGB PNG took 12-16 ms at level 1 for 55-75 KB; mapped to its
+    look's palette first, 1 ms + 3 ms for 14-38 KB (its own colours exact, the
+    text's anti-aliased edges within a few levels). A photo backdrop barely compresses losslessly (PNG: 22-28 ms, 220 KB);
+    JPEG 4:4:4 at quality 90 took 4 ms for 200 KB, WebP 16 ms (and not every
+    site that reads og:image takes WebP)."""
     import io
 
     out = io.BytesIO()
-    image.save(
-        out, "PNG", compress_level=1
-    )  # photo backdrops barely compress: level 6 took 3x as long for 5% fewer bytes
-    return out.getvalue()
+    if spec.hero:
+        image.save(out, "JPEG", **JPEG)
+        return out.getvalue(), "jpg"
+    image.quantize(palette=_palette(spec.look), dither=0).save(out, "PNG", compress_level=1)
+    return out.getvalue(), "png"
+
+
+@lru_cache(maxsize=4)
+def _palette(look: Look) -> Any:
+    """A flat card's colours: the look's own first, then each text colour over its
+    background in RAMP steps (the anti-aliased edges), then the logo's colours.
+    Pillow maps a pixel through a cache of 4-level cells, choosing the entry
+    nearest the cell's lowest corner: a ramp entry nearer that corner than one of
+    the look's colours is left out, so that flat areas keep their exact colour."""
+    from PIL import Image
+
+    own = [
+        _rgb(c)
+        for c in (
+            look.background,
+            look.foreground,
+            look.muted,
+            look.band_background,
+            look.band_foreground,
+        )
+    ]
+    ramps: list[tuple[int, int, int]] = []
+    for a, b in ((own[0], own[1]), (own[0], own[2]), (own[3], own[4])):
+        ramps += [
+            (
+                round(a[0] + (b[0] - a[0]) * i / (RAMP - 1)),
+                round(a[1] + (b[1] - a[1]) * i / (RAMP - 1)),
+                round(a[2] + (b[2] - a[2]) * i / (RAMP - 1)),
+            )
+            for i in range(1, RAMP - 1)
+        ]
+    if look.logo:
+        mark = _logo(look.logo)
+        flat = Image.new("RGB", mark.size, look.background)
+        flat.paste(mark, (0, 0), mark)
+        colours = flat.quantize(64).getpalette() or []
+        ramps += [
+            (colours[i], colours[i + 1], colours[i + 2])
+            for i in range(0, min(len(colours) - 2, 192), 3)
+        ]
+
+    def distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
+        return sum((x - y) ** 2 for x, y in zip(a, b, strict=True))
+
+    corners = [(colour, (colour[0] & ~3, colour[1] & ~3, colour[2] & ~3)) for colour in own]
+    kept = [
+        entry
+        for entry in ramps
+        if entry not in own
+        and all(distance(entry, corner) > distance(colour, corner) for colour, corner in corners)
+    ]
+    entries = list(dict.fromkeys(own + kept))[:256]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([c for colour in entries for c in colour])
+    return palette
 
 
 @dataclass
@@ -151,22 +227,12 @@ class Layout:
     boxes: dict[str, list[tuple[int, int, int, int]]]
 
 
-def draw(spec: Spec) -> tuple[Any, Layout]:
-    from PIL import Image, ImageDraw, ImageFont, ImageOps
+def draw(spec: Spec, *, measure: bool = True) -> tuple[Any, Layout]:
+    """The card and where its text went (`measure=False`: the title's and the
+    date's boxes are not measured, as a build needs none of them)."""
+    from PIL import ImageDraw
 
     look = spec.look
-    card = Image.new("RGB", (WIDTH, HEIGHT), look.background)
-    if spec.hero:
-        with Image.open(spec.hero) as hero:
-            hero.draft(
-                "RGB", (WIDTH, HEIGHT)
-            )  # a large JPEG decodes at a reduced scale, still covering the card
-            # a backdrop, darkened behind text: bicubic is plenty, at a third of Lanczos' cost
-            filled = ImageOps.fit(hero.convert("RGB"), (WIDTH, HEIGHT), Image.Resampling.BICUBIC)
-        card = Image.blend(
-            filled, Image.new("RGB", (WIDTH, HEIGHT), "#000000"), max(0.0, min(1.0, look.darken))
-        )
-    pen = ImageDraw.Draw(card)
     boxes: dict[str, list[tuple[int, int, int, int]]] = {
         "title": [],
         "site": [],
@@ -175,43 +241,112 @@ def draw(spec: Spec) -> tuple[Any, Layout]:
     }
     band_top = HEIGHT - max(0, look.band_height)
 
-    # top line: logo, site name, date
-    x = MARGIN
-    if look.logo:
-        with Image.open(look.logo) as logo:
-            mark = logo.convert("RGBA")
-            mark.thumbnail((160, 52))
-            card.paste(mark, (x, MARGIN - 8), mark)
-            x += mark.width + 16
-    small = ImageFont.truetype(look.font_regular, 30)
+    # top line: logo, site name, date; the site's name (shortened to leave the date
+    # room), the logo and the band are the same on many cards: drawn once per worker
+    small = _font(look.font_regular, 30)
     date = _long_date(spec.date, spec.language)
-    date_box = _box(pen, (0, 0), date, small)
+    date_box = small.getbbox(date)
     date_x = WIDTH - MARGIN - (date_box[2] - date_box[0])
-    site = _fit_line(pen, spec.site, small, date_x - 32 - x)
-    boxes["site"].append(_draw(pen, (x, MARGIN), site, small, look.muted))
-    boxes["date"].append(_draw(pen, (date_x, MARGIN), date, small, look.muted))
+    x = MARGIN + (_logo(look.logo).width + 16 if look.logo else 0)
+    site = _fit_line(None, spec.site, small, date_x - 32 - x)
+    base, site_box, band_box = _base(spec.hero, look, site, band_text(spec.language))
+    card = base.copy()
+    pen = ImageDraw.Draw(card)
+    boxes["site"].append(site_box)
+    _write(pen, (date_x, MARGIN), date, small, look.muted, boxes["date"] if measure else None)
 
     # the title, as large as fits between the top line and the band
     top, bottom = MARGIN + 70, band_top - 40
     size, lines = _title_lines(
         pen, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top
     )
-    font = ImageFont.truetype(look.font, size)
-    step = round(size * 1.18)
+    font = _font(look.font, size)
+    step = round(size * LINE)
     y = top + max(0, (bottom - top - step * len(lines)) // 2)
     for line in lines:
-        boxes["title"].append(_draw(pen, (MARGIN, y), line, font, look.foreground))
+        _write(pen, (MARGIN, y), line, font, look.foreground, boxes["title"] if measure else None)
         y += step
-
-    # the band
-    if look.band_height > 0:
-        pen.rectangle((0, band_top, WIDTH, HEIGHT), fill=look.band_background)
-        label = band_text(spec.language)
-        band_font = _band_font(pen, label, look, WIDTH - 2 * MARGIN)
-        text_box = _box(pen, (0, 0), label, band_font)
-        ty = band_top + (look.band_height - (text_box[3] - text_box[1])) // 2 - text_box[1]
-        boxes["band"].append(_draw(pen, (MARGIN, ty), label, band_font, look.band_foreground))
+    if band_box is not None:
+        left, top_, right, bottom_ = band_box
+        boxes["band"].append((left, top_ + band_top, right, bottom_ + band_top))
     return card, Layout(size, lines, boxes)
+
+
+@lru_cache(maxsize=8)
+def _base(
+    hero: str | None, look: Look, site: str, label: str
+) -> tuple[Any, tuple[int, int, int, int], tuple[int, int, int, int] | None]:
+    """What cards with the same backdrop, site name and band share, drawn once per
+    worker (each card copies it): the background or the darkened hero, the logo,
+    the site's name, the band. Returns it, the name's box and the band label's."""
+    from PIL import Image, ImageDraw
+
+    card = (
+        _backdrop(hero, look.darken).copy()
+        if hero
+        else Image.new("RGB", (WIDTH, HEIGHT), look.background)
+    )
+    pen = ImageDraw.Draw(card)
+    x = MARGIN
+    if look.logo:
+        mark = _logo(look.logo)
+        card.paste(mark, (x, MARGIN - 8), mark)
+        x += mark.width + 16
+    site_box = _draw(pen, (x, MARGIN), site, _font(look.font_regular, 30), look.muted)
+    # the band: the same strip on every card of a look and language
+    band_box = None
+    if look.band_height > 0:
+        strip, band_box = _band(look, label)
+        card.paste(strip, (0, HEIGHT - look.band_height))
+    return card, site_box, band_box
+
+
+@lru_cache(maxsize=8)
+def _band(look: Look, label: str) -> tuple[Any, tuple[int, int, int, int]]:
+    """The satire band with its label, drawn once per worker, and the label's box in it."""
+    from PIL import Image, ImageDraw
+
+    strip = Image.new("RGB", (WIDTH, look.band_height), look.band_background)
+    pen = ImageDraw.Draw(strip)
+    band_font = _band_font(pen, label, look, WIDTH - 2 * MARGIN)
+    text_box = _box(pen, (0, 0), label, band_font)
+    ty = (look.band_height - (text_box[3] - text_box[1])) // 2 - text_box[1]
+    box = _draw(pen, (MARGIN, ty), label, band_font, look.band_foreground)
+    return strip, box
+
+
+@lru_cache(maxsize=8)
+def _backdrop(hero: str, darken: float) -> Any:
+    """The hero cropped to fill the card and darkened: made once per worker for
+    the cards that share it (copied before drawing on it)."""
+    from PIL import Image, ImageOps
+
+    with Image.open(hero) as opened:
+        # a large JPEG decodes at a reduced scale, still covering the card
+        opened.draft("RGB", (WIDTH, HEIGHT))
+        image = opened if opened.mode == "RGB" else opened.convert("RGB")
+        # a backdrop, darkened behind text: bicubic is plenty, at a third of Lanczos' cost
+        filled = ImageOps.fit(image, (WIDTH, HEIGHT), Image.Resampling.BICUBIC)
+    return Image.blend(
+        filled, Image.new("RGB", (WIDTH, HEIGHT), "#000000"), max(0.0, min(1.0, darken))
+    )
+
+
+@lru_cache(maxsize=4)
+def _logo(path: str) -> Any:
+    from PIL import Image
+
+    with Image.open(path) as logo:
+        mark = logo.convert("RGBA")
+    mark.thumbnail((160, 52))
+    return mark
+
+
+@lru_cache(maxsize=64)
+def _font(path: str, size: int) -> Any:
+    from PIL import ImageFont
+
+    return ImageFont.truetype(path, size)
 
 
 def _long_date(iso: str, language: str) -> str:
@@ -232,8 +367,23 @@ def _draw(
     return _box(pen, at, text, font)
 
 
+def _write(
+    pen: Any,
+    at: tuple[int, int],
+    text: str,
+    font: Any,
+    fill: str,
+    boxes: list[tuple[int, int, int, int]] | None,
+) -> None:
+    """Draw `text`; add its box to `boxes` when given (measuring it lays it out again)."""
+    if boxes is None:
+        pen.text(at, text, font=font, fill=fill)
+    else:
+        boxes.append(_draw(pen, at, text, font, fill))
+
+
 def _width(pen: Any, text: str, font: Any) -> float:
-    return float(pen.textlength(text, font=font))
+    return float(font.getlength(text))
 
 
 def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:
@@ -245,21 +395,71 @@ def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:
     return text if _width(pen, text, font) <= room else ""
 
 
-def _wrap(pen: Any, text: str, font: Any, room: float) -> list[str] | None:
-    """Greedy word wrap; None when one word alone is wider than `room`."""
+_WORDS: dict[tuple[str, int, str], float] = {}  # (font, size, word) -> width, per worker
+SLACK = 2.0  # px: past this from the room, a line's summed width decides; closer, it is measured
+
+
+def _word(path: str, size: int, word: str) -> float:
+    key = (path, size, word)
+    width = _WORDS.get(key)
+    if width is None:
+        if len(_WORDS) > 100_000:
+            _WORDS.clear()
+        width = _WORDS[key] = float(_font(path, size).getlength(word))
+    return width
+
+
+def _wrap(pen: Any, text: str, path: str, size: int, room: float) -> list[str] | None:
+    """Greedy word wrap; None when one word alone is wider than `room`. A line's
+    width is its words' (kept per worker) plus its spaces; only a line within
+    SLACK of the room is measured as a whole (kerning across a space)."""
+    font = _font(path, size)
+    space = _word(path, size, " ")
     lines: list[str] = []
+    widths: list[float] = []
     for word in text.split(
         " "
     ):  # not split(): a non-breaking space holds « mot » and mot ! together
         if not word:
             continue
-        if _width(pen, word, font) > room:
+        width = _word(path, size, word)
+        if width > room:
             return None
-        if lines and _width(pen, f"{lines[-1]} {word}", font) <= room:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+        if lines:
+            joined = widths[-1] + space + width
+            if abs(joined - room) <= SLACK:
+                joined = _width(pen, f"{lines[-1]} {word}", font)
+            if joined <= room:
+                lines[-1] = f"{lines[-1]} {word}"
+                widths[-1] = joined
+                continue
+        lines.append(word)
+        widths.append(width)
     return lines
+
+
+def _fits(pen: Any, title: str, path: str, size: int, room: int, height: int) -> list[str] | None:
+    lines = _wrap(pen, title, path, size, room)
+    return lines if lines is not None and round(size * LINE) * len(lines) <= height else None
+
+
+def _guess(title: str, path: str, room: int, height: int) -> int:
+    """The largest title size at which the words, measured once at the largest
+    size and scaled, would fit: where the search starts."""
+    largest = TITLE_SIZES[0]
+    words = [_word(path, largest, w) for w in title.split(" ") if w]
+    space = _word(path, largest, " ")
+    for size in TITLE_SIZES:
+        scale = size / largest
+        lines, width = 0, -1.0
+        for word in words:
+            if width >= 0 and width + (space + word) * scale <= room:
+                width += (space + word) * scale
+            else:
+                lines, width = lines + 1, word * scale
+        if round(size * LINE) * lines <= height:
+            return size
+    return TITLE_SIZES[-1]
 
 
 def _title_lines(
@@ -267,37 +467,43 @@ def _title_lines(
 ) -> tuple[int, list[str]]:
     """The largest size at which the title fits. Past the smallest, a word wider
     than the card shrinks the text further, and a title too long for the card
-    loses whole lines (the last kept one ends in an ellipsis): no word is cut."""
-    from PIL import ImageFont
-
-    text = title
-    for size in TITLE_SIZES:
-        font = ImageFont.truetype(font_path, size)
-        lines = _wrap(pen, text, font, room)
-        if lines is not None and round(size * 1.18) * len(lines) <= height:
+    loses whole lines (the last kept one ends in an ellipsis): no word is cut.
+    The sizes are tried from a guess (a size fits when the next larger one does
+    not), not from the largest down: two or three wraps instead of up to eleven."""
+    sizes = list(TITLE_SIZES)
+    at = sizes.index(_guess(title, font_path, room, height))
+    lines = _fits(pen, title, font_path, sizes[at], room, height)
+    if lines is not None:  # then the largest that fits is here or above
+        while at > 0 and (larger := _fits(pen, title, font_path, sizes[at - 1], room, height)):
+            at, lines = at - 1, larger
+        return sizes[at], lines
+    for size in sizes[at + 1 :]:
+        lines = _fits(pen, title, font_path, size, room, height)
+        if lines is not None:
             return size, lines
+    text = title
     size = TITLE_SIZES[-1]
-    font = ImageFont.truetype(font_path, size)
-    while (lines := _wrap(pen, text, font, room)) is None and size > 12:
+    while (lines := _wrap(pen, text, font_path, size, room)) is None and size > 12:
         size -= 2
-        font = ImageFont.truetype(font_path, size)
+    font = _font(font_path, size)
     lines = lines or [_fit_line(pen, text, font, room)]
-    keep = max(1, height // round(size * 1.18))
+    keep = max(1, height // round(size * LINE))
     if len(lines) > keep:
         lines = lines[:keep]
         lines[-1] = _fit_line(pen, lines[-1] + " …", font, room)
     return size, lines
 
 
-def _band_font(pen: Any, label: str, look: Look, room: int) -> Any:
-    from PIL import ImageFont
-
-    size = max(12, min(34, look.band_height // 2))
-    font = ImageFont.truetype(look.font, size)
-    while size > 12 and _width(pen, label, font) > room:
+@lru_cache(maxsize=8)
+def _band_size(label: str, font_path: str, band_height: int, room: int) -> int:
+    size = max(12, min(34, band_height // 2))
+    while size > 12 and _font(font_path, size).getlength(label) > room:
         size -= 2
-        font = ImageFont.truetype(look.font, size)
-    return font
+    return size
+
+
+def _band_font(pen: Any, label: str, look: Look, room: int) -> Any:
+    return _font(look.font, _band_size(label, look.font, look.band_height, room))
 
 
 # -- the band's guard ----------------------------------------------------------------
@@ -316,11 +522,16 @@ def band_problems(card: Any, look: Look) -> list[str]:
         problems.append(
             f"the satire band's text has a contrast of {ratio:.1f}:1 with its background (at least {MIN_CONTRAST}:1: images.card.band_foreground/band_background)"
         )
+    # one pass over the drawn band: each pixel's largest channel distance to the band's colour
+    from PIL import Image, ImageChops
+
     band = card.crop((0, HEIGHT - look.band_height, WIDTH, HEIGHT)).convert("RGB")
-    background = _rgb(look.band_background)
-    colours = band.getcolors(maxcolors=WIDTH * look.band_height) or []
-    plain = sum(count for count, colour in colours if _near(colour, background, 8))
-    inked = sum(count for count, colour in colours if not _near(colour, background, 60))
+    red, green, blue = ImageChops.difference(
+        band, Image.new("RGB", band.size, _rgb(look.band_background))
+    ).split()
+    distances = ImageChops.lighter(ImageChops.lighter(red, green), blue).histogram()
+    plain = sum(distances[: PLAIN + 1])
+    inked = sum(distances[INKED + 1 :])
     area = band.width * band.height
     if plain < area * 0.5:
         problems.append(
@@ -331,15 +542,14 @@ def band_problems(card: Any, look: Look) -> list[str]:
     return problems
 
 
+PLAIN, INKED = 8, 60  # channel distances: the band's own colour, and text unlike it
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     from PIL import ImageColor
 
     red, green, blue = ImageColor.getrgb(colour)[:3]
     return (red, green, blue)
-
-
-def _near(a: tuple[int, ...], b: tuple[int, ...], tolerance: int) -> bool:
-    return all(abs(x - y) <= tolerance for x, y in zip(a[:3], b[:3], strict=True))
 
 
 def contrast(first: str, second: str) -> float:

@@ -195,14 +195,17 @@ def load_drafts(
         loaded.extend(parsed for parsed in ready.values() if parsed is not None)
 
     # one chunk is read while the workers parse the one before
+    workers.progress.start("gather", len(paths))
     pending = None
     for start in range(0, len(paths), CHUNK):
         after = begin(start)
         if pending is not None:
             finish(*pending)
+            workers.progress.advance("gather", CHUNK)
         pending = after
     if pending is not None:
         finish(*pending)
+        workers.progress.advance("gather", len(paths) - (len(paths) - 1) // CHUNK * CHUNK)
     return loaded, errors, len(rendered)
 
 

@@ -4,7 +4,7 @@ the build as files to publish, each with the key that says when it changed.
 
     .satire/media/sources/KEY.json  a source image's Picture, KEY = its path, size, mtime, settings
     .satire/media/images/HASH/      the files made from one source's bytes (HASH: of those bytes and the settings)
-    .satire/media/cards/KEY.HASH.png  a card, KEY = the hash of everything it is drawn from, HASH = of its bytes
+    .satire/media/cards/KEY.HASH.EXT  a card (png or jpg), KEY = the hash of everything it is drawn from, HASH = of its bytes
     .satire/media/uses/HASH.json    what the build into one output folder used (prune.py removes the rest)
 
 A rebuild with nothing changed reads the small JSON files and stats the
@@ -101,6 +101,7 @@ def _pictures(
 ) -> dict[str, Picture]:
     settings = _settings(project)
     wanted: dict[str, Path] = {}
+    heroes = {images.local_path(p.image.src, root) for p in posts if p.image is not None}
     for post in posts:
         for rel in images.used_by(post.image.src if post.image else None, post.body_images, root):
             if rel in statics and rel not in wanted:
@@ -121,16 +122,19 @@ def _pictures(
             media.used |= {f"sources/{record.name}", f"images/{picture.key[:32]}"}
         else:
             records[rel] = record
-            tasks.append((rel, str(path), str(cache / "images"), settings))
-    results = workers.map(images.make_all, tasks, PARALLEL_IMAGES)
-    for (rel, _, _, _), (made, problem) in zip(tasks, results, strict=True):
+            tasks.append((rel, str(path), str(cache / "images"), settings, rel in heroes))
+    # one source per chunk: at 0.1-0.2 s each, no worker waits long for the other at the end
+    results = workers.map(
+        images.make_all, tasks, PARALLEL_IMAGES, phase="images", parts=max(1, len(tasks))
+    )
+    for (rel, *_), (made, problem, fresh) in zip(tasks, results, strict=True):
         if made is None:
             media.warnings.append(f"{project.rel(wanted[rel])}: {problem}")
             continue
-        write_atomic(records[rel], made)
+        write_atomic(records[rel], made, sync=False)
         found[rel] = Picture.from_json(made)
         media.used |= {f"sources/{records[rel].name}", f"images/{found[rel].key[:32]}"}
-        media.made_images += 1
+        media.made_images += fresh  # else its files were in the cache (a fresh clone's mtimes)
     return found
 
 
@@ -153,15 +157,20 @@ def _cards(
     drawn = {
         name.split(".", 1)[0]: name
         for name in (os.listdir(folder) if folder.is_dir() else [])
-        if name.endswith(".png")
-    }  # KEY.HASH.png
+        if name.endswith((".png", ".jpg"))
+    }  # KEY.HASH.EXT
     tasks: list[tuple[cards.Spec, str]] = []
     owners: list[tuple[Post, str]] = []
     for post in posts:
         hero = (
             post.pictures.get(images.local_path(post.image.src, root) or "") if post.image else None
         )
-        hero_file = hero.files.get(hero.src) if hero is not None and hero.sources else None
+        # the backdrop made for it (1200x630), or the cleaned original
+        hero_file = (
+            (hero.backdrop or hero.files.get(hero.src))
+            if hero is not None and hero.sources
+            else None
+        )
         spec = cards.Spec(post.title, site, post.date.isoformat(), post.language, hero_file, style)
         key = spec.key(stamps)[:40]
         if key in drawn:
@@ -169,7 +178,15 @@ def _cards(
         else:
             tasks.append((spec, str(folder / key)))
             owners.append((post, key))
-    results = workers.map(cards.draw_all, tasks, PARALLEL_CARDS)
+    # cards sharing a hero drawn one after the other: a worker keeps the last few
+    # backdrops (decoded, cropped, darkened, with the site's name and the band)
+    order = sorted(range(len(tasks)), key=lambda i: tasks[i][0].hero or "")
+    drawn_sorted = workers.map(
+        cards.draw_all, [tasks[i] for i in order], PARALLEL_CARDS, phase="cards", parts=16
+    )
+    results: list[tuple[str | None, str | None]] = [(None, None)] * len(tasks)
+    for i, result in zip(order, drawn_sorted, strict=True):
+        results[i] = result
     failed = [
         f"{post.file}: social card: {problem}"
         for (post, _), (_, problem) in zip(owners, results, strict=True)
@@ -186,12 +203,14 @@ def _cards(
 
 
 def _publish(post: Post, folder: Path, name: str, key: str, media: Media) -> None:
-    """The card's site path carries the hash of its bytes (from its cached name, KEY.HASH.png)."""
-    post.card = f"cards/{post.slug}.{name.split('.')[1]}.png"
+    """The card's site path carries the hash of its bytes (from its cached name, KEY.HASH.EXT)."""
+    _, digest, ext = name.split(".")
+    post.card = f"cards/{post.slug}.{digest}.{ext}"
     media.files[post.card] = (os.path.join(folder, name), f"media:{key[:32]}")
     media.used.add(f"cards/{name}")
 
 
 def _stamp(path: str) -> str:
-    stat = Path(path).stat()
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    """A file a card is drawn from, by its content (not its mtime: a fresh clone
+    with `.satire/media` restored must find the same cards)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]

@@ -3,7 +3,7 @@
 Every build records, per output folder, the cache entries it published from
 (`.satire/media/uses/HASH.json`, HASH: of the output's path): source records
 (`sources/KEY.json`), image folders (`images/HASH`) and cards
-(`cards/KEY.HASH.png`). After a build that succeeded, every entry that no
+(`cards/KEY.HASH.EXT`). After a build that succeeded, every entry that no
 recorded output uses is removed. So a build into another folder (`--out`, the
 preview's `.satire/preview/site`) never removes what `site/` still needs, and a
 `--drafts` build followed by a published one into the same folder keeps what

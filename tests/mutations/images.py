@@ -21,8 +21,8 @@ MUTATIONS = [
     {
         "name": "cards: the band's label is not drawn",
         "path": "generator/site/cards.py",
-        "old": '        boxes["band"].append(_draw(pen, (MARGIN, ty), label, band_font, look.band_foreground))\n',
-        "new": '        boxes["band"].append(_draw(pen, (MARGIN, ty), "", band_font, look.band_foreground))\n',
+        "old": "    box = _draw(pen, (MARGIN, ty), label, band_font, look.band_foreground)\n",
+        "new": '    box = _draw(pen, (MARGIN, ty), "", band_font, look.band_foreground)\n',
         "tests": [
             "tests/test_site_images.py::test_every_post_gets_a_card",
             "tests/test_site_images.py::test_long_french_title_card_stays_in_its_frame",
@@ -31,15 +31,15 @@ MUTATIONS = [
     {
         "name": "images: the original's address serves the source as is (GPS and all)",
         "path": "generator/site/images.py",
-        "old": "    write_atomic(full, _encode(image, fmt, max(settings.quality, 90)))\n",
-        "new": "    write_atomic(full, data)\n",
-        "tests": ["tests/test_site_images.py::test_photo_hero_is_responsive_upright_and_stripped"],
+        "old": "        write_atomic(full, stripped, sync=False)\n",
+        "new": "        write_atomic(full, data, sync=False)\n",
+        "tests": ["tests/test_site_images.py::test_body_images_png_gif_svg"],
     },
     {
         "name": "images: JPEG files keep the source's EXIF (GPS)",
         "path": "generator/site/images.py",
-        "old": '        image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True, progressive=True)\n',
-        "new": '        image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True, progressive=True, exif=image.info.get("exif", b""))\n',
+        "old": '        image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True)\n',
+        "new": '        image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True, exif=image.info.get("exif", b""))\n',
         "tests": ["tests/test_site_images.py::test_body_images_png_gif_svg"],
     },
     {
@@ -52,8 +52,8 @@ MUTATIONS = [
     {
         "name": "images: EXIF orientation ignored",
         "path": "generator/site/images.py",
-        "old": "        image = _srgb(ImageOps.exif_transpose(opened) or opened)\n",
-        "new": "        image = _srgb(opened)\n",
+        "old": "    image = _srgb(opened if upright else ImageOps.exif_transpose(opened))\n",
+        "new": "    image = _srgb(opened)\n",
         "tests": ["tests/test_site_images.py::test_photo_hero_is_responsive_upright_and_stripped"],
     },
     {
