@@ -392,7 +392,7 @@ def unit_costs() -> None:
     with tempfile.TemporaryDirectory(prefix="satire-units-") as folder:
         root = Path(folder)
         make_photos(root, count)
-        settings = images.Settings((480, 960, 1440, 1920), 80)
+        settings = images.ImageSettings((480, 960, 1440, 1920), 80)
         started = time.process_time()
         made = [
             images.make(

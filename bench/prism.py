@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 import openai  # noqa: E402
 
 from generator.llm import Completion, Request, Usage  # noqa: E402
-from generator.llm.openai import MODES, Settings, Shape, request_body  # noqa: E402
+from generator.llm.openai import MODES, RequestSettings, Shape, request_body  # noqa: E402
 
 T = TypeVar("T")
 
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                     for mode in range(len(MODES)):
                         if request.schema is None and MODES[mode] == "json_schema":
                             continue
-                        settings = Settings("gpt-4o-mini" if label == "classic" else "o4-mini",
+                        settings = RequestSettings("gpt-4o-mini" if label == "classic" else "o4-mini",
                                             2000, 0.9, effort, 16000)  # fmt: skip
                         body = request_body(settings, shape, request, mode=mode)
                         status, said = _send(client, body)

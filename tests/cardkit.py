@@ -95,7 +95,7 @@ def opened(data: bytes) -> Iterator[Any]:
         yield image
 
 
-IMAGE_SETTINGS = images.Settings((480, 960), 80)
+IMAGE_SETTINGS = images.ImageSettings((480, 960), 80)
 
 
 def made_images(folder: Path) -> dict[str, Any]:

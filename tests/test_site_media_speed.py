@@ -37,7 +37,7 @@ def test_responsive_files_look_as_they_did_before(name: str, tmp_path: Path) -> 
 
 
 def test_a_grainy_photo_gets_no_webp_and_a_smooth_one_does(tmp_path: Path) -> None:
-    settings = images.Settings((480, 960), 80)
+    settings = images.ImageSettings((480, 960), 80)
     (tmp_path / "grain.jpg").write_bytes(grainy_jpeg((1200, 800)))
     grain = images.make("grain.jpg", tmp_path / "grain.jpg", tmp_path / "cache", settings)
     assert list(grain.sources) == ["image/jpeg"]  # the WebP was larger: not published
@@ -51,7 +51,7 @@ def test_a_grainy_photo_gets_no_webp_and_a_smooth_one_does(tmp_path: Path) -> No
 def test_an_upright_original_is_its_own_bytes_without_metadata(tmp_path: Path) -> None:
     source = tmp_path / "gps.jpg"
     source.write_bytes(photo_jpeg(orientation=1, icc=False, size=(900, 600)))
-    picture = images.make("gps.jpg", source, tmp_path / "cache", images.Settings((480,), 80))
+    picture = images.make("gps.jpg", source, tmp_path / "cache", images.ImageSettings((480,), 80))
     original = Path(picture.files["gps.jpg"])
     data = original.read_bytes()
     assert b"TestCam" not in data and len(data) < source.stat().st_size
@@ -65,7 +65,9 @@ def test_an_upright_original_is_its_own_bytes_without_metadata(tmp_path: Path) -
 def test_a_turned_original_is_made_upright_not_just_stripped(tmp_path: Path) -> None:
     source = tmp_path / "turned.jpg"
     source.write_bytes(photo_jpeg(orientation=6, icc=False, size=(900, 600)))
-    picture = images.make("turned.jpg", source, tmp_path / "cache", images.Settings((480,), 80))
+    picture = images.make(
+        "turned.jpg", source, tmp_path / "cache", images.ImageSettings((480,), 80)
+    )
     with Image.open(picture.files["turned.jpg"]) as original:
         assert original.size == (600, 900) and not original.getexif()
 
@@ -88,7 +90,9 @@ def test_an_original_with_a_colour_profile_is_converted_not_just_stripped(tmp_pa
     Image.new("RGB", (900, 600), (200, 40, 40)).save(
         source, "JPEG", quality=90, icc_profile=swapped_primaries()
     )
-    picture = images.make("profiled.jpg", source, tmp_path / "cache", images.Settings((480,), 80))
+    picture = images.make(
+        "profiled.jpg", source, tmp_path / "cache", images.ImageSettings((480,), 80)
+    )
     with Image.open(picture.files["profiled.jpg"]) as original:
         assert "icc_profile" not in original.info and not original.getexif()
         red, _, blue = original.getpixel((450, 300))  # type: ignore[misc]
@@ -108,7 +112,9 @@ def test_a_source_wider_than_every_width_is_decoded_small(
         return load(self)
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
-    picture = images.make("big.jpg", source, tmp_path / "cache", images.Settings((480, 960), 80))
+    picture = images.make(
+        "big.jpg", source, tmp_path / "cache", images.ImageSettings((480, 960), 80)
+    )
     assert (picture.width, picture.height) == (4000, 2000)
     assert [w for _, w in picture.sources["image/jpeg"]] == [480, 960]  # no 4000 px file
     assert decoded and max(decoded) == (1000, 500)  # a quarter scale covers 960 px
@@ -130,7 +136,7 @@ def test_the_band_guard_reads_the_drawn_pixels(tmp_path: Path) -> None:
 
 
 def test_a_hero_card_is_drawn_on_the_backdrop_made_with_its_files(tmp_path: Path) -> None:
-    settings = images.Settings((480, 960, 1440), 80)
+    settings = images.ImageSettings((480, 960, 1440), 80)
     picture = images.make(
         "hero.jpg", cardkit.hero_photo(tmp_path), tmp_path / "cache", settings, backdrop=True
     )

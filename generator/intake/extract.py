@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from generator.check.sentences import split_sentences
 from generator.intake.ground import normalize
-from generator.intake.speakers import NAME, QUOTE_SPANS, TITLE_WORDS, Article
+from generator.intake.speakers import NAME, QUOTE_SPANS, TITLE_WORDS, AttributedText
 
 MIN_PROSE_WORDS = 50  # fewer words of running prose: a teaser, a login wall or an error page (a wire brief has 70)
 PAYWALLED_WORDS = 150  # behind a paywall marker, fewer words than this: the teaser, not the story
@@ -391,7 +391,7 @@ class Proposal:
 def extract_offline(page: ExtractedPage) -> Proposal:
     """The extractive brief: lead, figures, quotes with speakers. No network."""
     paragraphs = prose(page.text)
-    article = Article(paragraphs, page.lang)
+    article = AttributedText(paragraphs, page.lang)
     all_sentences = [s for sents in article.sentences for s in sents]
     quotes = [
         (found.by, part, found.sentence)

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from generator.check import lexicon as lx
-from generator.intake.speakers import Article, same_person
+from generator.intake.speakers import AttributedText, same_person
 
 QUOTE_MARKS = str.maketrans({**lx.QUOTE_FOLD, **lx.DASH_FOLD})
 FIGURE = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
@@ -94,7 +94,7 @@ def ground(
             out.dropped_facts += 1
         elif all(normalize(fact) != normalize(kept) for kept, _ in out.facts):
             out.facts.append((" ".join(fact.split()), " ".join(sentence.split())))
-    found = Article([line for line in article.splitlines() if line.strip()], lang).quotes()
+    found = AttributedText([line for line in article.splitlines() if line.strip()], lang).quotes()
     for by, text, _sentence in quotes:
         if not by.strip() or not quote_in(text, article_norm):
             out.dropped_quotes += 1
@@ -121,7 +121,7 @@ def named_in(
     and so do places, organisations and words that only look like names); a quote's
     speaker (`speakers`) needs no other mark of a person."""
     article_norm = normalize(article)
-    reader = Article([line for line in article.splitlines() if line.strip()], lang)
+    reader = AttributedText([line for line in article.splitlines() if line.strip()], lang)
     return list(
         dict.fromkeys(
             reader.full(" ".join(p.split()))  # "Marsh" -> "Helen Marsh", once

@@ -134,7 +134,7 @@ LOOKBACK_PARAGRAPHS = 2  # how far back a pronoun's person may be named
 
 
 @dataclass
-class Mention:
+class PersonMention:
     """A name in the article, where it stands and how."""
 
     name: str  # as written, titles left out
@@ -169,21 +169,21 @@ def _possessive(name: str) -> str:
     return re.sub(r"['’]s$", "", name)
 
 
-class Article:
+class AttributedText:
     """An article's prose read for its people and its quotes."""
 
     def __init__(self, paragraphs: list[str], lang: str = "en") -> None:
         self.lang = lang
         self.paragraphs = paragraphs
         self.sentences = [split_sentences(p, lang) for p in paragraphs]
-        self.mentions: list[Mention] = []
+        self.mentions: list[PersonMention] = []
         for p, sents in enumerate(self.sentences):
             for s, sentence in enumerate(sents):
                 self.mentions.extend(self._mentions(sentence, p, s))
 
     # -- names -------------------------------------------------------------------
 
-    def _mentions(self, sentence: str, p: int, s: int) -> list[Mention]:
+    def _mentions(self, sentence: str, p: int, s: int) -> list[PersonMention]:
         masked = _mask_quotes(sentence)
         out = []
         for match in NAME.finditer(masked):
@@ -204,7 +204,7 @@ class Article:
             after = masked[match.end() :]
             lowered_title = ROLE_BEFORE.search(masked[: match.start()])
             out.append(
-                Mention(
+                PersonMention(
                     name=name,
                     paragraph=p,
                     sentence=s,

@@ -133,7 +133,7 @@ class Memory:
 
 
 @dataclass(frozen=True)
-class Settings:
+class RequestSettings:
     """The project's model settings that shape a request body (config `llm`)."""
 
     model: str
@@ -143,7 +143,7 @@ class Settings:
     ceiling: int
 
     @classmethod
-    def of(cls, project: Project, model: str | None = None) -> Settings:
+    def of(cls, project: Project, model: str | None = None) -> RequestSettings:
         cfg = project.config.llm
         return cls(
             model or project.model, cfg.max_tokens, cfg.temperature, cfg.reasoning_effort,
@@ -152,7 +152,7 @@ class Settings:
 
 
 def request_body(
-    settings: Settings,
+    settings: RequestSettings,
     shape: Shape,
     request: Request[Any],
     *,
@@ -187,7 +187,7 @@ def request_body(
 
 def preview(project: Project, request: Request[Any], model: str | None = None) -> dict[str, Any]:
     """The body `request` would be sent as, by what is known of the endpoint (no network)."""
-    settings = Settings.of(project, model)
+    settings = RequestSettings.of(project, model)
     endpoint = project.base_url or OPENAI_URL
     shape = Memory(project.state_dir).load(endpoint, settings.model) or Shape.start(settings.model)
     return request_body(settings, shape, request)
@@ -214,7 +214,7 @@ class OpenAIBackend:
 
     def __init__(self, project: Project, model: str | None = None) -> None:
         cfg = project.config.llm
-        self.settings = Settings.of(project, model)
+        self.settings = RequestSettings.of(project, model)
         self.model = self.settings.model
         self.base_url = project.base_url
         self.endpoint = self.base_url or OPENAI_URL

@@ -126,7 +126,7 @@ def handled(rel: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Settings:
+class ImageSettings:
     widths: tuple[int, ...]
     quality: int
 
@@ -135,12 +135,14 @@ class Settings:
         return f"{VERSION}:{','.join(map(str, self.widths))}:q{self.quality}"
 
 
-def source_key(rel: str, size: int, mtime_ns: int, settings: Settings) -> str:
+def source_key(rel: str, size: int, mtime_ns: int, settings: ImageSettings) -> str:
     """Names a source's cached result: its path, size, mtime and the settings (no read)."""
     return hashlib.sha256(f"{settings.tag}\0{rel}\0{size}\0{mtime_ns}".encode()).hexdigest()
 
 
-Task = tuple[str, str, str, Settings, bool]  # (site path, source, cache folder, settings, backdrop)
+Task = tuple[
+    str, str, str, ImageSettings, bool
+]  # (site path, source, cache folder, settings, backdrop)
 Outcome = tuple[str | None, str | None, bool]  # (Picture as JSON, or a problem; made here)
 
 
@@ -164,7 +166,7 @@ def make_all(tasks: Sequence[Task]) -> list[Outcome]:
 
 
 def make(
-    rel: str, source: Path, cache: Path, settings: Settings, *, backdrop: bool = False
+    rel: str, source: Path, cache: Path, settings: ImageSettings, *, backdrop: bool = False
 ) -> Picture:
     """The files of one source (made once per content: the same bytes under
     another name reuse them); `backdrop`: also a social card's backdrop."""
@@ -172,7 +174,7 @@ def make(
 
 
 def _make(
-    rel: str, source: Path, cache: Path, settings: Settings, *, backdrop: bool
+    rel: str, source: Path, cache: Path, settings: ImageSettings, *, backdrop: bool
 ) -> tuple[Picture, bool]:
     data = source.read_bytes()
     key = hashlib.sha256(settings.tag.encode() + b"\0" + data).hexdigest()
@@ -248,7 +250,7 @@ def _pass_through(rel: str, source: Path, data: bytes, key: str) -> Picture:
 
 
 def _raster(
-    rel: str, data: bytes, key: str, folder: Path, settings: Settings, *, backdrop: bool
+    rel: str, data: bytes, key: str, folder: Path, settings: ImageSettings, *, backdrop: bool
 ) -> Picture:
     from PIL import Image, ImageOps
 
@@ -329,7 +331,7 @@ def _raster(
     return Picture(rel, width, height, sources, files, key, card)
 
 
-def published_widths(width: int, settings: Settings) -> list[int]:
+def published_widths(width: int, settings: ImageSettings) -> list[int]:
     """The widths of a source's files, narrowest first: the settings' under its
     own width, and its own when it is no wider than the largest setting."""
     below = [w for w in settings.widths if w < width]
@@ -413,7 +415,7 @@ def _srgb(image: Any) -> Any:
 
 def _encode(image: Any, kind: str, quality: int) -> bytes:
     """Encode with no metadata at all: no EXIF, no XMP, no ICC, no text chunks.
-    Settings measured on a 1600x1067 photo (CPU, one core): JPEG `optimize`
+    ImageSettings measured on a 1600x1067 photo (CPU, one core): JPEG `optimize`
     saves 8% for 2.6x the time of a plain encode (18 ms), `progressive` 5% more
     for 2.5x again (47 ms): optimized only. WebP `method` 1 makes files within 2%
     of method 4's at 45% of the time (103 against 234 ms); method 0 is 16% larger."""

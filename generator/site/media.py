@@ -24,7 +24,7 @@ from generator.config import Project
 from generator.errors import SatireError
 from generator.infra.fsutil import write_atomic
 from generator.site import cards, images
-from generator.site.images import Picture, Settings
+from generator.site.images import ImageSettings, Picture
 from generator.site.model import Post
 from generator.site.parallel import Workers
 
@@ -85,9 +85,9 @@ def prepare(
     return media
 
 
-def _settings(project: Project) -> Settings:
+def _settings(project: Project) -> ImageSettings:
     config = project.config.images
-    return Settings(tuple(sorted(set(config.widths))), config.quality)
+    return ImageSettings(tuple(sorted(set(config.widths))), config.quality)
 
 
 def _pictures(
