@@ -1,0 +1,105 @@
+"""Guard mutations of issue 22: each guard on every path into it and each
+condition it combines alone (robots.txt after a redirect, deploy's input
+folders, every figure of a fact, each dedupe key, faults at write time, the
+sanitizer's fuzzed input). The tests named must fail when the edit is applied."""
+
+G = "tests/test_guards_intake.py::"
+D = "tests/test_guards_deploy.py::"
+
+MUTATIONS = [
+    # -- robots.txt: direct (intake.py's entry), after a redirect, on another host, from a feed
+    {
+        "name": "intake: robots.txt not checked where a redirect leads",
+        "path": "generator/intake/fetch.py",
+        "old": "                if robots:\n                    self.check_robots(target)\n",
+        "new": "",
+        "tests": [
+            G + "test_robots_txt_is_honoured_where_a_redirect_lands_on_the_same_host",
+            G + "test_robots_txt_of_the_other_host_is_honoured_after_a_redirect",
+            G + "test_a_feed_item_redirected_to_a_disallowed_page_is_skipped",
+        ],
+    },
+    {
+        "name": "intake: a redirect to another host is checked against the first host's robots.txt",
+        "path": "generator/intake/fetch.py",
+        "old": "                    self.check_robots(target)\n",
+        "new": "                    self.check_robots(urljoin(url, urlsplit(target).path))\n",
+        "tests": [
+            G + "test_robots_txt_of_the_other_host_is_honoured_after_a_redirect",
+            G + "test_a_feed_item_redirected_to_a_disallowed_page_is_skipped",
+        ],
+    },
+    {
+        "name": "intake: one robots.txt read for every host (the cache is not keyed by site)",
+        "path": "generator/intake/fetch.py",
+        "old": '        origin = f"{parts.scheme}://{parts.netloc}"\n        with self._robots_lock:',
+        "new": '        origin = f"{parts.scheme}://{parts.netloc}"\n        origin = next(iter(self._robots), origin)\n        with self._robots_lock:',
+        "tests": [G + "test_robots_txt_of_the_other_host_is_honoured_after_a_redirect"],
+    },
+    # -- grounding: every figure of a fact, not one
+    {
+        "name": "intake: a fact is kept when one of its figures is in its sentence (not every one)",
+        "path": "generator/intake/ground.py",
+        "old": "    return figures(fact) <= figures(sentence)\n",
+        "new": "    return not figures(fact) or bool(figures(fact) & figures(sentence))\n",
+        "tests": [
+            G + "test_a_fact_is_dropped_when_one_of_its_figures_is_missing_from_its_sentence"
+        ],
+    },
+    # -- dedupe: each key alone
+    {
+        "name": "intake: the seen-store ignores URLs (only GUID, title and text match)",
+        "path": "generator/intake/seen.py",
+        "old": '        keys = [f"url:{canonical_url(u)}" for u in urls] + ([f"guid:{guid}"] if guid else [])\n',
+        "new": '        keys = [f"guid:{guid}"] if guid else []\n',
+        "tests": [
+            G + "test_dedupe_by_canonical_url_alone",
+            G + "test_a_story_met_again_through_a_redirect_is_not_taken_in_twice",
+        ],
+    },
+    {
+        "name": "intake: URLs compared as given, not canonical (host case, port, slash, fragment)",
+        "path": "generator/intake/seen.py",
+        "old": "        canonical = canonical_url(url)\n        keys = {",
+        "new": "        canonical = url\n        keys = {",
+        "tests": [G + "test_dedupe_by_canonical_url_alone"],
+    },
+    {
+        "name": "intake: a story is recorded under its canonical URL only (not the URLs it was met by)",
+        "path": "generator/intake/seen.py",
+        "old": '        keys = {f"url:{canonical}", *(f"url:{canonical_url(u)}" for u in urls)}\n',
+        "new": '        keys = {f"url:{canonical}"}\n',
+        "tests": [
+            G + "test_dedupe_by_canonical_url_alone",
+            G + "test_a_story_met_again_through_a_redirect_is_not_taken_in_twice",
+        ],
+    },
+    {
+        "name": "intake: GUIDs not recorded with the story",
+        "path": "generator/intake/seen.py",
+        "old": '        if guid:\n            keys.add(f"guid:{guid}")\n',
+        "new": "",
+        "tests": [G + "test_dedupe_by_guid_alone"],
+    },
+    {
+        "name": "intake: near-duplicate titles not compared",
+        "path": "generator/intake/seen.py",
+        "old": "                and title_similarity(tkey, other_title) >= TITLE_SIMILAR\n",
+        "new": "                and False\n",
+        "tests": [G + "test_dedupe_by_near_duplicate_title_alone"],
+    },
+    {
+        "name": "intake: near-duplicate texts not compared",
+        "path": "generator/intake/seen.py",
+        "old": "            if mark and other_sketch and sketch_similarity(mark, other_sketch) >= TEXT_SIMILAR:\n",
+        "new": "            if False:\n",
+        "tests": [G + "test_dedupe_by_near_duplicate_text_alone"],
+    },
+    {
+        "name": "intake: a two-word title matches any title sharing its words (no length floor)",
+        "path": "generator/intake/seen.py",
+        "old": "                and len(tkey.split()) >= 4\n",
+        "new": "",
+        "tests": [G + "test_dedupe_by_near_duplicate_title_alone"],
+    },
+]
