@@ -36,6 +36,61 @@ MUTATIONS = [
         "new": '        origin = f"{parts.scheme}://{parts.netloc}"\n        origin = next(iter(self._robots), origin)\n        with self._robots_lock:',
         "tests": [G + "test_robots_txt_of_the_other_host_is_honoured_after_a_redirect"],
     },
+    # -- deploy: each input of the build alone
+    {
+        "name": "deploy: a site older than its drafts/ is accepted (drafts/ not an input of the marker)",
+        "path": "generator/site/marker.py",
+        "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
+        "new": 'INPUT_DIRS = ("briefs", "templates", "static")\n',
+        "tests": [D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a draft]"],
+    },
+    {
+        "name": "deploy: a site older than its briefs/ is accepted (briefs/ not an input of the marker)",
+        "path": "generator/site/marker.py",
+        "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
+        "new": 'INPUT_DIRS = ("drafts", "templates", "static")\n',
+        "tests": [D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a brief]"],
+    },
+    {
+        "name": "deploy: a site older than its templates/ is accepted (templates/ not an input of the marker)",
+        "path": "generator/site/marker.py",
+        "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
+        "new": 'INPUT_DIRS = ("drafts", "briefs", "static")\n',
+        "tests": [
+            D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a template]"
+        ],
+    },
+    {
+        "name": "deploy: a site older than its static/ is accepted (static/ not an input of the marker)",
+        "path": "generator/site/marker.py",
+        "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
+        "new": 'INPUT_DIRS = ("drafts", "briefs", "templates")\n',
+        "tests": [
+            D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a static file]",
+            D
+            + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a static file removed]",
+        ],
+    },
+    {
+        "name": "deploy: a site older than its satire.yaml is accepted",
+        "path": "generator/site/marker.py",
+        "old": "    candidates = [project.root / CONFIG_NAME]\n",
+        "new": "    candidates: list[Path] = []\n",
+        "tests": [
+            D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[satire.yaml]",
+            D + "test_the_refusal_is_one_line_from_the_cli",
+        ],
+    },
+    {
+        "name": "deploy: a file removed from an input folder goes unnoticed (the folder's own mtime not read)",
+        "path": "generator/site/marker.py",
+        "old": "            candidates.append(folder)\n",
+        "new": "",
+        "tests": [
+            D
+            + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a brief removed]"
+        ],
+    },
     # -- grounding: every figure of a fact, not one
     {
         "name": "intake: a fact is kept when one of its figures is in its sentence (not every one)",
