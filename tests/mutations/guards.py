@@ -87,8 +87,7 @@ MUTATIONS = [
         "old": "            candidates.append(folder)\n",
         "new": "",
         "tests": [
-            D
-            + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a brief removed]"
+            D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a brief removed]"
         ],
     },
     # -- grounding: every figure of a fact, not one
