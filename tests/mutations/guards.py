@@ -5,6 +5,7 @@ sanitizer's fuzzed input). The tests named must fail when the edit is applied.""
 
 G = "tests/test_guards_intake.py::"
 D = "tests/test_guards_deploy.py::"
+F = "tests/test_faults.py::"
 
 MUTATIONS = [
     # -- robots.txt: direct (intake.py's entry), after a redirect, on another host, from a feed
@@ -155,5 +156,63 @@ MUTATIONS = [
         "old": "                and len(tkey.split()) >= 4\n",
         "new": "",
         "tests": [G + "test_dedupe_by_near_duplicate_title_alone"],
+    },
+    # -- faults: a full disk, a read-only folder, a busy database
+    {
+        "name": "drafts: a revision is kept when its draft could not be written (history claims a draft that never was)",
+        "path": "generator/drafts.py",
+        "old": "            with contextlib.suppress(OSError):\n                revision.unlink()\n",
+        "new": "            pass\n",
+        "tests": [
+            F + "test_generate_on_a_full_or_read_only_disk_writes_no_draft_and_no_revision[ENOSPC]",
+            F + "test_a_revision_that_cannot_be_written_leaves_the_draft_and_its_history",
+        ],
+    },
+    {
+        "name": "fsutil: a failed atomic write leaves its temp file behind",
+        "path": "generator/infra/fsutil.py",
+        "old": "        with contextlib.suppress(FileNotFoundError):\n            os.unlink(tmp)\n",
+        "new": "        pass\n",
+        "tests": [
+            F + "test_an_approval_that_cannot_be_written_is_not_logged[ENOSPC]",
+            F + "test_a_confirmation_that_cannot_be_written_is_not_logged[EROFS]",
+        ],
+    },
+    {
+        "name": "cli: a full disk or read-only folder shows as an internal error",
+        "path": "generator/cli.py",
+        "old": "    if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:\n",
+        "new": "    if False:\n",
+        "tests": [
+            F + "test_an_approval_that_cannot_be_written_is_not_logged[EROFS]",
+            F
+            + "test_a_build_cut_short_by_the_disk_leaves_whole_pages_and_is_finished_next_time[ENOSPC]",
+        ],
+    },
+    {
+        "name": "cli: a busy state database shows as an internal error",
+        "path": "generator/cli.py",
+        "old": '    if type(exc).__name__ == "OperationalError" and BUSY.search(str(exc)):\n',
+        "new": "    if False:\n",
+        "tests": [
+            F + "test_a_command_kept_waiting_too_long_says_so_in_one_line_and_changes_nothing"
+        ],
+    },
+    {
+        "name": "state: no wait for a busy database (a desk action during satire run fails at once)",
+        "path": "generator/infra/state.py",
+        "old": '    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")\n',
+        "new": '    conn.execute("PRAGMA busy_timeout=0")\n',
+        "tests": [F + "test_review_actions_wait_for_a_busy_state_database_and_lose_no_entry"],
+    },
+    {
+        "name": "review: the entry is logged before the draft is written (a refused write is logged as done)",
+        "path": "generator/review/workflow.py",
+        "old": '    crash_point("after-intent")\n    write()\n    crash_point("after-draft")\n    conn.execute("BEGIN IMMEDIATE")\n    _append(conn, entry)\n    conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))\n    conn.execute("COMMIT")\n',
+        "new": '    conn.execute("BEGIN IMMEDIATE")\n    _append(conn, entry)\n    conn.execute("DELETE FROM audit_pending WHERE id = ?", (pending,))\n    conn.execute("COMMIT")\n    write()\n',
+        "tests": [
+            F + "test_an_approval_that_cannot_be_written_is_not_logged[ENOSPC]",
+            F + "test_a_confirmation_that_cannot_be_written_is_not_logged[ENOSPC]",
+        ],
     },
 ]
