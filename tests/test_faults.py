@@ -8,11 +8,11 @@ files, and the same command finishing the work once the fault is gone."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -226,6 +226,21 @@ def test_a_git_deploy_that_cannot_write_its_work_tree_pushes_nothing(
 # -- a state database held by another command -------------------------------------------------
 
 
+def held_by_another(lock: Path, within: float) -> bool:
+    """Whether another process takes the flock on `lock` within `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if lock.exists():
+            with open(lock, "a+") as handle:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        time.sleep(0.02)
+    return False
+
+
 def test_review_actions_wait_for_a_busy_state_database_and_lose_no_entry(drafted: Path) -> None:
     """A desk action during `satire run`: another process holds the database's
     write lock for a while; every approval waits for it, none is lost."""
@@ -245,15 +260,16 @@ def test_review_actions_wait_for_a_busy_state_database_and_lose_no_entry(drafted
         )
         for slug in slugs
     ]
-    release = threading.Timer(1.5, holder.execute, ["COMMIT"])
-    started = time.monotonic()
-    release.start()
     try:
-        outcomes = [proc.communicate(timeout=60) for proc in procs]
+        # a review command holds its project lock while it writes: once one does, it is
+        # at the database, waiting; keep it waiting a while longer, then let go
+        waiting = held_by_another(drafted / f".satire/{review.LOCK}.lock", within=60)
+        time.sleep(1.0)
     finally:
-        release.join()
+        holder.execute("COMMIT")
         holder.close()
-    assert time.monotonic() - started >= 1.4  # they did wait
+    outcomes = [proc.communicate(timeout=60) for proc in procs]
+    assert waiting
     assert [proc.returncode for proc in procs] == [0, 0, 0], outcomes
     for slug in slugs:
         assert "status: approved" in (drafted / f"drafts/{slug}.md").read_text(encoding="utf-8")

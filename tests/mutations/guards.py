@@ -6,6 +6,7 @@ sanitizer's fuzzed input). The tests named must fail when the edit is applied.""
 G = "tests/test_guards_intake.py::"
 D = "tests/test_guards_deploy.py::"
 F = "tests/test_faults.py::"
+Z = "tests/test_fuzz.py::"
 
 MUTATIONS = [
     # -- robots.txt: direct (intake.py's entry), after a redirect, on another host, from a feed
@@ -201,8 +202,8 @@ MUTATIONS = [
     {
         "name": "state: no wait for a busy database (a desk action during satire run fails at once)",
         "path": "generator/infra/state.py",
-        "old": '    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")\n',
-        "new": '    conn.execute("PRAGMA busy_timeout=0")\n',
+        "old": "BUSY_TIMEOUT = 30.0\n",
+        "new": "BUSY_TIMEOUT = 0.0\n",
         "tests": [F + "test_review_actions_wait_for_a_busy_state_database_and_lose_no_entry"],
     },
     {
@@ -214,5 +215,37 @@ MUTATIONS = [
             F + "test_an_approval_that_cannot_be_written_is_not_logged[ENOSPC]",
             F + "test_a_confirmation_that_cannot_be_written_is_not_logged[ENOSPC]",
         ],
+    },
+    # -- fuzzed input: one line per problem, nothing active through the sanitizer
+    {
+        "name": "errors: a key or value holding a line break splits an error over two lines",
+        "path": "generator/errors.py",
+        "old": '        self.field = one_line(field) or "(document)"\n        self.problem = one_line(message)\n',
+        "new": '        self.field = field or "(document)"\n        self.problem = message\n',
+        "tests": [Z + "test_the_brief_loader_returns_a_brief_or_one_line_per_problem"],
+    },
+    {
+        "name": "sanitizer: event handlers kept (on* attributes on any tag)",
+        "path": "generator/site/markup.py",
+        "old": "        attributes=ATTRIBUTES,\n",
+        "new": '        attributes=ATTRIBUTES,\n        generic_attribute_prefixes={"on"},\n',
+        "tests": [Z + "test_no_script_event_handler_or_javascript_url_survives_the_sanitizer"],
+    },
+    {
+        "name": "sanitizer: body HTML not sanitized at all",
+        "path": "generator/site/markup.py",
+        "old": "    html = valid_html(sanitize(to_html(text)))\n",
+        "new": "    html = valid_html(to_html(text))\n",
+        "tests": [
+            Z + "test_no_script_event_handler_or_javascript_url_survives_the_sanitizer",
+            Z + "test_each_known_attack_alone_is_neutralized",
+        ],
+    },
+    {
+        "name": "sanitizer: javascript: URLs accepted (the fuzzed bodies)",
+        "path": "generator/site/markup.py",
+        "old": 'URL_SCHEMES = {"http", "https", "mailto"}',
+        "new": 'URL_SCHEMES = {"http", "https", "mailto", "javascript"}',
+        "tests": [Z + "test_no_script_event_handler_or_javascript_url_survives_the_sanitizer"],
     },
 ]
