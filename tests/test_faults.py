@@ -241,39 +241,43 @@ def held_by_another(lock: Path, within: float) -> bool:
     return False
 
 
+def approving(project: Path, slug: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "review", "approve", slug, "--by", "Ed"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_review_actions_wait_for_a_busy_state_database_and_lose_no_entry(drafted: Path) -> None:
     """A desk action during `satire run`: another process holds the database's
-    write lock for a while; every approval waits for it, none is lost."""
-    holder = sqlite3.connect(
-        drafted / ".satire/state.db", isolation_level=None, check_same_thread=False
-    )
+    write lock for a while; an approval waits for it, and approvals at once lose
+    no entry."""
+    holder = sqlite3.connect(drafted / ".satire/state.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # what a long write of `satire run` does
-    slugs = ["sora-app", "iphone-air", "amazon-desantis"]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "generator", "review", "approve", slug, "--by", "Ed"],
-            cwd=drafted,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for slug in slugs
-    ]
+    first = approving(drafted, "sora-app")
     try:
-        # a review command holds its project lock while it writes: once one does, it is
+        # a review command holds its project lock while it writes: once it does, it is
         # at the database, waiting; keep it waiting a while longer, then let go
         waiting = held_by_another(drafted / f".satire/{review.LOCK}.lock", within=60)
         time.sleep(1.0)
+        assert first.poll() is None  # still waiting, not failed
     finally:
         holder.execute("COMMIT")
         holder.close()
-    outcomes = [proc.communicate(timeout=60) for proc in procs]
-    assert waiting
+    _, err = first.communicate(timeout=60)
+    assert waiting and first.returncode == 0, err
+
+    slugs = ["iphone-air", "amazon-desantis", "nvidia-5000-milliards"]
+    procs = [approving(drafted, slug) for slug in slugs]
+    outcomes = [proc.communicate(timeout=90) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0, 0], outcomes
-    for slug in slugs:
+    for slug in ["sora-app", *slugs]:
         assert "status: approved" in (drafted / f"drafts/{slug}.md").read_text(encoding="utf-8")
-    assert sorted(audit(drafted)) == sorted(("approve", slug) for slug in slugs)
+    assert sorted(audit(drafted)) == sorted(("approve", s) for s in ["sora-app", *slugs])
 
 
 def test_a_command_kept_waiting_too_long_says_so_in_one_line_and_changes_nothing(
