@@ -27,6 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 #       - Typical runtimes: ...
 #       - 2000 passing, 0 failing, and 12 invalid test cases
 BLOCK = re.compile(r"^(tests/\S+::\S+):\s*$", re.M)
+FAILED = re.compile(r"^FAILED (\S+)", re.M)
+DISTINCT = re.compile(r"Found (\d+) distinct errors? in this phase")
 COUNTS = re.compile(r"(\d+) passing(?: examples?)?, (\d+) failing(?: examples?)?,")
 
 
@@ -53,19 +55,22 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     out = proc.stdout
     tried = failures = 0
+    failed_tests = set(FAILED.findall(out))
     starts = [(m.start(), m.group(1)) for m in BLOCK.finditer(out)]
     for index, (at, test) in enumerate(starts):
         block = out[at : starts[index + 1][0] if index + 1 < len(starts) else len(out)]
-        passing = failing = 0
-        for counts in COUNTS.finditer(block):
-            passing += int(counts.group(1))
-            failing += int(counts.group(2))
-        tried += passing + failing
-        failures += failing
-        print(f"{passing + failing:>7} examples  {failing:>3} failed  {test.split('::')[1]}")
+        # the examples of the generate phase; the shrink and explain phases replay variants
+        generate = block.split("during shrink phase")[0]
+        examples = sum(int(a) + int(b) for a, b in COUNTS.findall(generate))
+        errors = sum(int(n) for n in DISTINCT.findall(block)) or (1 if test in failed_tests else 0)
+        tried += examples
+        failures += errors
+        print(f"{examples:>7} examples  {errors:>3} failures  {test.split('::')[1]}")
     if proc.returncode != 0:
         failures = max(failures, 1)
-        print(out[-4000:], proc.stderr[-2000:], sep="\n")
+        # each failure's one-line cause and the smallest input hypothesis found for it
+        shown = [line for line in out.splitlines() if line.startswith("E ")]
+        print("\n".join(shown[-60:]) or out[-4000:], proc.stderr[-2000:], sep="\n")
     if not starts:
         print("no statistics in pytest's output", out[-2000:], proc.stderr[-2000:], sep="\n")
         return 1

@@ -54,7 +54,8 @@ class InputError(SatireError):
         self.file = str(file)
         self.line = line
         self.col = col
-        self.field = one_line(field) or "(document)"
+        # a key read from a file may be blank or padded (' ', ' title'): quoted, it stays visible
+        self.field = (one_line(field) if field.strip() == field else repr(field)) or "(document)"
         self.problem = one_line(message)
         super().__init__(f"{self.file}:{line}:{col}: {self.field}: {self.problem}")
 

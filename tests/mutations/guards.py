@@ -220,7 +220,7 @@ MUTATIONS = [
     {
         "name": "errors: a key or value holding a line break splits an error over two lines",
         "path": "generator/errors.py",
-        "old": '        self.field = one_line(field) or "(document)"\n        self.problem = one_line(message)\n',
+        "old": '        self.field = (one_line(field) if field.strip() == field else repr(field)) or "(document)"\n        self.problem = one_line(message)\n',
         "new": '        self.field = field or "(document)"\n        self.problem = message\n',
         "tests": [Z + "test_the_brief_loader_returns_a_brief_or_one_line_per_problem"],
     },
