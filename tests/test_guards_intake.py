@@ -95,6 +95,20 @@ def test_a_feed_item_redirected_to_a_disallowed_page_is_skipped(
     assert [b["source"]["url"] for b in intake_briefs(project).values()] == [news_site.url("/good")]
 
 
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_robots_txt_behind_a_login_disallows_everything(news_site: NewsSite, status: int) -> None:
+    news_site.page("/robots.txt", "members only", status=status, content_type="text/plain")
+    news_site.page("/story/", "<html></html>")
+    with pytest.raises(Disallowed):
+        fetcher().get(news_site.url("/story/"), robots=True)
+    assert news_site.hits("/story/") == 0
+
+
+def test_a_missing_robots_txt_allows_everything(news_site: NewsSite) -> None:
+    news_site.page("/story/", "<html></html>")
+    assert fetcher().get(news_site.url("/story/"), robots=True).status == 200
+
+
 # -- grounding: every figure of a fact -------------------------------------------------
 
 ARTICLE = (
@@ -203,6 +217,21 @@ def test_dedupe_by_near_duplicate_text_alone(store: SeenStore) -> None:
         store.match(urls=["https://wire.example/foldr"], title="Hinge trouble", text=OTHER_TEXT)
         is None
     )
+
+
+def test_a_story_claimed_by_one_worker_is_seen_by_another_in_the_same_run(
+    store: SeenStore,
+) -> None:
+    # two feeds of one run carry the same new story: the first worker claims it
+    assert store.claim(urls=["https://wire.example/foldr"], guid="g-1") is None
+    for other in (
+        {"urls": ["https://wire.example/foldr?utm_source=x"]},
+        {"urls": ["https://other.example/f"], "guid": "g-1"},
+    ):
+        known = store.claim(**other)  # type: ignore[arg-type]
+        assert known is not None and known.url == "https://wire.example/foldr", other
+    store.release(["https://wire.example/foldr"])  # the first worker failed: free to try again
+    assert store.match(urls=["https://wire.example/foldr"]) is None
 
 
 def test_a_story_met_again_through_a_redirect_is_not_taken_in_twice(
