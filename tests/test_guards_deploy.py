@@ -17,6 +17,8 @@ from generator.errors import SatireError
 from generator.infra.resources import builtin_dir
 from tests.conftest import run_satire
 from tests.deploykit import edit_post, make_blog, rebuild
+from tests.test_pipeline import blog as pipeline_blog  # noqa: F401  # the fixture
+from tests.test_pipeline import configure, run
 
 
 @pytest.fixture
@@ -71,3 +73,22 @@ def test_the_refusal_is_one_line_from_the_cli(blog: Path, tmp_path: Path) -> Non
     assert result.code != 0 and result.out == "" and "Traceback" not in result.err
     assert len(result.err_lines) == 1 and "older than its inputs" in result.err
     assert not (tmp_path / "www").exists()
+
+
+def test_satire_run_does_not_deploy_a_site_its_build_left_a_post_out_of(
+    pipeline_blog: Path, tmp_path: Path
+) -> None:
+    """The deploy guard from `satire run`: a build that left a published post out
+    (its draft no longer reads) is not put online, so readers keep the post."""
+    online = tmp_path / "online"
+    configure(pipeline_blog, deploy={"target": "rsync", "destination": f"{online}/"})
+    first = run(pipeline_blog)
+    assert first.code == 0, first.err
+    page = online / "posts/amazon-desantis/index.html"
+    assert page.is_file()
+    draft = pipeline_blog / "drafts/amazon-desantis.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("---\n", "---\nbogus: 1\n", 1))
+    second = run(pipeline_blog)
+    assert second.code != 0 and "Traceback" not in second.err
+    assert "the build failed: the site online is left as it is" in second.out + second.err
+    assert page.is_file()  # not deleted from the site online

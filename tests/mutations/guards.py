@@ -102,6 +102,13 @@ MUTATIONS = [
             G + "test_a_robots_txt_behind_a_login_disallows_everything[403]",
         ],
     },
+    {
+        "name": "run: deploys a site its build left a published post out of (readers lose the post)",
+        "path": "generator/pipeline.py",
+        "old": '    if run.steps["build"].status == "failed":\n        return skipped("the build failed: the site online is left as it is")\n',
+        "new": "",
+        "tests": [D + "test_satire_run_does_not_deploy_a_site_its_build_left_a_post_out_of"],
+    },
     # -- grounding: every figure of a fact, not one
     {
         "name": "intake: a fact is kept when one of its figures is in its sentence (not every one)",
