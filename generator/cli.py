@@ -7,7 +7,9 @@ print one line each; only `--debug` shows a traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -17,6 +19,9 @@ import click
 
 from generator import __version__
 from generator.commands import App
+from generator.errors import shown
+
+BUSY = re.compile(r"database (table )?is locked|database is busy")
 
 # name -> "module:attribute"; a module not written yet is left out of the group
 COMMANDS = {
@@ -83,6 +88,28 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
     ctx.obj = App(project_dir=project_dir, debug=debug)
 
 
+# a write the system refused: a full disk or quota, a read-only or locked-down folder
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def known_error(exc: Exception) -> str | None:
+    """One line for a fault of the machine rather than of satire, else None: a
+    write the system refused (the file and why) or a state database another
+    command kept locked past the wait."""
+    if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:
+        where = shown(Path(exc.filename)) if exc.filename else "a file"
+        if exc.errno in {errno.ENOSPC, errno.EDQUOT}:
+            return f"{where}: {exc.strerror}: free some space, then run the command again"
+        return (
+            f"{where}: {exc.strerror}: make the project folder writable, then run the command again"
+        )
+    if type(exc).__name__ == "OperationalError" and BUSY.search(str(exc)):
+        from generator.infra import state  # only now: sqlite3 is loaded, the command ran
+
+        return f".satire/state.db: busy: another satire command kept it locked for more than {state.BUSY_TIMEOUT:g} s; run the command again (what did not finish was not recorded)"
+    return None
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the group, turning every error into one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -103,6 +130,10 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if debug:
             raise
+        known = known_error(exc)
+        if known:
+            click.echo(known, err=True)
+            sys.exit(1)
         click.echo(
             f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
             err=True,

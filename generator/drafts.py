@@ -10,6 +10,7 @@ on a fresh clone still knows what was approved, see `generator.review.approval`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,8 +199,16 @@ class DraftStore:
         """Store `draft` as the next revision of its slug, then as the draft."""
         number = self.next_revision(draft.slug)
         draft = draft.model_copy(update={"revision": number, "body": draft.body})
-        write_atomic(self._revision_path(draft.slug, number), draft.to_text())
-        self.save(draft)
+        revision = self._revision_path(draft.slug, number)
+        write_atomic(revision, draft.to_text())
+        try:
+            self.save(draft)
+        except OSError:
+            # the draft was not written (a full disk, a read-only folder): no revision
+            # may claim otherwise, and the next try is this number again
+            with contextlib.suppress(OSError):
+                revision.unlink()
+            raise
         return draft
 
     # -- the published copy ----------------------------------------------------

@@ -17,6 +17,18 @@ from typing import IO, Any
 
 import click
 
+# every character str.splitlines() breaks at, and the other C0/C1 controls: a key
+# or value read from a file may hold them, and the error line must stay one line
+_BREAKS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} | {
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and control characters escaped (\\x0a, \\u2028...)."""
+    return text.translate(_BREAKS)
+
 
 def shown(path: Path) -> str:
     """`path` as a user would type it in a message: relative to the working folder when inside it."""
@@ -42,9 +54,10 @@ class InputError(SatireError):
         self.file = str(file)
         self.line = line
         self.col = col
-        self.field = field or "(document)"
-        self.problem = message
-        super().__init__(f"{self.file}:{line}:{col}: {self.field}: {message}")
+        # a key read from a file may be blank or padded (' ', ' title'): quoted, it stays visible
+        self.field = (one_line(field) if field.strip() == field else repr(field)) or "(document)"
+        self.problem = one_line(message)
+        super().__init__(f"{self.file}:{line}:{col}: {self.field}: {self.problem}")
 
 
 class InputErrors(SatireError):

@@ -97,12 +97,12 @@ class FaultProxy:
                         proxy.faults -= 1
                 if fault:
                     payload = b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>'
+                    proxy.record(Seen(self.command, key, parts.query, 503))
                     self.send_response(503)
                     self.send_header("Content-Type", "application/xml")
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
-                    status = 503
                 else:
                     upstream = http.client.HTTPConnection(*proxy.upstream, timeout=30)
                     headers = {
@@ -114,6 +114,7 @@ class FaultProxy:
                     answer = upstream.getresponse()
                     data = answer.read()
                     status = answer.status
+                    proxy.record(Seen(self.command, key, parts.query, status))
                     self.send_response(status)
                     for name, value in answer.getheaders():
                         if name.lower() not in {
@@ -135,8 +136,6 @@ class FaultProxy:
                     if self.command != "HEAD":
                         self.wfile.write(data)
                     upstream.close()
-                with proxy.lock:
-                    proxy.log.append(Seen(self.command, key, parts.query, status))
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = relay
 
@@ -155,6 +154,14 @@ class FaultProxy:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def record(self, seen: Seen) -> None:
+        """Log a request before its answer goes back: once the client has its
+        answer, the log holds the request (logged after answering, a test that
+        reads the log as soon as the deploy returns could miss the last PUT, or
+        count it in the next step's window)."""
+        with self.lock:
+            self.log.append(seen)
 
     def mark(self) -> int:
         """Where the log stands now: pass to `puts`/`writes` to see only what came after."""

@@ -181,16 +181,21 @@ def db_path(state_dir: Path) -> Path:
     return state_dir / "state.db"
 
 
+# seconds a command waits for another one's write (a desk action during `satire run`)
+# before it says the database is busy
+BUSY_TIMEOUT = 30.0
+
+
 def connect(state_dir: Path) -> sqlite3.Connection:
     """Open (and migrate) the project's state database."""
     state_dir.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(
-        db_path(state_dir), timeout=30, isolation_level=None, check_same_thread=False
+        db_path(state_dir), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
     )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     migrate(conn)
     return conn
 
@@ -198,7 +203,7 @@ def connect(state_dir: Path) -> sqlite3.Connection:
 def connect_worker(database: Path | str) -> sqlite3.Connection:
     """A plain connection for a worker process: the parent process opened the
     database with `connect`, so it exists and is migrated already."""
-    return sqlite3.connect(database, timeout=30, check_same_thread=False)
+    return sqlite3.connect(database, timeout=BUSY_TIMEOUT, check_same_thread=False)
 
 
 def migrate(conn: sqlite3.Connection) -> None:
