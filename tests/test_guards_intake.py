@@ -243,5 +243,7 @@ def test_a_story_met_again_through_a_redirect_is_not_taken_in_twice(
     first = run_satire("intake", news_site.url("/2025/12/veltra/"), cwd=project)
     assert first.code == 0, first.err
     again = run_satire("intake", news_site.url("/s/veltra"), cwd=project)
-    assert again.code == 0, again.err
+    # an explicit URL that yields no brief exits 1 and says which brief it already is
+    assert again.code == 1, again.err
     assert len(intake_briefs(project)) == 1 and "1 already seen" in again.out
+    assert "already seen: brief veltra" in again.err
