@@ -73,23 +73,27 @@ def run_satire(
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-def on_a_terminal(cwd: Path, *args: str) -> str:
-    """What `satire ARGS` prints when its output is a terminal (a pty), as text."""
+def on_a_terminal(
+    cwd: Path, *args: str, stderr_too: bool = False, columns: int | None = None
+) -> str:
+    """What `satire ARGS` prints when its output is a terminal (a pty), as text;
+    with `stderr_too`, stderr is that terminal as well (progress bars go there)."""
     import pty
 
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-    proc = subprocess.run(
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
+    proc = subprocess.Popen(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
         env=env,
         stdout=follower,
-        stderr=subprocess.PIPE,
-        timeout=60,
+        stderr=follower if stderr_too else subprocess.PIPE,
     )
     os.close(follower)
     out = b""
-    while True:
+    while True:  # read as it comes: a full terminal buffer would stall the command
         try:
             chunk = os.read(leader, 65536)
         except OSError:  # the terminal closed
@@ -98,7 +102,8 @@ def on_a_terminal(cwd: Path, *args: str) -> str:
             break
         out += chunk
     os.close(leader)
-    assert proc.returncode == 0, proc.stderr
+    err = proc.stderr.read().decode() if proc.stderr is not None else ""
+    assert proc.wait(timeout=120) == 0, (out[-2000:], err)
     return out.decode().replace("\r\n", "\n")
 
 

@@ -10,43 +10,20 @@ import sys
 from pathlib import Path
 
 from generator.commands.build import Lines
-from tests.conftest import REPO, run_satire
+from tests.conftest import REPO, on_a_terminal, run_satire
 from tests.imagekit import image_blog
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def on_a_terminal(cwd: Path, *args: str) -> str:
+def shown_on_a_terminal(cwd: Path, *args: str) -> str:
     """What `satire ARGS` shows on a terminal (stdout and stderr both a pty), as text."""
-    import pty
-
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", "COLUMNS": "120"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        env=env,
-        stdout=follower,
-        stderr=follower,
-    )
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    assert proc.wait(timeout=120) == 0, out[-2000:]
-    return ANSI.sub("", out.decode().replace("\r\n", "\n"))
+    return ANSI.sub("", on_a_terminal(cwd, *args, stderr_too=True, columns=120))
 
 
 def test_a_terminal_sees_each_phase_with_its_counts(demo_project: Path) -> None:
     image_blog(demo_project)
-    seen = on_a_terminal(demo_project, "build")
+    seen = shown_on_a_terminal(demo_project, "build")
     posts = len(list((demo_project / "drafts").glob("*.md")))
     for phase in ("gather", "images", "cards", "pages"):
         assert re.search(rf"{phase}\s.*\b\d+/\d+\b", seen), (phase, seen[-1500:])
