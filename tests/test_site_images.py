@@ -294,8 +294,8 @@ def test_a_word_wider_than_the_card_shrinks_the_title_instead_of_being_cut() -> 
     ("override", "message"),
     [
         ("band_height: 0", "satire band is 0 px high"),
-        ('band_foreground: "#d7263d"', "contrast"),
-        ('band_background: "#1d1b3a"\n    band_foreground: "#1d1b3a"', "contrast"),
+        ('band_foreground: "#d7263d"', "has a contrast of"),
+        ('band_background: "#1d1b3a"\n    band_foreground: "#1d1b3a"', "has a contrast of"),
     ],
 )
 def test_a_card_without_its_band_fails_the_build(blog: Path, override: str, message: str) -> None:
