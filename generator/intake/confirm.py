@@ -31,7 +31,7 @@ from generator.errors import InputError, InputErrors, SatireError, shown
 from generator.infra import clock, yamledit, yamlfile
 from generator.infra.fsutil import project_lock, write_atomic
 from generator.infra.validation import validate
-from generator.review import workflow as review
+from generator.review import audit
 
 LOCK = "brief"
 DISCARDED = "discarded"  # under .satire/
@@ -246,7 +246,7 @@ def _edit(
             details["dropped"] = {"facts": result.dropped_facts, "quotes": result.dropped_quotes}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.logged_write(
+        audit.logged_write(
             project,
             action,
             slug,
@@ -355,7 +355,7 @@ def discard(project: Project, name: str, *, by: str | None, note: str | None = N
         details: dict[str, Any] = {"kept_at": project.rel(copy), "confirmed": brief.confirmed}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.logged_write(
+        audit.logged_write(
             project,
             "discard",
             slug,
