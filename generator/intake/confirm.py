@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from generator.brief import Brief, brief_paths, load_brief, load_briefs, resolve_brief
 from generator.config import Project
@@ -185,40 +185,34 @@ class Edit:
         return self.confirmed or bool(self.dropped_facts or self.dropped_quotes)
 
 
-def confirm(
-    project: Project,
-    name: str,
-    *,
-    by: str | None,
-    drop_facts: Sequence[int] = (),
-    drop_quotes: Sequence[int] = (),
-    expect_sha256: str | None = None,
-) -> Edit:
-    """Confirm a brief for writing, first dropping the facts and quotes given (0-based)."""
-    return _edit(project, name, "confirm", by, drop_facts, drop_quotes, expect_sha256)
+class Decision(TypedDict, total=False):
+    """What an editor decided about a brief, as `confirm` and `drop` take it."""
+
+    by: Required[str | None]  # who decided (None: git user.name, else the OS user)
+    drop_facts: Sequence[int]  # 0-based
+    drop_quotes: Sequence[int]  # 0-based
+    expect_sha256: str | None  # the brief as the editor saw it; refused if it changed since
 
 
-def drop(
-    project: Project,
-    name: str,
-    *,
-    by: str | None,
-    drop_facts: Sequence[int] = (),
-    drop_quotes: Sequence[int] = (),
-    expect_sha256: str | None = None,
-) -> Edit:
-    """Drop facts and quotes (0-based) from a brief, leaving it as confirmed as it was."""
-    return _edit(project, name, "drop", by, drop_facts, drop_quotes, expect_sha256)
+def confirm(project: Project, name: str, **decision: Unpack[Decision]) -> Edit:
+    """Confirm a brief for writing, first dropping the facts and quotes given."""
+    return _edit(project, name, "confirm", **decision)
+
+
+def drop(project: Project, name: str, **decision: Unpack[Decision]) -> Edit:
+    """Drop facts and quotes from a brief, leaving it as confirmed as it was."""
+    return _edit(project, name, "drop", **decision)
 
 
 def _edit(
     project: Project,
     name: str,
     action: str,
+    *,
     by: str | None,
-    drop_facts: Sequence[int],
-    drop_quotes: Sequence[int],
-    expect_sha256: str | None,
+    drop_facts: Sequence[int] = (),
+    drop_quotes: Sequence[int] = (),
+    expect_sha256: str | None = None,
 ) -> Edit:
     with project_lock(project.state_dir, LOCK):
         brief = find(project, name)  # read again under the lock
