@@ -18,7 +18,6 @@ __all__ = [
     "gather_briefs",
     "pass_app",
     "say_if_offline",
-    "shown",
     "writer_options",
 ]
 

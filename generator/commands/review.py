@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.commands import App, echo_err, pass_app, shown
+from generator.commands import App, echo_err, pass_app
+from generator.errors import shown
 from generator.infra import clock
 
 if TYPE_CHECKING:
