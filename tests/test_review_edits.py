@@ -21,7 +21,7 @@ from generator.errors import SatireError
 from generator.review import approval, audit, edits, listing
 from generator.review import workflow as rv
 from tests.conftest import run_satire
-from tests.test_review import STRAYING, make_draft
+from tests.reviewkit import STRAYING, make_draft
 
 SLUG = "amazon-desantis"
 EDIT = "Une phrase ajoutée à la main, que personne n'a relue."
