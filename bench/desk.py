@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.config import load_project  # noqa: E402
-from generator.review import workflow as review  # noqa: E402
+from generator.review import audit  # noqa: E402
 from tests.deskkit import Client, add_account, serving  # noqa: E402
 from tests.generation_support import many_briefs  # noqa: E402
 
@@ -192,7 +192,7 @@ def main() -> int:
                 line for line in served.err if line.strip() and "Task queue depth" not in line
             ]
         logged = collections.Counter(
-            (e["slug"], e["action"], e["who"]) for e in review.log(load_project(project))
+            (e["slug"], e["action"], e["who"]) for e in audit.log(load_project(project))
         )
         lat = sorted(tally.latencies)
         p95 = lat[int(0.95 * (len(lat) - 1))]

@@ -492,10 +492,6 @@ class Project:
         return self.root / "prompts"
 
     @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
     def static_dir(self) -> Path:
         return self.root / "static"
 

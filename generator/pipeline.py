@@ -190,7 +190,7 @@ def factcheck_step(run: Run) -> StepResult:
     """The fact check of every draft waiting for review (notify tells the
     editors about those it has not announced yet, with their findings)."""
     from generator.drafts import DraftStore
-    from generator.review import workflow as review
+    from generator.review import queries
 
     project = run.project
     drafts, errors = DraftStore(project).load_all()
@@ -201,7 +201,7 @@ def factcheck_step(run: Run) -> StepResult:
     for draft in chosen:
         findings: int | None
         try:
-            findings = len(review.factcheck(project, draft))
+            findings = len(queries.factcheck(project, draft))
         except SatireError as exc:
             findings = None
             problems.append(draft.slug)

@@ -1,15 +1,17 @@
 """Helpers for the generation tests: point a demo project at the fake server,
-make many briefs, read drafts back."""
+make many briefs, read drafts back, a fake judge that prefers drafts without an
+invented figure."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.drafts import Draft, parse_draft
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Received, Reply
 
 SECRET = "sk-test-SATIRE-d1st1nct1ve-k3y-0042"
 
@@ -73,3 +75,11 @@ def drafts(project: Path) -> dict[str, Draft]:
 def stray_files(project: Path) -> list[Path]:
     """Temp files a half-finished write would leave."""
     return [p for p in project.rglob("*.tmp")]
+
+
+def consistent_judge(received: Received) -> Reply:
+    """A judge that prefers the draft without the invented figure (999), wherever it stands."""
+    user = str(received.messages[-1]["content"])
+    first, second = user.split("UNTRUSTED draft B", 1)
+    winner = "B" if "999" in first else "A" if "999" in second else "tie"
+    return Reply(content=json.dumps({"winner": winner, "reason": "no invented figure"}))

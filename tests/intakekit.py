@@ -3,12 +3,13 @@ the extraction corpus (tests/corpus/intake/), and reading the briefs written."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.newsite import NewsSite, article_html
+from tests.newsite import NewsSite, article_html, rss
 
 CORPUS = Path(__file__).parent / "corpus" / "intake"
 
@@ -40,8 +41,10 @@ def make_project(
     *,
     language: str = "en",
     categories: list[str] | None = None,
+    **sections: Any,
 ) -> Path:
-    """A blog project whose intake may fetch from 127.0.0.1, with no delay between requests."""
+    """A blog project whose intake may fetch from 127.0.0.1, with no delay between requests;
+    `sections`: more top-level settings of its satire.yaml."""
     root.mkdir(parents=True, exist_ok=True)
     settings = {"allow_private": True, "per_host_delay": 0, "timeout": 3} | (intake or {})
     config = {
@@ -50,7 +53,7 @@ def make_project(
         "language": language,
         "style": "geek-puns",
         "intake": settings,
-    }
+    } | sections
     (root / "satire.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     briefs = root / "briefs"
     briefs.mkdir(exist_ok=True)
@@ -65,6 +68,24 @@ def make_project(
             yaml.safe_dump(hand, sort_keys=False), encoding="utf-8"
         )
     return root
+
+
+def feed_project(
+    root: Path, site: NewsSite, stories: Sequence[str] = ("veltra",), **sections: Any
+) -> Path:
+    """A project (`make_project`) whose intake reads one feed, 'tdaily' at /feed/, listing
+    the corpus articles `stories`, each served at /2025/12/NAME/."""
+    items = []
+    for name in stories:
+        path = f"/2025/12/{name}/"
+        serve_article(site, path, name)
+        items.append(
+            {"title": f"{name.title()} raises money", "link": site.url(path), "guid": name}
+        )
+    site.feed("/feed/", rss(items))
+    return make_project(
+        root, {"feeds": [{"url": site.url("/feed/"), "name": "tdaily"}]}, **sections
+    )
 
 
 def intake_briefs(project: Path) -> dict[str, dict[str, Any]]:

@@ -14,6 +14,7 @@ from generator.commands import gather_briefs
 from generator.config import load_project
 from generator.drafts import Draft, DraftStore, Provenance, SourceRef
 from generator.errors import SatireError
+from generator.review import audit, queries
 from generator.review import workflow as review
 from generator.styles import load_style, style_files
 from generator.write.offline import OfflineBackend
@@ -163,13 +164,13 @@ def test_approving_needs_ack_for_claims_only(demo_project: Path) -> None:
     store = DraftStore(project)
     body = "\n\n".join([words(30), f"> {PULL}", words(30)])  # short: style notes, no claim
     store.save_revision(llm_draft(body))
-    assert [f.kind for f in review.factcheck(project, store.load("amazon-desantis"))] == [
+    assert [f.kind for f in queries.factcheck(project, store.load("amazon-desantis"))] == [
         "style",
         "style",
     ]  # words, paragraphs
     result = run_satire("review", "approve", "amazon-desantis", "--by", "Ed", cwd=demo_project)
     assert result.code == 0, result.err
-    [entry] = review.log(project, "amazon-desantis")
+    [entry] = audit.log(project, "amazon-desantis")
     assert (
         entry["details"]["acknowledged"] is False
         and entry["details"]["advisory"] == 2
@@ -191,7 +192,7 @@ def test_approving_needs_ack_for_claims_only(demo_project: Path) -> None:
         ).code
         == 0
     )
-    last = review.log(project, "amazon-desantis")[-1]
+    last = audit.log(project, "amazon-desantis")[-1]
     assert last["details"]["acknowledged"] is True and sorted(
         f["kind"] for f in last["details"]["findings"]
     ) == ["person", "style", "style"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_project
-from generator.review import workflow as review
+from generator.review import audit
 from tests.chromium import screenshot
 from tests.confirmkit import FACTS, SLUG, add_intake_brief, assert_evidence_consistent, read
 from tests.conftest import run_satire
@@ -72,7 +72,7 @@ def test_editor_unticks_a_fact_and_confirms_then_generate_writes_the_draft(
     assert data["confirmed"] is True
     assert data["facts"] == [FACTS[0], FACTS[2], FACTS[3]]
     assert_evidence_consistent(data)
-    [entry] = review.log(load_project(demo_project))
+    [entry] = audit.log(load_project(demo_project))
     assert (entry["action"], entry["who"]) == ("confirm", EDITOR)
 
     after = run_satire("generate", "--offline", cwd=demo_project)

@@ -12,7 +12,7 @@ import pytest
 
 from generator.config import load_project
 from generator.infra import state
-from generator.review import workflow as review
+from generator.review import audit
 from tests.confirmkit import (
     FACTS,
     INTAKE_BRIEF,
@@ -94,13 +94,13 @@ def test_generate_writes_nothing_for_an_unconfirmed_brief_then_writes_it_once_co
     assert (newsdesk / "drafts" / f"{SLUG}.md").exists()
     assert not [line for line in second.err_lines if "wait" in line]
 
-    entries = [e for e in review.log(load_project(newsdesk)) if e["slug"] == SLUG]
+    entries = [e for e in audit.log(load_project(newsdesk)) if e["slug"] == SLUG]
     assert [(e["action"], e["who"]) for e in entries] == [("confirm", "Alice Editor")]
     assert entries[0]["details"]["url"] == "https://news.example/2026/11/quantix-raises"
 
     again = run_satire("brief", "confirm", SLUG, cwd=newsdesk)
     assert again.code == 0 and "already confirmed" in again.out
-    assert len([e for e in review.log(load_project(newsdesk)) if e["slug"] == SLUG]) == 1
+    assert len([e for e in audit.log(load_project(newsdesk)) if e["slug"] == SLUG]) == 1
 
 
 def test_generate_unconfirmed_writes_it_anyway(newsdesk: Path) -> None:
@@ -154,7 +154,7 @@ def test_confirm_dropping_a_fact_and_a_quote_keeps_evidence_and_the_rest_of_the_
         "confirmed: true   # until an editor says so"
     ]
 
-    entry = next(e for e in review.log(load_project(newsdesk)) if e["slug"] == SLUG)
+    entry = next(e for e in audit.log(load_project(newsdesk)) if e["slug"] == SLUG)
     assert entry["who"] == "Bo"
     assert entry["details"]["dropped"] == {
         "facts": [FACTS[1]],
@@ -168,7 +168,7 @@ def test_a_bad_drop_changes_nothing_and_says_so_in_one_line(newsdesk: Path) -> N
     assert result.code == 2
     assert result.err_lines == [f"briefs/{SLUG}.yaml: no fact number 9: the brief has 4 facts"]
     assert path.read_text(encoding="utf-8") == INTAKE_BRIEF
-    assert review.log(load_project(newsdesk)) == []
+    assert audit.log(load_project(newsdesk)) == []
 
 
 def test_discard_removes_the_brief_keeps_a_copy_and_logs_it(newsdesk: Path) -> None:
@@ -190,7 +190,7 @@ def test_discard_removes_the_brief_keeps_a_copy_and_logs_it(newsdesk: Path) -> N
     ).exists()  # ...and the other one was still done
     copies = list((newsdesk / ".satire" / "discarded").iterdir())
     assert len(copies) == 1 and copies[0].read_text(encoding="utf-8") == INTAKE_BRIEF
-    entry = review.log(load_project(newsdesk))[-1]
+    entry = audit.log(load_project(newsdesk))[-1]
     assert (entry["action"], entry["slug"], entry["who"], entry["note"]) == (
         "discard",
         SLUG,
@@ -223,10 +223,10 @@ def test_the_log_and_the_brief_agree_after_a_kill_mid_command(
 ) -> None:
     path = newsdesk / "briefs" / f"{SLUG}.yaml"
     result = run_satire(
-        "brief", command, SLUG, "--by", "Dee", env={review.CRASH_ENV: point}, cwd=newsdesk
+        "brief", command, SLUG, "--by", "Dee", env={audit.CRASH_ENV: point}, cwd=newsdesk
     )
     assert result.code == -signal.SIGKILL  # really killed, between writing the brief and logging it
-    log = review.log(load_project(newsdesk))  # the next run reconciles
+    log = audit.log(load_project(newsdesk))  # the next run reconciles
     if point == "after-intent":  # the brief was never touched: no entry
         assert path.read_text(encoding="utf-8") == INTAKE_BRIEF
         assert log == []

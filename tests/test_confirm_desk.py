@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_project
-from generator.review import workflow as review
+from generator.review import audit
 from tests.confirmkit import (
     FACTS,
     HOSTILE,
@@ -46,7 +46,7 @@ def snapshot(project_dir: Path) -> tuple[bytes | None, list[dict[str, object]], 
     path = project_dir / "briefs" / f"{SLUG}.yaml"
     return (
         path.read_bytes() if path.exists() else None,
-        review.log(load_project(project_dir)),
+        audit.log(load_project(project_dir)),
         (project_dir / ".satire" / "discarded").exists(),
     )
 
@@ -172,7 +172,7 @@ def test_confirm_with_an_unticked_fact_drops_it_with_its_evidence_and_logs_the_e
     assert data["confirmed"] is True
     assert data["facts"] == [FACTS[0], *FACTS[2:]]
     assert_evidence_consistent(data)
-    [entry] = review.log(load_project(inbox))
+    [entry] = audit.log(load_project(inbox))
     assert (entry["action"], entry["slug"], entry["who"]) == ("confirm", SLUG, EDITOR)
     assert entry["details"]["dropped"]["facts"] == [FACTS[1]]
 
@@ -200,7 +200,7 @@ def test_drop_keeps_it_waiting_and_discard_removes_it(inbox: Path) -> None:
         assert client.get(PAGE).status == 404
     assert not (inbox / "briefs" / f"{SLUG}.yaml").exists()
     assert len(list((inbox / ".satire" / "discarded").iterdir())) == 1
-    assert [(e["action"], e["who"]) for e in review.log(load_project(inbox))] == [
+    assert [(e["action"], e["who"]) for e in audit.log(load_project(inbox))] == [
         ("drop", EDITOR),
         ("discard", EDITOR),
     ]

@@ -13,6 +13,7 @@ import pytest
 
 from generator.config import load_project
 from generator.drafts import DraftStore
+from generator.review import audit
 from generator.review import workflow as review
 from tests.chromium import screenshot
 from tests.conftest import run_satire
@@ -195,9 +196,9 @@ def test_editor_reviews_revises_approves_and_publishes(
         assert not page.console_errors, page.console_errors
 
     project = load_project(project_dir)
-    steps = [(e["action"], e["who"]) for e in review.log(project, SLUG)]
+    steps = [(e["action"], e["who"]) for e in audit.log(project, SLUG)]
     assert steps == [("revise", EDITOR), ("approve", EDITOR), ("publish", EDITOR)]
-    approve = next(e for e in review.log(project, SLUG) if e["action"] == "approve")
+    approve = next(e for e in audit.log(project, SLUG) if e["action"] == "approve")
     assert (
         approve["details"]["acknowledged"] is True
         and approve["note"] == "Le chiffre est une blague assumée."

@@ -12,7 +12,7 @@ import pytest
 
 from generator.config import load_project
 from generator.drafts import DraftStore
-from generator.review import workflow as review
+from generator.review import audit, queries
 from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving
@@ -43,7 +43,7 @@ def noted(demo_project: Path) -> Path:
     paragraphs = [p for p in draft.body.split("\n\n") if not p.startswith(">")]
     paragraphs.insert(2, f"Andy Jassy l'a dit : {TRANSLATED}")
     store.save_revision(draft.model_copy(update={"body": "\n\n".join(paragraphs)}))
-    kinds = [f.kind for f in review.factcheck(project, store.load(SLUG))]
+    kinds = [f.kind for f in queries.factcheck(project, store.load(SLUG))]
     assert sorted(kinds) == ["style", "translation"], kinds
     return demo_project
 
@@ -92,7 +92,7 @@ def test_desk_shows_translation_and_style_apart_and_approves_them_without_ack(no
         assert not page.console_errors, page.console_errors
 
     project = load_project(noted)
-    [approve] = [e for e in review.log(project, SLUG) if e["action"] == "approve"]
+    [approve] = [e for e in audit.log(project, SLUG) if e["action"] == "approve"]
     assert approve["details"]["acknowledged"] is False and approve["details"]["advisory"] == 2
     assert sorted(f["kind"] for f in approve["details"]["findings"]) == [
         "style",

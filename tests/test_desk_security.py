@@ -13,7 +13,7 @@ import pytest
 
 from generator.config import load_project
 from generator.drafts import DraftStore
-from generator.review import workflow as review
+from generator.review import audit, queries
 from tests.conftest import run_satire
 from tests.deskkit import PASSWORD, Client, add_account, serving
 from tests.fake_openai import FakeOpenAI, Reply
@@ -39,7 +39,7 @@ def blog(demo_project: Path) -> Path:
     draft.body = "Peter DeSantis prend la tête d'une nouvelle organisation IA chez Amazon.\n\nAndy Jassy l'annonce dans un mémo, et les serveurs applaudissent en silence."
     draft = store.save_revision(draft)  # recorded, as a revision of the writer's
     assert [
-        f for f in review.factcheck(project, draft) if f.blocking
+        f for f in queries.factcheck(project, draft) if f.blocking
     ] == []  # no claim: approving needs no ack
     add_account(demo_project, EDITOR, "publisher")
     BLOG[:] = [store.path(SLUG)]
@@ -48,7 +48,7 @@ def blog(demo_project: Path) -> Path:
 
 def snapshot(project_dir: Path) -> tuple[bytes, list[dict[str, object]]]:
     """The draft's bytes and the audit log: what a refused request must leave alone."""
-    return (project_dir / "drafts" / f"{SLUG}.md").read_bytes(), review.log(
+    return (project_dir / "drafts" / f"{SLUG}.md").read_bytes(), audit.log(
         load_project(project_dir)
     )
 
@@ -151,7 +151,7 @@ def test_same_origin_post_with_token_acts_and_logs_the_editor(blog: Path) -> Non
         assert "Approved." in page.text and 'data-testid="status">approved<' in page.text
     project = load_project(blog)
     assert DraftStore(project).load(SLUG).status == "approved"
-    [entry] = review.log(project, SLUG)
+    [entry] = audit.log(project, SLUG)
     assert (entry["action"], entry["who"], entry["note"]) == ("approve", EDITOR, "Bon pour moi")
 
 
@@ -207,7 +207,7 @@ def test_approval_with_findings_needs_acknowledgement(blog: Path) -> None:
         assert snapshot(blog) == before
         done = client.post(APPROVE, form(token, ack="yes"), origin=f"http://{client.host}")
         assert done.status == 303
-    [entry] = review.log(project, SLUG)
+    [entry] = audit.log(project, SLUG)
     assert entry["who"] == EDITOR and entry["details"]["acknowledged"] is True
     assert [f["text"] for f in entry["details"]["findings"] if f["blocking"]] == [
         "Jeff Bezos"
@@ -248,7 +248,7 @@ def test_reject_and_revise_need_a_note_and_moves_follow_the_table(blog: Path) ->
             ).status
             == 303
         )
-    [entry] = review.log(load_project(blog), SLUG)
+    [entry] = audit.log(load_project(blog), SLUG)
     assert (entry["action"], entry["who"], entry["note"]) == ("reject", EDITOR, "Hors sujet")
 
 

@@ -22,7 +22,7 @@ from generator.config import load_project
 from generator.desk import Desk, accounts
 from generator.desk.server import mounted
 from generator.drafts import DraftStore
-from generator.review import workflow as review
+from generator.review import audit
 from tests.conftest import REPO, run_satire
 from tests.deskkit import PASSWORD, Client, add_account, serving
 
@@ -70,7 +70,7 @@ def signed(port: int, name: str) -> Client:
 
 
 def log_of(project: Path, slug: str) -> list[tuple[str, str]]:
-    return [(e["action"], e["who"]) for e in review.log(load_project(project), slug)]
+    return [(e["action"], e["who"]) for e in audit.log(load_project(project), slug)]
 
 
 def status(project: Path, slug: str) -> str:
@@ -518,7 +518,7 @@ def test_no_password_or_hash_in_any_output_or_the_audit_log(team: tuple[Path, An
     salts_and_digests = [part for h in hashes for part in h.split("$")[4:]]
     pages = [client.get(p).text for p in ("/_desk/", "/_desk/log", "/_desk/accounts")]
     listed = run_satire("editors", "list", cwd=project)
-    logged = [str(e) for e in review.log(state)]
+    logged = [str(e) for e in audit.log(state)]
     texts = [*pages, listed.out, listed.err, *served.out, *served.err, *logged]
     for text in texts:
         assert PASSWORD not in text

@@ -16,7 +16,7 @@ import pytest
 
 from generator.config import load_project
 from generator.drafts import DraftStore
-from generator.review import workflow as review
+from generator.review import audit
 from tests.chromium import launched, screenshot
 from tests.deskkit import PASSWORD, add_account, serving
 from tests.test_desk_team import make_project
@@ -59,7 +59,7 @@ def person(desk: tuple[Path, str, Any], name: str) -> Any:
 def test_writer_edits_editor_approves_publisher_publishes(desk: tuple[Path, str, Any]) -> None:
     project, base, _ = desk
     # the module's tests share one project and run in any order: count from here
-    logged_before = len(review.log(load_project(project), SLUG))
+    logged_before = len(audit.log(load_project(project), SLUG))
     wren = person(desk, "Wren")
     wren.goto(f"{base}/_desk/drafts/{SLUG}")
     revision_before = int(wren.get_by_test_id("revision").inner_text())
@@ -98,7 +98,7 @@ def test_writer_edits_editor_approves_publisher_publishes(desk: tuple[Path, str,
     assert pia.get_by_test_id("status").inner_text() == "published"
 
     state = load_project(project)
-    steps = [(e["action"], e["who"]) for e in review.log(state, SLUG)[logged_before:]]
+    steps = [(e["action"], e["who"]) for e in audit.log(state, SLUG)[logged_before:]]
     assert steps == [("edit", "Wren"), ("approve", "Ed"), ("publish", "Pia")]
     assert ADDED in DraftStore(state).load(SLUG).body
     for page in (wren, ed, pia):

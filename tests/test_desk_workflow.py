@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_project
-from generator.review import workflow as review
+from generator.review import audit
 from tests.conftest import run_satire
 from tests.deskkit import Client, add_account, serving
 from tests.fake_openai import FakeOpenAI, Reply, article
@@ -61,7 +61,7 @@ def test_publish_and_unpublish_reach_the_site_at_once(blog: Path) -> None:
         listing = client.get("/_desk/?status=approved").text
         assert f'data-slug="{SLUG}"' in listing
         assert f'data-slug="{SLUG}"' not in client.get("/_desk/?status=published").text
-    steps = [(e["action"], e["who"], e["note"]) for e in review.log(load_project(blog), SLUG)]
+    steps = [(e["action"], e["who"], e["note"]) for e in audit.log(load_project(blog), SLUG)]
     assert steps == [
         ("approve", EDITOR, None),
         ("publish", EDITOR, None),
@@ -132,6 +132,6 @@ def test_one_revision_at_a_time_per_draft(blog: Path, fake_openai: FakeOpenAI) -
     assert len(fake_openai.requests) == 1
     steps = [
         (e["action"], e["who"], e["note"], e["revision"])
-        for e in review.log(load_project(blog), SLUG)
+        for e in audit.log(load_project(blog), SLUG)
     ]
     assert steps == [("revise", EDITOR, "Plus court", 2)]

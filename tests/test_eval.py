@@ -20,7 +20,7 @@ from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page
 from tests.fake_openai import FakeOpenAI, Received, Reply, article
-from tests.generation_support import many_briefs, point_at
+from tests.generation_support import consistent_judge, many_briefs, point_at
 
 PRICES = {
     "inventor": {"input_per_mtok": 1.0, "output_per_mtok": 2.0},  # 100 in + 200 out: $0.0005 a call
@@ -39,14 +39,6 @@ def topic_of(received: Received) -> str:
             start = content.index(marker) + len(marker)
             return content[start : content.index('"', start)]
     return "the story"
-
-
-def consistent_judge(received: Received) -> Reply:
-    """A judge that prefers the draft without the invented figure (999), wherever it stands."""
-    user = str(received.messages[-1]["content"])
-    first, second = user.split("UNTRUSTED draft B", 1)
-    winner = "B" if "999" in first else "A" if "999" in second else "tie"
-    return Reply(content=json.dumps({"winner": winner, "reason": "no invented figure"}))
 
 
 def writers(received: Received) -> Reply:

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from generator.brief import Brief
-from generator.check.factcheck import FIELDS, KINDS, Finding, Verifier, check
+from generator.check.factcheck import CLAIM_KINDS, FIELDS, Finding, Verifier, check
 from generator.drafts import Draft, Provenance, SourceRef
 from tests.fake_openai import FakeOpenAI, Received, Reply, default_reply, fenced
 
@@ -124,9 +124,9 @@ def test_corpus_recall_and_false_flags(capsys: pytest.CaptureFixture[str]) -> No
     planted = [c for c in cases if c.planted]
     assert len(cases) >= 12 and len(faithful) == len(planted)
     # the corpus covers every kind, in posts of both languages, and briefs in another language than their post
-    assert {k for c in planted for k, _, _ in c.expect} == set(KINDS)
+    assert {k for c in planted for k, _, _ in c.expect} == set(CLAIM_KINDS)
     assert {c.draft.language for c in planted} == {"fr", "en"}
-    for kind in KINDS:
+    for kind in CLAIM_KINDS:
         assert {c.draft.language for c in planted if any(k == kind for k, _, _ in c.expect)} == {
             "fr",
             "en",

@@ -21,7 +21,7 @@ import pytest
 from generator.cli import main
 from generator.config import load_project
 from generator.infra import state
-from generator.review import workflow as review
+from generator.review.audit import LOCK, log
 from tests.confirmkit import SLUG, add_intake_brief, read
 from tests.conftest import REPO, Result, run_satire
 from tests.deploykit import edit_post, make_blog, rebuild, site_files
@@ -61,7 +61,7 @@ def leftovers(folder: Path) -> list[str]:
 def audit(project: Path) -> list[tuple[str, str]]:
     """(action, slug) of every audit log entry, as `satire review log` shows them
     (the query settles any pending entry first)."""
-    return [(e["action"], e["slug"]) for e in review.log(load_project(project))]
+    return [(e["action"], e["slug"]) for e in log(load_project(project))]
 
 
 def pending(project: Path) -> int:
@@ -262,7 +262,7 @@ def test_review_actions_wait_for_a_busy_state_database_and_lose_no_entry(drafted
     try:
         # a review command holds its project lock while it writes: once it does, it is
         # at the database, waiting; keep it waiting a while longer, then let go
-        waiting = held_by_another(drafted / f".satire/{review.LOCK}.lock", within=60)
+        waiting = held_by_another(drafted / f".satire/{LOCK}.lock", within=60)
         time.sleep(1.0)
         assert first.poll() is None  # still waiting, not failed
     finally:

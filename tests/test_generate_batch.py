@@ -365,11 +365,17 @@ def test_prompt_injection_stays_fenced_data(demo_project: Path, fake_openai: Fak
     assert json.loads(inside)["angle"] == "{{ brief.__class__ }}"
 
 
-def test_unknown_style_option_is_bad_usage(demo_project: Path) -> None:
-    result = run_satire("generate", "--style", "geek-pun", cwd=demo_project)
+@pytest.mark.parametrize(
+    "args",
+    [("generate", "--style", "geek-pun"), ("eval", "sora-app", "--style", "geek-puns,geek-pun")],
+    ids=["generate", "eval"],
+)
+def test_unknown_style_option_is_bad_usage(demo_project: Path, args: tuple[str, ...]) -> None:
+    result = run_satire(*args, "--offline", cwd=demo_project)
     assert result.code == 2 and result.err_lines == [
         "--style: unknown style 'geek-pun' (did you mean \"geek-puns\"?)"
     ]
+    assert not (demo_project / ".satire" / "eval").exists()
 
 
 def test_bad_lang_option_is_bad_usage(demo_project: Path) -> None:

@@ -37,12 +37,12 @@ def brief_text(brief: Brief) -> str:
     return " ".join(parts)
 
 
-def items_of(brief: Brief) -> list[str]:
+def items_of(brief: Brief, language: str) -> list[str]:
     return [
         s.rstrip(" .")
         for s in [
             brief.title,
-            *sentences(brief.summary),
+            *sentences(brief.summary, language),
             *brief.facts,
             *(q.text for q in brief.quotes),
             brief.angle or "",
@@ -102,9 +102,11 @@ def test_offline_draft_is_complete_and_faithful(
     assert prose[-1] in {c.replace("{topic}", topic) for c in book.closers}, (
         "ends on the style's punning closer"
     )
-    using_facts = [p for p in prose if any(item[1:] in p for item in items_of(brief))]
+    using_facts = [
+        p for p in prose if any(item[1:] in p for item in items_of(brief, draft.language))
+    ]
     assert len(using_facts) >= 4, "at least four paragraphs weave in the brief's facts"
-    for item in [*brief.facts, *sentences(brief.summary)]:
+    for item in [*brief.facts, *sentences(brief.summary, draft.language)]:
         assert item.rstrip(" .")[1:] in draft.body, (
             f"fact left out: {item}"
         )  # [1:]: a clause may start lowercase
@@ -214,6 +216,19 @@ def test_offline_revise_follows_the_note(
         assert "quantique" in draft.body and "quantique" not in revised.body
     if "Remplace" in note:
         assert "Amazon" not in revised.title and "le géant du carton" in revised.title
+
+
+def test_offline_sentences_end_where_the_fact_checks_do(written: tuple) -> None:  # type: ignore[type-arg]
+    """A title's or a date's abbreviation ends no sentence: the summary's sentence
+    is woven in whole, and a note removing it removes all of it."""
+    project, brief, backend, _ = written
+    summary = "Amazon's chief Mr. Jassy says the offer opens on Nov. 18 to all. Analysts doubt it."
+    brief = brief.model_copy(update={"summary": summary})
+    draft = write(project, brief, "geek-puns", "en", backend)
+    assert "Mr. Jassy says the offer opens on Nov. 18 to all" in draft.body
+    revised = revise(project, draft, brief, 'Remove "Jassy".', backend)
+    assert "removed the sentences with 'Jassy'" in (revised.provenance.note or "")
+    assert "Amazon's chief" not in revised.body and "Jassy" not in revised.body
 
 
 def test_revise_through_the_llm_uses_the_revise_template(

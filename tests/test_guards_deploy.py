@@ -17,8 +17,8 @@ from generator.errors import SatireError
 from generator.infra.resources import builtin_dir
 from tests.conftest import run_satire
 from tests.deploykit import edit_post, make_blog, rebuild
-from tests.test_pipeline import blog as pipeline_blog  # noqa: F401  # the fixture
-from tests.test_pipeline import configure, run
+from tests.pipelinekit import blog as pipeline_blog  # noqa: F401  # the fixture
+from tests.pipelinekit import configure, run
 
 
 @pytest.fixture

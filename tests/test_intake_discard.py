@@ -7,27 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 from tests.conftest import run_satire
-from tests.intakekit import intake_briefs, make_project, serve_article
+from tests.intakekit import feed_project, intake_briefs
 from tests.newsite import NewsSite, rss
 
 
 def test_a_discarded_story_is_never_taken_in_again(tmp_path: Path, news_site: NewsSite) -> None:
-    serve_article(news_site, "/2025/12/veltra/", "veltra")
-    news_site.feed(
-        "/feed/",
-        rss(
-            [
-                {
-                    "title": "Veltra raises money",
-                    "link": news_site.url("/2025/12/veltra/"),
-                    "guid": "v1",
-                }
-            ]
-        ),
-    )
-    project = make_project(
-        tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]}
-    )
+    project = feed_project(tmp_path / "blog", news_site)
     first = run_satire("intake", cwd=project)
     assert first.code == 0, first.err
     (slug,) = intake_briefs(project)

@@ -18,50 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from generator.drafts import parse_draft
-from tests.conftest import REPO, Result, run_satire
+from tests.conftest import REPO, Result
+from tests.pipelinekit import DESK, blog, configure, hook_config, run  # noqa: F401 (blog: a fixture)
 from tests.receivers import HOOK_SECRET, SMTPServer, WebhookReceiver, free_port
 
-DESK = "https://desk.example.org/"
 STEPS = ["intake", "generate", "factcheck", "build", "deploy", "notify"]
-
-
-def configure(root: Path, **sections: Any) -> None:
-    path = root / "satire.yaml"
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    config.update(sections)
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def hook_config(**extra: Any) -> dict[str, Any]:
-    return {"webhook_url_env": "SATIRE_HOOK", "desk_url": DESK, "timeout": 5, **extra}
-
-
-@pytest.fixture
-def blog(demo_project: Path) -> Path:
-    """Three briefs: one published post, one confirmed brief without a draft, one unconfirmed
-    hand-written brief; the webhook receiver is on 127.0.0.1, which intake.allow_private lists."""
-    root = demo_project
-    configure(root, intake={"allow_private": ["127.0.0.1"]})
-    for path in (root / "briefs").glob("*.yaml"):
-        if path.stem not in {"amazon-desantis", "iphone-air", "sora-app"}:
-            path.unlink()
-    with (root / "briefs/sora-app.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("confirmed: false\n")
-    for args in (
-        ("generate", "amazon-desantis", "--offline"),
-        ("review", "approve", "amazon-desantis", "--by", "ed", "--ack"),
-        ("publish", "amazon-desantis", "--by", "ed"),
-    ):
-        result = run_satire(*args, cwd=root)
-        assert result.code == 0, result.err
-    return root
-
-
-def run(root: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    return run_satire("run", *args, cwd=root, env=env)
 
 
 def status_of(root: Path, slug: str) -> str:

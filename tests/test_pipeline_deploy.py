@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.pipelinekit import blog, configure, hook_config, run  # noqa: F401
 from tests.receivers import WebhookReceiver
-from tests.test_deploy_s3 import aws_env, bucket, moto_server, objects, s3  # noqa: F401
-from tests.test_pipeline import blog, configure, hook_config, run  # noqa: F401
+from tests.s3kit import aws_env, bucket, moto_server, objects, s3  # noqa: F401 (fixtures)
 
 
 def test_run_to_rsync_deploys_published_posts_only_and_nothing_twice(

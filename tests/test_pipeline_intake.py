@@ -12,33 +12,16 @@ import yaml
 from tests.conftest import run_satire
 from tests.fake_openai import FakeOpenAI, Reply
 from tests.generation_support import point_at
-from tests.intakekit import make_project, serve_article
-from tests.newsite import NewsSite, rss
+from tests.intakekit import feed_project
+from tests.newsite import NewsSite
+from tests.pipelinekit import DESK, hook_config
 from tests.receivers import WebhookReceiver
 
 
 def test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confirmed(
     tmp_path: Path, news_site: NewsSite, webhook: WebhookReceiver
 ) -> None:
-    serve_article(news_site, "/2025/12/veltra/", "veltra")
-    news_site.feed(
-        "/feed/",
-        rss(
-            [
-                {
-                    "title": "Veltra raises money",
-                    "link": news_site.url("/2025/12/veltra/"),
-                    "guid": "v1",
-                }
-            ]
-        ),
-    )
-    project = make_project(
-        tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]}
-    )
-    config = yaml.safe_load((project / "satire.yaml").read_text())
-    config["notify"] = {"webhook_url_env": "SATIRE_HOOK", "desk_url": "https://desk.example/"}
-    (project / "satire.yaml").write_text(yaml.safe_dump(config))
+    project = feed_project(tmp_path / "blog", news_site, notify=hook_config())
     env = {"SATIRE_HOOK": webhook.url}
     first = run_satire("run", "--offline", cwd=project, env=env)
     assert first.code == 0, first.err
@@ -53,7 +36,7 @@ def test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confir
     assert "1 new brief waits for confirmation" in text
     assert data["title"] in text and f"from {data['source']['publisher']}" in text
     assert f"{len(data['facts'])} facts, {len(data['quotes'])} quotes" in text
-    assert f"https://desk.example/_desk/briefs/{brief.stem}" in text and "_desk/drafts/" not in text
+    assert f"{DESK}_desk/briefs/{brief.stem}" in text and "_desk/drafts/" not in text
     again = run_satire(
         "run", "--offline", cwd=project, env=env
     )  # still waiting, already announced: nothing to say
@@ -67,7 +50,7 @@ def test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confir
     assert len(webhook.posts) == 2  # the draft now, not the brief again
     text = webhook.posts[1].body["text"]
     assert (
-        f"https://desk.example/_desk/drafts/{brief.stem}" in text
+        f"{DESK}_desk/drafts/{brief.stem}" in text
         and "_desk/briefs/" not in text
         and "confirmation" not in text
     )
@@ -81,19 +64,9 @@ def test_run_takes_a_feed_in_announces_its_brief_once_then_writes_it_once_confir
 def test_run_announces_neither_a_confirmed_nor_a_discarded_brief(
     tmp_path: Path, news_site: NewsSite, webhook: WebhookReceiver
 ) -> None:
-    serve_article(news_site, "/2025/12/veltra/", "veltra")
-    serve_article(news_site, "/2025/12/orbitly/", "orbitly")
-    items = [
-        {"title": "Veltra", "link": news_site.url("/2025/12/veltra/"), "guid": "v1"},
-        {"title": "Orbitly", "link": news_site.url("/2025/12/orbitly/"), "guid": "o1"},
-    ]
-    news_site.feed("/feed/", rss(items))
-    project = make_project(
-        tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]}
+    project = feed_project(
+        tmp_path / "blog", news_site, ("veltra", "orbitly"), notify=hook_config()
     )
-    config = yaml.safe_load((project / "satire.yaml").read_text())
-    config["notify"] = {"webhook_url_env": "SATIRE_HOOK", "desk_url": "https://desk.example/"}
-    (project / "satire.yaml").write_text(yaml.safe_dump(config))
     taken = run_satire(
         "intake", "--offline", cwd=project
     )  # a cron 'satire intake' between two runs
@@ -115,22 +88,7 @@ def test_run_announces_neither_a_confirmed_nor_a_discarded_brief(
 def test_run_records_what_intakes_llm_calls_cost_on_its_intake_step(
     tmp_path: Path, news_site: NewsSite, fake_openai: FakeOpenAI
 ) -> None:
-    serve_article(news_site, "/2025/12/veltra/", "veltra")
-    news_site.feed(
-        "/feed/",
-        rss(
-            [
-                {
-                    "title": "Veltra raises money",
-                    "link": news_site.url("/2025/12/veltra/"),
-                    "guid": "v1",
-                }
-            ]
-        ),
-    )
-    project = make_project(
-        tmp_path / "blog", {"feeds": [{"url": news_site.url("/feed/"), "name": "tdaily"}]}
-    )
+    project = feed_project(tmp_path / "blog", news_site)
     env = point_at(
         project,
         fake_openai,

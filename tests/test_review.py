@@ -14,49 +14,13 @@ from pathlib import Path
 import pytest
 
 from generator.config import Project, load_project
-from generator.drafts import STATUSES, Draft, DraftStore, Provenance, SourceRef
+from generator.drafts import STATUSES, DraftStore
 from generator.errors import SatireError, TransitionError
 from generator.infra import state
-from generator.review import approval
+from generator.review import approval, audit, queries
 from generator.review import workflow as rv
 from tests.conftest import run_satire
-
-FAITHFUL = (
-    "Peter DeSantis n'est pas un stagiaire : 27 ans chez Amazon, dont huit années à la tête du calcul d'AWS. "
-    "Il prend les commandes des modèles Nova, des puces maison et du quantique."
-)
-STRAYING = (
-    FAITHFUL
-    + " Selon Sarah Chen, « Amazon a toujours eu un coup d'avance », et 300 ingénieurs applaudissent."
-)
-
-
-def make_draft(
-    project: Project, slug: str = "amazon-desantis", body: str = FAITHFUL, **fields: object
-) -> Draft:
-    """A draft written as generate would: a new revision through the store."""
-    draft = Draft.model_validate(
-        {
-            "title": "Amazon met Peter DeSantis aux commandes de l'IA",
-            "slug": slug,
-            "brief": "briefs/amazon-desantis.yaml",
-            "style": "geek-puns",
-            "language": "fr",
-            "source": SourceRef(publisher="TechCrunch", url="https://techcrunch.com/x", title="t"),
-            "provenance": Provenance(
-                backend="offline",
-                model="offline",
-                prompt_sha256="0",
-                brief_sha256="0",
-                generated_at=dt.datetime(2026, 1, 1),
-            ),
-            **fields,
-        }
-    )
-    draft.body = body
-    if draft.status in approval.LIVE:  # set up as approved by an editor
-        draft = approval.seal(draft, "ed")
-    return DraftStore(project).save_revision(draft)
+from tests.reviewkit import FAITHFUL, STRAYING, make_draft
 
 
 @pytest.fixture
@@ -84,7 +48,7 @@ def test_every_allowed_move_in_turn(project: Project) -> None:
     # (revise, from draft, approved and rejected: test_review_revise.py)
     moves = [
         (e["action"], e["details"]["from"], e["details"]["to"], e["revision"])
-        for e in rv.log(project, slug)
+        for e in audit.log(project, slug)
     ]
     assert moves == [
         ("approve", "draft", "approved", 1),
@@ -152,7 +116,7 @@ def test_forbidden_move_on_the_cli_is_one_line_exit_2(project: Project) -> None:
         "cannot approve 'amazon-desantis': status is 'published', expected 'draft'"
     ]
     assert DraftStore(project).path("amazon-desantis").read_text() == before
-    assert rv.log(project) == []
+    assert audit.log(project) == []
 
 
 def test_unknown_slug_suggests_the_near_one(project: Project) -> None:
@@ -187,7 +151,7 @@ def test_approve_with_findings_needs_ack_and_logs_them(project: Project) -> None
     )
     assert result.code == 0, result.err
     assert status_of(project) == "approved"
-    (entry,) = rv.log(project, "amazon-desantis")
+    (entry,) = audit.log(project, "amazon-desantis")
     assert (entry["who"], entry["action"], entry["revision"], entry["note"]) == (
         "Alice",
         "approve",
@@ -211,7 +175,7 @@ def test_approve_with_findings_needs_ack_and_logs_them(project: Project) -> None
 def test_approve_a_faithful_draft_needs_no_ack(project: Project) -> None:
     make_draft(project)
     assert rv.approve(project, "amazon-desantis", by="ed").status == "approved"
-    assert rv.log(project)[0]["details"]["acknowledged"] is False
+    assert audit.log(project)[0]["details"]["acknowledged"] is False
 
 
 def test_reject_requires_a_note(project: Project) -> None:
@@ -241,7 +205,7 @@ def test_editor_is_by_else_git_user_else_os_user(project: Project, isolated_env:
     )  # no git identity in this HOME
     (isolated_env / ".gitconfig").write_text("[user]\n\tname = Grace Editor\n")
     assert run_satire("review", "approve", "third", cwd=project.root).code == 0
-    assert [e["who"] for e in rv.log(project)] == ["Zoé", getpass.getuser(), "Grace Editor"]
+    assert [e["who"] for e in audit.log(project)] == ["Zoé", getpass.getuser(), "Grace Editor"]
 
 
 # -- publish and unpublish ----------------------------------------------------------------------
@@ -255,7 +219,7 @@ def test_publish_stamps_today_unless_dated_and_unpublish_keeps_the_date(project:
     today = dt.datetime.now(dt.UTC).date()  # the demo site's timezone is UTC
     assert DraftStore(project).load("amazon-desantis").date == today
     assert DraftStore(project).load("dated").date == dt.date(2025, 12, 4)
-    assert [e["details"]["date"] for e in rv.log(project)] == [today.isoformat(), "2025-12-04"]
+    assert [e["details"]["date"] for e in audit.log(project)] == [today.isoformat(), "2025-12-04"]
 
     result = run_satire("unpublish", "amazon-desantis", cwd=project.root)
     assert result.code == 0
@@ -336,7 +300,9 @@ def test_review_show_prints_the_draft_and_its_report(project: Project) -> None:
     # each finding points at its line and column in the file
     text = DraftStore(project).path("amazon-desantis").read_text().splitlines()
     findings = [
-        f for f in rv.factcheck(project, DraftStore(project).load("amazon-desantis")) if f.blocking
+        f
+        for f in queries.factcheck(project, DraftStore(project).load("amazon-desantis"))
+        if f.blocking
     ]
     claims_part = result.out.split("Translation and style:")[
         0
@@ -399,7 +365,7 @@ def test_nothing_deletes_from_the_audit_log(project: Project) -> None:
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE audit_log SET who = 'someone else'")
     conn.close()
-    assert [e["who"] for e in rv.log(project)] == ["ed"]
+    assert [e["who"] for e in audit.log(project)] == ["ed"]
 
 
 def test_log_for_one_slug_and_empty_log(project: Project) -> None:
@@ -424,7 +390,7 @@ def test_audit_log_and_draft_agree_after_a_kill_mid_command(project: Project, po
         "amazon-desantis",
         "--by",
         "ed",
-        env={rv.CRASH_ENV: point},
+        env={audit.CRASH_ENV: point},
         cwd=project.root,
     )
     assert (
@@ -437,7 +403,7 @@ def test_audit_log_and_draft_agree_after_a_kill_mid_command(project: Project, po
     if point != "after-draft":
         assert (drafts_dir / "amazon-desantis.md").read_bytes() == before  # the old draft, whole
     status = status_of(project)
-    log = rv.log(project, "amazon-desantis")  # the next run reconciles
+    log = audit.log(project, "amazon-desantis")  # the next run reconciles
     if point != "after-draft":  # the draft was never written: no move, no entry
         assert status == "draft" and log == []
     else:  # the draft was written: its entry is recorded on recovery
@@ -454,7 +420,7 @@ def test_audit_log_and_draft_agree_after_a_kill_mid_command(project: Project, po
     if status == "draft":
         rv.approve(project, "amazon-desantis", by="ed")
     rv.publish(project, "amazon-desantis", by="ed")
-    assert [e["action"] for e in rv.log(project)] == ["approve", "publish"]
+    assert [e["action"] for e in audit.log(project)] == ["approve", "publish"]
 
 
 def test_a_pending_move_whose_draft_changed_since_is_logged_as_uncertain(project: Project) -> None:
@@ -465,14 +431,14 @@ def test_a_pending_move_whose_draft_changed_since_is_logged_as_uncertain(project
         "amazon-desantis",
         "--by",
         "ed",
-        env={rv.CRASH_ENV: "after-intent"},
+        env={audit.CRASH_ENV: "after-intent"},
         cwd=project.root,
     )
     assert result.code == -signal.SIGKILL
     make_draft(
         project, body="Une réécriture par generate --force : 27 ans chez Amazon."
     )  # someone else wrote it meanwhile
-    (entry,) = rv.log(project)
+    (entry,) = audit.log(project)
     assert "unknown" in entry["details"]["recovered"]
 
 

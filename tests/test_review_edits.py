@@ -18,10 +18,10 @@ import pytest
 from generator.config import Project, load_project
 from generator.drafts import DraftStore
 from generator.errors import SatireError
-from generator.review import approval
+from generator.review import approval, audit, edits, listing
 from generator.review import workflow as rv
 from tests.conftest import run_satire
-from tests.test_review import STRAYING, make_draft
+from tests.reviewkit import STRAYING, make_draft
 
 SLUG = "amazon-desantis"
 EDIT = "Une phrase ajoutée à la main, que personne n'a relue."
@@ -144,7 +144,7 @@ def test_publish_refuses_text_changed_since_its_approval(project: Project) -> No
     ]
     assert DraftStore(project).path(SLUG).read_text(encoding="utf-8") == edited
     assert not DraftStore(project).published_path(SLUG).exists()
-    assert [e["action"] for e in rv.log(project, SLUG)] == ["approve"]
+    assert [e["action"] for e in audit.log(project, SLUG)] == ["approve"]
 
 
 # -- hand edits are revisions ----------------------------------------------------------------
@@ -177,7 +177,7 @@ def test_review_edit_records_a_revision_and_runs_the_fact_check(
     assert "Fact check: 2 finding(s)" in result.out and "Sarah Chen" in result.out
     draft = DraftStore(project).load(SLUG)
     assert (draft.revision, draft.status) == (2, "draft") and draft.body.endswith(claim)
-    entry = rv.log(project, SLUG)[-1]
+    entry = audit.log(project, SLUG)[-1]
     assert (entry["who"], entry["action"], entry["revision"]) == ("alice", "edit", 2)
     assert f"+{claim}\n" in entry["details"]["diff"]
     assert {("person", "Sarah Chen"), ("number", "300")} <= {
@@ -191,7 +191,7 @@ def test_review_edit_records_a_revision_and_runs_the_fact_check(
         "review", "edit", SLUG, cwd=project.root, env=fake_editor(tmp_path, None)
     )
     assert unchanged.code == 0 and "no change, nothing recorded (revision 2)" in unchanged.out
-    assert len(rv.log(project, SLUG)) == 3
+    assert len(audit.log(project, SLUG)) == 3
 
 
 def test_review_list_tells_hand_edits_and_record_makes_them_revisions(project: Project) -> None:
@@ -199,7 +199,7 @@ def test_review_list_tells_hand_edits_and_record_makes_them_revisions(project: P
     hand_edit(project)
 
     def state() -> str:
-        return rv.listing(project)[0][0].edit_state
+        return listing.listing(project)[0][0].edit_state
 
     rows = json.loads(run_satire("review", "list", "--format", "json", cwd=project.root).out)
     assert rows[0]["edit_state"] == "edited, not yet recorded"
@@ -208,11 +208,11 @@ def test_review_list_tells_hand_edits_and_record_makes_them_revisions(project: P
     assert result.code == 0, result.err
     assert f"{SLUG}: the edit in the file recorded as revision 2" in result.out
     assert state() == "edited since approval"
-    entry = rv.log(project, SLUG)[-1]
+    entry = audit.log(project, SLUG)[-1]
     assert (entry["who"], entry["action"], entry["revision"]) == ("bob", "record", 2)
     assert entry["details"]["diff"] and f"+{EDIT}\n" in entry["details"]["diff"]
     assert "ajoutée à la main" in DraftStore(project).revision_text(SLUG, 2)
-    assert rv.record(project, SLUG, by="bob") is None  # nothing more to record
+    assert edits.record(project, SLUG, by="bob") is None  # nothing more to record
 
 
 def test_a_review_action_on_a_hand_edited_draft_records_the_edit_first(project: Project) -> None:
@@ -220,13 +220,13 @@ def test_a_review_action_on_a_hand_edited_draft_records_the_edit_first(project: 
     hand_edit(project)
     result = run_satire("review", "approve", SLUG, "--by", "carol", cwd=project.root)
     assert result.code == 0, result.err
-    assert [(e["action"], e["who"], e["revision"]) for e in rv.log(project, SLUG)] == [
+    assert [(e["action"], e["who"], e["revision"]) for e in audit.log(project, SLUG)] == [
         ("record", "carol", 2),
         ("approve", "carol", 2),
     ]
     draft = DraftStore(project).load(SLUG)
     assert draft.approved is not None and draft.approved.revision == 2
-    assert draft.approved.digest == rv.digest(draft)
+    assert draft.approved.digest == approval.digest(draft)
 
 
 def test_restore_brings_back_the_approved_text_and_keeps_the_edit(project: Project) -> None:
@@ -238,7 +238,7 @@ def test_restore_brings_back_the_approved_text_and_keeps_the_edit(project: Proje
     store = DraftStore(project)
     assert "ajoutée à la main" in store.revision_text(SLUG, 2)  # the edit, kept as a revision
     assert "ajoutée à la main" not in store.path(SLUG).read_text(encoding="utf-8")
-    assert [e["action"] for e in rv.log(project, SLUG)][-2:] == ["record", "restore"]
+    assert [e["action"] for e in audit.log(project, SLUG)][-2:] == ["record", "restore"]
     build = run_satire("build", cwd=project.root)
     assert build.code == 0 and build.err == "", build.err
     assert "27 ans chez Amazon" in (project.root / PAGE).read_text(encoding="utf-8")
@@ -252,7 +252,7 @@ def test_restore_brings_back_the_approved_text_and_keeps_the_edit(project: Proje
 def test_unpublish_takes_down_a_post_whose_edit_is_in_review(project: Project) -> None:
     published(project)
     text = DraftStore(project).path(SLUG).read_text(encoding="utf-8") + f"\n{EDIT}\n"
-    rv.edit_text(project, SLUG, text, by="alice", base_revision=1)
+    edits.edit_text(project, SLUG, text, by="alice", base_revision=1)
     assert run_satire("build", cwd=project.root).code == 0
     assert (project.root / PAGE).exists()
     result = run_satire("unpublish", SLUG, cwd=project.root)
@@ -280,9 +280,9 @@ def test_an_edit_on_a_stale_revision_is_refused_with_the_diff(project: Project) 
     text = store.path(SLUG).read_text(encoding="utf-8")
     first = text.replace("27 ans", "vingt-sept ans")
     second = text.rstrip("\n") + "\n\nLe second éditeur ajoute ceci.\n"
-    rv.edit_text(project, SLUG, first, by="alice", base_revision=1)
-    with pytest.raises(rv.StaleEdit) as info:
-        rv.edit_text(project, SLUG, second, by="bob", base_revision=1)
+    edits.edit_text(project, SLUG, first, by="alice", base_revision=1)
+    with pytest.raises(edits.StaleEdit) as info:
+        edits.edit_text(project, SLUG, second, by="bob", base_revision=1)
     stale = info.value
     assert (stale.base_revision, stale.current_revision, stale.text) == (1, 2, second)
     assert any(line.startswith("+") and "vingt-sept ans" in line for line in stale.diff)
@@ -290,7 +290,7 @@ def test_an_edit_on_a_stale_revision_is_refused_with_the_diff(project: Project) 
     assert "changed since revision 1 (now revision 2)" in stale.format_message()
     draft = store.load(SLUG)
     assert draft.revision == 2 and "vingt-sept ans" in draft.body
-    assert [e["who"] for e in rv.log(project, SLUG)] == ["alice"]
+    assert [e["who"] for e in audit.log(project, SLUG)] == ["alice"]
 
 
 def test_second_editor_cannot_approve_their_own_edit(project: Project) -> None:
@@ -301,7 +301,7 @@ def test_second_editor_cannot_approve_their_own_edit(project: Project) -> None:
     project = load_project(project.root)
     make_draft(project)
     text = DraftStore(project).path(SLUG).read_text(encoding="utf-8")
-    rv.edit_text(
+    edits.edit_text(
         project, SLUG, text.replace("27 ans", "vingt-sept ans"), by="alice", base_revision=1
     )
     result = run_satire("review", "approve", SLUG, "--by", "alice", cwd=project.root)
@@ -317,7 +317,7 @@ def test_second_editor_cannot_approve_their_own_edit(project: Project) -> None:
 def test_without_second_editor_the_last_editor_may_approve(project: Project) -> None:
     make_draft(project)
     text = DraftStore(project).path(SLUG).read_text(encoding="utf-8")
-    rv.edit_text(
+    edits.edit_text(
         project, SLUG, text.replace("27 ans", "vingt-sept ans"), by="alice", base_revision=1
     )
     assert rv.approve(project, SLUG, by="alice").status == "approved"
@@ -329,7 +329,7 @@ def test_an_edit_cannot_approve_itself(project: Project) -> None:
     forged = store.load(SLUG)
     forged.body = STRAYING
     forged = approval.seal(forged, "mallory")  # status published, a digest that matches
-    saved = rv.edit_text(project, SLUG, forged.to_text(), by="mallory", base_revision=1)
+    saved = edits.edit_text(project, SLUG, forged.to_text(), by="mallory", base_revision=1)
     assert saved.status == "draft" and saved.approved is not None
     assert (saved.approved.by, saved.approved.revision) == ("ed", 1)
     assert run_satire("build", cwd=project.root).code == 0
@@ -363,15 +363,15 @@ def test_an_edit_over_a_hand_edit_not_yet_recorded_is_refused_and_both_are_kept(
     store = DraftStore(project)
     desk_text = store.path(SLUG).read_text(encoding="utf-8").replace("27 ans", "vingt-sept ans")
     hand_edit(project)  # meanwhile, someone edits the file
-    with pytest.raises(rv.StaleEdit) as info:
-        rv.edit_text(project, SLUG, desk_text, by="alice", base_revision=1)
+    with pytest.raises(edits.StaleEdit) as info:
+        edits.edit_text(project, SLUG, desk_text, by="alice", base_revision=1)
     assert any(line.startswith("+") and EDIT in line for line in info.value.diff)
     assert EDIT in store.revision_text(SLUG, 2) and info.value.text == desk_text
 
 
 def test_the_digest_covers_everything_the_page_shows(project: Project) -> None:
     draft = make_draft(project)
-    base = rv.digest(draft)
+    base = approval.digest(draft)
     shown = {
         "title": "Autre titre",
         "dek": "Autre chapeau",
@@ -385,17 +385,17 @@ def test_the_digest_covers_everything_the_page_shows(project: Project) -> None:
     for name, value in shown.items():
         changed = type(draft).model_validate({**draft.front_matter(), name: value})
         changed.body = draft.body
-        assert rv.digest(changed) != base, name
+        assert approval.digest(changed) != base, name
     credit = shown["image"] | {"credit": "Someone else"}  # type: ignore[operator]
     one, other = (
         type(draft).model_validate({**draft.front_matter(), "image": image})
         for image in (shown["image"], credit)
     )
-    assert rv.digest(one) != rv.digest(other)
-    assert rv.digest(draft.model_copy(update={"body": draft.body + " !"})) != base
+    assert approval.digest(one) != approval.digest(other)
+    assert approval.digest(draft.model_copy(update={"body": draft.body + " !"})) != base
     # what the status moves set is not the text: publishing keeps the approval valid
     moved = draft.model_copy(update={"status": "published", "revision": 3})
-    assert rv.digest(moved) == base
+    assert approval.digest(moved) == base
 
 
 def test_a_rejection_withdraws_the_approval(project: Project) -> None:
@@ -403,7 +403,7 @@ def test_a_rejection_withdraws_the_approval(project: Project) -> None:
     rv.approve(project, SLUG, by="ed")
     rv.reject(project, SLUG, by="ed", note="on second thought")
     with pytest.raises(SatireError, match="has no approved text to restore"):
-        rv.restore(project, SLUG, by="ed")
+        edits.restore(project, SLUG, by="ed")
     assert DraftStore(project).load(SLUG).status == "rejected"
 
 
@@ -415,7 +415,7 @@ def test_a_new_revision_keeps_the_text_it_replaces_where_no_revision_was_kept(
     before = store.path(SLUG).read_text(encoding="utf-8")
     for snapshot in (project.state_dir / "revisions" / SLUG).iterdir():
         snapshot.unlink()  # as on a fresh clone: the drafts, no revisions
-    edited = rv.edit_text(
+    edited = edits.edit_text(
         project, SLUG, before.replace("27 ans", "vingt-sept ans"), by="alice", base_revision=1
     )
     assert edited.revision == 2 and store.revisions(SLUG) == [1, 2]

@@ -13,6 +13,7 @@ import pytest
 
 from generator.config import load_project
 from generator.drafts import DraftStore
+from generator.review import audit
 from generator.review import workflow as rv
 from tests.conftest import run_satire
 from tests.fake_openai import FakeOpenAI, Reply, article
@@ -105,7 +106,7 @@ def test_revise_sends_note_and_current_draft_and_makes_a_new_revision(
         and "+title: IA-mazone, la révision" in diff.out
     )
 
-    entries = rv.log(project, "amazon-desantis")
+    entries = audit.log(project, "amazon-desantis")
     assert [e["action"] for e in entries] == ["approve", "revise"]
     revise = entries[-1]
     assert (revise["who"], revise["note"], revise["revision"]) == ("Chloé", NOTE, 2)
@@ -138,7 +139,7 @@ def test_revise_when_the_server_fails_keeps_the_draft(one: Path, fake_openai: Fa
     assert len(result.err_lines) == 1 and "sk-test" not in result.err
     project = load_project(one)
     assert DraftStore(project).load("amazon-desantis").revision == 1
-    assert rv.log(project) == []
+    assert audit.log(project) == []
 
 
 def test_offline_revise_is_deterministic(demo_project: Path, tmp_path: Path) -> None:
@@ -171,7 +172,7 @@ def test_revise_from_every_status_that_allows_it_goes_back_to_draft(
     draft = rv.revise(project, "amazon-desantis", note="shorter", by="ed", offline=True)
     assert (draft.status, draft.revision) == ("draft", 2)
     assert store.load("amazon-desantis").revision == 2
-    (entry,) = rv.log(project)
+    (entry,) = audit.log(project)
     assert (entry["action"], entry["details"]["from"], entry["details"]["to"], entry["note"]) == (
         "revise",
         status,
@@ -194,13 +195,13 @@ def test_revise_killed_after_writing_the_draft_is_logged_on_recovery(demo_projec
         "shorter",
         "--by",
         "ed",
-        env={rv.CRASH_ENV: "after-draft"},
+        env={audit.CRASH_ENV: "after-draft"},
         cwd=demo_project,
     )
     assert result.code == -signal.SIGKILL
     project = load_project(demo_project)
     assert DraftStore(project).load("amazon-desantis").revision == 2
-    (entry,) = rv.log(project)
+    (entry,) = audit.log(project)
     assert (entry["action"], entry["revision"], entry["note"]) == (
         "revise",
         2,

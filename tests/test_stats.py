@@ -24,8 +24,7 @@ from tests.chromium import screenshot
 from tests.conftest import run_satire
 from tests.deskkit import browser_page, serving
 from tests.fake_openai import FakeOpenAI, Received, Reply, article, default_reply, is_self_check
-from tests.generation_support import many_briefs, point_at
-from tests.test_eval import consistent_judge
+from tests.generation_support import consistent_judge, many_briefs, point_at
 
 PRICES = {
     "model-a": {"input_per_mtok": 1.0, "output_per_mtok": 2.0},

@@ -13,7 +13,7 @@ from generator.config import load_project
 from generator.review import workflow as rv
 from generator.site.build import build
 from tests.conftest import run_satire
-from tests.test_review import make_draft
+from tests.reviewkit import make_draft
 
 
 @pytest.mark.parametrize("command", ["build", "publish"])

@@ -49,10 +49,9 @@ if TYPE_CHECKING:
     from generator.drafts import Draft
 
 Kind = Literal["number", "quote", "person", "organization", "date", "translation", "style"]
-# claims: unbacked, so approving takes --ack; the advisory kinds are shown and logged, never block
-KINDS: tuple[Kind, ...] = ("number", "quote", "person", "organization", "date")
-CLAIM_KINDS = KINDS
-ADVISORY_KINDS: tuple[Kind, ...] = ("translation", "style")
+# claims: unbacked, so approving takes --ack; the advisory kinds (translation, style) are
+# shown and logged, never block
+CLAIM_KINDS: tuple[Kind, ...] = ("number", "quote", "person", "organization", "date")
 FieldName = Literal["title", "dek", "pull_quote", "body"]
 FIELDS: tuple[FieldName, ...] = ("title", "dek", "pull_quote", "body")
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from generator.commands import App, echo_err, pass_app, shown
+from generator.commands import App, echo_err, pass_app
+from generator.errors import shown
 from generator.site.parallel import Progress
 
 SLOW = 3.0  # seconds: a build past this prints its phases on a pipe

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.commands import App, echo_err, pass_app
+from generator.commands import App, check_style, echo_err, pass_app, say_if_offline, writer_options
 
 
 def _names(value: str | None) -> list[str]:
@@ -30,41 +30,24 @@ def _names(value: str | None) -> list[str]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the drafts and the report (default: .satire/eval/TIMESTAMP).",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    "concurrency",
-    type=click.IntRange(1, 64),
-    help="Calls at once (default: llm.concurrency).",
-)
-@click.option(
-    "--max-cost",
-    type=click.FloatRange(min=0),
-    help="Stop before the run would cost more than this many USD (default: llm.max_cost_usd).",
-)
-@click.option("--offline", is_flag=True, help="Write with the offline writer (one 'model').")
+@writer_options
 @pass_app
 def evaluate(
     app: App, briefs: tuple[str, ...], models: str | None, styles: str | None, lang: str | None, judge: str | None,
     out: Path | None, concurrency: int | None, max_cost: float | None, offline: bool,
 ) -> int:  # fmt: skip
     """Write every brief with every model and style into a scratch folder (never
-    drafts/, never the audit log), score them, and write DIR/index.html and DIR/results.json."""
+    drafts/, never the audit log), score them, and write DIR/index.html and DIR/results.json. With --offline, the
+    offline writer is the one model compared."""
     from generator.commands import gather_briefs
     from generator.config import check_language
     from generator.errors import SatireError
-    from generator.infra.validation import did_you_mean
     from generator.measure import evaluate as ev
-    from generator.styles import style_files
 
     project = app.project()
     chosen_styles = _names(styles) or None
-    known = style_files(project)
     for style in chosen_styles or []:
-        if style not in known:
-            raise SatireError(
-                f"--style: unknown style {style!r}{did_you_mean(style, known) or ' (known: ' + ', '.join(sorted(known)) + ')'}"
-            )
+        check_style(project, style)
     try:
         language = check_language(lang) if lang else None
     except ValueError as exc:
@@ -74,10 +57,7 @@ def evaluate(
         echo_err(error.message)
     if errors:
         return 2
-    if project.backend_name(offline) == "offline" and not offline:
-        echo_err(
-            f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer"
-        )
+    say_if_offline(project, offline)
     default_model = (
         "offline-writer" if project.backend_name(offline) == "offline" else project.model
     )

@@ -28,12 +28,12 @@ def factcheck(app: App, slug: str, fmt: str) -> int:
     """
     from generator.commands.review import finding_lines
     from generator.drafts import DraftStore
-    from generator.review import workflow as rv
+    from generator.review import queries
 
     project = app.project()
     store = DraftStore(project)
     draft = store.load(slug)
-    result = rv.examine(project, draft)
+    result = queries.examine(project, draft)
     if fmt == "json":
         entries = [f.to_dict() for f in result.claims + result.advisory] + [
             v.to_dict() for v in result.verified

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from generator.commands import App, echo_err, gather_briefs, pass_app
+from generator.commands import (
+    App,
+    check_style,
+    echo_err,
+    gather_briefs,
+    pass_app,
+    say_if_offline,
+    writer_options,
+)
 
 
 @click.command()
@@ -23,23 +31,11 @@ from generator.commands import App, echo_err, gather_briefs, pass_app
 @click.option(
     "--model", "-m", help="Model name sent to the endpoint (default: llm.model or SATIRE_MODEL)."
 )
-@click.option("--offline", is_flag=True, help="Write with the offline writer: no network, no LLM.")
-@click.option(
-    "-j",
-    "--jobs",
-    "concurrency",
-    type=click.IntRange(1, 64),
-    help="Calls at once (default: llm.concurrency).",
-)
+@writer_options
 @click.option(
     "--force",
     is_flag=True,
     help="Regenerate even unchanged briefs, bypassing the response cache; approved or published drafts get a new revision back to draft.",
-)
-@click.option(
-    "--max-cost",
-    type=click.FloatRange(min=0),
-    help="Stop before the batch would cost more than this many USD (default: llm.max_cost_usd).",
 )
 @click.option(
     "--unconfirmed",
@@ -69,8 +65,6 @@ def generate(
     from generator.config import check_language
     from generator.errors import SatireError
     from generator.infra.fsutil import project_lock
-    from generator.infra.validation import did_you_mean
-    from generator.styles import style_files
     from generator.write import batch
     from generator.write.backend import get_backend
 
@@ -85,11 +79,8 @@ def generate(
             )
         except ValueError as exc:
             raise SatireError(f"--lang: {exc}") from None
-    if style is not None and style not in style_files(project):
-        known = style_files(project)
-        raise SatireError(
-            f"--style: unknown style {style!r}{did_you_mean(style, known) or ' (known: ' + ', '.join(sorted(known)) + ')'}"
-        )
+    if style is not None:
+        check_style(project, style)
 
     try:
         lock = project_lock(project.state_dir, "generate", wait=False)
@@ -108,10 +99,7 @@ def generate(
                     f"no briefs in {project.rel(project.briefs_dir)}/: write one (see 'satire check')"
                 )
             return 2 if errors else 0
-        if project.backend_name(offline) == "offline" and not offline:
-            echo_err(
-                f"no LLM endpoint configured (set {project.config.llm.api_key_env} or llm.base_url): writing with the offline writer"
-            )
+        say_if_offline(project, offline)
         backend = get_backend(project, offline=offline, model=model, read_cache=not force)
         jobs, report = batch.plan(
             project,

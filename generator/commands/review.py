@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.commands import App, echo_err, pass_app, shown
+from generator.commands import App, echo_err, pass_app
+from generator.errors import shown
 from generator.infra import clock
 
 if TYPE_CHECKING:
@@ -35,9 +36,9 @@ def review() -> None:
 @pass_app
 def review_list(app: App, status: str | None, fmt: str) -> int:
     """Drafts with status, style, language, revision and fact-check flags."""
-    from generator.review import workflow as rv
+    from generator.review import listing
 
-    rows, errors = rv.listing(app.project(), status)
+    rows, errors = listing.listing(app.project(), status)
     for error in errors:
         echo_err(error.message)
     if fmt == "json":
@@ -75,11 +76,11 @@ def review_show(app: App, slug: str) -> int:
     """The draft and its fact-check report."""
     from generator.drafts import DraftStore
     from generator.errors import SatireError
-    from generator.review import workflow as rv
+    from generator.review import edits, queries
 
     project = app.project()
     draft = DraftStore(project).load(slug)
-    state = rv.edit_state(project, draft)
+    state = edits.edit_state(project, draft)
     click.echo(click.style(draft.title, bold=True))
     for label, value in (
         ("status", draft.status),
@@ -99,7 +100,7 @@ def review_show(app: App, slug: str) -> int:
         click.echo(f"{label + ':':10} {value}")
     problem: str | None = None
     try:
-        findings = rv.factcheck(project, draft)
+        findings = queries.factcheck(project, draft)
     except SatireError as exc:
         findings, problem = [], exc.format_message()
     if draft.dek:
@@ -203,12 +204,12 @@ def review_edit(app: App, slug: str, by: str | None, note: str | None) -> int:
     """Edit a draft in $VISUAL or $EDITOR: on save, a new revision, the fact check, back to review."""
     from generator.drafts import DraftStore
     from generator.errors import SatireError
-    from generator.review import workflow as rv
+    from generator.review import edits
 
     project = app.project()
     store = DraftStore(project)
     if say_recorded_first(project, slug):
-        rv.record(project, slug, by=by)
+        edits.record(project, slug, by=by)
     draft = store.load(slug)
     text = store.path(slug).read_text(encoding="utf-8")
     edited = click.edit(text, extension=".md", require_save=True)
@@ -216,7 +217,9 @@ def review_edit(app: App, slug: str, by: str | None, note: str | None) -> int:
         click.echo(f"{slug}: no change, nothing recorded (revision {draft.revision})")
         return 0
     try:
-        saved = rv.edit_text(project, slug, edited, by=by, base_revision=draft.revision, note=note)
+        saved = edits.edit_text(
+            project, slug, edited, by=by, base_revision=draft.revision, note=note
+        )
     except SatireError as exc:
         kept = keep_text(project, slug, edited)
         echo_err(exc.format_message())
@@ -238,10 +241,10 @@ def review_edit(app: App, slug: str, by: str | None, note: str | None) -> int:
 @pass_app
 def review_record(app: App, slug: str, by: str | None, note: str | None) -> int:
     """Record an edit made directly in drafts/SLUG.md as a new revision, back to review."""
-    from generator.review import workflow as rv
+    from generator.review import edits
 
     project = app.project()
-    saved = rv.record(project, slug, by=by, note=note)
+    saved = edits.record(project, slug, by=by, note=note)
     if saved is None:
         click.echo(f"{slug}: nothing to record (the file holds its revision as recorded)")
         return 0
@@ -259,12 +262,12 @@ def review_record(app: App, slug: str, by: str | None, note: str | None) -> int:
 def review_restore(app: App, slug: str, rev: int | None, by: str | None) -> int:
     """Bring back revision REV's text (default: the last approved) as a new revision."""
     from generator.drafts import DraftStore
-    from generator.review import workflow as rv
+    from generator.review import edits
 
     project = app.project()
     say_recorded_first(project, slug)
     before = DraftStore(project).load(slug).revision
-    draft = rv.restore(project, slug, rev, by=by)
+    draft = edits.restore(project, slug, rev, by=by)
     which = f"revision {rev}" if rev is not None else "the approved text"
     if draft.revision == before:
         click.echo(f"{slug}: already holds {which}: nothing restored")
@@ -283,9 +286,9 @@ def review_diff(
     app: App, slug: str, rev_a: int | None, rev_b: int | None, color: bool | None
 ) -> int:
     """Unified diff between two revisions (default: the last two)."""
-    from generator.review import workflow as rv
+    from generator.review import queries
 
-    a, b, lines = rv.diff(app.project(), slug, rev_a, rev_b)
+    a, b, lines = queries.diff(app.project(), slug, rev_a, rev_b)
     if not lines:
         click.echo(f"{slug}: revisions {a} and {b} are identical")
         return 0
@@ -308,9 +311,9 @@ def review_diff(
 @pass_app
 def review_log(app: App, slug: str | None, fmt: str) -> int:
     """The audit log: who did what, when (oldest first)."""
-    from generator.review import workflow as rv
+    from generator.review import audit
 
-    entries = rv.log(app.project(), slug)
+    entries = audit.log(app.project(), slug)
     if fmt == "json":
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0
@@ -325,10 +328,10 @@ def review_log(app: App, slug: str | None, fmt: str) -> int:
 def say_recorded_first(project: Project, slug: str) -> bool:
     """Tell that an edit made in the file becomes a revision before the action."""
     from generator.drafts import DraftStore
-    from generator.review import workflow as rv
+    from generator.review import edits
 
     draft = DraftStore(project).load(slug)
-    if rv.edit_state(project, draft) != "edited, not yet recorded":
+    if edits.edit_state(project, draft) != "edited, not yet recorded":
         return False
     click.echo(f"{slug}: the edit made in the file is recorded first, as a new revision")
     return True
@@ -349,10 +352,10 @@ def print_factcheck(project: Project, draft: Draft) -> int:
     """The fact check of a new revision, as `review show` prints it."""
     from generator.drafts import DraftStore
     from generator.errors import SatireError
-    from generator.review import workflow as rv
+    from generator.review import queries
 
     try:
-        findings = rv.factcheck(project, draft)
+        findings = queries.factcheck(project, draft)
     except SatireError as exc:
         echo_err(f"fact check not run: {exc.format_message().splitlines()[0]}")
         return 0

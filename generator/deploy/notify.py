@@ -44,7 +44,6 @@ from generator.infra.fsutil import (
 )  # test-only: "after-notify-send" SIGKILLs the run there
 from generator.intake.fetch import Blocked, Fetcher, FetchError
 
-CHANNELS = ("webhook", "email")
 MAX_LISTED = 25  # drafts named in one message; the rest are counted
 DISCORD_LIMIT = 2000  # characters Discord takes in "content"
 

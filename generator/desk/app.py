@@ -508,7 +508,7 @@ class Desk(briefs.BriefPages, edit.EditPages):
 
 
 def _local_user(project: Project) -> str:
-    from generator.review.workflow import editor_name
+    from generator.review.audit import editor_name
 
     return editor_name(None, project.root)
 

@@ -22,9 +22,11 @@ from generator.config import Project
 from generator.desk.diffs import DiffLayout, front_matter_end, layout
 from generator.drafts import STATUSES, Draft, DraftStore, parse_draft
 from generator.errors import SatireError
+from generator.review import edits, queries
 from generator.review import workflow as review
 from generator.review.approval import digest
-from generator.review.edits import record_pending
+from generator.review.audit import log as audit_log
+from generator.review.listing import listing as list_drafts
 
 
 @dataclass
@@ -76,14 +78,14 @@ def inputs(project: Project) -> tuple[tuple[str, int, int], ...]:
 
 
 def all_rows(project: Project) -> Any:
-    """`review.listing(project)`, made again only when a file it reads has changed."""
+    """The review listing (`generator.review.listing`), made again only when a file it reads has changed."""
     key = project.root.resolve()
     before = inputs(project)
     with _LISTINGS_LOCK:
         cached = _LISTINGS.get(key)
     if cached is not None and cached[0] == before:
         return cached[1]
-    made = review.listing(project)
+    made = list_drafts(project)
     if inputs(project) == before:  # nothing changed while it was made: keep it
         with _LISTINGS_LOCK:
             _LISTINGS[key] = (before, made)
@@ -141,7 +143,7 @@ class DraftView:
 def load_draft_brief(project: Project, draft: Draft) -> tuple[Brief | None, str]:
     """The draft's brief, or why it cannot be read."""
     try:
-        return review.load_brief_of(project, draft), ""
+        return queries.load_brief_of(project, draft), ""
     except SatireError as exc:
         return None, exc.format_message().splitlines()[0]
 
@@ -150,7 +152,7 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
     store = DraftStore(project)
     draft = store.load(slug)
     brief, brief_error = load_draft_brief(project, draft)
-    result = review.examine(project, draft) if brief is not None else factcheck.Examination()
+    result = queries.examine(project, draft) if brief is not None else factcheck.Examination()
     numbers = store.revisions(slug)
     log = audit(project, slug)
     revisions = [_revision(store, slug, n, log) for n in reversed(numbers)]
@@ -159,7 +161,7 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
     if pair:
         fences = [front_matter_end(store.revision_text(slug, n)) for n in pair]
         diff = layout(
-            review.diff(project, slug, *pair)[2], old_front=fences[0], new_front=fences[1]
+            queries.diff(project, slug, *pair)[2], old_front=fences[0], new_front=fences[1]
         )
     return DraftView(
         draft,
@@ -173,7 +175,7 @@ def draft_view(project: Project, slug: str, rev_a: str = "", rev_b: str = "") ->
         result.advisory,
         result.verified,
         file_sha(store, slug),
-        review.edit_state(project, draft),
+        edits.edit_state(project, draft),
     )
 
 
@@ -196,7 +198,7 @@ def record_seen(project: Project, slug: str, revision: int, seen: str, *, by: st
     shown = path.read_text(encoding="utf-8")
     if hashlib.sha256(shown.encode("utf-8")).hexdigest() != seen:
         return revision
-    recorded = record_pending(project, slug, by=by)
+    recorded = edits.record_pending(project, slug, by=by)
     if recorded is None:
         return revision
     same = digest(parse_draft(shown, project.rel(path))) == digest(recorded)
@@ -242,7 +244,7 @@ def preview_html(project: Project, slug: str, css_href: str) -> str:
 
     draft = DraftStore(project).load(slug)
     brief, _ = load_draft_brief(project, draft)
-    findings = review.examine(project, draft).claims if brief is not None else []
+    findings = queries.examine(project, draft).claims if brief is not None else []
     page = render_post_page(project, draft)
     marked = mark_findings(page, [f.text for f in findings]).html
     link = f'<link rel="stylesheet" href="{css_href}">'
@@ -281,4 +283,4 @@ def revise(project: Project, slug: str, *, by: str, note: str, revision: int | N
 
 def audit(project: Project, slug: str | None) -> list[dict[str, Any]]:
     """The audit log (of one draft, or all), newest first."""
-    return list(reversed(review.log(project, slug)))
+    return list(reversed(audit_log(project, slug)))

@@ -53,7 +53,7 @@ MIGRATIONS: list[str] = [
         value BLOB NOT NULL
     );
     """,
-    # 2: review moves in flight (review.py): written before the draft, cleared
+    # 2: review moves in flight (review/audit.py): written before the draft, cleared
     # with the audit entry, so a crash between the two is recovered on next run
     """
     CREATE TABLE audit_pending (

@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from generator.brief import Brief, brief_paths, load_brief, load_briefs, resolve_brief
 from generator.config import Project
@@ -31,7 +31,7 @@ from generator.errors import InputError, InputErrors, SatireError, shown
 from generator.infra import clock, yamledit, yamlfile
 from generator.infra.fsutil import project_lock, write_atomic
 from generator.infra.validation import validate
-from generator.review import workflow as review
+from generator.review import audit
 
 LOCK = "brief"
 DISCARDED = "discarded"  # under .satire/
@@ -185,40 +185,34 @@ class Edit:
         return self.confirmed or bool(self.dropped_facts or self.dropped_quotes)
 
 
-def confirm(
-    project: Project,
-    name: str,
-    *,
-    by: str | None,
-    drop_facts: Sequence[int] = (),
-    drop_quotes: Sequence[int] = (),
-    expect_sha256: str | None = None,
-) -> Edit:
-    """Confirm a brief for writing, first dropping the facts and quotes given (0-based)."""
-    return _edit(project, name, "confirm", by, drop_facts, drop_quotes, expect_sha256)
+class Decision(TypedDict, total=False):
+    """What an editor decided about a brief, as `confirm` and `drop` take it."""
+
+    by: Required[str | None]  # who decided (None: git user.name, else the OS user)
+    drop_facts: Sequence[int]  # 0-based
+    drop_quotes: Sequence[int]  # 0-based
+    expect_sha256: str | None  # the brief as the editor saw it; refused if it changed since
 
 
-def drop(
-    project: Project,
-    name: str,
-    *,
-    by: str | None,
-    drop_facts: Sequence[int] = (),
-    drop_quotes: Sequence[int] = (),
-    expect_sha256: str | None = None,
-) -> Edit:
-    """Drop facts and quotes (0-based) from a brief, leaving it as confirmed as it was."""
-    return _edit(project, name, "drop", by, drop_facts, drop_quotes, expect_sha256)
+def confirm(project: Project, name: str, **decision: Unpack[Decision]) -> Edit:
+    """Confirm a brief for writing, first dropping the facts and quotes given."""
+    return _edit(project, name, "confirm", **decision)
+
+
+def drop(project: Project, name: str, **decision: Unpack[Decision]) -> Edit:
+    """Drop facts and quotes from a brief, leaving it as confirmed as it was."""
+    return _edit(project, name, "drop", **decision)
 
 
 def _edit(
     project: Project,
     name: str,
     action: str,
+    *,
     by: str | None,
-    drop_facts: Sequence[int],
-    drop_quotes: Sequence[int],
-    expect_sha256: str | None,
+    drop_facts: Sequence[int] = (),
+    drop_quotes: Sequence[int] = (),
+    expect_sha256: str | None = None,
 ) -> Edit:
     with project_lock(project.state_dir, LOCK):
         brief = find(project, name)  # read again under the lock
@@ -246,7 +240,7 @@ def _edit(
             details["dropped"] = {"facts": result.dropped_facts, "quotes": result.dropped_quotes}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.logged_write(
+        audit.logged_write(
             project,
             action,
             slug,
@@ -355,7 +349,7 @@ def discard(project: Project, name: str, *, by: str | None, note: str | None = N
         details: dict[str, Any] = {"kept_at": project.rel(copy), "confirmed": brief.confirmed}
         if brief.intake is not None:
             details["url"] = brief.intake.url
-        review.logged_write(
+        audit.logged_write(
             project,
             "discard",
             slug,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from generator.drafts import DraftStore, parse_draft
 from generator.errors import SatireError
 from generator.measure.judge import Contestant, Judge, self_agreement
-from generator.review import workflow as review
+from generator.review import audit, queries
 
 if TYPE_CHECKING:
     from generator.config import Project
@@ -27,7 +27,7 @@ def history_pairs(project: Project) -> list[tuple[str, int, int]]:
     """(slug, approved revision, a revision editors turned down) from the audit log."""
     approved: dict[str, set[int]] = {}
     declined: dict[str, set[int]] = {}
-    for entry in review.log(project):
+    for entry in audit.log(project):
         slug, revision, details = entry["slug"], entry["revision"], entry["details"] or {}
         if entry["action"] == "approve" and revision is not None:
             approved.setdefault(slug, set()).add(revision)
@@ -59,7 +59,7 @@ def judge_agreement(project: Project, model: str, *, offline: bool = False) -> d
         try:
             kept = parse_draft(store.revision_text(slug, good), f"{slug} revision {good}")
             turned_down = parse_draft(store.revision_text(slug, bad), f"{slug} revision {bad}")
-            brief = review.load_brief_of(project, kept)
+            brief = queries.load_brief_of(project, kept)
         except SatireError as exc:
             skipped.append(f"{slug}: {exc.format_message().splitlines()[0]}")
             continue

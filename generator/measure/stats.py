@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.check.factcheck import CLAIM_KINDS
 from generator.infra import state
-from generator.review import workflow as review
+from generator.review import audit
 
 if TYPE_CHECKING:
     from generator.config import Project
@@ -147,7 +147,7 @@ def _call(r: sqlite3.Row) -> Call:
 def compute(project: Project, since: dt.date | None = None) -> dict[str, Any]:
     """The stats as scripts read them: {since, total, by_style, by_model, by_language}."""
     calls = read_calls(project)
-    entries = review.log(project)
+    entries = audit.log(project)
     start = since.isoformat() if since else ""
     rows: dict[str, dict[str, Row]] = {g: defaultdict(Row) for g in GROUPS}
     total = Row()

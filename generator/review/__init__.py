@@ -1,6 +1,6 @@
 """Review: what editors do to drafts, in the order a draft meets them.
 
-workflow.py  the status machine: approve, reject, revise, publish, unpublish (re-exports the rest)
+workflow.py  the status machine: approve, reject, revise, publish, unpublish
 approval.py  an approval bound to the text (its digest); what the site shows of a post edited since
 edits.py     hand edits as revisions: edit_text, record, restore, edit_state, stale edits
 listing.py   `review list`: drafts with status, fact-check count and edit state

@@ -19,10 +19,6 @@ one-line message (exit 2 on the CLI).
 Publishing needs a draft whose text is the one approved (`approval.stands`) and
 keeps a copy of it as published (`drafts/.published/SLUG.md`): the site shows
 that copy while a later edit is in review. Unpublishing takes the copy down.
-
-This module also re-exports the names the CLI, the desk and the tests use from
-the other review modules, so `from generator.review import workflow` reaches
-them all.
 """
 
 from __future__ import annotations
@@ -34,31 +30,9 @@ from typing import TYPE_CHECKING, Any
 from generator.drafts import Draft, DraftStore, Status
 from generator.errors import InputError, SatireError, TransitionError
 from generator.review import approval
-from generator.review.approval import digest
-from generator.review.audit import (
-    ABSENT,
-    CRASH_ENV,
-    LOCK,
-    _append,
-    _db,
-    _entry,
-    change_draft,
-    editor_name,
-    log,
-    logged_write,
-    reconcile,
-)
-from generator.review.edits import (
-    StaleEdit,
-    edit_state,
-    edit_text,
-    last_editor,
-    record,
-    record_pending,
-    restore,
-)
-from generator.review.listing import DraftRow, listing
-from generator.review.queries import diff, examine, factcheck, load_brief_of
+from generator.review.audit import change_draft, editor_name
+from generator.review.edits import last_editor, record_pending
+from generator.review.queries import factcheck, load_brief_of
 
 if TYPE_CHECKING:
     from generator.config import Project
@@ -72,38 +46,16 @@ MOVES: dict[str, tuple[tuple[Status, ...], Status]] = {
     "unpublish": (("published",), "approved"),
 }
 ACTIONS = tuple(MOVES)
-__all__ = [  # the actions here, and what the other review modules lend the CLI and the desk
-    "ABSENT",
+__all__ = [
     "ACTIONS",
-    "CRASH_ENV",
-    "LOCK",
     "MOVES",
-    "DraftRow",
-    "StaleEdit",
     "StaleRevision",
-    "_append",
-    "_db",
-    "_entry",
     "approve",
     "check_move",
     "check_revision",
-    "diff",
-    "digest",
-    "edit_state",
-    "edit_text",
-    "editor_name",
-    "examine",
-    "factcheck",
-    "listing",
-    "load_brief_of",
-    "log",
-    "logged_write",
     "publish",
     "publish_all",
-    "reconcile",
-    "record",
     "reject",
-    "restore",
     "revise",
     "unpublish",
 ]

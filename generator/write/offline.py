@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from generator.brief import Brief
+from generator.check.sentences import split_sentences
 from generator.errors import BackendError
 from generator.llm import Completion, Request, Usage
 from generator.styles import Phrasebook, Style
@@ -174,11 +175,10 @@ def _as_source(text: str, language: str) -> str:
     return text
 
 
-def sentences(text: str) -> list[str]:
-    """A summary's sentences (split on . ! ? followed by a capital)."""
-    flat = " ".join(text.split())
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“(])", flat)
-    return [p.strip() for p in parts if p.strip()]
+def sentences(text: str, language: str) -> list[str]:
+    """The sentences of brief or post text, read as one paragraph in the language
+    it looks written in (else `language`)."""
+    return split_sentences(" ".join(text.split()), looks_like(text) or language)
 
 
 def find_topic(brief: Brief) -> str:
@@ -322,7 +322,7 @@ def write_article(brief: Brief, style: Style, language: str, seed: str = "") -> 
         opening += " " + _pick(book.original_language, seed, "original")
 
     items = list(
-        {_key(i): i for i in [*sentences(brief.summary), *brief.facts]}.values()
+        {_key(i): i for i in [*sentences(brief.summary, language), *brief.facts]}.values()
     )  # a fact that repeats the summary is said once
     frames = _rotation(book.fact_frames, seed, "frames")
     quips = _rotation(book.quips, seed, "quips")
@@ -437,7 +437,7 @@ def revise_article(
             if p.startswith(">"):
                 kept.append(p)
                 continue
-            remaining = " ".join(s for s in sentences(p) if gone not in s.lower())
+            remaining = " ".join(s for s in sentences(p, language) if gone not in s.lower())
             if remaining:
                 kept.append(remaining)
         if kept != paras:
@@ -495,7 +495,9 @@ def revise_article(
         quips = set(book.quips)
         before = sum(len(p) for p in paras)
         paras = [
-            p if p.startswith(">") else (" ".join(s for s in sentences(p) if s not in quips) or p)
+            p
+            if p.startswith(">")
+            else (" ".join(s for s in sentences(p, language) if s not in quips) or p)
             for p in paras
         ]
         if sum(len(p) for p in paras) == before:
@@ -503,7 +505,7 @@ def revise_article(
                 (i for i, p in enumerate(paras) if not p.startswith(">")),
                 key=lambda i: len(paras[i]),
             )
-            parts = sentences(paras[longest])
+            parts = sentences(paras[longest], language)
             if len(parts) > 1:
                 paras[longest] = " ".join(parts[:-1])
         done.append("shorter: asides cut")

@@ -125,28 +125,36 @@ def _base(project: Project, style: Style, language: str) -> dict[str, Any]:
     }
 
 
-def render_write(project: Project, brief: Brief, style: Style, language: str) -> list[Message]:
-    """The messages that ask for a new post."""
-    context = _base(project, style, language) | {"brief_data": brief_data(brief)}
+def _conversation(
+    project: Project, style: Style, language: str, ask: str, **data: Any
+) -> list[Message]:
+    """The style's system prompt in `language`, then the template `ask` as the user's
+    message; both see `data` beside the common context."""
+    context = _base(project, style, language) | data
     return [
         {"role": "system", "content": _render(project, "system.j2", context)},
-        {"role": "user", "content": _render(project, "write.j2", context)},
+        {"role": "user", "content": _render(project, ask, context)},
     ]
+
+
+def render_write(project: Project, brief: Brief, style: Style, language: str) -> list[Message]:
+    """The messages that ask for a new post."""
+    return _conversation(project, style, language, "write.j2", brief_data=brief_data(brief))
 
 
 def render_revise(
     project: Project, draft: Draft, brief: Brief, style: Style, note: str
 ) -> list[Message]:
     """The messages that ask for a rewrite of `draft` following the editor's `note`."""
-    context = _base(project, style, draft.language) | {
-        "brief_data": brief_data(brief),
-        "draft_data": draft_data(draft),
-        "note": note,
-    }
-    return [
-        {"role": "system", "content": _render(project, "system.j2", context)},
-        {"role": "user", "content": _render(project, "revise.j2", context)},
-    ]
+    return _conversation(
+        project,
+        style,
+        draft.language,
+        "revise.j2",
+        brief_data=brief_data(brief),
+        draft_data=draft_data(draft),
+        note=note,
+    )
 
 
 def draft_data(draft: Draft) -> dict[str, Any]:
@@ -164,15 +172,15 @@ def render_self_check(
     project: Project, draft: Draft, brief: Brief, style: Style, findings: list[dict[str, str]]
 ) -> list[Message]:
     """The messages that ask the writer to fix exactly `findings` (each: span, why, backing) in `draft`."""
-    context = _base(project, style, draft.language) | {
-        "brief_data": brief_data(brief),
-        "draft_data": draft_data(draft),
-        "findings_data": findings,
-    }
-    return [
-        {"role": "system", "content": _render(project, "system.j2", context)},
-        {"role": "user", "content": _render(project, "self_check.j2", context)},
-    ]
+    return _conversation(
+        project,
+        style,
+        draft.language,
+        "self_check.j2",
+        brief_data=brief_data(brief),
+        draft_data=draft_data(draft),
+        findings_data=findings,
+    )
 
 
 def render_verify(

@@ -142,6 +142,16 @@ MUTATIONS = [
         "new": "{{ brief_data | tojson }}",
         "tests": ["tests/test_generate_batch.py::test_prompt_injection_stays_fenced_data"],
     },
+    {
+        "name": "commands: --style accepts a style the project does not have (generate, eval)",
+        "path": "generator/commands/__init__.py",
+        "old": "    if name not in known:\n",
+        "new": "    if False:\n",
+        "tests": [
+            "tests/test_generate_batch.py::test_unknown_style_option_is_bad_usage[generate]",
+            "tests/test_generate_batch.py::test_unknown_style_option_is_bad_usage[eval]",
+        ],
+    },
     # -- drafts, review, preview --------------------------------------------------
     {
         "name": "fsutil: drafts written in place, not through a temp file and a rename",

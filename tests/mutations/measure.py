@@ -26,7 +26,7 @@ MUTATIONS = [
         "old": "                entry.draft = store.load(entry.slug)\n",
         "new": (
             "                entry.draft = store.load(entry.slug)\n"
-            "                from generator import review as _rv\n"
+            "                from generator.review import audit as _rv\n"
             "                with _rv._db(project) as _conn:\n"
             "                    _rv._append(_conn, _rv._entry(project, 'generate', entry.slug, 'eval', 1, None, {}))\n"
         ),
