@@ -30,7 +30,7 @@ from generator.config import Project
 from generator.drafts import Draft
 from generator.errors import InputError, SatireError, shown
 from generator.infra.fsutil import project_lock
-from generator.site import links, markup, media
+from generator.site import links, markup, media, stamp
 from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of
 from generator.site.keys import fingerprint, page_key
@@ -83,6 +83,9 @@ class BuildReport:
     pruned: list[str] = field(
         default_factory=list
     )  # .satire/media entries removed: no built site uses them
+    outputs: dict[str, list[Any]] = field(
+        default_factory=dict, repr=False
+    )  # the output folder's manifest as the build left it
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -108,7 +111,10 @@ def build(
     `progress` hears of each phase (gather, images, cards, pages) as it goes."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
+    today = today or project.today()
     with project_lock(project.state_dir, "build"), collector_paused():
+        stamp.forget(project.root, out, drafts)  # before anything in `out` changes
+        inputs = stamp.scan(project.root, out, drafts)
         recover(out)
         newest_input = newest_input_mtime(
             project
@@ -129,7 +135,7 @@ def build(
                 workers,
                 drafts=drafts,
                 out=out,
-                today=today or project.today(),
+                today=today,
             )
         finally:
             workers.close()
@@ -143,6 +149,13 @@ def build(
             project.state_dir / "media", out, report.media_used, clean=not report.errors
         )
         report.lap("prune", clock)
+        if cache and not report.errors:  # the next build may be decided from stat data
+            outputs = {**report.outputs, MARKER: ["", *_stat(out / MARKER)]}
+            done = stamp.Stamp(report.posts, report.pages, report.warnings, report.notices)
+            stamp.save(
+                project.root, out, drafts, inputs, day=today,
+                zone=project.zone.key, outputs=outputs, stamp=done,
+            )  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 
@@ -281,6 +294,7 @@ def _build(
     if fresh or removed or len(current) != len(manifest):
         current.update(fresh)
         save_manifest(store, out, current)
+    report.outputs = current
     report.lap("manifest", clock)
     return report
 

@@ -13,12 +13,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import CONFIG_NAME, Project
+from generator.config import Project
 from generator.infra import clock
 from generator.infra.fsutil import write_atomic
+from generator.infra.root import CONFIG_NAME
+from generator.site.stamp import INPUT_DIRS
 
 MARKER = ".satire-build.json"
-INPUT_DIRS = ("drafts", "briefs", "templates", "static")
 
 
 @dataclass(frozen=True)

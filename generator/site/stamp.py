@@ -1,0 +1,180 @@
+"""The build stamp: a build with nothing to do, decided from stat() data.
+
+A clean build leaves `.satire/builds/KEY.json` (one per output folder and
+`--drafts` setting): a digest of the stat data (size, mtime, ctime, inode) of
+everything a build reads (satire.yaml; the drafts, briefs, templates and static
+folders; the built-in theme; this package's code; the libraries that render;
+the Python running it), the day it built for (a scheduled post appears when its
+date comes), each output file as it left it (size, mtime), and what it reported.
+
+When all of that still holds, a new build would render nothing and write
+nothing, so `satire build` says so at once, without loading the config, the
+drafts or the renderers. Anything that differs (an input edited, added or
+removed; an output file touched or gone; another day; another Python or
+library) means a real build, which writes a new stamp.
+
+Stat data cannot see an edit made within the clock tick of the one before it
+(the file keeps its times and maybe its size), so a build whose inputs changed
+less than `RACY_NS` before it began leaves no stamp (git's "racy clean" rule);
+the next build, with settled inputs, leaves one.
+
+This module is imported before anything heavy: standard library and the
+project's light infrastructure only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator.infra import clock
+from generator.infra.fsutil import project_lock, write_atomic
+from generator.infra.resources import builtin_dir
+from generator.infra.root import CONFIG_NAME, STATE_DIR
+
+FORMAT = 1  # bump when what a stamp holds or means changes
+INPUT_DIRS = ("drafts", "briefs", "templates", "static")  # the project's input folders
+LIBRARIES = ("jinja2", "markupsafe", "babel", "markdown", "nh3", "PIL", "pydantic_core", "yaml")
+RACY_NS = 2_000_000_000  # inputs changed this close to a build's start: no stamp (2 s: FAT's tick)
+_PACKAGE = Path(__file__).resolve().parent.parent  # generator/: the code, and a wheel's theme
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build reads, as one digest of stat data; `settled` when nothing
+    in it changed within `RACY_NS` before the scan (only then is a stamp made)."""
+
+    digest: str
+    settled: bool
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the build that left the stamp reported (and would report again)."""
+
+    posts: int
+    pages: int
+    warnings: list[str]
+    notices: list[str]
+
+
+def scan(root: Path, out: Path, drafts: bool) -> Inputs:
+    """Stat everything a build of `root` into `out` reads."""
+    started = time.time_ns()
+    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{out}\0{drafts}\n".encode())
+    newest = 0
+    trusted = True
+    files: list[str] = [str(root / CONFIG_NAME)]
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        files.append(spec.origin if spec is not None and spec.origin else f"(no {name})")
+    folders = [root / name for name in INPUT_DIRS] + [builtin_dir("templates"), _PACKAGE]
+    for path, is_dir_link in _walk(files, folders):
+        if is_dir_link:  # its files are not walked: their edits would go unseen
+            trusted = False
+        try:
+            stat = os.stat(path)
+        except OSError:
+            digest.update(f"{path}\0-\n".encode())
+            continue
+        digest.update(
+            f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode()
+        )
+        newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+    return Inputs(digest.hexdigest(), trusted and newest < started - RACY_NS)
+
+
+def _walk(files: Sequence[str], folders: Iterable[Path]) -> Iterable[tuple[str, bool]]:
+    """`files`, then every file under `folders` (sorted, caches left out), each
+    with whether it is a link to a folder."""
+    for file in files:
+        yield file, False
+    pending = [str(folder) for folder in folders]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            yield folder, False  # absent (or not a folder): recorded as such
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append(entry.path)
+            else:
+                yield entry.path, entry.is_symlink() and entry.is_dir()
+
+
+def path(root: Path, out: Path, drafts: bool) -> Path:
+    """Where the stamp of builds of `root` into `out` (with or without drafts) lives."""
+    key = hashlib.sha256(f"{out}\0{drafts}".encode()).hexdigest()[:16]
+    return root / STATE_DIR / "builds" / f"{key}.json"
+
+
+def forget(root: Path, out: Path, drafts: bool) -> None:
+    """Drop the stamp: a build is about to change what it describes."""
+    path(root, out, drafts).unlink(missing_ok=True)
+
+
+def save(
+    root: Path,
+    out: Path,
+    drafts: bool,
+    inputs: Inputs,
+    *,
+    day: dt.date,
+    zone: str,
+    outputs: Mapping[str, Sequence[Any]],
+    stamp: Stamp,
+) -> None:
+    """Record a clean build; `outputs`: each output file's manifest entry
+    (key, size, mtime_ns). Nothing is recorded when its inputs were not settled."""
+    if not inputs.settled:
+        return
+    data = {
+        "inputs": inputs.digest,
+        "day": day.isoformat(),
+        "zone": zone,
+        "outputs": {rel: list(entry[-2:]) for rel, entry in outputs.items()},
+        "posts": stamp.posts,
+        "pages": stamp.pages,
+        "warnings": stamp.warnings,
+        "notices": stamp.notices,
+    }
+    write_atomic(path(root, out, drafts), json.dumps(data), sync=False)
+
+
+def up_to_date(root: Path, out: Path, drafts: bool) -> Stamp | None:
+    """What the last build reported, when a build now would change nothing;
+    else None. Waits for a build running on the project, as a build would."""
+    with project_lock(root / STATE_DIR, "build"):
+        try:
+            data = json.loads(path(root, out, drafts).read_text(encoding="utf-8"))
+            day, zone = str(data["day"]), str(data["zone"])
+            outputs: dict[str, list[int]] = data["outputs"]
+            found = Stamp(int(data["posts"]), int(data["pages"]), data["warnings"], data["notices"])
+            if data["inputs"] != scan(root, out, drafts).digest or day != _today(zone):
+                return None
+            prefix = f"{out}{os.sep}"
+            for rel, (size, mtime) in outputs.items():
+                stat = os.stat(prefix + rel)
+                if stat.st_size != size or stat.st_mtime_ns != mtime:
+                    return None
+        except (OSError, ValueError, KeyError, TypeError, ZoneInfoNotFoundError):
+            return None  # no stamp, an unreadable one, or an output file gone
+        return found
+
+
+def _today(zone: str) -> str:
+    """Today's date where the site lives (as `Project.today()` says it)."""
+    return clock.now().astimezone(ZoneInfo(zone)).date().isoformat()
