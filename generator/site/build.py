@@ -113,8 +113,7 @@ def build(
     out = (out or project.site_dir).resolve()
     today = today or project.today()
     with project_lock(project.state_dir, "build"), collector_paused():
-        stamp.forget(project.root, out, drafts)  # before anything in `out` changes
-        inputs = stamp.scan(project.root, out, drafts)
+        inputs = stamp.scan(project.root)  # before gathering, as the marker's
         recover(out)
         newest_input = newest_input_mtime(
             project

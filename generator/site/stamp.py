@@ -1,7 +1,7 @@
 """The build stamp: a build with nothing to do, decided from stat() data.
 
 A clean build leaves `.satire/builds/KEY.json` (one per output folder and
-`--drafts` setting): a digest of the stat data (size, mtime, ctime, inode) of
+`--drafts` setting): a digest of the stat data (size, mtime, ctime) of
 everything a build reads (satire.yaml; the drafts, briefs, templates and static
 folders; the built-in theme; this package's code; the libraries that render;
 the Python running it), the day it built for (a scheduled post appears when its
@@ -43,7 +43,8 @@ from generator.infra.resources import builtin_dir
 from generator.infra.root import CONFIG_NAME, STATE_DIR
 
 FORMAT = 1  # bump when what a stamp holds or means changes
-INPUT_DIRS = ("drafts", "briefs", "templates", "static")  # the project's input folders
+# the project's input folders (the marker's too)
+INPUT_DIRS = ("drafts", "briefs", "templates", "static")
 LIBRARIES = ("jinja2", "markupsafe", "babel", "markdown", "nh3", "PIL", "pydantic_core", "yaml")
 RACY_NS = 2_000_000_000  # inputs changed this close to a build's start: no stamp (2 s: FAT's tick)
 _PACKAGE = Path(__file__).resolve().parent.parent  # generator/: the code, and a wheel's theme
@@ -68,10 +69,10 @@ class Stamp:
     notices: list[str]
 
 
-def scan(root: Path, out: Path, drafts: bool) -> Inputs:
-    """Stat everything a build of `root` into `out` reads."""
+def scan(root: Path) -> Inputs:
+    """Stat everything a build of `root` reads."""
     started = time.time_ns()
-    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{out}\0{drafts}\n".encode())
+    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\n".encode())
     newest = 0
     trusted = True
     files: list[str] = [str(root / CONFIG_NAME)]
@@ -87,9 +88,8 @@ def scan(root: Path, out: Path, drafts: bool) -> Inputs:
         except OSError:
             digest.update(f"{path}\0-\n".encode())
             continue
-        digest.update(
-            f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode()
-        )
+        # ctime moves with every change to a file, a put-back mtime included
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n".encode())
         newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
     return Inputs(digest.hexdigest(), trusted and newest < started - RACY_NS)
 
@@ -119,11 +119,6 @@ def path(root: Path, out: Path, drafts: bool) -> Path:
     """Where the stamp of builds of `root` into `out` (with or without drafts) lives."""
     key = hashlib.sha256(f"{out}\0{drafts}".encode()).hexdigest()[:16]
     return root / STATE_DIR / "builds" / f"{key}.json"
-
-
-def forget(root: Path, out: Path, drafts: bool) -> None:
-    """Drop the stamp: a build is about to change what it describes."""
-    path(root, out, drafts).unlink(missing_ok=True)
 
 
 def save(
@@ -163,7 +158,7 @@ def up_to_date(root: Path, out: Path, drafts: bool) -> Stamp | None:
             day, zone = str(data["day"]), str(data["zone"])
             outputs: dict[str, list[int]] = data["outputs"]
             found = Stamp(int(data["posts"]), int(data["pages"]), data["warnings"], data["notices"])
-            if data["inputs"] != scan(root, out, drafts).digest or day != _today(zone):
+            if data["inputs"] != scan(root).digest or day != _today(zone):
                 return None
             prefix = f"{out}{os.sep}"
             for rel, (size, mtime) in outputs.items():

@@ -41,21 +41,21 @@ MUTATIONS = [
     # -- deploy: each input of the build alone
     {
         "name": "deploy: a site older than its drafts/ is accepted (drafts/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("briefs", "templates", "static")\n',
         "tests": [D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a draft]"],
     },
     {
         "name": "deploy: a site older than its briefs/ is accepted (briefs/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("drafts", "templates", "static")\n',
         "tests": [D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a brief]"],
     },
     {
         "name": "deploy: a site older than its templates/ is accepted (templates/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("drafts", "briefs", "static")\n',
         "tests": [
@@ -64,7 +64,7 @@ MUTATIONS = [
     },
     {
         "name": "deploy: a site older than its static/ is accepted (static/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("drafts", "briefs", "templates")\n',
         "tests": [
