@@ -35,7 +35,7 @@ from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of
 from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
-from generator.site.marker import MARKER, newest_input_mtime, read_marker, write_marker
+from generator.site.marker import MARKER, read_marker, write_marker
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
 from generator.site.parallel import Progress, Workers, job, run
@@ -113,11 +113,10 @@ def build(
     out = (out or project.site_dir).resolve()
     today = today or project.today()
     with project_lock(project.state_dir, "build"), collector_paused():
-        inputs = stamp.scan(project.root)  # before gathering, as the marker's
+        # before gathering: an edit made during the build makes the site stale
+        inputs = stamp.scan(project.root)
+        newest_input = inputs.newest_input
         recover(out)
-        newest_input = newest_input_mtime(
-            project
-        )  # before gathering: an edit made during the build makes the site stale
         marked = is_marked(out, drafts=drafts, newest_input=newest_input)
         if drafts and not marked and out.is_dir():
             write_marker(

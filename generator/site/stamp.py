@@ -57,6 +57,7 @@ class Inputs:
 
     digest: str
     settled: bool
+    newest_input: float  # the build marker's: newest mtime of satire.yaml and the input folders
 
 
 @dataclass(frozen=True)
@@ -73,46 +74,52 @@ def scan(root: Path) -> Inputs:
     """Stat everything a build of `root` reads."""
     started = time.time_ns()
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\n".encode())
-    newest = 0
+    newest, newest_input = 0, 0.0
     trusted = True
-    files: list[str] = [str(root / CONFIG_NAME)]
+    inputs = [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]
+    code = [str(builtin_dir("templates")), str(_PACKAGE)]
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)
-        files.append(spec.origin if spec is not None and spec.origin else f"(no {name})")
-    folders = [root / name for name in INPUT_DIRS] + [builtin_dir("templates"), _PACKAGE]
-    for path, is_dir_link in _walk(files, folders):
-        if is_dir_link:  # its files are not walked: their edits would go unseen
-            trusted = False
-        try:
-            stat = os.stat(path)
-        except OSError:
-            digest.update(f"{path}\0-\n".encode())
-            continue
-        # ctime moves with every change to a file, a put-back mtime included
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n".encode())
-        newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
-    return Inputs(digest.hexdigest(), trusted and newest < started - RACY_NS)
+        code.append(spec.origin if spec is not None and spec.origin else f"(no {name})")
+    for project_input, paths in ((True, inputs), (False, code)):
+        for path, is_dir_link in _walk(paths, caches=not project_input):
+            if is_dir_link:  # its files are not walked: their edits would go unseen
+                trusted = False
+            try:
+                stat = os.stat(path)
+            except OSError:
+                digest.update(f"{path}\0-\n".encode())
+                continue  # absent, or removed while we looked: its folder's mtime says so
+            # ctime moves with every change to a file, a put-back mtime included
+            digest.update(
+                f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n".encode()
+            )
+            newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+            if project_input:
+                newest_input = max(newest_input, stat.st_mtime)
+    return Inputs(digest.hexdigest(), trusted and newest < started - RACY_NS, newest_input)
 
 
-def _walk(files: Sequence[str], folders: Iterable[Path]) -> Iterable[tuple[str, bool]]:
-    """`files`, then every file under `folders` (sorted, caches left out), each
-    with whether it is a link to a folder."""
-    for file in files:
-        yield file, False
-    pending = [str(folder) for folder in folders]
+def _walk(paths: Sequence[str], *, caches: bool) -> Iterable[tuple[str, bool]]:
+    """Each of `paths` and, for a folder, everything in it (folders too: a
+    folder's mtime changes when a file in it is added or removed), sorted;
+    each with whether it is a link to a folder. `caches`: leave __pycache__ out."""
+    pending = list(reversed(paths))
     while pending:
-        folder = pending.pop()
+        path = pending.pop()
+        yield path, False
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name, reverse=True)
         except OSError:
-            yield folder, False  # absent (or not a folder): recorded as such
-            continue
+            continue  # a file, or absent
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
+                if not (caches and entry.name == "__pycache__"):
                     pending.append(entry.path)
+            elif entry.is_symlink() and entry.is_dir():
+                yield entry.path, True
             else:
-                yield entry.path, entry.is_symlink() and entry.is_dir()
+                yield entry.path, False
 
 
 def path(root: Path, out: Path, drafts: bool) -> Path:

@@ -43,22 +43,22 @@ MUTATIONS = [
     {
         "name": "stamp: satire.yaml not stat'ed",
         "path": STAMP,
-        "old": "    files: list[str] = [str(root / CONFIG_NAME)]\n",
-        "new": "    files: list[str] = []\n",
+        "old": "    inputs = [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]\n",
+        "new": "    inputs = [*(str(root / name) for name in INPUT_DIRS)]\n",
         "tests": [EVERY + "[config edited]"],
     },
     {
         "name": "stamp: the built-in theme not stat'ed",
         "path": STAMP,
-        "old": '+ [builtin_dir("templates"), _PACKAGE]\n',
-        "new": "+ [_PACKAGE]\n",
+        "old": '    code = [str(builtin_dir("templates")), str(_PACKAGE)]\n',
+        "new": "    code = [str(_PACKAGE)]\n",
         "tests": [S + "test_the_theme_code_libraries_and_python_defeat_the_stamp"],
     },
     {
         "name": "stamp: the package's code not stat'ed",
         "path": STAMP,
-        "old": '+ [builtin_dir("templates"), _PACKAGE]\n',
-        "new": '+ [builtin_dir("templates")]\n',
+        "old": '    code = [str(builtin_dir("templates")), str(_PACKAGE)]\n',
+        "new": '    code = [str(builtin_dir("templates"))]\n',
         "tests": [S + "test_the_theme_code_libraries_and_python_defeat_the_stamp"],
     },
     {
@@ -85,15 +85,15 @@ MUTATIONS = [
     {
         "name": "stamp: a linked folder among the inputs is trusted (its files are not walked)",
         "path": STAMP,
-        "old": "            trusted = False\n",
-        "new": "            pass\n",
+        "old": "                trusted = False\n",
+        "new": "                pass\n",
         "tests": [S + "test_a_linked_folder_among_the_inputs_leaves_no_stamp"],
     },
     {
         "name": "stamp: inputs changed within the racy window are trusted",
         "path": STAMP,
-        "old": "trusted and newest < started - RACY_NS)",
-        "new": "trusted)",
+        "old": "trusted and newest < started - RACY_NS,",
+        "new": "trusted,",
         "tests": [S + "test_inputs_changed_just_before_a_build_leave_no_stamp"],
     },
     {
