@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from generator.commands import App, echo_err, pass_app, shown
+from generator.commands import App, echo_err, pass_app
+from generator.errors import shown
 from generator.infra.root import SITE_DIR
 from generator.site.parallel import Progress
 
