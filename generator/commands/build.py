@@ -16,7 +16,6 @@ import click
 
 from generator.commands import App, echo_err, pass_app
 from generator.errors import shown
-from generator.infra.root import SITE_DIR
 from generator.site.parallel import Progress
 
 SLOW = 3.0  # seconds: a build past this prints its phases on a pipe
@@ -44,6 +43,7 @@ NOUNS = {
 @pass_app
 def build(app: App, drafts: bool, out: Path | None) -> int:
     """Render published posts into a static site."""
+    from generator.infra.root import SITE_DIR
     from generator.site import stamp
 
     started = time.perf_counter()
