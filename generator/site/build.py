@@ -331,13 +331,15 @@ def up_to_date(
     return {
         rel: entry
         for rel, entry in manifest.items()
-        if entry[0] == keys.get(rel) and _stat(out / rel) == tuple(entry[1:])
+        if entry[0] == keys.get(rel) and _stat(f"{out}{os.sep}{rel}") == tuple(entry[1:])
     }
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: Path | str) -> tuple[int, int]:
     try:
-        stat = path.stat()
+        stat = os.stat(
+            path
+        )  # a str path: thousands of these, pathlib's joins cost more than the stat
     except OSError:
         return (-1, -1)
     return (stat.st_size, stat.st_mtime_ns)
