@@ -18,8 +18,9 @@ Stat data cannot see an edit made within the clock tick of the one before it
 less than `RACY_NS` before it began leaves no stamp (git's "racy clean" rule);
 the next build, with settled inputs, leaves one.
 
-This module is imported before anything heavy: standard library and the
-project's light infrastructure only.
+The same walk gives the build marker its newest input (`marker.py`). This
+module is imported before anything heavy: standard library and the project's
+light infrastructure only.
 """
 
 from __future__ import annotations
@@ -164,7 +165,12 @@ def up_to_date(root: Path, out: Path, drafts: bool) -> Stamp | None:
             data = json.loads(path(root, out, drafts).read_text(encoding="utf-8"))
             day, zone = str(data["day"]), str(data["zone"])
             outputs: dict[str, list[int]] = data["outputs"]
-            found = Stamp(int(data["posts"]), int(data["pages"]), data["warnings"], data["notices"])
+            found = Stamp(
+                int(data["posts"]),
+                int(data["pages"]),
+                [str(line) for line in data["warnings"]],
+                [str(line) for line in data["notices"]],
+            )
             if data["inputs"] != scan(root).digest or day != _today(zone):
                 return None
             prefix = f"{out}{os.sep}"
