@@ -218,3 +218,18 @@ def test_the_check_waits_for_a_build_running_on_the_project(blog: Path) -> None:
         assert asking.is_alive() and answers == []
     asking.join(10)
     assert answers == [True]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["{not json", '{"inputs": "x"}', '{"inputs": "x", "day": "d", "zone": "Nowhere/At_all"}'],
+)
+def test_a_damaged_stamp_means_a_full_build(
+    blog: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    built(blog)
+    for stamp_file in (blog / ".satire/builds").glob("*.json"):
+        stamp_file.write_text(damage, encoding="utf-8")
+    assert not fresh(blog)
+    code, out, err = cli_build(blog, capsys)
+    assert code == 0 and "2 post(s)" in out and "internal error" not in err

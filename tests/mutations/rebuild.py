@@ -139,6 +139,13 @@ MUTATIONS = [
         "tests": [S + "test_the_cli_answers_a_noop_from_the_stamp_and_sees_the_next_edit"],
     },
     {
+        "name": "stamp: a damaged stamp file stops the build with an internal error",
+        "path": STAMP,
+        "old": "        except (OSError, ValueError, KeyError, TypeError, ZoneInfoNotFoundError):\n",
+        "new": "        except OSError:\n",
+        "tests": [S + "test_a_damaged_stamp_means_a_full_build"],
+    },
+    {
         "name": "stamp: the check does not wait for a build running on the project",
         "path": STAMP,
         "old": '    with project_lock(root / STATE_DIR, "build"):\n',
