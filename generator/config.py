@@ -20,7 +20,9 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from generator.errors import shown
 from generator.infra import clock, yamlfile
-from generator.infra.root import CONFIG_NAME, SITE_DIR, STATE_DIR, project_root
+from generator.infra.root import CONFIG_NAME as CONFIG_NAME  # importable from here too, as before
+from generator.infra.root import SITE_DIR, STATE_DIR, project_root
+from generator.infra.root import find_root as find_root  # likewise
 from generator.infra.validation import Strict, validate
 
 LANG_RE = re.compile(
