@@ -6,7 +6,10 @@ and with one post changed; for the no-op build, the time its imports take
 
 Usage: python bench/cli_startup.py [--runs 10] [--posts 1000]
 Goals (issue 21): no-op `satire build` of 1,000 posts at most 0.5 s, one changed
-post at most 0.3 s of build time; `--help` under 0.3 s.
+post at most 0.3 s, as a process; `--help` under 0.3 s. A no-op is answered from
+the build stamp (`generator/site/stamp.py`) when the inputs are older than its
+racy window (2 s), so the corpus is left to settle before the no-op runs; the
+"no stamp" line is the same no-op with the stamp deleted.
 """
 
 from __future__ import annotations
@@ -91,15 +94,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="satire-cli-") as folder:
         root = Path(folder) / "blog"
         make_corpus(root, args.posts, 0)
-        subprocess.run(
-            [*satire, "build"], cwd=root, check=True, capture_output=True, env={**os.environ}
-        )
+        for _ in range(2):  # the second build finds its inputs settled: it leaves a stamp
+            time.sleep(2.1)
+            timed([*satire, "build"], 1, root)
         median, best, out = timed([*satire, "build"], runs, root)
         inside = re.search(r"([\d.]+) s\)", out)
         print(
             f"{'satire build (no-op)':24s} median {median * 1000:6.0f} ms   best {best * 1000:6.0f} ms   "
             f"({args.posts:,} posts; the build itself {inside.group(1) if inside else '?'} s of the last)"
         )
+        stamps = root / ".satire" / "builds"
+        full = []
+        for _ in range(runs):  # the same, without the stamp (as right after an edit)
+            for stamp in stamps.glob("*.json"):
+                stamp.unlink()
+            full.append(timed([*satire, "build"], 1, root))
+        print(
+            f"{'satire build (no stamp)':24s} median {statistics.median(f[0] for f in full) * 1000:6.0f} ms   "
+            f"best {min(f[0] for f in full) * 1000:6.0f} ms   (a no-op that loads and checks everything)"
+        )
+        time.sleep(2.1)
+        timed([*satire, "build"], 1, root)  # the stamp back, for the import figures
         print(
             f"{'  of which imports':24s} {import_seconds(root) * 1000:13.0f} ms   (-X importtime)"
         )

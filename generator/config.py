@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from generator.errors import SatireError, shown
+from generator.errors import shown
 from generator.infra import clock, yamlfile
+from generator.infra.root import CONFIG_NAME as CONFIG_NAME  # importable from here too, as before
+from generator.infra.root import SITE_DIR, STATE_DIR, project_root
+from generator.infra.root import find_root as find_root  # likewise
 from generator.infra.validation import Strict, validate
 
-CONFIG_NAME = "satire.yaml"
 LANG_RE = re.compile(
     r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8}|-[0-9][a-zA-Z0-9]{3})*$"
 )
@@ -47,6 +49,9 @@ def time_zone(name: str) -> ZoneInfo:
         ) from None
 
 
+_SPACE = re.compile(r"\s")  # what str.isspace() calls a space (a check made per draft and build)
+
+
 def check_http_url(value: str) -> str:
     """An absolute http(s) URL with a host."""
     from urllib.parse import urlsplit
@@ -56,7 +61,7 @@ def check_http_url(value: str) -> str:
         raise ValueError(
             f"URL must start with http:// or https:// (found scheme {parts.scheme or 'none'!r})"
         )
-    if not parts.netloc or any(c.isspace() for c in value):
+    if not parts.netloc or _SPACE.search(value):
         raise ValueError("URL must have a host and no spaces")
     return value
 
@@ -497,11 +502,11 @@ class Project:
 
     @property
     def site_dir(self) -> Path:
-        return self.root / "site"
+        return self.root / SITE_DIR
 
     @property
     def state_dir(self) -> Path:
-        return self.root / ".satire"
+        return self.root / STATE_DIR
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -544,17 +549,6 @@ class Project:
         return "openai" if (self.base_url or self.api_key()) else "offline"
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The nearest folder upwards from `start` holding satire.yaml."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise SatireError(
-        f"no {CONFIG_NAME} in {here} or any folder above it: run 'satire init DIR' to make a project, or pass --project DIR"
-    )
-
-
 def load_config(path: Path, display: str | None = None) -> Config:
     """Config from a satire.yaml; every problem reported with line and column."""
     data, marks = yamlfile.load(path, display)
@@ -565,14 +559,7 @@ def load_config(path: Path, display: str | None = None) -> Config:
 
 def load_project(root: Path | None = None) -> Project:
     """The project at `root` (or found upwards from the working folder)."""
-    if root is not None:
-        root = root.resolve()
-        if not (root / CONFIG_NAME).is_file():
-            raise SatireError(
-                f"{root}: not a satire project (no {CONFIG_NAME}); run 'satire init {root}' to make one"
-            )
-    else:
-        root = find_root()
+    root = project_root(root)
     config_path = root / CONFIG_NAME
     config = load_config(config_path, display=shown(config_path))
     return Project(root=root, config=config)

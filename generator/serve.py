@@ -29,8 +29,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.config import CONFIG_NAME, Project
+from generator.config import Project
 from generator.errors import SatireError
+from generator.infra.root import CONFIG_NAME
 
 StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

@@ -35,6 +35,12 @@ class App:
     debug: bool = False
     _project: Project | None = field(default=None, repr=False)
 
+    def root(self) -> Path:
+        """The project's folder, found without loading its config."""
+        from generator.infra.root import project_root
+
+        return project_root(self._project.root if self._project else self.project_dir)
+
     def project(self) -> Project:
         if self._project is None:
             from generator.config import load_project

@@ -43,29 +43,74 @@ NOUNS = {
 @pass_app
 def build(app: App, drafts: bool, out: Path | None) -> int:
     """Render published posts into a static site."""
+    from generator.infra.root import SITE_DIR
+    from generator.site import stamp
+
+    started = time.perf_counter()
+    root = app.root()
+    target = (out or root / SITE_DIR).resolve()
+    last = stamp.up_to_date(root, target, drafts)  # nothing to do: no config, no drafts loaded
+    if last is not None:
+        tell(last.warnings, last.notices)
+        click.echo(summary(last.posts, last.pages, target, seconds=time.perf_counter() - started))
+        return 0
     from generator.site.build import build as build_site
 
     project = app.project()
     progress: Bars | Lines = Bars() if sys.stderr.isatty() else Lines(SLOW)
     with progress:
-        report = build_site(project, drafts=drafts, out=out, progress=progress)
+        report = build_site(project, drafts=drafts, out=target, progress=progress)
     for error in report.errors:
         echo_err(error.message)
-    for warning in report.warnings:
-        echo_err(f"warning: {warning}")
-    for notice in report.notices:
-        echo_err(notice)
-    changed = len(report.written) + len(report.removed)
+    tell(report.warnings, report.notices)
     click.echo(
-        f"{report.posts} post(s), {report.pages} page(s) in {shown(report.out)}: "
-        f"{report.rendered} rendered, {len(report.written)} written, {len(report.removed)} removed "
-        f"({report.rendered_bodies} bodies rendered, {report.made_images} images and {report.drawn_cards} cards made, {report.seconds:.2f} s)"
-        + ("" if changed else "; nothing changed")
+        summary(
+            report.posts,
+            report.pages,
+            report.out,
+            report.rendered,
+            len(report.written),
+            len(report.removed),
+            report.rendered_bodies,
+            report.made_images,
+            report.drawn_cards,
+            seconds=report.seconds,
+        )
     )
     if report.errors:
         echo_err(f"{len({e.file for e in report.errors})} draft(s) left out because of errors")
         return 2
     return 0
+
+
+def summary(
+    posts: int,
+    pages: int,
+    out: Path,
+    rendered: int = 0,
+    written: int = 0,
+    removed: int = 0,
+    bodies: int = 0,
+    images: int = 0,
+    cards: int = 0,
+    *,
+    seconds: float,
+) -> str:
+    """The line a build ends with."""
+    return (
+        f"{posts} post(s), {pages} page(s) in {shown(out)}: "
+        f"{rendered} rendered, {written} written, {removed} removed "
+        f"({bodies} bodies rendered, {images} images and {cards} cards made, {seconds:.2f} s)"
+        + ("" if written or removed else "; nothing changed")
+    )
+
+
+def tell(warnings: list[str], notices: list[str]) -> None:
+    """A build's warnings and notices, one line each on stderr."""
+    for warning in warnings:
+        echo_err(f"warning: {warning}")
+    for notice in notices:
+        echo_err(notice)
 
 
 class Lines(Progress):

@@ -30,12 +30,12 @@ from generator.config import Project
 from generator.drafts import Draft
 from generator.errors import InputError, SatireError, shown
 from generator.infra.fsutil import project_lock
-from generator.site import links, markup, media
+from generator.site import links, markup, media, stamp
 from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of
 from generator.site.keys import fingerprint, page_key
 from generator.site.labels import check_post_page
-from generator.site.marker import MARKER, newest_input_mtime, read_marker, write_marker
+from generator.site.marker import MARKER, read_marker, write_marker
 from generator.site.model import Page, Post
 from generator.site.pages import SiteInfo, plan, post_context
 from generator.site.parallel import Progress, Workers, job, run
@@ -83,6 +83,9 @@ class BuildReport:
     pruned: list[str] = field(
         default_factory=list
     )  # .satire/media entries removed: no built site uses them
+    outputs: dict[str, list[Any]] = field(
+        default_factory=dict, repr=False
+    )  # the output folder's manifest as the build left it
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -108,11 +111,12 @@ def build(
     `progress` hears of each phase (gather, images, cards, pages) as it goes."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
+    today = today or project.today()
     with project_lock(project.state_dir, "build"), collector_paused():
+        # before gathering: an edit made during the build makes the site stale
+        inputs = stamp.scan(project.root)
+        newest_input = inputs.newest_input
         recover(out)
-        newest_input = newest_input_mtime(
-            project
-        )  # before gathering: an edit made during the build makes the site stale
         marked = is_marked(out, drafts=drafts, newest_input=newest_input)
         if drafts and not marked and out.is_dir():
             write_marker(
@@ -129,7 +133,7 @@ def build(
                 workers,
                 drafts=drafts,
                 out=out,
-                today=today or project.today(),
+                today=today,
             )
         finally:
             workers.close()
@@ -143,6 +147,13 @@ def build(
             project.state_dir / "media", out, report.media_used, clean=not report.errors
         )
         report.lap("prune", clock)
+        if cache and not report.errors:  # the next build may be decided from stat data
+            outputs = {**report.outputs, MARKER: ["", *_stat(out / MARKER)]}
+            done = stamp.Stamp(report.posts, report.pages, report.warnings, report.notices)
+            stamp.save(
+                project.root, out, drafts, inputs, day=today,
+                zone=project.zone.key, outputs=outputs, stamp=done,
+            )  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 
@@ -281,6 +292,7 @@ def _build(
     if fresh or removed or len(current) != len(manifest):
         current.update(fresh)
         save_manifest(store, out, current)
+    report.outputs = current
     report.lap("manifest", clock)
     return report
 
@@ -319,13 +331,15 @@ def up_to_date(
     return {
         rel: entry
         for rel, entry in manifest.items()
-        if entry[0] == keys.get(rel) and _stat(out / rel) == tuple(entry[1:])
+        if entry[0] == keys.get(rel) and _stat(f"{out}{os.sep}{rel}") == tuple(entry[1:])
     }
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: Path | str) -> tuple[int, int]:
     try:
-        stat = path.stat()
+        stat = os.stat(
+            path
+        )  # a str path: thousands of these, pathlib's joins cost more than the stat
     except OSError:
         return (-1, -1)
     return (stat.st_size, stat.st_mtime_ns)

@@ -14,6 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
@@ -65,12 +66,27 @@ def _near(post: Post | None) -> list[str] | None:
     return None if post is None else [post.slug, post.title, post.language]
 
 
+# A post appears on many pages (its own, lists, feeds, its terms'): its part of
+# a key is hashed once per build. Keys are made once its media are known (after
+# media.prepare sets `media_key`), and nothing changes a post after that.
+_POSTS: WeakKeyDictionary[Post, str] = WeakKeyDictionary()
+
+
+def _post(post: Post) -> str:
+    known = _POSTS.get(post)
+    if known is None:
+        known = _POSTS[post] = hashlib.sha256(
+            json.dumps([
+                "post", post.digest, post.date.isoformat(), post.scheduled, post.minutes, post.file,
+                [_near(t) for t in post.translations], _near(post.previous), _near(post.next), post.media_key,
+            ], ensure_ascii=False).encode()
+        ).hexdigest()  # fmt: skip
+    return known
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, Post):
-        return [
-            "post", value.digest, value.date.isoformat(), value.scheduled, value.minutes, value.file,
-            [_near(t) for t in value.translations], _near(value.previous), _near(value.next), value.media_key,
-        ]  # fmt: skip
+        return _post(value)
     if isinstance(value, Term):
         return ["term", value.kind, value.name, value.slug, len(value.posts)]
     if isinstance(value, dt.date | dt.datetime):

@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import CONFIG_NAME, Project
+from generator.config import Project
 from generator.infra import clock
 from generator.infra.fsutil import write_atomic
+from generator.site.stamp import scan
 
 MARKER = ".satire-build.json"
-INPUT_DIRS = ("drafts", "briefs", "templates", "static")
 
 
 @dataclass(frozen=True)
@@ -31,19 +31,7 @@ class BuildMarker:
 def newest_input_mtime(project: Project) -> float:
     """The newest mtime among the config, the input folders and everything in
     them: a folder's own mtime changes when a file in it is added or removed."""
-    newest = 0.0
-    candidates = [project.root / CONFIG_NAME]
-    for name in INPUT_DIRS:
-        folder = project.root / name
-        if folder.is_dir():
-            candidates.append(folder)
-            candidates.extend(folder.rglob("*"))
-    for path in candidates:
-        try:
-            newest = max(newest, path.stat().st_mtime)
-        except OSError:
-            continue  # removed while we looked: its folder's mtime says so
-    return newest
+    return scan(project.root).newest_input
 
 
 def write_marker(out: Path, *, drafts: bool, newest_input: float) -> None:

@@ -10,10 +10,11 @@ Both report what they finish to a `Progress` (the CLI draws it), chunk by chunk.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # a pool is started only when the work is big enough: no import before
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,9 +69,7 @@ class Workers:
         self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T], parts: int
     ) -> list[tuple[int, Future[list[R]]]]:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context("fork")
-            )
+            self._pool = _pool(self.jobs)
         size = -(-len(items) // (self.jobs * parts))
         return [
             (len(items[i : i + size]), self._pool.submit(work, items[i : i + size]))
@@ -119,15 +118,21 @@ def run(
         size = -(-len(items) // (jobs * 8))
         spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
         results: list[R] = []
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("fork")
-        ) as pool:
+        with _pool(jobs) as pool:
             for part in pool.map(_run_span, spans):
                 results += part
                 report.advance(phase, len(part))
         return results
     finally:
         job.clear()
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """`jobs` forked processes (they inherit the build's data)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
 
 def _run_span(span: tuple[int, int]) -> list[Any]:

@@ -41,21 +41,21 @@ MUTATIONS = [
     # -- deploy: each input of the build alone
     {
         "name": "deploy: a site older than its drafts/ is accepted (drafts/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("briefs", "templates", "static")\n',
         "tests": [D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a draft]"],
     },
     {
         "name": "deploy: a site older than its briefs/ is accepted (briefs/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("drafts", "templates", "static")\n',
         "tests": [D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a brief]"],
     },
     {
         "name": "deploy: a site older than its templates/ is accepted (templates/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("drafts", "briefs", "static")\n',
         "tests": [
@@ -64,7 +64,7 @@ MUTATIONS = [
     },
     {
         "name": "deploy: a site older than its static/ is accepted (static/ not an input of the marker)",
-        "path": "generator/site/marker.py",
+        "path": "generator/site/stamp.py",
         "old": 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n',
         "new": 'INPUT_DIRS = ("drafts", "briefs", "templates")\n',
         "tests": [
@@ -75,9 +75,9 @@ MUTATIONS = [
     },
     {
         "name": "deploy: a site older than its satire.yaml is accepted",
-        "path": "generator/site/marker.py",
-        "old": "    candidates = [project.root / CONFIG_NAME]\n",
-        "new": "    candidates: list[Path] = []\n",
+        "path": "generator/site/stamp.py",
+        "old": "    inputs = [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]\n",
+        "new": "    inputs = [*(str(root / name) for name in INPUT_DIRS)]\n",
         "tests": [
             D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[satire.yaml]",
             D + "test_the_refusal_is_one_line_from_the_cli",
@@ -85,9 +85,9 @@ MUTATIONS = [
     },
     {
         "name": "deploy: a file removed from an input folder goes unnoticed (the folder's own mtime not read)",
-        "path": "generator/site/marker.py",
-        "old": "            candidates.append(folder)\n",
-        "new": "",
+        "path": "generator/site/stamp.py",
+        "old": "        yield path, False\n",
+        "new": "        if not os.path.isdir(path):\n            yield path, False\n",
         "tests": [
             D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[a brief removed]"
         ],

@@ -1,0 +1,235 @@
+"""The build stamp: `satire build` with nothing to do answers from stat data,
+and every input a build reads (drafts, published copies, briefs, templates,
+static files, satire.yaml, the built-in theme, the code, the libraries, the
+Python, the day) and every output file defeats it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.config import load_project
+from generator.infra import clock
+from generator.infra.fsutil import project_lock
+from generator.site import stamp
+from generator.site.build import build
+from generator.site.marker import MARKER
+from tests.conftest import REPO
+from tests.sitekit import make_draft, save
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs count as settled at once (the tests' edits change sizes, so no
+    edit can hide in a clock tick); the racy rule has its own test."""
+    monkeypatch.setattr(stamp, "RACY_NS", 0)
+
+
+@pytest.fixture
+def blog(demo_project: Path, settled: None) -> Path:
+    """Two published posts, one without its image file (a warning every build repeats)."""
+    save(
+        demo_project,
+        make_draft("amazon-ia", date=dt.date(2025, 12, 4)),
+        make_draft("sans-image", image={"src": "images/absent.png", "alt": "Rien"}),
+    )
+    return demo_project
+
+
+def fresh(root: Path, drafts: bool = False) -> bool:
+    return stamp.up_to_date(root, (root / "site").resolve(), drafts) is not None
+
+
+def built(root: Path) -> Path:
+    """`root` built, its stamp answering."""
+    report = build(load_project(root))
+    assert not report.errors and fresh(root)
+    return root
+
+
+def cli_build(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`satire build ARGS` in this process: (exit code, stdout, stderr)."""
+    code = 0
+    try:
+        main(["--project", str(root), "build", *args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def grow(path: Path, text: str = "\n<!-- more -->\n") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "draft edited": lambda root: grow(root / "drafts/amazon-ia.md", "\nUn mot de plus.\n"),
+    "draft added": lambda root: save(root, make_draft("nouveau")),
+    "draft removed": lambda root: (root / "drafts/amazon-ia.md").unlink(),
+    "published copy added": lambda root: grow(root / "drafts/published/amazon-ia.md"),
+    "brief added": lambda root: grow(root / "briefs/new.yaml", "title: x\n"),
+    "template added": lambda root: grow(root / "templates/partials/extra.html"),
+    "static file edited": lambda root: grow(root / "static/images/stage.svg"),
+    "config edited": lambda root: grow(root / "satire.yaml", "\n# a comment\n"),
+    "output file edited": lambda root: grow(root / "site/index.html"),
+    "output file removed": lambda root: (root / "site/posts/amazon-ia/index.html").unlink(),
+    "marker removed": lambda root: (root / "site" / MARKER).unlink(),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_every_input_and_output_defeats_the_stamp(blog: Path, edit: str) -> None:
+    EDITS[edit](built(blog))
+    assert not fresh(blog)
+
+
+def test_an_edit_of_the_same_size_is_seen_by_its_change_time(blog: Path) -> None:
+    """Same bytes count, mtime put back: the inode's change time still moves."""
+    draft = built(blog) / "drafts/amazon-ia.md"
+    before = draft.stat()
+    draft.write_text(draft.read_text(encoding="utf-8").replace("Titre", "TITRE"), encoding="utf-8")
+    os.utime(draft, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert draft.stat().st_size == before.st_size and not fresh(blog)
+
+
+def test_the_theme_code_libraries_and_python_defeat_the_stamp(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    theme, code, library = tmp_path / "theme", tmp_path / "code", tmp_path / "lib"
+    for folder in (theme, code, library / "fakelib"):
+        grow(folder / "__init__.py")
+    monkeypatch.setattr(stamp, "builtin_dir", lambda name: theme)
+    monkeypatch.setattr(stamp, "_PACKAGE", code)
+    monkeypatch.syspath_prepend(str(library))
+    monkeypatch.setattr(stamp, "LIBRARIES", ("fakelib",))
+    for changed in (theme / "base.html", code / "site/build.py", library / "fakelib/__init__.py"):
+        built(blog)
+        grow(changed)
+        assert not fresh(blog), changed
+    built(blog)
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert not fresh(blog)
+
+
+def test_a_linked_folder_among_the_inputs_leaves_no_stamp(blog: Path, tmp_path: Path) -> None:
+    """Its files are not walked, so their edits would go unseen."""
+    elsewhere = tmp_path / "partials"
+    grow(elsewhere / "note.html")
+    (blog / "templates").mkdir(exist_ok=True)
+    (blog / "templates/partials").symlink_to(elsewhere, target_is_directory=True)
+    build(load_project(blog))
+    assert not fresh(blog)
+
+
+def test_another_day_defeats_the_stamp(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A post dated ahead appears when its day comes, with no input changed."""
+    built(blog)
+    tomorrow = clock.now() + dt.timedelta(days=1)
+    monkeypatch.setattr(clock, "now", lambda: tomorrow)
+    assert not fresh(blog)
+
+
+def test_each_output_and_drafts_setting_has_its_own_stamp(blog: Path) -> None:
+    built(blog)
+    assert not fresh(blog, drafts=True)
+    assert stamp.up_to_date(blog, (blog / "elsewhere").resolve(), False) is None
+
+
+def test_inputs_changed_just_before_a_build_leave_no_stamp(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit in the same clock tick as the one before it keeps the file's stat:
+    the stamp is only made when every input is older than the racy window."""
+    monkeypatch.setattr(stamp, "RACY_NS", 60 * 10**9)
+    build(load_project(blog))
+    assert not fresh(blog)
+
+
+def test_the_cli_answers_a_noop_from_the_stamp_and_sees_the_next_edit(
+    blog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli_build(blog, capsys)
+    assert code == 0 and "2 post(s)" in out
+    code, out, again = cli_build(blog, capsys)
+    assert code == 0 and "0 rendered, 0 written, 0 removed" in out and "nothing changed" in out
+    assert again == err and "warning: drafts/sans-image.md: image.src" in again
+    save(blog, make_draft("nouveau", title="Un titre tout neuf"))
+    code, out, _ = cli_build(blog, capsys)
+    assert code == 0 and "3 post(s)" in out and "nothing changed" not in out
+    assert "Un titre tout neuf" in (blog / "site/posts/nouveau/index.html").read_text("utf-8")
+
+
+def test_a_build_with_bad_drafts_is_never_skipped(
+    blog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grow(blog / "drafts/casse.md", "---\ntitle: [\n---\n")
+    for _ in range(2):
+        code, _, err = cli_build(blog, capsys)
+        assert code == 2 and "drafts/casse.md:" in err
+
+
+PROBE = """
+import sys
+import threading
+from generator.cli import main
+try:
+    main(["build"])
+except SystemExit:
+    pass
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def test_a_noop_build_loads_no_config_draft_or_renderer(blog: Path) -> None:
+    """Answered from the stamp: neither pydantic nor YAML nor Babel is imported."""
+    built(blog)
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=blog,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "nothing changed" in probe.stdout, probe.stdout + probe.stderr
+    loaded = set(probe.stderr.split())
+    assert "generator" in loaded
+    assert not loaded & {"pydantic", "yaml", "babel", "jinja2", "markdown", "PIL"}, loaded
+
+
+def test_the_check_waits_for_a_build_running_on_the_project(blog: Path) -> None:
+    """A build in progress may be changing the output: the answer waits for it."""
+    built(blog)
+    answers: list[bool] = []
+    with project_lock(blog / ".satire", "build"):
+        asking = threading.Thread(target=lambda: answers.append(fresh(blog)))
+        asking.start()
+        asking.join(0.3)
+        assert asking.is_alive() and answers == []
+    asking.join(10)
+    assert answers == [True]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["{not json", '{"inputs": "x"}', '{"inputs": "x", "day": "d", "zone": "Nowhere/At_all"}'],
+)
+def test_a_damaged_stamp_means_a_full_build(
+    blog: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    built(blog)
+    for stamp_file in (blog / ".satire/builds").glob("*.json"):
+        stamp_file.write_text(damage, encoding="utf-8")
+    assert not fresh(blog)
+    code, out, err = cli_build(blog, capsys)
+    assert code == 0 and "2 post(s)" in out and "internal error" not in err
