@@ -1,8 +1,8 @@
 """`satire.yaml`: the schema (declared once, defaults for everything), the
 environment overrides for the LLM endpoint, and the project's paths.
 
-A project is any folder holding `satire.yaml`; `find_root` looks upwards from
-the working folder, like git does for `.git`.
+A project is any folder holding `satire.yaml`; `infra.root.find_root` looks
+upwards from the working folder, like git does for `.git`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from generator.errors import shown
 from generator.infra import clock, yamlfile
-from generator.infra.root import CONFIG_NAME as CONFIG_NAME  # importable from here too, as before
-from generator.infra.root import SITE_DIR, STATE_DIR, project_root
-from generator.infra.root import find_root as find_root  # likewise
+from generator.infra.root import CONFIG_NAME, SITE_DIR, STATE_DIR, project_root
 from generator.infra.validation import Strict, validate
 
 LANG_RE = re.compile(
