@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -134,33 +135,33 @@ def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | 
     (the file's path, None), or (None, what is wrong with its band)."""
     results: list[tuple[str | None, str | None]] = []
     for spec, stem in tasks:
-        image, _ = draw(spec, measure=False)
-        found = band_problems(image, spec.look)
-        if found:
-            results.append((None, "; ".join(found)))
+        image, layout = _compose(spec, measure=False)
+        if layout.band_problems:
+            results.append((None, "; ".join(layout.band_problems)))
             continue
-        data, ext = encode(image, spec)
+        data, ext = encode(image)
         path = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
         write_atomic(Path(path), data, sync=False)  # a cache: made again if lost
         results.append((path, None))
     return results
 
 
-def encode(image: Any, spec: Spec) -> tuple[bytes, str]:
-    """The card's bytes and extension. Measured on 1200x630 cards (CPU, one core):
-    a flat card as RGB PNG took 12-16 ms at level 1 for 55-75 KB; mapped to its
-    look's palette first, 1 ms + 3 ms for 14-38 KB (its own colours exact, the
-    text's anti-aliased edges within a few levels). A photo backdrop barely compresses losslessly (PNG: 22-28 ms, 220 KB);
-    JPEG 4:4:4 at quality 90 took 4 ms for 200 KB, WebP 16 ms (and not every
-    site that reads og:image takes WebP)."""
+def encode(image: Any) -> tuple[bytes, str]:
+    """The card's bytes and extension: a flat card (drawn in its look's palette)
+    as PNG, one with a photo backdrop as JPEG. Measured on 1200x630 cards (CPU,
+    one core): a flat card as RGB PNG took 12-16 ms at level 1 for 55-75 KB; in
+    its look's palette 1.9 ms for 14-38 KB, 1.6 ms with zlib's run-length
+    strategy (2% larger). A photo backdrop barely compresses losslessly (PNG:
+    22-28 ms, 220 KB); JPEG 4:4:4 at quality 90 took 3-4 ms for 200 KB, WebP
+    16 ms (and not every site that reads og:image takes WebP)."""
     import io
 
     out = io.BytesIO()
-    if spec.hero:
-        image.save(out, "JPEG", **JPEG)
-        return out.getvalue(), "jpg"
-    image.quantize(palette=_palette(spec.look), dither=0).save(out, "PNG", compress_level=1)
-    return out.getvalue(), "png"
+    if image.mode == "P":
+        image.save(out, "PNG", compress_level=1, compress_type=zlib.Z_RLE)
+        return out.getvalue(), "png"
+    image.save(out, "JPEG", **JPEG)
+    return out.getvalue(), "jpg"
 
 
 @lru_cache(maxsize=4)
@@ -220,17 +221,31 @@ def _palette(look: Look) -> Any:
 
 @dataclass
 class Layout:
-    """Where the text went: each box is (left, top, right, bottom) in the card."""
+    """Where the text went: each box is (left, top, right, bottom) in the card;
+    and what keeps the card's satire band from being read (empty: nothing)."""
 
     title_size: int
     title_lines: list[str]
     boxes: dict[str, list[tuple[int, int, int, int]]]
+    band_problems: list[str] = field(default_factory=list)
+
+
+# the title's area starts under the top line (the logo, at most 52 px high, from MARGIN - 8)
+TITLE_AREA_TOP = MARGIN + 46
 
 
 def draw(spec: Spec, *, measure: bool = True) -> tuple[Any, Layout]:
-    """The card and where its text went (`measure=False`: the title's and the
-    date's boxes are not measured, as a build needs none of them)."""
-    from PIL import ImageDraw
+    """The card in RGB and where its text went (`measure=False`: the title's and
+    the date's boxes are not measured, as a build needs none of them)."""
+    card, layout = _compose(spec, measure=measure)
+    return card.convert("RGB"), layout
+
+
+def _compose(spec: Spec, *, measure: bool) -> tuple[Any, Layout]:
+    """The card as it is published: a flat one in its look's palette (mode P),
+    one on a photo in RGB; the date and the title laid on a copy of what cards
+    share (_base) through coverage masks (_ink)."""
+    from PIL import Image
 
     look = spec.look
     boxes: dict[str, list[tuple[int, int, int, int]]] = {
@@ -249,36 +264,53 @@ def draw(spec: Spec, *, measure: bool = True) -> tuple[Any, Layout]:
     date_x = WIDTH - MARGIN - (date_box[2] - date_box[0])
     x = MARGIN + (_logo(look.logo).width + 16 if look.logo else 0)
     site = _fit_line(None, spec.site, small, date_x - 32 - x)
-    base, site_box, band_box = _base(spec.hero, look, site, band_text(spec.language))
-    card = base.copy()
-    pen = ImageDraw.Draw(card)
-    boxes["site"].append(site_box)
-    _write(pen, (date_x, MARGIN), date, small, look.muted, boxes["date"] if measure else None)
+    base = _base(spec.hero, look, site, band_text(spec.language))
+    card = base.image.copy()
+    boxes["site"].append(base.site_box)
+    mask, (left, top) = _text_mask(look.font_regular, 30, date)
+    _ink(card, look, mask, (date_x + left, MARGIN + top), look.muted)
+    if measure:
+        boxes["date"].append(_box((date_x, MARGIN), date, small))
 
-    # the title, as large as fits between the top line and the band
+    # the title, as large as fits between the top line and the band, laid on one
+    # mask of the area above the band: nothing a card adds can reach its band
     top, bottom = MARGIN + 70, band_top - 40
     size, lines = _title_lines(
-        pen, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top
+        None, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top
     )
-    font = _font(look.font, size)
+    face = _face(look.font, size)
     step = round(size * LINE)
     y = top + max(0, (bottom - top - step * len(lines)) // 2)
+    area = Image.new("L", (WIDTH, max(1, band_top - TITLE_AREA_TOP)))
     for line in lines:
-        _write(pen, (MARGIN, y), line, font, look.foreground, boxes["title"] if measure else None)
+        _lay(area, face, (MARGIN, y - TITLE_AREA_TOP), _clusters(face, line))
+        if measure:
+            boxes["title"].append(_box((MARGIN, y), line, face.font))
         y += step
-    if band_box is not None:
-        left, top_, right, bottom_ = band_box
+    _ink(card, look, area, (0, TITLE_AREA_TOP), look.foreground)
+    if base.band_box is not None:
+        left, top_, right, bottom_ = base.band_box
         boxes["band"].append((left, top_ + band_top, right, bottom_ + band_top))
-    return card, Layout(size, lines, boxes)
+    return card, Layout(size, lines, boxes, list(base.band_problems))
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What cards with the same backdrop, site name and band share: the picture
+    (in the look's palette when flat), the site name's box, the band label's box
+    in the band, and what keeps the band from being read."""
+
+    image: Any
+    site_box: tuple[int, int, int, int]
+    band_box: tuple[int, int, int, int] | None
+    band_problems: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
-def _base(
-    hero: str | None, look: Look, site: str, label: str
-) -> tuple[Any, tuple[int, int, int, int], tuple[int, int, int, int] | None]:
+def _base(hero: str | None, look: Look, site: str, label: str) -> _Shared:
     """What cards with the same backdrop, site name and band share, drawn once per
     worker (each card copies it): the background or the darkened hero, the logo,
-    the site's name, the band. Returns it, the name's box and the band label's."""
+    the site's name, the band; its band checked here, on its pixels, once."""
     from PIL import Image, ImageDraw
 
     card = (
@@ -298,7 +330,133 @@ def _base(
     if look.band_height > 0:
         strip, band_box = _band(look, label)
         card.paste(strip, (0, HEIGHT - look.band_height))
-    return card, site_box, band_box
+    problems = tuple(band_problems(card, look))
+    if not hero:  # a flat card is drawn in its palette (see _ink) and written so (encode)
+        card = card.quantize(palette=_palette(look), dither=0)
+    return _Shared(card, site_box, band_box, problems)
+
+
+def _ink(card: Any, look: Look, mask: Any, at: tuple[int, int], colour: str) -> None:
+    """Lay `colour` on `card` through `mask` (coverage, 0-255) at `at`, as Pillow
+    draws text. On a flat card (mode P, the mask's area plain background) each
+    level is mapped to the palette entry quantizing that blend would give
+    (_levels), so that a card is never quantized whole."""
+    if card.mode != "P":
+        card.paste(colour, at, mask)
+        return
+    indices = mask.point(_levels(look, colour))
+    indices.putpalette(_palette(look).getpalette())
+    card.paste(indices, at)
+
+
+@lru_cache(maxsize=8)
+def _levels(look: Look, colour: str) -> list[int]:
+    """For each coverage level, the palette entry of `colour` blended at that
+    level over the background (what quantizing the drawn card chose)."""
+    from PIL import Image
+
+    row = Image.new("RGB", (256, 1), look.background)
+    row.paste(colour, (0, 0), Image.frombytes("L", (256, 1), bytes(range(256))))
+    return list(row.quantize(palette=_palette(look), dither=0).tobytes())
+
+
+@lru_cache(maxsize=4096)
+def _text_mask(path: str, size: int, text: str) -> tuple[Any, tuple[int, int]]:
+    """`text`'s coverage mask and where it starts from the point it is drawn at
+    (kept per worker: the same dates and characters come back)."""
+    from PIL import Image, ImageDraw
+
+    font = _font(path, size)
+    left, top, right, bottom = font.getbbox(text)
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
+    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
+    return mask, (left, top)
+
+
+class _Face:
+    """A font at one size and what its titles reuse, kept per worker: each
+    cluster's mask (_text_mask) and advance, each pair's kerning, in 26.6 fixed
+    point as FreeType places glyphs, and which pairs it draws as one."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self.path, self.size = path, size
+        self.font = _font(path, size)
+        self._advances: dict[str, int] = {}
+        self._kerning: dict[tuple[str, str], int] = {}
+        self._joined: dict[tuple[str, str], bool] = {}
+
+    def advance(self, text: str) -> int:
+        width = self._advances.get(text)
+        if width is None:
+            width = self._advances[text] = round(self.font.getlength(text) * 64)
+        return width
+
+    def kern(self, first: str, second: str) -> int:
+        """What laying the two together moves the second by (kerning, 26.6)."""
+        pair = (first, second)
+        shift = self._kerning.get(pair)
+        if shift is None:
+            whole = self.advance(first + second)
+            shift = self._kerning[pair] = whole - self.advance(first) - self.advance(second)
+        return shift
+
+    def joins(self, first: str, second: str) -> bool:
+        """Whether the font draws `first` and `second` together otherwise than side
+        by side (kerned), as a ligature: seen by drawing them both ways, once per
+        pair at this size (a ligature may look like its kerned letters at one size
+        and not at another). A space joins nothing."""
+        from PIL import Image, ImageChops, ImageDraw
+
+        pair = (first, second)
+        joined = self._joined.get(pair)
+        if joined is None:
+            joined = False
+            if not (first.isspace() or second.isspace()):
+                room = (self.advance(first + second) >> 6) + 4 * self.size, 3 * self.size
+                whole, parts = Image.new("L", room), Image.new("L", room)
+                ImageDraw.Draw(whole).text(
+                    (self.size, self.size), first + second, font=self.font, fill=255
+                )
+                _lay(parts, self, (self.size, self.size), pair)
+                # where two glyphs overlap, their coverage is combined with a level of rounding
+                joined = ImageChops.difference(whole, parts).getextrema()[1] > 2
+            self._joined[pair] = joined
+        return joined
+
+
+@lru_cache(maxsize=64)
+def _face(path: str, size: int) -> _Face:
+    return _Face(path, size)
+
+
+def _lay(area: Any, face: _Face, at: tuple[int, int], clusters: Sequence[str]) -> None:
+    """Lay a line's clusters on `area` (a coverage mask) where FreeType lays the
+    line out in one piece: pen positions in 26.6 fixed point (advances plus
+    each pair's kerning), rounded to the pixel as Pillow rounds each glyph's.
+    Costs a paste per cluster instead of rasterising every glyph (three times,
+    in Pillow) on every card."""
+    pen = 0
+    previous = ""
+    for cluster in clusters:
+        if previous:
+            pen += face.kern(previous, cluster)
+        mask, (left, top) = _text_mask(face.path, face.size, cluster)
+        area.paste(255, (at[0] + ((pen + 32) >> 6) + left, at[1] + top), mask)
+        pen += face.advance(cluster)
+        previous = cluster
+
+
+def _clusters(face: _Face, line: str) -> list[str]:
+    """`line` in the pieces it is laid from: its characters, except that those the
+    font draws as one (a ligature such as fi or ffi, a letter and its combining
+    accent) stay together."""
+    clusters: list[str] = []
+    for char in line:
+        clusters.append(char)
+        # ffi: f and f stay apart, then f takes i, then f takes fi
+        while len(clusters) > 1 and face.joins(clusters[-2], clusters[-1]):
+            clusters[-2:] = [clusters[-2] + clusters[-1]]
+    return clusters
 
 
 @lru_cache(maxsize=8)
@@ -309,7 +467,7 @@ def _band(look: Look, label: str) -> tuple[Any, tuple[int, int, int, int]]:
     strip = Image.new("RGB", (WIDTH, look.band_height), look.band_background)
     pen = ImageDraw.Draw(strip)
     band_font = _band_font(pen, label, look, WIDTH - 2 * MARGIN)
-    text_box = _box(pen, (0, 0), label, band_font)
+    text_box = _box((0, 0), label, band_font)
     ty = (look.band_height - (text_box[3] - text_box[1])) // 2 - text_box[1]
     box = _draw(pen, (MARGIN, ty), label, band_font, look.band_foreground)
     return strip, box
@@ -355,31 +513,16 @@ def _long_date(iso: str, language: str) -> str:
     return long_date(dt.date.fromisoformat(iso), language)
 
 
-def _box(pen: Any, at: tuple[int, int], text: str, font: Any) -> tuple[int, int, int, int]:
-    left, top, right, bottom = pen.textbbox(at, text, font=font)
-    return (int(left), int(top), int(right), int(bottom))
+def _box(at: tuple[int, int], text: str, font: Any) -> tuple[int, int, int, int]:
+    left, top, right, bottom = font.getbbox(text)
+    return (at[0] + int(left), at[1] + int(top), at[0] + int(right), at[1] + int(bottom))
 
 
 def _draw(
     pen: Any, at: tuple[int, int], text: str, font: Any, fill: str
 ) -> tuple[int, int, int, int]:
     pen.text(at, text, font=font, fill=fill)
-    return _box(pen, at, text, font)
-
-
-def _write(
-    pen: Any,
-    at: tuple[int, int],
-    text: str,
-    font: Any,
-    fill: str,
-    boxes: list[tuple[int, int, int, int]] | None,
-) -> None:
-    """Draw `text`; add its box to `boxes` when given (measuring it lays it out again)."""
-    if boxes is None:
-        pen.text(at, text, font=font, fill=fill)
-    else:
-        boxes.append(_draw(pen, at, text, font, fill))
+    return _box(at, text, font)
 
 
 def _width(pen: Any, text: str, font: Any) -> float:
