@@ -258,7 +258,7 @@ class Layout:
     band_problems: list[str] = field(default_factory=list)
 
 
-# the title's area starts under the top line (the logo, at most 52 px high, from MARGIN - 8)
+# a flat card's title area starts under the top line (the logo, at most 52 px high, from MARGIN - 8)
 TITLE_AREA_TOP = MARGIN + 46
 
 
@@ -300,22 +300,26 @@ def _compose(spec: Spec, *, measure: bool) -> tuple[Any, Layout]:
     if measure:
         boxes["date"].append(_box((date_x, MARGIN), date, small))
 
-    # the title, as large as fits between the top line and the band, laid on one
-    # mask of the area above the band: nothing a card adds can reach its band
+    # the title, as large as fits between the top line and the band (its last line
+    # ends 40 px above it: what a card adds never reaches its band, checked in _base)
     top, bottom = MARGIN + 70, band_top - 40
     size, lines = _title_lines(
         None, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top
     )
     face = _face(look.font, size)
     step = round(size * LINE)
-    y = top + max(0, (bottom - top - step * len(lines)) // 2)
-    area = Image.new("L", (WIDTH, max(1, band_top - TITLE_AREA_TOP)))
-    for line in lines:
-        _lay(area, face, (MARGIN, y - TITLE_AREA_TOP), _clusters(face, line))
-        if measure:
-            boxes["title"].append(_box((MARGIN, y), line, face.font))
-        y += step
-    _ink(card, look, area, (0, TITLE_AREA_TOP), look.foreground)
+    first = top + max(0, (bottom - top - step * len(lines)) // 2)
+    starts = [(MARGIN, first + n * step) for n in range(len(lines))]
+    if measure:
+        boxes["title"] = [_box(at, line, face.font) for at, line in zip(starts, lines, strict=True)]
+    if card.mode == "P":  # flat: the lines on one mask of the area above the band (see _ink)
+        area = Image.new("L", (WIDTH, max(1, band_top - TITLE_AREA_TOP)))
+        for (x, y), line in zip(starts, lines, strict=True):
+            _lay(area, face, (x, y - TITLE_AREA_TOP), _clusters(face, line), 255)
+        _ink(card, look, area, (0, TITLE_AREA_TOP), look.foreground)
+    else:  # on a photo: each piece blended where it goes
+        for at, line in zip(starts, lines, strict=True):
+            _lay(card, face, at, _clusters(face, line), _rgb(look.foreground))
     if base.band_box is not None:
         left, top_, right, bottom_ = base.band_box
         boxes["band"].append((left, top_ + band_top, right, bottom_ + band_top))
@@ -369,6 +373,11 @@ def _ink(card: Any, look: Look, mask: Any, at: tuple[int, int], colour: str) -> 
     draws text. On a flat card (mode P, the mask's area plain background) each
     level is mapped to the palette entry quantizing that blend would give
     (_levels), so that a card is never quantized whole."""
+    inked = mask.getbbox()  # only where there is ink: blending costs by the pixel
+    if inked is None:
+        return
+    mask = mask.crop(inked)
+    at = (at[0] + inked[0], at[1] + inked[1])
     if card.mode != "P":
         card.paste(colour, at, mask)
         return
@@ -445,7 +454,7 @@ class _Face:
                 ImageDraw.Draw(whole).text(
                     (self.size, self.size), first + second, font=self.font, fill=255
                 )
-                _lay(parts, self, (self.size, self.size), pair)
+                _lay(parts, self, (self.size, self.size), pair, 255)
                 # where two glyphs overlap, their coverage is combined with a level of rounding
                 joined = any(ImageChops.difference(whole, parts).histogram()[3:])
             self._joined[pair] = joined
@@ -457,19 +466,25 @@ def _face(path: str, size: int) -> _Face:
     return _Face(path, size)
 
 
-def _lay(area: Any, face: _Face, at: tuple[int, int], clusters: Sequence[str]) -> None:
-    """Lay a line's clusters on `area` (a coverage mask) where FreeType lays the
-    line out in one piece: pen positions in 26.6 fixed point (advances plus
-    each pair's kerning), rounded to the pixel as Pillow rounds each glyph's.
-    Costs a paste per cluster instead of rasterising every glyph (three times,
-    in Pillow) on every card."""
+def _lay(
+    target: Any,
+    face: _Face,
+    at: tuple[int, int],
+    clusters: Sequence[str],
+    ink: int | tuple[int, int, int],
+) -> None:
+    """Lay a line's clusters on `target` in `ink` (255 on a coverage mask) where
+    FreeType lays the line out in one piece: pen positions in 26.6 fixed point
+    (advances plus each pair's kerning), rounded to the pixel as Pillow rounds
+    each glyph's. Costs a paste per cluster instead of rasterising every glyph
+    (three times, in Pillow) on every card."""
     pen = 0
     previous = ""
     for cluster in clusters:
         if previous:
             pen += face.kern(previous, cluster)
         mask, (left, top) = _text_mask(face.path, face.size, cluster)
-        area.paste(255, (at[0] + ((pen + 32) >> 6) + left, at[1] + top), mask)
+        target.paste(ink, (at[0] + ((pen + 32) >> 6) + left, at[1] + top), mask)
         pen += face.advance(cluster)
         previous = cluster
 
