@@ -288,15 +288,14 @@ def _compose(spec: Spec, *, measure: bool) -> tuple[Any, Layout]:
     # room), the logo and the band are the same on many cards: drawn once per worker
     small = _font(look.font_regular, 30)
     date = _long_date(spec.date, spec.language)
-    date_box = small.getbbox(date)
-    date_x = WIDTH - MARGIN - (date_box[2] - date_box[0])
+    date_mask, (left, top) = _text_mask(look.font_regular, 30, date)
+    date_x = WIDTH - MARGIN - date_mask.width
     x = MARGIN + (_logo(look.logo).width + 16 if look.logo else 0)
-    site = _fit_line(None, spec.site, small, date_x - 32 - x)
+    site = _site_line(look.font_regular, spec.site, date_x - 32 - x)
     base = _base(spec.hero, look, site, band_text(spec.language))
     card = base.image.copy()
     boxes["site"].append(base.site_box)
-    mask, (left, top) = _text_mask(look.font_regular, 30, date)
-    _ink(card, look, mask, (date_x + left, MARGIN + top), look.muted)
+    _ink(card, look, date_mask, (date_x + left, MARGIN + top), look.muted)
     if measure:
         boxes["date"].append(_box((date_x, MARGIN), date, small))
 
@@ -570,6 +569,12 @@ def _draw(
 
 def _width(pen: Any, text: str, font: Any) -> float:
     return float(font.getlength(text))
+
+
+@lru_cache(maxsize=64)
+def _site_line(path: str, site: str, room: int) -> str:
+    """The site's name on the top line, as it fits beside the date (kept per worker)."""
+    return _fit_line(None, site, _font(path, 30), room)
 
 
 def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:
