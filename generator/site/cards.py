@@ -448,12 +448,11 @@ class _Face:
         if joined is None:
             joined = False
             if not (first.isspace() or second.isspace()):
-                room = (self.advance(first + second) >> 6) + 4 * self.size, 3 * self.size
+                left, top, right, bottom = self.font.getbbox(first + second)
+                room = (max(1, right - left), max(1, bottom - top))  # where the pair has ink
                 whole, parts = Image.new("L", room), Image.new("L", room)
-                ImageDraw.Draw(whole).text(
-                    (self.size, self.size), first + second, font=self.font, fill=255
-                )
-                _lay(parts, self, (self.size, self.size), pair, 255)
+                ImageDraw.Draw(whole).text((-left, -top), first + second, font=self.font, fill=255)
+                _lay(parts, self, (-left, -top), pair, 255)
                 # where two glyphs overlap, their coverage is combined with a level of rounding
                 joined = any(ImageChops.difference(whole, parts).histogram()[3:])
             self._joined[pair] = joined
