@@ -139,13 +139,15 @@ LAID = [
     "affiche officielle\u202f: « il suffit » — fjord, flûte, fiasco et ﬁn",
     "AVATAR Tyran WAVE Yo-yo « l’IA » vs. T.J. ‘Fawlty’ 1/4 7.7",
     "e\u0301te\u0301 cafe\u0301 Ångström naïve Œuvre\u00a0! ÉTÉ çà",
+    "Le mot שלום et عربي كلمة, dans le titre",  # right to left: laid out whole
 ]
 
 
 @pytest.mark.parametrize("size", [36, 52, 60, 76])
 def test_a_title_laid_from_kept_pieces_is_the_line_freetype_draws(size: int) -> None:
     """A card's title is laid from pieces kept per worker (characters, the
-    ligatures fi and ffi, a letter with its combining accent) at FreeType's pen
+    ligatures fi and ffi, a letter with its combining accent; a line with
+    right-to-left text whole) at FreeType's pen
     positions: the line Pillow draws in one piece, within a few levels where
     two glyphs overlap."""
     face = cards._face(str(cards.BOLD), size)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import struct
 import zlib
 from collections.abc import Sequence
@@ -487,10 +488,20 @@ def _lay(
         previous = cluster
 
 
+# scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko..., their
+# presentation forms) and the marks that turn a run right to left
+RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202b\u202e\u2067"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
 def _clusters(face: _Face, line: str) -> list[str]:
     """`line` in the pieces it is laid from: its characters, except that those the
     font draws as one (a ligature such as fi or ffi, a letter and its combining
-    accent) stay together."""
+    accent) stay together, and a line with right-to-left text is one piece."""
+    if RIGHT_TO_LEFT.search(line):
+        return [line]  # the line is reordered for display: Pillow lays it out whole
     clusters: list[str] = []
     for char in line:
         clusters.append(char)
