@@ -11,10 +11,12 @@ readable band fails the build, as a page without its disclaimer does.
 
 A card costs what drawing it costs (issue 21): fonts and word widths are kept
 per worker, the title's size is guessed from one measure and checked at that
-size and the next, a hero's darkened backdrop is made once per worker, and the
-card is encoded the cheapest way that keeps it sharp: a flat card is a palette
-PNG (its colours are the look's, with the text's anti-aliasing in between),
-one with a photo backdrop a JPEG without chroma subsampling.
+size and the next, what cards share (backdrop, logo, site name, band) is drawn
+and its band checked once per worker, and the title is laid from masks kept per
+worker (characters and ligatures, placed where FreeType places them: _lay). A
+flat card is drawn in its look's palette (its colours, with the text's
+anti-aliasing in between) and written as PNG with ISA-L's deflate; one with a
+photo backdrop is a JPEG without chroma subsampling.
 """
 
 from __future__ import annotations
