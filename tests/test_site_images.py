@@ -259,6 +259,8 @@ def test_cards_look_as_they_did_before_they_got_cheaper(name: str, tmp_path: Pat
     spec = cardkit.specs(tmp_path)[name]
     [(path, problem)] = cards.draw_all([(spec, str(tmp_path / "card"))])
     assert problem is None and path is not None
+    with Image.open(path) as card:
+        card.verify()  # every chunk whole, with its checksum
     with Image.open(path) as card, Image.open(cardkit.REFERENCES / f"{name}.png") as before:
         assert card.format == ("JPEG" if spec.hero else "PNG") and card.size == (WIDTH, HEIGHT)
         mean, far = cardkit.difference(card, before)

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFile
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageFile
 
 from generator.config import CardConfig
 from generator.site import cards, images
@@ -133,6 +133,31 @@ def test_the_band_guard_reads_the_drawn_pixels(tmp_path: Path) -> None:
     blank = image.copy()
     ImageDraw.Draw(blank).rectangle((0, 630 - 84, 1200, 630), fill=look.band_background)
     assert cards.band_problems(blank, look) == ["the satire band holds no readable text"]
+
+
+LAID = [
+    "affiche officielle\u202f: « il suffit » — fjord, flûte, fiasco et ﬁn",
+    "AVATAR Tyran WAVE Yo-yo « l’IA » vs. T.J. ‘Fawlty’ 1/4 7.7",
+    "e\u0301te\u0301 cafe\u0301 Ångström naïve Œuvre\u00a0! ÉTÉ çà",
+    "Le mot שלום et عربي كلمة, dans le titre",  # right to left: laid out whole
+]
+
+
+@pytest.mark.parametrize("size", [36, 52, 60, 76])
+def test_a_title_laid_from_kept_pieces_is_the_line_freetype_draws(size: int) -> None:
+    """A card's title is laid from pieces kept per worker (characters, the
+    ligatures fi and ffi, a letter with its combining accent; a line with
+    right-to-left text whole) at FreeType's pen
+    positions: the line Pillow draws in one piece, within a few levels where
+    two glyphs overlap."""
+    face = cards._face(str(cards.BOLD), size)
+    for line in LAID:
+        room = (int(face.font.getlength(line)) + 2 * size, 2 * size)
+        whole, laid = Image.new("L", room), Image.new("L", room)
+        ImageDraw.Draw(whole).text((10, 5), line, font=face.font, fill=255)
+        cards._lay(laid, face, (10, 5), cards._clusters(face, line), 255)
+        assert whole.getbbox() is not None
+        assert max(ImageChops.difference(whole, laid).histogram()[9:]) == 0, (size, line)
 
 
 def test_a_hero_card_is_drawn_on_the_backdrop_made_with_its_files(tmp_path: Path) -> None:

@@ -11,10 +11,12 @@ readable band fails the build, as a page without its disclaimer does.
 
 A card costs what drawing it costs (issue 21): fonts and word widths are kept
 per worker, the title's size is guessed from one measure and checked at that
-size and the next, a hero's darkened backdrop is made once per worker, and the
-card is encoded the cheapest way that keeps it sharp: a flat card is a palette
-PNG (its colours are the look's, with the text's anti-aliasing in between),
-one with a photo backdrop a JPEG without chroma subsampling.
+size and the next, what cards share (backdrop, logo, site name, band) is drawn
+and its band checked once per worker, and the title is laid from masks kept per
+worker (characters and ligatures, placed where FreeType places them: _lay). A
+flat card is drawn in its look's palette (its colours, with the text's
+anti-aliasing in between) and written as PNG with ISA-L's deflate; one with a
+photo backdrop is a JPEG without chroma subsampling.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import struct
+import zlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -134,33 +139,60 @@ def draw_all(tasks: Sequence[tuple[Spec, str]]) -> list[tuple[str | None, str | 
     (the file's path, None), or (None, what is wrong with its band)."""
     results: list[tuple[str | None, str | None]] = []
     for spec, stem in tasks:
-        image, _ = draw(spec, measure=False)
-        found = band_problems(image, spec.look)
-        if found:
-            results.append((None, "; ".join(found)))
+        image, layout = _compose(spec, measure=False)
+        if layout.band_problems:
+            results.append((None, "; ".join(layout.band_problems)))
             continue
-        data, ext = encode(image, spec)
+        data, ext = encode(image)
         path = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
         write_atomic(Path(path), data, sync=False)  # a cache: made again if lost
         results.append((path, None))
     return results
 
 
-def encode(image: Any, spec: Spec) -> tuple[bytes, str]:
-    """The card's bytes and extension. Measured on 1200x630 cards (CPU, one core):
-    a flat card as RGB PNG took 12-16 ms at level 1 for 55-75 KB; mapped to its
-    look's palette first, 1 ms + 3 ms for 14-38 KB (its own colours exact, the
-    text's anti-aliased edges within a few levels). A photo backdrop barely compresses losslessly (PNG: 22-28 ms, 220 KB);
-    JPEG 4:4:4 at quality 90 took 4 ms for 200 KB, WebP 16 ms (and not every
-    site that reads og:image takes WebP)."""
+def encode(image: Any) -> tuple[bytes, str]:
+    """The card's bytes and extension: a flat card (drawn in its look's palette)
+    as PNG (_png), one with a photo backdrop as JPEG. Measured on 1200x630 cards
+    (CPU, one core): a flat card as RGB PNG took 12-16 ms at level 1 for 55-75 KB;
+    in its look's palette 1.9 ms with Pillow (zlib, level 1) for 14-38 KB, 0.4 ms
+    with ISA-L (a little smaller). A photo backdrop barely compresses losslessly
+    (PNG: 22-28 ms, 220 KB); JPEG 4:4:4 at quality 90 took 3-4 ms for 200 KB,
+    WebP 16 ms (and not every site that reads og:image takes WebP)."""
+    if image.mode == "P":
+        return _png(image), "png"
     import io
 
     out = io.BytesIO()
-    if spec.hero:
-        image.save(out, "JPEG", **JPEG)
-        return out.getvalue(), "jpg"
-    image.quantize(palette=_palette(spec.look), dither=0).save(out, "PNG", compress_level=1)
-    return out.getvalue(), "png"
+    image.save(out, "JPEG", **JPEG)
+    return out.getvalue(), "jpg"
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png(image: Any) -> bytes:
+    """A palette image as a PNG file: each row unfiltered (a flat card's rows are
+    runs of a few colours, which deflate takes as they are), deflated by ISA-L
+    at level 1. zlib, which Pillow's PNG writer uses, spends 1.5-2 ms on a
+    card's 756 KB of pixels, whatever they hold."""
+    from isal import isal_zlib
+    from PIL import Image
+
+    # each row starts with its filter type (0: none): a zero column left of the card
+    rows = Image.new("P", (image.width + 1, image.height))
+    rows.paste(image, (1, 0))
+    header = struct.pack(">IIBBBBB", image.width, image.height, 8, 3, 0, 0, 0)  # 8-bit palette
+    palette = bytes(image.getpalette() or [])
+    chunks = [
+        (b"IHDR", header),
+        (b"PLTE", palette),
+        (b"IDAT", isal_zlib.compress(rows.tobytes(), 1)),
+        (b"IEND", b""),
+    ]
+    return PNG_SIGNATURE + b"".join(
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        for kind, data in chunks
+    )
 
 
 @lru_cache(maxsize=4)
@@ -220,17 +252,31 @@ def _palette(look: Look) -> Any:
 
 @dataclass
 class Layout:
-    """Where the text went: each box is (left, top, right, bottom) in the card."""
+    """Where the text went: each box is (left, top, right, bottom) in the card;
+    and what keeps the card's satire band from being read (empty: nothing)."""
 
     title_size: int
     title_lines: list[str]
     boxes: dict[str, list[tuple[int, int, int, int]]]
+    band_problems: list[str] = field(default_factory=list)
+
+
+# a flat card's title area starts under the top line (the logo, at most 52 px high, from MARGIN - 8)
+TITLE_AREA_TOP = MARGIN + 46
 
 
 def draw(spec: Spec, *, measure: bool = True) -> tuple[Any, Layout]:
-    """The card and where its text went (`measure=False`: the title's and the
-    date's boxes are not measured, as a build needs none of them)."""
-    from PIL import ImageDraw
+    """The card in RGB and where its text went (`measure=False`: the title's and
+    the date's boxes are not measured, as a build needs none of them)."""
+    card, layout = _compose(spec, measure=measure)
+    return card.convert("RGB"), layout
+
+
+def _compose(spec: Spec, *, measure: bool) -> tuple[Any, Layout]:
+    """The card as it is published: a flat one in its look's palette (mode P),
+    one on a photo in RGB; the date and the title laid on a copy of what cards
+    share (_base) through coverage masks (_ink)."""
+    from PIL import Image
 
     look = spec.look
     boxes: dict[str, list[tuple[int, int, int, int]]] = {
@@ -245,40 +291,60 @@ def draw(spec: Spec, *, measure: bool = True) -> tuple[Any, Layout]:
     # room), the logo and the band are the same on many cards: drawn once per worker
     small = _font(look.font_regular, 30)
     date = _long_date(spec.date, spec.language)
-    date_box = small.getbbox(date)
-    date_x = WIDTH - MARGIN - (date_box[2] - date_box[0])
+    date_mask, (left, top) = _text_mask(look.font_regular, 30, date)
+    date_x = WIDTH - MARGIN - date_mask.width
     x = MARGIN + (_logo(look.logo).width + 16 if look.logo else 0)
-    site = _fit_line(None, spec.site, small, date_x - 32 - x)
-    base, site_box, band_box = _base(spec.hero, look, site, band_text(spec.language))
-    card = base.copy()
-    pen = ImageDraw.Draw(card)
-    boxes["site"].append(site_box)
-    _write(pen, (date_x, MARGIN), date, small, look.muted, boxes["date"] if measure else None)
+    site = _site_line(look.font_regular, spec.site, date_x - 32 - x)
+    base = _base(spec.hero, look, site, band_text(spec.language))
+    card = base.image.copy()
+    boxes["site"].append(base.site_box)
+    _ink(card, look, date_mask, (date_x + left, MARGIN + top), look.muted)
+    if measure:
+        boxes["date"].append(_box((date_x, MARGIN), date, small))
 
-    # the title, as large as fits between the top line and the band
+    # the title, as large as fits between the top line and the band (its last line
+    # ends 40 px above it: what a card adds never reaches its band, checked in _base)
     top, bottom = MARGIN + 70, band_top - 40
     size, lines = _title_lines(
-        pen, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top
+        None, for_language(spec.title, spec.language), look.font, WIDTH - 2 * MARGIN, bottom - top
     )
-    font = _font(look.font, size)
+    face = _face(look.font, size)
     step = round(size * LINE)
-    y = top + max(0, (bottom - top - step * len(lines)) // 2)
-    for line in lines:
-        _write(pen, (MARGIN, y), line, font, look.foreground, boxes["title"] if measure else None)
-        y += step
-    if band_box is not None:
-        left, top_, right, bottom_ = band_box
+    first = top + max(0, (bottom - top - step * len(lines)) // 2)
+    starts = [(MARGIN, first + n * step) for n in range(len(lines))]
+    if measure:
+        boxes["title"] = [_box(at, line, face.font) for at, line in zip(starts, lines, strict=True)]
+    if card.mode == "P":  # flat: the lines on one mask of the area above the band (see _ink)
+        area = Image.new("L", (WIDTH, max(1, band_top - TITLE_AREA_TOP)))
+        for (x, y), line in zip(starts, lines, strict=True):
+            _lay(area, face, (x, y - TITLE_AREA_TOP), _clusters(face, line), 255)
+        _ink(card, look, area, (0, TITLE_AREA_TOP), look.foreground)
+    else:  # on a photo: each piece blended where it goes
+        for at, line in zip(starts, lines, strict=True):
+            _lay(card, face, at, _clusters(face, line), _rgb(look.foreground))
+    if base.band_box is not None:
+        left, top_, right, bottom_ = base.band_box
         boxes["band"].append((left, top_ + band_top, right, bottom_ + band_top))
-    return card, Layout(size, lines, boxes)
+    return card, Layout(size, lines, boxes, list(base.band_problems))
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What cards with the same backdrop, site name and band share: the picture
+    (in the look's palette when flat), the site name's box, the band label's box
+    in the band, and what keeps the band from being read."""
+
+    image: Any
+    site_box: tuple[int, int, int, int]
+    band_box: tuple[int, int, int, int] | None
+    band_problems: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
-def _base(
-    hero: str | None, look: Look, site: str, label: str
-) -> tuple[Any, tuple[int, int, int, int], tuple[int, int, int, int] | None]:
+def _base(hero: str | None, look: Look, site: str, label: str) -> _Shared:
     """What cards with the same backdrop, site name and band share, drawn once per
     worker (each card copies it): the background or the darkened hero, the logo,
-    the site's name, the band. Returns it, the name's box and the band label's."""
+    the site's name, the band; its band checked here, on its pixels, once."""
     from PIL import Image, ImageDraw
 
     card = (
@@ -298,7 +364,153 @@ def _base(
     if look.band_height > 0:
         strip, band_box = _band(look, label)
         card.paste(strip, (0, HEIGHT - look.band_height))
-    return card, site_box, band_box
+    problems = tuple(band_problems(card, look))
+    if not hero:  # a flat card is drawn in its palette (see _ink) and written so (encode)
+        card = card.quantize(palette=_palette(look), dither=Image.Dither.NONE)
+    return _Shared(card, site_box, band_box, problems)
+
+
+def _ink(card: Any, look: Look, mask: Any, at: tuple[int, int], colour: str) -> None:
+    """Lay `colour` on `card` through `mask` (coverage, 0-255) at `at`, as Pillow
+    draws text. On a flat card (mode P, the mask's area plain background) each
+    level is mapped to the palette entry quantizing that blend would give
+    (_levels), so that a card is never quantized whole."""
+    inked = mask.getbbox()  # only where there is ink: blending costs by the pixel
+    if inked is None:
+        return
+    mask = mask.crop(inked)
+    at = (at[0] + inked[0], at[1] + inked[1])
+    if card.mode != "P":
+        card.paste(colour, at, mask)
+        return
+    indices = mask.point(_levels(look, colour))
+    indices.putpalette(_palette(look).getpalette())
+    card.paste(indices, at)
+
+
+@lru_cache(maxsize=8)
+def _levels(look: Look, colour: str) -> list[int]:
+    """For each coverage level, the palette entry of `colour` blended at that
+    level over the background (what quantizing the drawn card chose)."""
+    from PIL import Image
+
+    row = Image.new("RGB", (256, 1), look.background)
+    row.paste(colour, (0, 0), Image.frombytes("L", (256, 1), bytes(range(256))))
+    return list(row.quantize(palette=_palette(look), dither=Image.Dither.NONE).tobytes())
+
+
+@lru_cache(maxsize=4096)
+def _text_mask(path: str, size: int, text: str) -> tuple[Any, tuple[int, int]]:
+    """`text`'s coverage mask and where it starts from the point it is drawn at
+    (kept per worker: the same dates and characters come back)."""
+    from PIL import Image, ImageDraw
+
+    font = _font(path, size)
+    left, top, right, bottom = font.getbbox(text)
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
+    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
+    return mask, (left, top)
+
+
+class _Face:
+    """A font at one size and what its titles reuse, kept per worker: each
+    cluster's mask (_text_mask) and advance, each pair's kerning, in 26.6 fixed
+    point as FreeType places glyphs, and which pairs it draws as one."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self.path, self.size = path, size
+        self.font = _font(path, size)
+        self._advances: dict[str, int] = {}
+        self._kerning: dict[tuple[str, str], int] = {}
+        self._joined: dict[tuple[str, str], bool] = {}
+
+    def advance(self, text: str) -> int:
+        width = self._advances.get(text)
+        if width is None:
+            width = self._advances[text] = round(self.font.getlength(text) * 64)
+        return width
+
+    def kern(self, first: str, second: str) -> int:
+        """What laying the two together moves the second by (kerning, 26.6)."""
+        pair = (first, second)
+        shift = self._kerning.get(pair)
+        if shift is None:
+            whole = self.advance(first + second)
+            shift = self._kerning[pair] = whole - self.advance(first) - self.advance(second)
+        return shift
+
+    def joins(self, first: str, second: str) -> bool:
+        """Whether the font draws `first` and `second` together otherwise than side
+        by side (kerned), as a ligature: seen by drawing them both ways, once per
+        pair at this size (a ligature may look like its kerned letters at one size
+        and not at another). A space joins nothing."""
+        from PIL import Image, ImageChops, ImageDraw
+
+        pair = (first, second)
+        joined = self._joined.get(pair)
+        if joined is None:
+            joined = False
+            if not (first.isspace() or second.isspace()):
+                left, top, right, bottom = self.font.getbbox(first + second)
+                room = (max(1, right - left), max(1, bottom - top))  # where the pair has ink
+                whole, parts = Image.new("L", room), Image.new("L", room)
+                ImageDraw.Draw(whole).text((-left, -top), first + second, font=self.font, fill=255)
+                _lay(parts, self, (-left, -top), pair, 255)
+                # where two glyphs overlap, their coverage is combined with a level of rounding
+                joined = any(ImageChops.difference(whole, parts).histogram()[3:])
+            self._joined[pair] = joined
+        return joined
+
+
+@lru_cache(maxsize=64)
+def _face(path: str, size: int) -> _Face:
+    return _Face(path, size)
+
+
+def _lay(
+    target: Any,
+    face: _Face,
+    at: tuple[int, int],
+    clusters: Sequence[str],
+    ink: int | tuple[int, int, int],
+) -> None:
+    """Lay a line's clusters on `target` in `ink` (255 on a coverage mask) where
+    FreeType lays the line out in one piece: pen positions in 26.6 fixed point
+    (advances plus each pair's kerning), rounded to the pixel as Pillow rounds
+    each glyph's. Costs a paste per cluster instead of rasterising every glyph
+    (three times, in Pillow) on every card."""
+    pen = 0
+    previous = ""
+    for cluster in clusters:
+        if previous:
+            pen += face.kern(previous, cluster)
+        mask, (left, top) = _text_mask(face.path, face.size, cluster)
+        target.paste(ink, (at[0] + ((pen + 32) >> 6) + left, at[1] + top), mask)
+        pen += face.advance(cluster)
+        previous = cluster
+
+
+# scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko..., their
+# presentation forms) and the marks that turn a run right to left
+RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202b\u202e\u2067"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def _clusters(face: _Face, line: str) -> list[str]:
+    """`line` in the pieces it is laid from: its characters, except that those the
+    font draws as one (a ligature such as fi or ffi, a letter and its combining
+    accent) stay together, and a line with right-to-left text is one piece."""
+    if RIGHT_TO_LEFT.search(line):
+        return [line]  # the line is reordered for display: Pillow lays it out whole
+    clusters: list[str] = []
+    for char in line:
+        clusters.append(char)
+        # ffi: f and f stay apart, then f takes i, then f takes fi
+        while len(clusters) > 1 and face.joins(clusters[-2], clusters[-1]):
+            clusters[-2:] = [clusters[-2] + clusters[-1]]
+    return clusters
 
 
 @lru_cache(maxsize=8)
@@ -309,7 +521,7 @@ def _band(look: Look, label: str) -> tuple[Any, tuple[int, int, int, int]]:
     strip = Image.new("RGB", (WIDTH, look.band_height), look.band_background)
     pen = ImageDraw.Draw(strip)
     band_font = _band_font(pen, label, look, WIDTH - 2 * MARGIN)
-    text_box = _box(pen, (0, 0), label, band_font)
+    text_box = _box((0, 0), label, band_font)
     ty = (look.band_height - (text_box[3] - text_box[1])) // 2 - text_box[1]
     box = _draw(pen, (MARGIN, ty), label, band_font, look.band_foreground)
     return strip, box
@@ -355,35 +567,26 @@ def _long_date(iso: str, language: str) -> str:
     return long_date(dt.date.fromisoformat(iso), language)
 
 
-def _box(pen: Any, at: tuple[int, int], text: str, font: Any) -> tuple[int, int, int, int]:
-    left, top, right, bottom = pen.textbbox(at, text, font=font)
-    return (int(left), int(top), int(right), int(bottom))
+def _box(at: tuple[int, int], text: str, font: Any) -> tuple[int, int, int, int]:
+    left, top, right, bottom = font.getbbox(text)
+    return (at[0] + int(left), at[1] + int(top), at[0] + int(right), at[1] + int(bottom))
 
 
 def _draw(
     pen: Any, at: tuple[int, int], text: str, font: Any, fill: str
 ) -> tuple[int, int, int, int]:
     pen.text(at, text, font=font, fill=fill)
-    return _box(pen, at, text, font)
-
-
-def _write(
-    pen: Any,
-    at: tuple[int, int],
-    text: str,
-    font: Any,
-    fill: str,
-    boxes: list[tuple[int, int, int, int]] | None,
-) -> None:
-    """Draw `text`; add its box to `boxes` when given (measuring it lays it out again)."""
-    if boxes is None:
-        pen.text(at, text, font=font, fill=fill)
-    else:
-        boxes.append(_draw(pen, at, text, font, fill))
+    return _box(at, text, font)
 
 
 def _width(pen: Any, text: str, font: Any) -> float:
     return float(font.getlength(text))
+
+
+@lru_cache(maxsize=64)
+def _site_line(path: str, site: str, room: int) -> str:
+    """The site's name on the top line, as it fits beside the date (kept per worker)."""
+    return _fit_line(None, site, _font(path, 30), room)
 
 
 def _fit_line(pen: Any, text: str, font: Any, room: float) -> str:

@@ -4,8 +4,8 @@ MUTATIONS = [
     {
         "name": "cards: the satire band's check is skipped",
         "path": "generator/site/cards.py",
-        "old": "        found = band_problems(image, spec.look)\n",
-        "new": "        found: list[str] = []\n",
+        "old": "    problems = tuple(band_problems(card, look))\n",
+        "new": "    problems: tuple[str, ...] = ()\n",
         "tests": [
             "tests/test_site_images.py::test_a_card_without_its_band_fails_the_build",
             "tests/test_site_images.py::test_card_guard_is_the_build_s",
