@@ -7,7 +7,6 @@ stale revisions, two approvals at once, and no password anywhere but a hash."""
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from werkzeug.test import Client as WSGIClient
 
 from generator.config import load_project
@@ -24,32 +22,11 @@ from generator.desk.server import mounted
 from generator.drafts import DraftStore
 from generator.review import workflow as review
 from tests.conftest import REPO, run_satire
-from tests.deskkit import PASSWORD, Client, add_account, serving
+from tests.deskkit import PASSWORD, Client, add_account, make_project, serving
 
 pytestmark = pytest.mark.slow
 
-SLUGS = ["amazon-desantis", "iphone-air", "sora-app", "microsoft-copilot-app"]
 PEOPLE = {"Wren": "writer", "Ed": "editor", "Pia": "publisher", "Ada": "admin"}
-
-
-def make_project(
-    root: Path, *, slugs: list[str] = SLUGS, desk: dict[str, Any] | None = None
-) -> Path:
-    """A demo project with offline drafts of `slugs` and `desk:` settings."""
-    root.mkdir(parents=True)
-    for name in ("briefs", "static", "schemas"):
-        shutil.copytree(REPO / name, root / name)
-    config = yaml.safe_load((REPO / "satire.yaml").read_text("utf-8"))
-    if desk is not None:
-        config["desk"] = desk
-    (root / "satire.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    for path in (root / "briefs").glob("*.yaml"):
-        if path.stem not in slugs:
-            path.unlink()
-    if slugs:
-        result = run_satire("generate", "--offline", *slugs, cwd=root)
-        assert result.code == 0, result.err
-    return root
 
 
 @pytest.fixture(scope="module")
