@@ -190,7 +190,9 @@ def test_a_token_from_before_sign_in_or_after_sign_out_is_refused(blog: Path) ->
     page = ed.get(DRAFT)
     form = {"revision": page.revision, "ack": "yes"}
     origin = f"http://{ed.host}"
-    assert ed.post(f"{DRAFT}/approve", {**form, "csrf": before_sign_in}, origin=origin).status == 403
+    assert (
+        ed.post(f"{DRAFT}/approve", {**form, "csrf": before_sign_in}, origin=origin).status == 403
+    )
     signed_in = page.csrf
     assert ed.post("/_desk/logout", {"csrf": signed_in}, origin=origin).status == 303
     # signed out, the session's token no longer signs the login form either
@@ -292,7 +294,9 @@ def test_a_stale_save_is_refused_and_keeps_every_typed_character(blog: Path) -> 
     )
     assert snapshot(blog) == before
     textarea = re.search(r'data-testid="edit-text">(.*?)</textarea>', reply.text, re.S)
-    assert textarea and "Une phrase tapée à la main, qui ne doit pas se perdre." in textarea.group(1)
+    assert textarea and "Une phrase tapée à la main, qui ne doit pas se perdre." in textarea.group(
+        1
+    )
     assert f'name="base_revision" value="{now}"' in reply.text  # saving again is on the new one
 
 
