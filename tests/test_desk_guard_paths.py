@@ -23,8 +23,8 @@ from generator.desk.server import check_address, mounted
 from generator.drafts import DraftStore
 from generator.errors import SatireError
 from generator.review import workflow as review
-from tests.confirmkit import add_intake_brief
 from tests.confirmkit import SLUG as BRIEF
+from tests.confirmkit import add_intake_brief
 from tests.deskkit import InProcess, Reply, add_account, make_project
 from tests.test_confirm_desk import form_of
 
