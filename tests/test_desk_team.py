@@ -1,5 +1,5 @@
 """The desk for a team, over real HTTP against `satire desk` (waitress) and, for
-what depends on the client's address, through its WSGI app: accounts and
+what depends on the client's address or the clock, through its WSGI app: accounts and
 `satire editors`, sign-in throttling, session fixation, expiry and sign-out,
 roles enforced on forged requests, single sign-on from trusted proxies only,
 stale revisions, two approvals at once, and no password anywhere but a hash."""
@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from generator.desk.server import mounted
 from generator.drafts import DraftStore
 from generator.review import workflow as review
 from tests.conftest import REPO, run_satire
-from tests.deskkit import PASSWORD, Client, add_account, make_project, serving
+from tests.deskkit import PASSWORD, Client, InProcess, add_account, make_project, serving
 
 pytestmark = pytest.mark.slow
 
@@ -253,20 +254,26 @@ def test_sign_in_makes_a_new_session_id_and_sign_out_ends_it(team: tuple[Path, A
     assert replay.get("/_desk/").headers["location"].startswith("/_desk/login")
 
 
-def test_a_forged_or_expired_session_cookie_gets_the_login_page(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "blog", slugs=[], desk={"session_hours": 0.0005})
+def test_a_forged_or_expired_session_cookie_gets_the_login_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "blog", slugs=[], desk={"session_hours": 1})
     add_account(project, "Ed", "editor")
-    with serving(project, command="desk") as served:
-        cookie = f"satire_desk_{served.port}"
-        forged = Client(served.port)
-        forged.cookies[cookie] = "A" * 43
-        assert forged.get("/_desk/").headers["location"].startswith("/_desk/login")
-        client = signed(served.port, "Ed")
-        assert client.get("/_desk/").status == 200
-        time.sleep(2.0)  # 0.0005 hours
-        expired = client.get("/_desk/log")
-        assert expired.status == 303 and expired.headers["location"].startswith("/_desk/login")
-        assert "Sign in" in client.get(expired.headers["location"]).text
+    app = mounted(Desk(load_project(project)).wsgi)
+    cookie = "satire_desk_80"  # the in-process desk is served at port 80
+    forged = InProcess(app)
+    forged.cookies[cookie] = "A" * 43
+    assert forged.get("/_desk/").headers["location"].startswith("/_desk/login")
+    client = InProcess(app)
+    client.sign_in("Ed")
+    assert client.get("/_desk/").status == 200
+    # an hour and a second later, by the sessions' own clock (a wall-clock wait
+    # would race the sign-in itself on a busy machine)
+    later = time.time() + 3601
+    monkeypatch.setattr(accounts, "time", SimpleNamespace(time=lambda: later))
+    expired = client.get("/_desk/log")
+    assert expired.status == 303 and expired.headers["location"].startswith("/_desk/login")
+    assert "Sign in" in client.get(expired.headers["location"]).text
 
 
 def test_sign_in_wants_the_token_and_the_origin(team: tuple[Path, Any]) -> None:
