@@ -282,6 +282,20 @@ def test_unpublishing_a_post_in_review_on_a_stale_revision_is_refused(blog: Path
     assert snapshot(blog) == before and drafts.published_path(SLUG).is_file()
 
 
+@pytest.mark.parametrize("action", ["confirm", "drop", "discard"])
+def test_every_brief_move_on_a_brief_changed_since_it_was_shown_is_refused(
+    blog: Path, action: str
+) -> None:
+    ada = signed(app_of(blog), "Ada")
+    form = brief_form(ada)
+    brief = blog / "briefs" / f"{BRIEF}.yaml"
+    brief.write_text(brief.read_text("utf-8") + "# a note added by hand\n", "utf-8")
+    before = snapshot(blog)
+    reply = ada.post(f"/_desk/briefs/{BRIEF}/{action}", form, origin=f"http://{ada.host}")
+    assert reply.status == 409 and "changed since" in reply.text
+    assert snapshot(blog) == before
+
+
 def test_a_stale_save_is_refused_and_keeps_every_typed_character(blog: Path) -> None:
     wren = signed(app_of(blog), "Wren")
     typed = draft_text(blog) + "\nUne phrase tapée à la main, qui ne doit pas se perdre.\n"

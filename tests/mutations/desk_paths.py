@@ -10,6 +10,7 @@ P = "tests/test_desk_guard_paths.py::"
 ROUTES = P + "test_every_route_that_changes_something_wants_the_token_and_the_origin"
 STALE = P + "test_every_move_on_a_stale_revision_is_refused"
 PREVIEWS = P + "test_previews_show_hostile_markdown_inert"
+BRIEFS = P + "test_every_brief_move_on_a_brief_changed_since_it_was_shown_is_refused"
 
 CSRF_CHECK = "        if request.method not in security.SAFE_METHODS and not security.csrf_ok(\n"
 ORIGIN_CHECK = "        if origin is not None and origin.lower() != f\"{request.scheme}://{(host or '').lower()}\":\n"
@@ -138,6 +139,23 @@ MUTATIONS = [
         "new": "        pass\n",
         "tests": [P + "test_unpublishing_a_post_in_review_on_a_stale_revision_is_refused"],
     },
+    {
+        "name": "desk paths: a brief changed since it was shown is discarded",
+        "path": "generator/desk/briefs.py",
+        "old": "                if confirm.find(self.project, slug).sha256 != version:\n",
+        "new": "                if False:\n",
+        "tests": [f"{BRIEFS}[discard]"],
+    },
+    *[
+        {
+            "name": f"desk paths: a brief changed since it was shown is taken by {action}",
+            "path": "generator/desk/briefs.py",
+            "old": "                expect_sha256=version,\n",
+            "new": f'                expect_sha256=None if action == "{action}" else version,\n',
+            "tests": [f"{BRIEFS}[{action}]"],
+        }
+        for action in ("confirm", "drop")
+    ],
     {
         "name": "desk paths: review: a hand save on a stale revision is saved over the other edit",
         "path": "generator/review/edits.py",
