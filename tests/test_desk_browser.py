@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -137,8 +138,14 @@ def test_editor_reviews_revises_approves_and_publishes(
         screenshot(page, "desk-draft.png")
 
         # revise with a note: progress while the writer works, then the new revision and the diff
+        # the writer answers once the progress has been seen: a fixed delay raced the
+        # job page on a busy machine (the job could end before the page showed it)
+        writer_may_answer = threading.Event()
         fake_openai.enqueue(
-            Reply(content=_content("Amazon met l'IA en mode DeSantis", REVISED_BODY), delay=1.5)
+            Reply(
+                content=_content("Amazon met l'IA en mode DeSantis", REVISED_BODY),
+                hold=writer_may_answer,
+            )
         )
         page.get_by_label("Ask the writer for a revision").fill(NOTE)
         page.get_by_test_id("revise").click()
@@ -149,6 +156,7 @@ def test_editor_reviews_revises_approves_and_publishes(
             "() => document.querySelector('[data-job-seconds]').textContent !== '0'"
         )  # progress, live
         screenshot(page, "desk-revising.png")
+        writer_may_answer.set()
         page.wait_for_url(re.compile(rf".*/_desk/drafts/{SLUG}\?.*done=revise.*"), timeout=30_000)
         assert page.get_by_test_id("revision").inner_text() == "2"
         page.frame_locator("iframe.preview").locator("h1").first.wait_for()
