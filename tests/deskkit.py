@@ -9,6 +9,7 @@ import http.client
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -21,12 +22,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import yaml
+
 from tests.chromium import launched
-from tests.conftest import ENDPOINT_VARS, REPO
+from tests.conftest import ENDPOINT_VARS, REPO, run_satire
 
 CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 REVISION_RE = re.compile(r'name="revision" value="(\d+)"|data-testid="revision">(\d+)<')
 PASSWORD = "correct horse battery staple"
+SLUGS = ["amazon-desantis", "iphone-air", "sora-app", "microsoft-copilot-app"]
 
 
 def add_account(project: Path, name: str, role: str, password: str = PASSWORD) -> None:
@@ -35,6 +39,26 @@ def add_account(project: Path, name: str, role: str, password: str = PASSWORD) -
     from generator.desk.accounts import Accounts
 
     Accounts(load_project(project)).add(name, role, password)
+
+
+def make_project(
+    root: Path, *, slugs: list[str] = SLUGS, desk: dict[str, Any] | None = None
+) -> Path:
+    """A demo project with offline drafts of `slugs` and `desk:` settings."""
+    root.mkdir(parents=True)
+    for name in ("briefs", "static", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    config = yaml.safe_load((REPO / "satire.yaml").read_text("utf-8"))
+    if desk is not None:
+        config["desk"] = desk
+    (root / "satire.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    for path in (root / "briefs").glob("*.yaml"):
+        if path.stem not in slugs:
+            path.unlink()
+    if slugs:
+        result = run_satire("generate", "--offline", *slugs, cwd=root)
+        assert result.code == 0, result.err
+    return root
 
 
 @dataclass
@@ -191,6 +215,52 @@ class Client:
         page = self.get(f"/_desk/drafts/{slug}")
         fields = {"csrf": page.csrf, "revision": page.revision, **(form or {})}
         return self.post(f"/_desk/drafts/{slug}/{action}", fields, origin=f"http://{self.host}")
+
+
+class InProcess(Client):
+    """The same client, against a desk's WSGI app in this process (no server to
+    start): the peer's address (`address`) can be anything, and `always` holds
+    headers sent with every request (a proxy's, say)."""
+
+    def __init__(self, app: Any, address: str = "127.0.0.1", **always: str) -> None:
+        super().__init__(80)
+        self.app = app
+        self.address = address
+        self.always = always
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        *,
+        host: str | None = None,
+        origin: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> Reply:
+        from werkzeug.test import Client as WSGIClient
+
+        headers = {"Host": host or self.host, **self.always, **(extra or {})}
+        if origin is not None:
+            headers["Origin"] = origin
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = WSGIClient(self.app, use_cookies=False).open(
+            path,
+            method=method,
+            data=form,
+            headers=headers,
+            environ_base={"REMOTE_ADDR": self.address},
+        )
+        for value in response.headers.getlist("Set-Cookie"):
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(value)
+            self.cookies.update({k: m.value for k, m in jar.items()})
+        return Reply(
+            response.status_code,
+            {k.lower(): v for k, v in response.headers.items()},
+            response.get_data(as_text=True),
+        )
 
 
 @contextmanager

@@ -81,6 +81,9 @@ class Reply:
     error_body: dict[str, Any] | None = None  # the whole JSON error body, instead of OpenAI's shape
     prompt_tokens: int = 100
     completion_tokens: int = 200
+    # the answer waits until this is set (60 s at most): a test that watches a call in
+    # progress says when it ends, instead of racing a fixed delay
+    hold: threading.Event | None = None
 
 
 @dataclass
@@ -212,6 +215,8 @@ class FakeOpenAI:
                     wait = reply.delay or fake.latency
                     if wait:
                         time.sleep(wait)
+                    if reply.hold is not None:
+                        reply.hold.wait(timeout=60)
                     if reply.raw is not None:
                         self._send_bytes(reply.status, reply.raw, reply.headers)
                     elif reply.error_body is not None:

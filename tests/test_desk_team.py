@@ -1,5 +1,5 @@
 """The desk for a team, over real HTTP against `satire desk` (waitress) and, for
-what depends on the client's address, through its WSGI app: accounts and
+what depends on the client's address or the clock, through its WSGI app: accounts and
 `satire editors`, sign-in throttling, session fixation, expiry and sign-out,
 roles enforced on forged requests, single sign-on from trusted proxies only,
 stale revisions, two approvals at once, and no password anywhere but a hash."""
@@ -7,15 +7,14 @@ stale revisions, two approvals at once, and no password anywhere but a hash."""
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import yaml
 from werkzeug.test import Client as WSGIClient
 
 from generator.config import load_project
@@ -24,32 +23,11 @@ from generator.desk.server import mounted
 from generator.drafts import DraftStore
 from generator.review import audit
 from tests.conftest import REPO, run_satire
-from tests.deskkit import PASSWORD, Client, add_account, serving
+from tests.deskkit import PASSWORD, Client, InProcess, add_account, make_project, serving
 
 pytestmark = pytest.mark.slow
 
-SLUGS = ["amazon-desantis", "iphone-air", "sora-app", "microsoft-copilot-app"]
 PEOPLE = {"Wren": "writer", "Ed": "editor", "Pia": "publisher", "Ada": "admin"}
-
-
-def make_project(
-    root: Path, *, slugs: list[str] = SLUGS, desk: dict[str, Any] | None = None
-) -> Path:
-    """A demo project with offline drafts of `slugs` and `desk:` settings."""
-    root.mkdir(parents=True)
-    for name in ("briefs", "static", "schemas"):
-        shutil.copytree(REPO / name, root / name)
-    config = yaml.safe_load((REPO / "satire.yaml").read_text("utf-8"))
-    if desk is not None:
-        config["desk"] = desk
-    (root / "satire.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    for path in (root / "briefs").glob("*.yaml"):
-        if path.stem not in slugs:
-            path.unlink()
-    if slugs:
-        result = run_satire("generate", "--offline", *slugs, cwd=root)
-        assert result.code == 0, result.err
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -276,20 +254,26 @@ def test_sign_in_makes_a_new_session_id_and_sign_out_ends_it(team: tuple[Path, A
     assert replay.get("/_desk/").headers["location"].startswith("/_desk/login")
 
 
-def test_a_forged_or_expired_session_cookie_gets_the_login_page(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "blog", slugs=[], desk={"session_hours": 0.0005})
+def test_a_forged_or_expired_session_cookie_gets_the_login_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "blog", slugs=[], desk={"session_hours": 1})
     add_account(project, "Ed", "editor")
-    with serving(project, command="desk") as served:
-        cookie = f"satire_desk_{served.port}"
-        forged = Client(served.port)
-        forged.cookies[cookie] = "A" * 43
-        assert forged.get("/_desk/").headers["location"].startswith("/_desk/login")
-        client = signed(served.port, "Ed")
-        assert client.get("/_desk/").status == 200
-        time.sleep(2.0)  # 0.0005 hours
-        expired = client.get("/_desk/log")
-        assert expired.status == 303 and expired.headers["location"].startswith("/_desk/login")
-        assert "Sign in" in client.get(expired.headers["location"]).text
+    app = mounted(Desk(load_project(project)).wsgi)
+    cookie = "satire_desk_80"  # the in-process desk is served at port 80
+    forged = InProcess(app)
+    forged.cookies[cookie] = "A" * 43
+    assert forged.get("/_desk/").headers["location"].startswith("/_desk/login")
+    client = InProcess(app)
+    client.sign_in("Ed")
+    assert client.get("/_desk/").status == 200
+    # an hour and a second later, by the sessions' own clock (a wall-clock wait
+    # would race the sign-in itself on a busy machine)
+    later = time.time() + 3601
+    monkeypatch.setattr(accounts, "time", SimpleNamespace(time=lambda: later))
+    expired = client.get("/_desk/log")
+    assert expired.status == 303 and expired.headers["location"].startswith("/_desk/login")
+    assert "Sign in" in client.get(expired.headers["location"]).text
 
 
 def test_sign_in_wants_the_token_and_the_origin(team: tuple[Path, Any]) -> None:
