@@ -1,4 +1,4 @@
-"""The house's guards: the layer contracts (run by bench/mutations.py)."""
+"""The layer contracts (run by bench/mutations.py)."""
 
 MUTATIONS = [
     {

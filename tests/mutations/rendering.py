@@ -1,4 +1,4 @@
-"""Guards of the second house pass: Markdown reuse, time zone, relative links,
+"""Guards of rendering and its settings: Markdown reuse, time zone, relative links,
 optional extras (run by bench/mutations.py)."""
 
 MUTATIONS = [

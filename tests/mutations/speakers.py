@@ -8,35 +8,35 @@ S = "tests/test_intake_seen.py::"
 
 MUTATIONS = [
     {
-        "name": "intake2: grounding keeps a quote whoever the proposer says said it",
+        "name": "intake: grounding keeps a quote whoever the proposer says said it",
         "path": "generator/intake/ground.py",
         "old": "        backed = next((f for f in said if f.by and same_person(by, f.by)), None)\n",
         "new": "        backed = next(iter(said), None)\n",
         "tests": [L + "test_llm_quotes_with_the_wrong_speaker_are_dropped_and_counted"],
     },
     {
-        "name": "intake2: a pronoun goes to the previous quote's speaker, not the person just named",
+        "name": "intake: a pronoun goes to the previous quote's speaker, not the person just named",
         "path": "generator/intake/speakers.py",
         "old": "            if m.addressee or m.place or not self.is_person(m.name):\n                continue\n",
         "new": "            if m.addressee or m.place or not self.is_person(m.name) or not m.speaks:\n                continue\n",
         "tests": [C + "test_corpus_quotes_speakers_people_and_sentences"],
     },
     {
-        "name": "intake2: the person spoken to is taken for the speaker",
+        "name": "intake: the person spoken to is taken for the speaker",
         "path": "generator/intake/speakers.py",
         "old": "                    addressee=bool(ADDRESSEE_BEFORE.search(before)),\n",
         "new": "                    addressee=False,\n",
         "tests": [C + "test_corpus_quotes_speakers_people_and_sentences"],
     },
     {
-        "name": "intake2: places and organisations kept in people (persons-only check gone)",
+        "name": "intake: places and organisations kept in people (persons-only check gone)",
         "path": "generator/intake/ground.py",
         "old": "            and reader.is_person(p, spoke=p in speakers)\n",
         "new": "",
         "tests": [L + "test_llm_quotes_with_the_wrong_speaker_are_dropped_and_counted"],
     },
     {
-        "name": "intake2: a name used as a place or a firm still counts as a person",
+        "name": "intake: a name used as a place or a firm still counts as a person",
         "path": "generator/intake/speakers.py",
         "old": "        if other:\n            return False\n",
         "new": "",
@@ -46,7 +46,7 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "intake2: skipped and failed pages fetched again forever (no bound)",
+        "name": "intake: skipped and failed pages fetched again forever (no bound)",
         "path": "generator/intake/seen.py",
         "old": '    return str(row["outcome"]).startswith(RETRIED) and int(row["attempts"]) < MAX_ATTEMPTS\n',
         "new": '    return str(row["outcome"]).startswith(RETRIED)\n',
@@ -57,7 +57,7 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "intake2: skipped pages never fetched again (remembered for good)",
+        "name": "intake: skipped pages never fetched again (remembered for good)",
         "path": "generator/intake/seen.py",
         "old": "            if row and not _retried(row):\n",
         "new": "            if row:\n",
@@ -67,21 +67,21 @@ MUTATIONS = [
         ],
     },
     {
-        "name": "intake2: an article URL given by hand that gives no brief exits 0",
+        "name": "intake: an article URL given by hand that gives no brief exits 0",
         "path": "generator/intake/run.py",
         "old": "        return not self.failed and not self.no_brief\n",
         "new": "        return not self.failed\n",
         "tests": [S + "test_a_url_already_taken_in_says_its_brief_and_again_takes_it_again"],
     },
     {
-        "name": "intake2: the sentence splitter ends sentences after abbreviations",
+        "name": "intake: the sentence splitter ends sentences after abbreviations",
         "path": "generator/check/sentences.py",
         "old": "                if pieces and _goes_on(line[pieces[-1][0] : pieces[-1][1]], line[start:end]):\n",
         "new": "                if False:\n",
         "tests": [C + "test_corpus_quotes_speakers_people_and_sentences"],
     },
     {
-        "name": "intake2: a paywalled teaser is taken for a story",
+        "name": "intake: a paywalled teaser is taken for a story",
         "path": "generator/intake/extract.py",
         "old": "    if page.paywalled and words < PAYWALLED_WORDS:\n",
         "new": "    if False:\n",
