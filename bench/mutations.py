@@ -201,6 +201,12 @@ def pytest_run(
         "-q",
         "-p",
         "no:cacheprovider",
+        # the named tests need no random order, and hypothesis's plugin costs 0.6 s of
+        # imports per run (its tests import hypothesis themselves): 2 min of a CI run
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:hypothesispytest",
         "-rfE",
         *(["-x"] if first_failure else []),
         *tests,
