@@ -347,6 +347,14 @@ def test_a_new_password_ends_the_accounts_open_sessions(blog: Path) -> None:
     assert still_signed_in(pia)  # only that account's sessions
 
 
+def test_a_removed_account_is_signed_out_of_every_open_session(blog: Path) -> None:
+    app = app_of(blog)
+    ed, pia = signed(app, "Ed"), signed(app, "Pia")
+    accounts.Accounts(load_project(blog)).remove("Ed")
+    assert ed.get("/_desk/").headers["location"].startswith("/_desk/login")
+    assert still_signed_in(pia)  # only that account's sessions
+
+
 # -- sign-in throttling ---------------------------------------------------------------------------
 
 
