@@ -3,14 +3,11 @@ the summary on a pipe (and one line per phase once a build is slow)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from generator.commands.build import Lines
-from tests.conftest import REPO, on_a_terminal, run_satire
+from tests.conftest import on_a_terminal, run_satire
 from tests.imagekit import image_blog
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -66,32 +63,3 @@ def test_a_slow_build_prints_one_line_per_phase_as_it_ends() -> None:
     quick.start("cards", 1)
     quick.advance("cards", 1)
     assert quiet == []
-
-
-PROBE = """
-import sys
-from generator.cli import main
-try:
-    main(["build"])
-except SystemExit:
-    pass
-print(" ".join(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
-"""
-
-
-def test_a_noop_build_imports_no_renderer(demo_project: Path) -> None:
-    """A build with nothing to make loads neither Pillow nor Markdown, nh3, Jinja or rich."""
-    image_blog(demo_project)
-    assert run_satire("build", cwd=demo_project).code == 0
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=demo_project,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "nothing changed" in probe.stdout, probe.stdout + probe.stderr
-    loaded = set(probe.stderr.split())
-    assert not loaded & {"PIL", "markdown", "nh3", "jinja2", "rich"}, loaded
-    assert "generator" in loaded  # the probe saw the build's modules
