@@ -22,6 +22,7 @@ from generator.desk import Desk, accounts
 from generator.desk.server import check_address, mounted
 from generator.drafts import DraftStore
 from generator.errors import SatireError
+from generator.review import audit, edits
 from generator.review import workflow as review
 from tests.confirmkit import SLUG as BRIEF
 from tests.confirmkit import add_intake_brief
@@ -85,7 +86,7 @@ def snapshot(project: Path) -> tuple[Any, ...]:
         drafts.revisions(SLUG),
         drafts.published_path(SLUG).is_file(),
         brief.read_bytes() if brief.exists() else None,
-        review.log(load_project(project)),
+        audit.log(load_project(project)),
         (project / ".satire" / "discarded").exists(),
     )
 
@@ -234,7 +235,7 @@ def test_an_account_signed_on_by_a_trusted_proxy_keeps_its_role(blog: Path) -> N
     assert approved_by == {"Wren": 403, "Ed": 303}
     pia = InProcess(app, PROXY, **{"Remote-User": "Pia"})
     assert pia.get("/_desk/accounts").status == 403
-    assert [(e["action"], e["who"]) for e in review.log(load_project(blog), SLUG)] == [
+    assert [(e["action"], e["who"]) for e in audit.log(load_project(blog), SLUG)] == [
         ("approve", "Ed")
     ]
 
@@ -272,7 +273,7 @@ def test_unpublishing_a_post_in_review_on_a_stale_revision_is_refused(blog: Path
     drafts = store(blog)
     path = drafts.path(SLUG)
     path.write_text(draft_text(blog) + "\nUne correction.\n", "utf-8")
-    review.record(load_project(blog), SLUG, by="Ed")  # in review again, its copy online
+    edits.record(load_project(blog), SLUG, by="Ed")  # in review again, its copy online
     ada = signed(app_of(blog), "Ada")
     form = draft_form(ada)
     another_revision(blog)
