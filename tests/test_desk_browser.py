@@ -98,13 +98,16 @@ def test_editor_reviews_revises_approves_and_publishes(
         assert "geek-puns" in row.inner_text() and "fr" in row.inner_text().lower()
         screenshot(page, "desk-list.png")
         assert page.locator("tbody tr").count() == 6
+        # each filter is a page of its own: wait for it, then read it (waiting assertions,
+        # as a one-shot read may land while the next page is still being parsed)
         page.locator("[data-status-filter=approved]").click()
-        assert page.locator(f"tr[data-slug='{SLUG}']").count() == 0
-        assert [r.get_attribute("data-slug") for r in page.locator("tbody tr").all()] == [
-            "iphone-air"
-        ]
+        page.wait_for_url(f"{base}/_desk/?status=approved")
+        expect(page.locator("tbody tr")).to_have_count(1)
+        expect(page.locator("tbody tr")).to_have_attribute("data-slug", "iphone-air")
         page.locator("[data-status-filter=draft]").click()
-        assert page.locator(f"tr[data-slug='{SLUG}']").count() == 1
+        page.wait_for_url(f"{base}/_desk/?status=draft")
+        expect(page.locator(f"tr[data-slug='{SLUG}']")).to_have_count(1)
+        expect(page.get_by_test_id("status")).not_to_have_count(0)
         assert all(s.inner_text() == "draft" for s in page.get_by_test_id("status").all())
 
         # the draft: the post as the site shows it, findings marked, the brief beside
