@@ -514,7 +514,7 @@ class Project:
     def today(self) -> dt.date:
         """Today's date where the site lives: what publish dates a post, and the
         day from which the build shows a post dated ahead."""
-        return clock.now().astimezone(self.zone).date()
+        return clock.today(self.zone)
 
     def rel(self, path: Path) -> str:
         """`path` relative to the root when inside it (for messages and front matter)."""

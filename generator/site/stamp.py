@@ -171,7 +171,10 @@ def up_to_date(root: Path, out: Path, drafts: bool) -> Stamp | None:
                 [str(line) for line in data["warnings"]],
                 [str(line) for line in data["notices"]],
             )
-            if data["inputs"] != scan(root).digest or day != _today(zone):
+            if (
+                data["inputs"] != scan(root).digest
+                or day != clock.today(ZoneInfo(zone)).isoformat()
+            ):
                 return None
             prefix = f"{out}{os.sep}"
             for rel, (size, mtime) in outputs.items():
@@ -181,8 +184,3 @@ def up_to_date(root: Path, out: Path, drafts: bool) -> Stamp | None:
         except (OSError, ValueError, KeyError, TypeError, ZoneInfoNotFoundError):
             return None  # no stamp, an unreadable one, or an output file gone
         return found
-
-
-def _today(zone: str) -> str:
-    """Today's date where the site lives (as `Project.today()` says it)."""
-    return clock.now().astimezone(ZoneInfo(zone)).date().isoformat()

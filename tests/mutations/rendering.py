@@ -41,9 +41,9 @@ MUTATIONS = [
     },
     {
         "name": "config: today taken in UTC, not in the site's zone",
-        "path": "generator/config.py",
-        "old": "        return clock.now().astimezone(self.zone).date()\n",
-        "new": "        return clock.now().date()\n",
+        "path": "generator/infra/clock.py",
+        "old": "    return now().astimezone(zone).date()\n",
+        "new": "    return now().date()\n",
         "tests": ["tests/test_today.py::test_publish_and_build_share_the_sites_today"],
     },
     {
