@@ -337,9 +337,8 @@ def up_to_date(
 
 def _stat(path: Path | str) -> tuple[int, int]:
     try:
-        stat = os.stat(
-            path
-        )  # a str path: thousands of these, pathlib's joins cost more than the stat
+        # a str path: thousands of these, and pathlib's joins cost more than the stat
+        stat = os.stat(path)
     except OSError:
         return (-1, -1)
     return (stat.st_size, stat.st_mtime_ns)
