@@ -36,6 +36,9 @@ from generator.drafts import Draft, parse_draft
 from generator.review.approval import digest, seal
 
 REPO = Path(__file__).resolve().parent.parent
+# Python as an installed package runs it: bytecode written and reused (some
+# machines set PYTHONDONTWRITEBYTECODE, and every run would compile the package again)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 WORDS = [
     "nuage", "serveur", "puce", "modèle", "données", "réseau", "startup", "milliard", "annonce", "plateforme", "algorithme",
     "robot", "écran", "batterie", "application", "abonnement", "cloud", "quantique", "silicium", "investissement",
@@ -174,7 +177,7 @@ def run_build(root: Path) -> dict[str, Any]:
     code = BUILD.format(repo=str(REPO), root=str(root))
     settle()
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
     wall = time.perf_counter() - started
     if out.returncode:
         raise SystemExit(f"build failed:\n{out.stderr}")
@@ -190,7 +193,7 @@ def run_cli(root: Path) -> float:
     subprocess.run(
         [sys.executable, "-m", "generator", "build"],
         cwd=root,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**ENV, "PYTHONPATH": str(REPO)},
         check=True,
         capture_output=True,
     )
@@ -252,6 +255,7 @@ def pelican_seconds(root: Path, python: str | None) -> float | None:
             "-q",
         ],
         check=True,
+        env=ENV,
     )
     return time.perf_counter() - started
 

@@ -19,7 +19,8 @@ from generator.cli import main
 from generator.config import load_project
 from generator.infra import clock
 from generator.infra.fsutil import project_lock
-from generator.site import stamp
+from generator.review import approval
+from generator.site import gather, stamp
 from generator.site.build import build
 from generator.site.marker import MARKER
 from tests.conftest import REPO
@@ -234,3 +235,72 @@ def test_a_damaged_stamp_means_a_full_build(
     assert not fresh(blog)
     code, out, err = cli_build(blog, capsys)
     assert code == 0 and "2 post(s)" in out and "internal error" not in err
+
+
+# -- drafts read by their stat data ------------------------------------------------------
+# A build reads only the drafts whose stat data changed since the last build
+# (gather.Stats); the others' digests come from that record.
+
+
+def rewrite_in_place(root: Path, title: str) -> Path:
+    """amazon-ia's file rewritten in place (same inode) with a new title, approved
+    at the same moment as before: the same number of bytes when the title has."""
+    path = root / "drafts/amazon-ia.md"
+    edited = make_draft("amazon-ia", date=dt.date(2025, 12, 4), title=title)
+    sealed = approval.seal(edited, "editor", dt.datetime(2025, 12, 3, 13, 0, tzinfo=dt.UTC))
+    path.write_text(sealed.to_text(), encoding="utf-8")
+    return path
+
+
+def page_title(root: Path) -> bool:
+    return "TITRE DE AMAZON-IA" in (root / "site/posts/amazon-ia/index.html").read_text("utf-8")
+
+
+def test_a_draft_rewritten_to_the_same_size_with_its_mtime_put_back_is_read_again(
+    blog: Path,
+) -> None:
+    built(blog)
+    before = (blog / "drafts/amazon-ia.md").stat()
+    path = rewrite_in_place(blog, "TITRE DE AMAZON-IA")  # as long as "Titre de amazon-ia"
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_ino == before.st_ino
+    report = build(load_project(blog))
+    assert not report.errors and not report.notices and page_title(blog)
+
+
+def test_drafts_changed_within_the_racy_window_are_read_again(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system whose clock ticks coarsely (FAT's is 2 s), an edit in the
+    tick of the write before it keeps the draft's size and times: a draft that
+    recent is never vouched for by its stat data. Simulated: times rounded down
+    to a 1,000 s tick, and a racy window as long."""
+    tick = 1000 * 10**9
+    monkeypatch.setattr(stamp, "RACY_NS", tick)
+    exact = gather.Stats.now
+    monkeypatch.setattr(
+        gather.Stats, "now", staticmethod(lambda st: [n if i == 0 else n // tick * tick for i, n in enumerate(exact(st))])
+    )  # fmt: skip
+    build(load_project(blog))
+    rewrite_in_place(blog, "TITRE DE AMAZON-IA")
+    report = build(load_project(blog))
+    assert not report.errors and not report.notices and page_title(blog)
+
+
+def test_a_build_reads_only_the_drafts_whose_stat_data_changed(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built(blog)
+    save(blog, make_draft("nouveau"))
+    read: list[str] = []
+    real = gather.Stats.read
+
+    def counted(
+        self: gather.Stats, file: str, path: Path, now: list[int] | None = None
+    ) -> tuple[str, bytes]:
+        read.append(file)
+        return real(self, file, path, now)
+
+    monkeypatch.setattr(gather.Stats, "read", counted)
+    report = build(load_project(blog))
+    assert report.posts == 3 and read == ["drafts/nouveau.md"]

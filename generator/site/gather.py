@@ -13,9 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
 
 from generator.brief import slugify
 from generator.config import Project, check_http_url
@@ -23,7 +27,7 @@ from generator.drafts import Draft, DraftStore, parse_draft
 from generator.errors import InputError, InputErrors
 from generator.infra import state
 from generator.review import approval
-from generator.site import images, markup
+from generator.site import images, markup, stamp
 from generator.site.cache import RenderCache
 from generator.site.model import Post, Term
 from generator.site.parallel import Workers
@@ -58,11 +62,7 @@ def gather(
     posts: list[Post] = []
     notices: list[str] = []
     store = DraftStore(project)
-    for parsed in loaded:
-        problem = check_draft(parsed.draft, parsed.file)
-        if problem:
-            errors.append(problem)
-            continue
+    for parsed in loaded:  # each checked by `check_draft` when it was parsed
         draft = parsed.draft
         if not approval.stands(draft, parsed.content):
             copy, line = approval.site_view(project, draft, parsed.file, parsed.content)
@@ -113,7 +113,7 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 
 # Cached drafts are keyed by their bytes and by the Draft schema's field names,
 # so a draft written by a newer schema is parsed again, not misread.
-_SCHEMA = hashlib.sha256(("4 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
+_SCHEMA = hashlib.sha256(("5 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
 def load_drafts(
@@ -128,6 +128,9 @@ def load_drafts(
     renders its body when the render cache lacks it, while the Markdown is in
     hand (one pass over the cores, no Markdown stored and read back). Work goes
     by chunks, so that memory holds the drafts, not every file's text.
+
+    A draft whose stat data is what the last build recorded is not read at all:
+    its digest comes from that record (`Stats`).
     """
     store = DraftStore(project)
     folder = project.rel(store.folder)  # once: resolving each draft's path costs a dozen syscalls
@@ -144,29 +147,41 @@ def load_drafts(
     loaded: list[Parsed] = []
     errors: list[InputError] = []
     rendered: set[str] = set()
+    stats = Stats(cache)
 
     def begin(
         start: int,
     ) -> tuple[dict[str, Parsed | None], list[tuple[str, str]], Callable[[], list[Outcome]]]:
-        """Read a chunk (each file once), take what the cache knows, send the rest to parse."""
-        chunk: list[tuple[str, bytes, str]] = []  # (shown path, bytes, digest)
+        """Read a chunk (each changed file once), take what the cache knows, send the rest to parse."""
+        chunk: list[tuple[str, Path, bytes | None, str]] = []  # (shown path, path, bytes, digest)
         for file, path in paths[start : start + CHUNK]:
             try:
-                raw = path.read_bytes()
+                digest, raw = stats.digest(file, path)
             except OSError as exc:
                 errors.append(
                     InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")
                 )
                 continue
-            chunk.append((file, raw, hashlib.sha256(raw).hexdigest()))
-        known = cache.get_many(_key(d) for _, _, d in chunk) if cache else {}
+            chunk.append((file, path, raw, digest))
+        known = cache.get_many(_key(d) for _, _, _, d in chunk) if cache else {}
         ready = {
             digest: _from_cache(known.pop(_key(digest), None), file, digest)
-            for file, _, digest in chunk
+            for file, _, _, digest in chunk
         }
-        misses = [
-            (file, raw, digest) for file, raw, digest in chunk if ready[digest] is None
-        ]  # new, changed, or cached by an older version
+        misses: list[tuple[str, bytes, str]] = []  # new, changed, or cached by an older version
+        for file, path, raw, digest in chunk:
+            if ready.get(digest) is not None:
+                continue
+            if raw is None:  # known by its stat data, but the cache lost its parse
+                try:
+                    digest, raw = stats.read(file, path)
+                except OSError as exc:
+                    errors.append(
+                        InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")
+                    )
+                    continue
+                ready.setdefault(digest, None)
+            misses.append((file, raw, digest))
         results = workers.submit(
             partial(_parse, state_db), [(file, raw) for file, raw, _ in misses], PARALLEL_DRAFTS
         )
@@ -206,7 +221,55 @@ def load_drafts(
     if pending is not None:
         finish(*pending)
         workers.progress.advance("gather", len(paths) - (len(paths) - 1) // CHUNK * CHUNK)
+    stats.save()
     return loaded, errors, len(rendered)
+
+
+class Stats:
+    """Each draft's stat data (size, mtime, ctime) and content digest as the last
+    build read them, in the render cache: a draft whose stat data is unchanged
+    is not read again. As for the build stamp (`stamp.py`), ctime catches an
+    edit whose mtime was put back, and a draft changed less than `RACY_NS`
+    before the build began is not recorded: its next edit could fall in the
+    same clock tick and keep its size."""
+
+    KEY = "draft-stats:1"
+
+    def __init__(self, cache: RenderCache | None) -> None:
+        self.cache = cache
+        self.started = time.time_ns()
+        found = cache.get_many([self.KEY]).get(self.KEY) if cache else None
+        self.known: dict[str, list[Any]] = json.loads(found) if found else {}
+        self.seen: dict[str, list[Any]] = {}
+
+    def digest(self, file: str, path: Path) -> tuple[str, bytes | None]:
+        """The draft's digest, and its bytes unless its stat data vouched for it (then None)."""
+        now = self.now(os.stat(path))
+        old = self.known.get(file)
+        if old is not None and old[:3] == now:
+            self._record(file, now, str(old[3]))
+            return str(old[3]), None
+        return self.read(file, path, now)
+
+    def read(self, file: str, path: Path, now: list[int] | None = None) -> tuple[str, bytes]:
+        """The draft's digest and bytes, read."""
+        now = now or self.now(os.stat(path))  # before reading: a later edit moves its times
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        self._record(file, now, digest)
+        return digest, raw
+
+    @staticmethod
+    def now(stat: os.stat_result) -> list[int]:
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+    def _record(self, file: str, now: list[int], digest: str) -> None:
+        if max(now[1], now[2]) < self.started - stamp.RACY_NS:
+            self.seen[file] = [*now, digest]
+
+    def save(self) -> None:
+        if self.cache is not None and self.seen != self.known:
+            self.cache.put_many({self.KEY: json.dumps(self.seen)})
 
 
 CHUNK = 250  # drafts per round of read, parse and cache
@@ -280,13 +343,17 @@ def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
 
 def _parse_one(file: str, raw: bytes) -> tuple[Draft | None, list[Problem]]:
     try:
-        return parse_draft(raw.decode("utf-8"), file), []
+        draft = parse_draft(raw.decode("utf-8"), file)
     except UnicodeDecodeError as exc:
         return None, [(file, 1, 1, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except InputErrors as exc:
         return None, [(e.file, e.line, e.col, e.field, e.problem) for e in exc.errors]
     except InputError as exc:
         return None, [(exc.file, exc.line, exc.col, exc.field, exc.problem)]
+    problem = check_draft(draft, file)  # a draft that fails it is not cached: it is checked again
+    if problem is not None:
+        return None, [(problem.file, problem.line, problem.col, problem.field, problem.problem)]
+    return draft, []
 
 
 def _present(state_db: str, keys: set[str]) -> set[str]:
@@ -370,11 +437,12 @@ def link(posts: list[Post]) -> None:
 def terms(posts: list[Post], kind: str) -> list[Term]:
     """Categories or tags by slug, each with its posts, sorted by name."""
     found: dict[str, Term] = {}
+    slugs: dict[str, str] = {}  # a thousand posts share a few dozen names
     for post in posts:
         names = post.draft.categories if kind == "category" else post.draft.tags
         mine = post.categories if kind == "category" else post.tags
         for name in names:
-            slug = slugify(name)
+            slug = slugs.get(name) or slugs.setdefault(name, slugify(name))
             term = found.setdefault(slug, Term(kind, name, slug))
             if term not in mine:
                 mine.append(term)

@@ -29,6 +29,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -118,7 +119,7 @@ def local_path(src: str, root: str) -> str | None:
 
 
 def handled(rel: str) -> bool:
-    suffix = Path(rel).suffix.lower()
+    suffix = os.path.splitext(rel)[1].lower()  # Path(rel).suffix, without a Path per post
     return suffix in RASTER or suffix in PASSED
 
 

@@ -4,6 +4,7 @@ defeats the no-op shortcut, each with the tests that fail when it goes."""
 S = "tests/test_build_stamp.py::"
 EVERY = S + "test_every_input_and_output_defeats_the_stamp"
 STAMP = "generator/site/stamp.py"
+GATHER = "generator/site/gather.py"
 DIRS = 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n'
 
 MUTATIONS = [
@@ -151,5 +152,38 @@ MUTATIONS = [
         "old": '    with project_lock(root / STATE_DIR, "build"):\n',
         "new": "    if True:\n",
         "tests": [S + "test_the_check_waits_for_a_build_running_on_the_project"],
+    },
+    # -- drafts read by their stat data (gather.Stats) -----------------------------------
+    {
+        "name": "draft stats: ctime left out (an edit of the same size with its mtime put back goes unseen)",
+        "path": GATHER,
+        "old": "        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]\n",
+        "new": "        return [stat.st_size, stat.st_mtime_ns, 0]\n",
+        "tests": [
+            S + "test_a_draft_rewritten_to_the_same_size_with_its_mtime_put_back_is_read_again"
+        ],
+    },
+    {
+        "name": "draft stats: drafts changed within the racy window recorded (an edit in the same clock tick goes unseen)",
+        "path": GATHER,
+        "old": "        if max(now[1], now[2]) < self.started - stamp.RACY_NS:\n",
+        "new": "        if True:\n",
+        "tests": [S + "test_drafts_changed_within_the_racy_window_are_read_again"],
+    },
+    {
+        "name": "draft stats: a recorded draft trusted whatever its stat data",
+        "path": GATHER,
+        "old": "        if old is not None and old[:3] == now:\n",
+        "new": "        if old is not None:\n",
+        "tests": [
+            S + "test_a_draft_rewritten_to_the_same_size_with_its_mtime_put_back_is_read_again"
+        ],
+    },
+    {
+        "name": "draft stats: every draft read again (the record never used)",
+        "path": GATHER,
+        "old": "        if old is not None and old[:3] == now:\n",
+        "new": "        if False:\n",
+        "tests": [S + "test_a_build_reads_only_the_drafts_whose_stat_data_changed"],
     },
 ]
