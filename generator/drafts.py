@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -160,9 +161,18 @@ class DraftStore:
         return self.path(slug).is_file()
 
     def slugs(self) -> list[str]:
-        if not self.folder.is_dir():
+        return [entry.name[:-3] for entry in self.entries()]
+
+    def entries(self) -> list[os.DirEntry[str]]:
+        """The draft files (SLUG.md), sorted by slug; a link counts as the file it points to."""
+        try:
+            with os.scandir(self.folder) as found:
+                files = [
+                    e for e in found if e.name.endswith(".md") and e.name != ".md" and e.is_file()
+                ]
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p.stem for p in self.folder.glob("*.md") if p.is_file())
+        return sorted(files, key=lambda entry: entry.name[:-3])  # by slug
 
     def load(self, slug: str) -> Draft:
         path = self.path(slug)

@@ -136,8 +136,11 @@ def load_drafts(
     folder = project.rel(store.folder)  # once: resolving each draft's path costs a dozen syscalls
     prefix = "" if folder == "." else f"{folder}/"
     paths = [
-        (project.rel(path) if path.is_symlink() else prefix + path.name, path)
-        for path in map(store.path, store.slugs())
+        (
+            project.rel(Path(entry.path)) if entry.is_symlink() else prefix + entry.name,
+            Path(entry.path),
+        )
+        for entry in store.entries()
     ]
     state_db = (
         str(state.db_path(project.state_dir))
@@ -306,8 +309,8 @@ Outcome = tuple[
 
 
 def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
-    """Parse drafts into their cached form (front matter as JSON, reading time,
-    body key), or problems. With a render cache (`state_db`), also render the
+    """Parse drafts into their cached form (approval digest, reading time, body
+    key and images on a line, then the front matter as JSON), or problems. With a render cache (`state_db`), also render the
     bodies it lacks (and return no Markdown); without one, return the Markdown
     for the caller to keep."""
     drafts: list[Draft | None] = []
@@ -319,16 +322,15 @@ def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
             out.append((None, "", "", None, problems))
             continue
         key = markup.cache_key(draft.body, draft.language)
-        value = {
-            "front": draft.model_dump_json(),
+        facts = {
             "content": approval.digest(draft),
             "minutes": markup.reading_minutes(draft.body),
             "body_key": key,
             "images": images.body_images(draft.body),
         }
-        out.append(
-            (json.dumps(value, ensure_ascii=False), "" if state_db else draft.body, key, None, [])
-        )
+        # one line of facts, then the front matter as JSON: read back straight into a Draft
+        value = f"{json.dumps(facts, ensure_ascii=False)}\n{draft.model_dump_json()}"
+        out.append((value, "" if state_db else draft.body, key, None, []))
     if not state_db:
         return out
     present = _present(state_db, {key for _, _, key, _, _ in out if key})
@@ -377,8 +379,9 @@ def _from_cache(value: str | None, file: str, digest: str, body: str = "") -> Pa
     if value is None:
         return None
     try:
-        data = json.loads(value)
-        draft = Draft.model_validate_json(data["front"])
+        facts, _, front = value.partition("\n")
+        data = json.loads(facts)
+        draft = Draft.model_validate_json(front)
     except (ValueError, KeyError, TypeError):
         return None
     draft.body = body
