@@ -5,6 +5,7 @@ edit can be seen to keep them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -98,3 +99,13 @@ def assert_evidence_consistent(data: dict[str, object]) -> None:
     assert [(e["by"], e["text"]) for e in evidence["quotes"]] == [
         (q["by"], q["text"]) for q in data["quotes"]
     ]  # type: ignore[attr-defined]
+
+
+def form_of(page_text: str) -> dict[str, str]:
+    """The brief form as a browser would send it untouched (every box ticked)."""
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', page_text)
+    assert version, "no version in the page"
+    form = {"version": version.group(1), "facts": str(len(FACTS)), "quotes": "2"}
+    form.update({f"keep-fact-{i}": "yes" for i in range(len(FACTS))})
+    form.update({"keep-quote-0": "yes", "keep-quote-1": "yes"})
+    return form

@@ -6,7 +6,6 @@ it does with a good form, in the editor's name."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from tests.confirmkit import (
     SLUG,
     add_intake_brief,
     assert_evidence_consistent,
+    form_of,
     read,
 )
 from tests.deskkit import Client, add_account, serving
@@ -49,16 +49,6 @@ def snapshot(project_dir: Path) -> tuple[bytes | None, list[dict[str, object]], 
         audit.log(load_project(project_dir)),
         (project_dir / ".satire" / "discarded").exists(),
     )
-
-
-def form_of(page_text: str) -> dict[str, str]:
-    """The brief form as a browser would send it untouched (every box ticked)."""
-    version = re.search(r'name="version" value="([0-9a-f]{64})"', page_text)
-    assert version, "no version in the page"
-    form = {"version": version.group(1), "facts": str(len(FACTS)), "quotes": "2"}
-    form.update({f"keep-fact-{i}": "yes" for i in range(len(FACTS))})
-    form.update({"keep-quote-0": "yes", "keep-quote-1": "yes"})
-    return form
 
 
 def signed_in(port: int) -> tuple[Client, str, dict[str, str]]:

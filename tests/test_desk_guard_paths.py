@@ -25,9 +25,8 @@ from generator.errors import SatireError
 from generator.review import audit, edits
 from generator.review import workflow as review
 from tests.confirmkit import SLUG as BRIEF
-from tests.confirmkit import add_intake_brief
+from tests.confirmkit import add_intake_brief, form_of
 from tests.deskkit import InProcess, Reply, add_account, make_project
-from tests.test_confirm_desk import form_of
 
 SLUG = "sora-app"
 DRAFT = f"/_desk/drafts/{SLUG}"

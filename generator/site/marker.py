@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.config import Project
 from generator.infra import clock
 from generator.infra.fsutil import write_atomic
-from generator.site.stamp import scan
+from generator.site.stamp import newest_input
 
 MARKER = ".satire-build.json"
 
@@ -31,7 +31,7 @@ class BuildMarker:
 def newest_input_mtime(project: Project) -> float:
     """The newest mtime among the config, the input folders and everything in
     them: a folder's own mtime changes when a file in it is added or removed."""
-    return scan(project.root).newest_input
+    return newest_input(project.root)
 
 
 def write_marker(out: Path, *, drafts: bool, newest_input: float) -> None:

@@ -77,7 +77,7 @@ def scan(root: Path) -> Inputs:
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\n".encode())
     newest, newest_input = 0, 0.0
     trusted = True
-    inputs = [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]
+    inputs = _project_inputs(root)
     code = [str(builtin_dir("templates")), str(_PACKAGE)]
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)
@@ -99,6 +99,22 @@ def scan(root: Path) -> Inputs:
             if project_input:
                 newest_input = max(newest_input, stat.st_mtime)
     return Inputs(digest.hexdigest(), trusted and newest < started - RACY_NS, newest_input)
+
+
+def newest_input(root: Path) -> float:
+    """The newest mtime among satire.yaml and the input folders, as `scan` gives
+    it, without the code and libraries (what deploy compares with the marker)."""
+    newest = 0.0
+    for path, _ in _walk(_project_inputs(root), caches=False):
+        try:
+            newest = max(newest, os.stat(path).st_mtime)
+        except OSError:
+            continue
+    return newest
+
+
+def _project_inputs(root: Path) -> list[str]:
+    return [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]
 
 
 def _walk(paths: Sequence[str], *, caches: bool) -> Iterable[tuple[str, bool]]:

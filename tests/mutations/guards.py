@@ -76,8 +76,8 @@ MUTATIONS = [
     {
         "name": "deploy: a site older than its satire.yaml is accepted",
         "path": "generator/site/stamp.py",
-        "old": "    inputs = [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]\n",
-        "new": "    inputs = [*(str(root / name) for name in INPUT_DIRS)]\n",
+        "old": "    return [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]\n",
+        "new": "    return [*(str(root / name) for name in INPUT_DIRS)]\n",
         "tests": [
             D + "test_a_site_older_than_one_of_its_inputs_is_refused_until_built[satire.yaml]",
             D + "test_the_refusal_is_one_line_from_the_cli",

@@ -44,8 +44,8 @@ MUTATIONS = [
     {
         "name": "stamp: satire.yaml not stat'ed",
         "path": STAMP,
-        "old": "    inputs = [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]\n",
-        "new": "    inputs = [*(str(root / name) for name in INPUT_DIRS)]\n",
+        "old": "    return [str(root / CONFIG_NAME), *(str(root / name) for name in INPUT_DIRS)]\n",
+        "new": "    return [*(str(root / name) for name in INPUT_DIRS)]\n",
         "tests": [EVERY + "[config edited]"],
     },
     {
