@@ -112,7 +112,8 @@ def check_draft(draft: Draft, file: str) -> InputError | None:
 
 
 # Cached drafts are keyed by their bytes and by the Draft schema's field names,
-# so a draft written by a newer schema is parsed again, not misread.
+# so a draft written by a newer schema is parsed again, not misread; the number
+# versions the cached form itself (5: a line of facts, then the front matter).
 _SCHEMA = hashlib.sha256(("5 " + " ".join(sorted(Draft.model_fields))).encode()).hexdigest()[:16]
 
 
@@ -310,9 +311,9 @@ Outcome = tuple[
 
 def _parse(state_db: str, items: Sequence[tuple[str, bytes]]) -> list[Outcome]:
     """Parse drafts into their cached form (approval digest, reading time, body
-    key and images on a line, then the front matter as JSON), or problems. With a render cache (`state_db`), also render the
-    bodies it lacks (and return no Markdown); without one, return the Markdown
-    for the caller to keep."""
+    key and images on a line, then the front matter as JSON), or problems.
+    With a render cache (`state_db`), also render the bodies it lacks (and
+    return no Markdown); without one, return the Markdown for the caller to keep."""
     drafts: list[Draft | None] = []
     out: list[Outcome] = []
     for file, raw in items:
@@ -445,7 +446,9 @@ def terms(posts: list[Post], kind: str) -> list[Term]:
         names = post.draft.categories if kind == "category" else post.draft.tags
         mine = post.categories if kind == "category" else post.tags
         for name in names:
-            slug = slugs.get(name) or slugs.setdefault(name, slugify(name))
+            slug = slugs.get(name)
+            if slug is None:
+                slug = slugs[name] = slugify(name)
             term = found.setdefault(slug, Term(kind, name, slug))
             if term not in mine:
                 mine.append(term)
