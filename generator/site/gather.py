@@ -162,9 +162,7 @@ def load_drafts(
             try:
                 digest, raw = stats.digest(file, path)
             except OSError as exc:
-                errors.append(
-                    InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")
-                )
+                errors.append(_unreadable(file, exc))
                 continue
             chunk.append((file, path, raw, digest))
         known = cache.get_many(_key(d) for _, _, _, d in chunk) if cache else {}
@@ -180,9 +178,7 @@ def load_drafts(
                 try:
                     digest, raw = stats.read(file, path)
                 except OSError as exc:
-                    errors.append(
-                        InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")
-                    )
+                    errors.append(_unreadable(file, exc))
                     continue
                 ready.setdefault(digest, None)
             misses.append((file, raw, digest))
@@ -227,6 +223,10 @@ def load_drafts(
         workers.progress.advance("gather", len(paths) - (len(paths) - 1) // CHUNK * CHUNK)
     stats.save()
     return loaded, errors, len(rendered)
+
+
+def _unreadable(file: str, exc: OSError) -> InputError:
+    return InputError(file, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")
 
 
 class Stats:
