@@ -16,6 +16,7 @@ slash) and PATH_INFO to the rest, per PEP 3333. `DEFAULT_MOUNTS` names the ones
 
 from __future__ import annotations
 
+import gc
 import html
 import importlib
 import io
@@ -387,6 +388,7 @@ def serve(
     ready: Callable[[PreviewServer], None] | None = None,
 ) -> None:
     """Build, serve and rebuild on change until interrupted."""
+    gc.enable()  # the `satire` process pauses it; a server's rebuilds leave cyclic garbage
     preview = Preview(project, drafts=drafts)
     preview.rebuild()
     try:

@@ -3,6 +3,7 @@ site kept after a failed rebuild, and WSGI apps mounted under a prefix."""
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import threading
@@ -223,3 +224,37 @@ def test_serve_cli_binds_loopback_by_default(demo_project: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+class Listening(Exception):
+    """Raised by a test's `ready`: the server listened, and the test has what it came for."""
+
+
+def test_servers_turn_the_collector_back_on(demo_project: Path) -> None:
+    """The `satire` process pauses the cyclic collector for its one command; a
+    server runs for hours and each rebuild leaves the last site's linked posts
+    as cyclic garbage, so `serve` and `desk` turn it back on."""
+    from generator.desk.server import serve_desk
+    from generator.serve import serve
+
+    save(demo_project, make_draft("premier"))
+    project = load_project(demo_project)
+    seen: dict[str, bool] = {}
+
+    def preview_ready(server: PreviewServer) -> None:
+        seen["serve"] = gc.isenabled()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    def desk_ready(url: str) -> None:
+        seen["desk"] = gc.isenabled()
+        raise Listening(url)
+
+    gc.disable()  # as `satire` runs a command
+    try:
+        serve(project, port=0, ready=preview_ready)
+        gc.disable()
+        with pytest.raises(Listening):
+            serve_desk(project, port=0, ready=desk_ready)
+    finally:
+        gc.enable()
+    assert seen == {"serve": True, "desk": True}

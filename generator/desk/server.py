@@ -6,6 +6,7 @@ project has no desk account: with none, whoever reaches it could publish.
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -101,6 +102,8 @@ def serve_desk(
     """Serve the desk until interrupted; `ready` gets its URL once it listens."""
     from waitress.server import create_server  # type: ignore[import-untyped]
 
+    gc.enable()  # the `satire` process pauses it; a server runs for hours
+
     check_address(project, host)
     desk = Desk(project)
     try:
@@ -119,9 +122,9 @@ def serve_desk(
         ) from None
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.effective_port}{PREFIX}"
-    if ready is not None:
-        ready(url)
     try:
+        if ready is not None:
+            ready(url)
         server.run()
     finally:
         server.close()

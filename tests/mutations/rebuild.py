@@ -186,4 +186,18 @@ MUTATIONS = [
         "new": "        if False:\n",
         "tests": [S + "test_a_build_reads_only_the_drafts_whose_stat_data_changed"],
     },
+    {
+        "name": "collector: `satire serve` left with the cyclic collector paused (each rebuild's garbage kept)",
+        "path": "generator/serve.py",
+        "old": "    gc.enable()  # the `satire` process pauses it",
+        "new": "    pass  # the `satire` process pauses it",
+        "tests": ["tests/test_serve.py::test_servers_turn_the_collector_back_on"],
+    },
+    {
+        "name": "collector: `satire desk` left with the cyclic collector paused",
+        "path": "generator/desk/server.py",
+        "old": "    gc.enable()  # the `satire` process pauses it",
+        "new": "    pass  # the `satire` process pauses it",
+        "tests": ["tests/test_serve.py::test_servers_turn_the_collector_back_on"],
+    },
 ]
