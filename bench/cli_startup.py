@@ -12,7 +12,8 @@ racy window (2 s), so the corpus is left to settle before the no-op runs; the
 "no stamp" line is the same no-op with the stamp deleted. The changed post is
 edited and approved again, as an editor's edit reaches the site (an edit left
 unapproved only takes the post out). "imports alone" is the floor under a
-changed build: a process that imports what one needs and loads the config.
+changed build: a process that imports what one needs and loads the config,
+with the cyclic collector paused as `satire` pauses it.
 
 Python runs as an installed package does, with its bytecode written and reused
 (`PYTHONDONTWRITEBYTECODE`, set on some machines, is dropped for the runs):
@@ -36,6 +37,8 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | 
     "PYTHONPATH": str(REPO)
 }
 NEEDED = """
+import gc
+gc.disable()  # as the `satire` process runs its command (generator.cli.run)
 from pathlib import Path
 import generator.cli, generator.site.build, generator.config
 import jinja2, babel.dates, babel.support, babel.messages.pofile, markdown, nh3
