@@ -620,6 +620,39 @@ def test_lost_cache_entries_are_rebuilt_from_the_drafts(blog: Path) -> None:
     ).read_bytes()
 
 
+def test_chrome_from_the_caches_reads_as_when_made(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild takes the compiled catalogues and the spelled dates from the last
+    build (Babel unloaded): each language keeps its own words and dates, and an
+    edited catalogue is read again at once."""
+    from generator.site import i18n
+
+    project = load_project(blog)
+    build(project, cache=False, out=blog / "made")  # everything made here
+    build(project)
+    monkeypatch.setattr(i18n, "_SPELLED", {})  # as a new process: no date spelled yet
+    build(project, out=blog / "cached")
+    pages = ("posts/amazon-ia/index.html", "posts/amazon-ai/index.html", "archive/index.html")
+    for rel in pages:
+        assert (blog / "cached" / rel).read_bytes() == (blog / "made" / rel).read_bytes(), rel
+    fr, en, archive = ((blog / "cached" / rel).read_text() for rel in pages)
+    assert "4 décembre 2025" in fr and "En savoir plus" in fr
+    assert "December 4, 2025" in en and "Learn more" in en
+    assert "décembre 2025</h2>" in archive and "septembre 2025</h2>" in archive
+    catalogue = blog / "templates/i18n/fr.po"
+    catalogue.parent.mkdir(parents=True, exist_ok=True)
+    for words in ("Pourquoi ?", "Et alors ?"):  # a project's catalogue, then an edit of it
+        catalogue.write_text(
+            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'msgid "Learn more"\nmsgstr "{words}"\n',
+            encoding="utf-8",
+        )
+        build(project, out=blog / "cached")
+        fr = (blog / "cached/posts/amazon-ia/index.html").read_text()
+        assert words[:-2] in fr and "En savoir plus" not in fr
+
+
 def test_new_renderer_renders_cached_bodies_again(
     blog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,7 +30,7 @@ from generator.config import Project
 from generator.drafts import Draft
 from generator.errors import InputError, SatireError, shown
 from generator.infra.fsutil import project_lock
-from generator.site import links, markup, media, stamp
+from generator.site import i18n, links, markup, media, stamp
 from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of
 from generator.site.keys import fingerprint, page_key
@@ -126,6 +126,7 @@ def build(
         bodies = Bodies(project, enabled=cache)
         workers = Workers(jobs or os.cpu_count() or 1, progress)
         try:
+            spelled = recall_dates(store)
             report = _build(
                 project,
                 store,
@@ -135,6 +136,7 @@ def build(
                 out=out,
                 today=today,
             )
+            keep_dates(store, spelled)
         finally:
             workers.close()
             bodies.close()
@@ -166,6 +168,21 @@ def is_marked(out: Path, *, drafts: bool, newest_input: float) -> bool:
     says there are none (deploy refuses a stale or drafts marker)."""
     old = read_marker(out)
     return old is not None and old.drafts == drafts and old.newest_input_mtime == newest_input
+
+
+def recall_dates(store: RenderCache) -> int:
+    """Give `i18n` the dates spelled by earlier builds; return how many it knows."""
+    key = i18n.spelled_dates_key()
+    i18n.remember(json.loads(store.get_many([key]).get(key) or "{}"))
+    return len(i18n.spelled_dates())
+
+
+def keep_dates(store: RenderCache, known: int) -> None:
+    """Keep the dates spelled so far for the next build, when this one spelled new
+    ones (in this process: those spelled in the page workers are spelled again)."""
+    spelled = i18n.spelled_dates()
+    if len(spelled) > known:
+        store.put_many({i18n.spelled_dates_key(): json.dumps(spelled, ensure_ascii=False)})
 
 
 @contextmanager

@@ -244,11 +244,8 @@ def archive_groups(posts: list[Post], language: str) -> list[tuple[str, list[Pos
     groups: dict[tuple[int, int], list[Post]] = {}
     for post in posts:
         groups.setdefault((post.date.year, post.date.month), []).append(post)
-    from babel.dates import format_date
-
     return [
-        (format_date(dt.date(y, m, 1), "LLLL y", locale=i18n.locale(language)), items)
-        for (y, m), items in groups.items()
+        (i18n.month_year(dt.date(y, m, 1), language), items) for (y, m), items in groups.items()
     ]
 
 

@@ -79,7 +79,9 @@ class Theme:
             keep_trailing_newline=True,
             auto_reload=False,
         )
-        translations = i18n.translations(self.dirs, language)
+        translations = i18n.translations(
+            self.dirs, language, self.project.state_dir / "templates" / "catalogues"
+        )
         env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
 
         # Plain functions in place of the extension's context-aware wrappers:

@@ -1,6 +1,8 @@
 """Guards of rendering and its settings: Markdown reuse, time zone, relative links,
 optional extras (run by bench/mutations.py)."""
 
+CHROME = "tests/test_site_build.py::test_chrome_from_the_caches_reads_as_when_made"
+
 MUTATIONS = [
     {
         "name": "markup: shared Markdown instance not reset between bodies",
@@ -78,5 +80,19 @@ MUTATIONS = [
         "old": "    try:\n        import boto3\n    except ImportError:\n",
         "new": "    import boto3\n\n    if not boto3:\n",
         "tests": ["tests/test_extras.py::test_s3_deploy_without_boto3_names_the_extra"],
+    },
+    {
+        "name": "i18n: spelled dates kept without their language (an English date on a French page)",
+        "path": "generator/site/i18n.py",
+        "old": '    key = f"{form}|{language}|{day.isoformat()}"\n',
+        "new": '    key = f"{form}|{day.isoformat()}"\n',
+        "tests": [CHROME],
+    },
+    {
+        "name": "i18n: compiled catalogue kept without its .po files' content (an edit goes unseen)",
+        "path": "generator/site/i18n.py",
+        "old": '        digest.update(path.read_bytes() + b"\\0")\n',
+        "new": '        digest.update(path.name.encode() + b"\\0")\n',
+        "tests": [CHROME],
     },
 ]
