@@ -46,7 +46,7 @@ def blog(demo_project: Path, settled: None) -> Path:
 
 
 def fresh(root: Path, drafts: bool = False) -> bool:
-    return stamp.up_to_date(root, (root / "site").resolve(), drafts) is not None
+    return stamp.up_to_date(root, (root / "site").resolve(), drafts).stamp is not None
 
 
 def built(root: Path) -> Path:
@@ -143,7 +143,7 @@ def test_another_day_defeats_the_stamp(blog: Path, monkeypatch: pytest.MonkeyPat
 def test_each_output_and_drafts_setting_has_its_own_stamp(blog: Path) -> None:
     built(blog)
     assert not fresh(blog, drafts=True)
-    assert stamp.up_to_date(blog, (blog / "elsewhere").resolve(), False) is None
+    assert stamp.up_to_date(blog, (blog / "elsewhere").resolve(), False).stamp is None
 
 
 def test_inputs_changed_just_before_a_build_leave_no_stamp(

@@ -49,7 +49,8 @@ def build(app: App, drafts: bool, out: Path | None) -> int:
     started = time.perf_counter()
     root = app.root()
     target = (out or root / SITE_DIR).resolve()
-    last = stamp.up_to_date(root, target, drafts)  # nothing to do: no config, no drafts loaded
+    verdict = stamp.up_to_date(root, target, drafts)  # nothing to do: no config, no drafts loaded
+    last = verdict.stamp
     if last is not None:
         tell(last.warnings, last.notices)
         click.echo(summary(last.posts, last.pages, target, seconds=time.perf_counter() - started))
@@ -59,7 +60,9 @@ def build(app: App, drafts: bool, out: Path | None) -> int:
     project = app.project()
     progress: Bars | Lines = Bars() if sys.stderr.isatty() else Lines(SLOW)
     with progress:
-        report = build_site(project, drafts=drafts, out=target, progress=progress)
+        report = build_site(
+            project, drafts=drafts, out=target, progress=progress, inputs=verdict.inputs
+        )
     for error in report.errors:
         echo_err(error.message)
     tell(report.warnings, report.notices)

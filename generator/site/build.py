@@ -106,15 +106,18 @@ def build(
     cache: bool = True,
     jobs: int | None = None,
     progress: Progress | None = None,
+    inputs: stamp.Inputs | None = None,
 ) -> BuildReport:
     """Build the site into `out` (default site/). Bad drafts land in `report.errors`;
-    `progress` hears of each phase (gather, images, cards, pages) as it goes."""
+    `progress` hears of each phase (gather, images, cards, pages) as it goes;
+    `inputs`: the project's inputs as scanned just before (`stamp.up_to_date`)."""
     started = time.perf_counter()
     out = (out or project.site_dir).resolve()
     today = today or project.today()
     with project_lock(project.state_dir, "build"), collector_paused():
-        # before gathering: an edit made during the build makes the site stale
-        inputs = stamp.scan(project.root)
+        # before gathering: an edit made during the build makes the site stale (a
+        # scan made earlier still is: at worst, the next build finds it stale too)
+        inputs = inputs or stamp.scan(project.root)
         newest_input = inputs.newest_input
         recover(out)
         marked = is_marked(out, drafts=drafts, newest_input=newest_input)

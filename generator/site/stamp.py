@@ -173,9 +173,19 @@ def save(
     write_atomic(path(root, out, drafts), json.dumps(data), sync=False)
 
 
-def up_to_date(root: Path, out: Path, drafts: bool) -> Stamp | None:
-    """What the last build reported, when a build now would change nothing;
-    else None. Waits for a build running on the project, as a build would."""
+@dataclass(frozen=True)
+class Verdict:
+    """`up_to_date`'s answer: the stamp when a build now would change nothing,
+    and the inputs it scanned to decide (a build may start from that scan)."""
+
+    stamp: Stamp | None
+    inputs: Inputs | None
+
+
+def up_to_date(root: Path, out: Path, drafts: bool) -> Verdict:
+    """What the last build reported, when a build now would change nothing.
+    Waits for a build running on the project, as a build would."""
+    inputs = None
     with project_lock(root / STATE_DIR, "build"):
         try:
             data = json.loads(path(root, out, drafts).read_text(encoding="utf-8"))
@@ -187,16 +197,14 @@ def up_to_date(root: Path, out: Path, drafts: bool) -> Stamp | None:
                 [str(line) for line in data["warnings"]],
                 [str(line) for line in data["notices"]],
             )
-            if (
-                data["inputs"] != scan(root).digest
-                or day != clock.today(ZoneInfo(zone)).isoformat()
-            ):
-                return None
+            inputs = scan(root)
+            if data["inputs"] != inputs.digest or day != clock.today(ZoneInfo(zone)).isoformat():
+                return Verdict(None, inputs)
             prefix = f"{out}{os.sep}"
             for rel, (size, mtime) in outputs.items():
                 stat = os.stat(prefix + rel)
                 if stat.st_size != size or stat.st_mtime_ns != mtime:
-                    return None
+                    return Verdict(None, inputs)
         except (OSError, ValueError, KeyError, TypeError, ZoneInfoNotFoundError):
-            return None  # no stamp, an unreadable one, or an output file gone
-        return found
+            return Verdict(None, inputs)  # no stamp, an unreadable one, or an output file gone
+        return Verdict(found, inputs)

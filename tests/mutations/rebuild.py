@@ -107,8 +107,8 @@ MUTATIONS = [
     {
         "name": "stamp: another day answered by the stamp (a scheduled post would not appear)",
         "path": STAMP,
-        "old": "\n                or day != clock.today(ZoneInfo(zone)).isoformat()\n",
-        "new": "\n",
+        "old": " or day != clock.today(ZoneInfo(zone)).isoformat():\n",
+        "new": ":\n",
         "tests": [S + "test_another_day_defeats_the_stamp"],
     },
     {
