@@ -14,7 +14,6 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
@@ -51,31 +50,30 @@ def page_key(page: Page, shared: str, context: dict[str, Any] | None = None) -> 
     """The page's key; `context`: the page's, when already made."""
     # a post page's context is a function of its post (digest, neighbours,
     # translations) and of what the fingerprint covers: no need to build it
-    own: Any = (
-        _encode(page.post)
+    own = (
+        _post(page.post)
         if page.post is not None
-        else {k: v for k, v in (context or page.make()).items() if k not in SHARED}
+        else json.dumps(
+            {k: v for k, v in (context or page.make()).items() if k not in SHARED},
+            default=_encode,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
     )
-    text = json.dumps(
-        [shared, page.path, page.template, own], default=_encode, sort_keys=True, ensure_ascii=False
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(f"{shared}\0{page.path}\0{page.template}\0{own}".encode()).hexdigest()
 
 
 def _near(post: Post | None) -> list[str] | None:
     return None if post is None else [post.slug, post.title, post.language]
 
 
-# A post appears on many pages (its own, lists, feeds, its terms'): its part of
-# a key is hashed once per build. Keys are made once its media are known (after
-# media.prepare sets `media_key`), and nothing changes a post after that.
-_POSTS: WeakKeyDictionary[Post, str] = WeakKeyDictionary()
-
-
 def _post(post: Post) -> str:
-    known = _POSTS.get(post)
-    if known is None:
-        known = _POSTS[post] = hashlib.sha256(
+    """A post's part of a key. A post appears on many pages (its own, lists, feeds,
+    its terms'): this is hashed once per build, once its media are known (after
+    media.prepare sets `media_key`); nothing changes a post after that."""
+    known = post.key
+    if not known:
+        known = post.key = hashlib.sha256(
             json.dumps([
                 "post", post.digest, post.date.isoformat(), post.scheduled, post.minutes, post.file,
                 [_near(t) for t in post.translations], _near(post.previous), _near(post.next), post.media_key,

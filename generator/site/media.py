@@ -61,15 +61,12 @@ def prepare(
     media = Media()
     cache = project.state_dir / "media"
     started = time.perf_counter()
-    pictures = _pictures(project, posts, statics, root, cache, workers, media)
-    for post in posts:
-        mine = {
-            rel: pictures[rel]
-            for rel in images.used_by(
-                post.image.src if post.image else None, post.body_images, root
-            )
-            if rel in pictures
-        }
+    # each post's images as paths under static/ (hero first), and its hero's alone
+    uses = [images.used_by(p.image.src if p.image else None, p.body_images, root) for p in posts]
+    heroes = [images.local_path(p.image.src, root) if p.image else None for p in posts]
+    pictures = _pictures(project, uses, set(heroes), statics, cache, workers, media)
+    for post, used in zip(posts, uses, strict=True):
+        mine = {rel: pictures[rel] for rel in used if rel in pictures}
         if mine:
             post.pictures = mine
         for picture in mine.values():
@@ -77,7 +74,7 @@ def prepare(
                 media.files[rel] = (path, f"media:{picture.key[:32]}")
     media.timings["media.images"] = time.perf_counter() - started
     started = time.perf_counter()
-    _cards(project, posts, root, cache, workers, media)
+    _cards(project, posts, heroes, cache, workers, media)
     media.timings["media.cards"] = time.perf_counter() - started
     for post in posts:
         parts = [p.key for p in post.pictures.values()] + [post.card or ""]
@@ -92,18 +89,17 @@ def _settings(project: Project) -> ImageSettings:
 
 def _pictures(
     project: Project,
-    posts: list[Post],
+    uses: list[list[str]],
+    heroes: set[str | None],
     statics: Mapping[str, Path | str],
-    root: str,
     cache: Path,
     workers: Workers,
     media: Media,
 ) -> dict[str, Picture]:
     settings = _settings(project)
     wanted: dict[str, Path] = {}
-    heroes = {images.local_path(p.image.src, root) for p in posts if p.image is not None}
-    for post in posts:
-        for rel in images.used_by(post.image.src if post.image else None, post.body_images, root):
+    for used in uses:
+        for rel in used:
             if rel in statics and rel not in wanted:
                 wanted[rel] = Path(statics[rel])
     found: dict[str, Picture] = {}
@@ -148,7 +144,12 @@ def _known(record: Path) -> Picture | None:
 
 
 def _cards(
-    project: Project, posts: list[Post], root: str, cache: Path, workers: Workers, media: Media
+    project: Project,
+    posts: list[Post],
+    heroes: list[str | None],
+    cache: Path,
+    workers: Workers,
+    media: Media,
 ) -> None:
     style = cards.look(project.config.images.card, project.root)
     stamps = " ".join(_stamp(p) for p in (style.font, style.font_regular, style.logo) if p)
@@ -161,10 +162,8 @@ def _cards(
     }  # KEY.HASH.EXT
     tasks: list[tuple[cards.Spec, str]] = []
     owners: list[tuple[Post, str]] = []
-    for post in posts:
-        hero = (
-            post.pictures.get(images.local_path(post.image.src, root) or "") if post.image else None
-        )
+    for post, rel in zip(posts, heroes, strict=True):
+        hero = post.pictures.get(rel) if rel else None
         # the backdrop made for it (1200x630), or the cleaned original
         hero_file = (
             (hero.backdrop or hero.files.get(hero.src))

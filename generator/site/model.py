@@ -61,6 +61,7 @@ class Post:
     )  # shared until set; its local images (hero, body) by path under static/
     card: str | None = None  # its social card's site path, e.g. "cards/slug.0123abcdef.png"
     media_key: str = ""  # changes when its pictures or card do
+    key: str = ""  # its part of a page's key, once made (keys.py)
 
     @property
     def slug(self) -> str:
