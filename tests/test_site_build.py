@@ -250,6 +250,86 @@ def test_incremental_rebuild_keeps_unchanged_files(blog: Path) -> None:
     )  # same bytes, same mtime
 
 
+def test_an_edit_renders_the_pages_that_show_what_changed(blog: Path) -> None:
+    """An approved edit of a body renders the post's page and the feeds (they carry
+    bodies), not the lists; an edit of a title renders the lists too."""
+    project = load_project(blog)
+    build(project)
+    sora = {"language": "en", "date": dt.date(2025, 10, 1), "tags": ["openai"]}
+    save(blog, make_draft("sora", body="A brand new body.", **sora))
+    report = build(project)
+    assert report.rendered == 3 and set(report.written) == {
+        "posts/sora/index.html",
+        "atom.xml",
+        "rss.xml",
+    }
+    assert "A brand new body." in (blog / "site/posts/sora/index.html").read_text()
+    assert "A brand new body." in (blog / "site/atom.xml").read_text()
+    save(blog, make_draft("sora", body="A brand new body.", dek="A new dek.", **sora))
+    report = build(project)
+    for rel in ("index.html", "tag/openai/index.html", "posts/sora/index.html"):
+        assert "A new dek." in (blog / "site" / rel).read_text(), rel
+        assert rel in report.written, rel
+    changes = {"body": "A brand new body.", "dek": "A new dek.", "title": "Sora, renamed"}
+    save(blog, make_draft("sora", **changes, **sora))
+    report = build(project)
+    for rel in (
+        "index.html",
+        "archive/index.html",
+        "tag/openai/index.html",
+        "posts/sora/index.html",
+    ):
+        assert "Sora, renamed" in (blog / "site" / rel).read_text(), rel
+        assert rel in report.written, rel
+
+
+THEMES_SHOWING_MORE = {
+    "a card with an excerpt": (
+        "partials/post_card.html",
+        '<article><a href="{{ root }}{{ post.url }}">{{ post.title }}</a> '
+        '<p class="excerpt">{{ post.body_html | striptags | truncate(40) }}</p></article>\n',
+    ),
+    "an archive with excerpts": (
+        "archive.html",
+        "{% for month, items in groups %}{% for post in items %}"
+        '<p class="excerpt">{{ post.body_html | striptags | truncate(40) }}</p>'
+        "{% endfor %}{% endfor %}\n",
+    ),
+    "an archive naming the model": (
+        "archive.html",
+        "{% for month, items in groups %}{% for post in items %}"
+        '<p class="excerpt">{{ post.draft.provenance.model }}</p>'
+        "{% endfor %}{% endfor %}\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("theme", THEMES_SHOWING_MORE)
+def test_lists_showing_bodies_or_drafts_see_their_edits(blog: Path, theme: str) -> None:
+    """A theme may show more of a post on a list page than the post's properties
+    (an excerpt of its body, its draft's provenance): every page showing it sees
+    an edit of it, on every page that shows it."""
+    name, text = THEMES_SHOWING_MORE[theme]
+    (blog / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
+    (blog / "templates" / name).write_text(text, encoding="utf-8")
+    project = load_project(blog)
+    build(project)
+    sora = make_draft(
+        "sora", language="en", date=dt.date(2025, 10, 1), tags=["openai"], body="Fresh words."
+    )
+    sora.provenance = sora.provenance.model_copy(update={"model": "gpt-sora"})
+    save(blog, sora)
+    build(project)
+    pages = (
+        ["archive/index.html"]
+        if name == "archive.html"
+        else ["index.html", "tag/openai/index.html", "category/hardware/index.html"]
+    )
+    for rel in pages:
+        html = (blog / "site" / rel).read_text()
+        assert "Fresh words." in html or "gpt-sora" in html, rel
+
+
 def test_unpublished_post_is_removed(blog: Path) -> None:
     assert run_satire("build", cwd=blog).code == 0
     save(blog, make_draft("sora", language="en", status="approved"))

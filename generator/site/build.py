@@ -33,7 +33,7 @@ from generator.infra.fsutil import project_lock
 from generator.site import i18n, links, markup, media, stamp
 from generator.site.cache import Bodies, RenderCache
 from generator.site.gather import assemble, gather, make_post, markdown_of
-from generator.site.keys import fingerprint, page_key
+from generator.site.keys import fingerprint, key_like, page_key
 from generator.site.labels import check_post_page
 from generator.site.marker import MARKER, read_marker, write_marker
 from generator.site.model import Page, Post
@@ -346,7 +346,9 @@ def up_to_date(
     if not manifest:
         return {}
     keys = {
-        page.path: page_key(page, shared) for page in pages if page.path in manifest
+        page.path: key_like(manifest[page.path][0], page, shared)
+        for page in pages
+        if page.path in manifest
     } | static_keys
     return {
         rel: entry
@@ -376,7 +378,11 @@ def _walk(out: Path) -> set[str]:
 
 
 def _prepare(
-    theme: Theme, pages: list[Page], writer: SiteWriter, shared: str, relative_to: str | None
+    theme: Theme,
+    pages: list[Page],
+    writer: SiteWriter,
+    shared: str,
+    relative_to: str | None,
 ) -> None:
     """Set up the page workers; `relative_to`: the site's root path when links are
     made relative to each page (site.relative_urls), else None."""
@@ -396,8 +402,9 @@ def _render_pages(pages: Sequence[Page]) -> list[Rendered]:
     results: list[Rendered] = []
     for page in pages:
         context = page.make()
-        key = page_key(page, job["shared"], context)
+        reads = Post.unlisted_reads
         html = theme.render(page.template, page.language, context)
+        key = page_key(page, job["shared"], context, whole=Post.unlisted_reads != reads)
         problem = None
         if page.post is not None:
             missing = check_post_page(

@@ -413,7 +413,7 @@ def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None
     digest = (
         digest or hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
     )
-    post = Post(draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
+    post = Post(_draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
     post.minutes, post.body_key = (
         markup.reading_minutes(draft.body),
         markup.cache_key(draft.body, draft.language),

@@ -46,8 +46,20 @@ def _libraries() -> str:
     return " ".join(f"{name}-{version(name)}" for name in ("jinja2", "babel", "markupsafe"))
 
 
-def page_key(page: Page, shared: str, context: dict[str, Any] | None = None) -> str:
-    """The page's key; `context`: the page's, when already made."""
+# The key of a list page whose last render read no post's body nor whole draft
+# (`Post.unlisted_reads`): its posts are keyed as their properties show them, so
+# that an edit of a body (approved again) leaves the archive, the index and the
+# terms' pages alone. A theme that shows more on a list page gets that page keyed
+# on whole posts.
+LISTED = "listed:"
+
+
+def page_key(
+    page: Page, shared: str, context: dict[str, Any] | None = None, *, whole: bool = True
+) -> str:
+    """The page's key; `context`: the page's, when already made; `whole`: whether
+    rendering it reads a post's body or whole draft (post pages always do)."""
+    listed = not whole and page.post is None
     # a post page's context is a function of its post (digest, neighbours,
     # translations) and of what the fingerprint covers: no need to build it
     own = (
@@ -55,12 +67,18 @@ def page_key(page: Page, shared: str, context: dict[str, Any] | None = None) -> 
         if page.post is not None
         else json.dumps(
             {k: v for k, v in (context or page.make()).items() if k not in SHARED},
-            default=_encode,
+            default=_encode_listed if listed else _encode,
             sort_keys=True,
             ensure_ascii=False,
         )
     )
-    return hashlib.sha256(f"{shared}\0{page.path}\0{page.template}\0{own}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{shared}\0{page.path}\0{page.template}\0{own}".encode()).hexdigest()
+    return LISTED + digest if listed else digest
+
+
+def key_like(old: str, page: Page, shared: str) -> str:
+    """The page's key now, made as its key `old` (from the last build) was."""
+    return page_key(page, shared, whole=not old.startswith(LISTED))
 
 
 def _near(post: Post | None) -> list[str] | None:
@@ -80,6 +98,28 @@ def _post(post: Post) -> str:
             ], ensure_ascii=False).encode()
         ).hexdigest()  # fmt: skip
     return known
+
+
+def _listed(post: Post) -> str:
+    """A post's part of a list page's key: what `Post`'s properties show, but
+    its body (nor its draft's revision, provenance or approval)."""
+    known = post.listed_key
+    if not known:
+        source, image = post.source, post.image
+        known = post.listed_key = hashlib.sha256(
+            json.dumps([
+                "listed", post.slug, post.title, post.dek, post.language, post.status, post.scheduled,
+                post.date.isoformat(), post.minutes, post.file, [source.publisher, source.url, source.title],
+                image and [image.src, image.alt, image.credit, image.credit_url],
+                [t.name for t in post.categories], [t.name for t in post.tags], list(post.body_images),
+                [_near(t) for t in post.translations], _near(post.previous), _near(post.next), post.media_key,
+            ], ensure_ascii=False).encode()
+        ).hexdigest()  # fmt: skip
+    return known
+
+
+def _encode_listed(value: Any) -> Any:
+    return _listed(value) if isinstance(value, Post) else _encode(value)
 
 
 def _encode(value: Any) -> Any:

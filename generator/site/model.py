@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from generator.brief import Image
 from generator.drafts import Draft, SourceRef
@@ -39,9 +39,15 @@ NO_PICTURES: Mapping[str, Picture] = MappingProxyType({})
 
 @dataclass(eq=False)
 class Post:
-    """One post as the theme sees it. `body_html` is sanitized already."""
+    """One post as the theme sees it. `body_html` is sanitized already.
 
-    draft: Draft
+    A list page (index, archive, a term's pages) is keyed on its posts as the
+    properties below show them, all but the body (`keys.py`): an edit of a body
+    leaves those pages alone. Reading the body or the whole draft counts in
+    `unlisted_reads`, so that a page whose render reads one is keyed on whole posts.
+    """
+
+    _draft: Draft  # (through `draft`, which counts the read)
     file: str  # the draft's path, for messages
     digest: str  # sha256 of the draft file: a post's content identity
     date: dt.date
@@ -62,49 +68,59 @@ class Post:
     card: str | None = None  # its social card's site path, e.g. "cards/slug.0123abcdef.png"
     media_key: str = ""  # changes when its pictures or card do
     key: str = ""  # its part of a page's key, once made (keys.py)
+    unlisted_reads: ClassVar[int] = 0  # reads of a post's body or whole draft, in this process
+
+    @property
+    def draft(self) -> Draft:
+        """The whole draft (its revision, provenance, approval...)."""
+        Post.unlisted_reads += 1
+        return self._draft
+
+    listed_key: str = ""  # the same, as lists show it (without its body)
 
     @property
     def slug(self) -> str:
-        return self.draft.slug
+        return self._draft.slug
 
     @property
     def title(self) -> str:
-        return self.draft.title
+        return self._draft.title
 
     @property
     def dek(self) -> str:
-        return self.draft.dek
+        return self._draft.dek
 
     @property
     def language(self) -> str:
-        return self.draft.language
+        return self._draft.language
 
     @property
     def status(self) -> str:
-        return self.draft.status
+        return self._draft.status
 
     @property
     def is_draft(self) -> bool:
         """Shown only in a --drafts build: not published, or not yet due."""
-        return self.draft.status != "published" or self.scheduled
+        return self._draft.status != "published" or self.scheduled
 
     @property
     def source(self) -> SourceRef:
-        return self.draft.source
+        return self._draft.source
 
     @property
     def body_html(self) -> str:
         """The sanitized body, fetched when a page needs it (10,000 bodies need not sit in memory)."""
+        Post.unlisted_reads += 1
         return self.bodies.get(self.body_key) if self.bodies is not None else ""
 
     @property
     def source_url(self) -> str:
         """The source link as it appears in pages (illegal characters percent-encoded)."""
-        return safe_url(self.draft.source.url)
+        return safe_url(self._draft.source.url)
 
     @property
     def image(self) -> Image | None:
-        return self.draft.image
+        return self._draft.image
 
     @property
     def url(self) -> str:

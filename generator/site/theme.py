@@ -109,12 +109,18 @@ class Theme:
 
     def _card(self, context: Any, post: Any) -> Markup:
         """`card(post)`: `partials/post_card.html` for `post`, rendered once per post
-        and language (list pages show the same card many times)."""
+        and language (list pages show the same card many times). A card that reads
+        the post's body or whole draft is rendered on each page: each must count
+        the read (`Post.unlisted_reads`)."""
         key = (id(post), context["lang"])
-        if key not in self._cards:
+        card = self._cards.get(key)
+        if card is None:
             template = context.environment.get_template("partials/post_card.html")
-            self._cards[key] = Markup(template.render({**context.get_all(), "post": post}))
-        return self._cards[key]
+            reads = post.unlisted_reads
+            card = Markup(template.render({**context.get_all(), "post": post}))
+            if post.unlisted_reads == reads:
+                self._cards[key] = card
+        return card
 
     def _bytecode_dir(self, version: str) -> Path:
         """Where compiled templates are kept between builds (Jinja checks each

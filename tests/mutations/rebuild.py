@@ -1,9 +1,13 @@
-"""Guards of the build stamp (issue 21): every input and output of a build
-defeats the no-op shortcut, each with the tests that fail when it goes."""
+"""Guards of rebuilds (issue 21): every input and output of a build defeats
+the no-op shortcut (the build stamp), and a list page keyed without its posts'
+bodies still sees what it shows of them; each with the tests that fail when it goes."""
 
 S = "tests/test_build_stamp.py::"
 EVERY = S + "test_every_input_and_output_defeats_the_stamp"
 STAMP = "generator/site/stamp.py"
+B = "tests/test_site_build.py::"
+MORE = B + "test_lists_showing_bodies_or_drafts_see_their_edits"
+EDITS = B + "test_an_edit_renders_the_pages_that_show_what_changed"
 GATHER = "generator/site/gather.py"
 DIRS = 'INPUT_DIRS = ("drafts", "briefs", "templates", "static")\n'
 
@@ -199,5 +203,40 @@ MUTATIONS = [
         "old": "    gc.enable()  # the `satire` process pauses it",
         "new": "    pass  # the `satire` process pauses it",
         "tests": ["tests/test_serve.py::test_servers_turn_the_collector_back_on"],
+    },
+    {
+        "name": "keys: a list page that read bodies or drafts keyed as one that did not",
+        "path": "generator/site/keys.py",
+        "old": "    listed = not whole and page.post is None\n",
+        "new": "    listed = page.post is None\n",
+        "tests": [MORE + "[a card with an excerpt]", MORE + "[an archive with excerpts]"],
+    },
+    {
+        "name": "keys: a post's dek left out of what lists show of it",
+        "path": "generator/site/keys.py",
+        "old": '"listed", post.slug, post.title, post.dek,',
+        "new": '"listed", post.slug, post.title,',
+        "tests": [EDITS],
+    },
+    {
+        "name": "theme: a card that read the body served again without counting the read",
+        "path": "generator/site/theme.py",
+        "old": "            if post.unlisted_reads == reads:\n",
+        "new": "            if True:\n",
+        "tests": [MORE + "[a card with an excerpt]"],
+    },
+    {
+        "name": "model: reading a post's whole draft not counted",
+        "path": "generator/site/model.py",
+        "old": "        Post.unlisted_reads += 1\n        return self._draft\n",
+        "new": "        return self._draft\n",
+        "tests": [MORE + "[an archive naming the model]"],
+    },
+    {
+        "name": "model: reading a post's body not counted",
+        "path": "generator/site/model.py",
+        "old": "        Post.unlisted_reads += 1\n        return self.bodies.get(",
+        "new": "        return self.bodies.get(",
+        "tests": [MORE + "[a card with an excerpt]", MORE + "[an archive with excerpts]"],
     },
 ]
