@@ -86,17 +86,13 @@ def _near(post: Post | None) -> list[str] | None:
 
 
 def _post(post: Post) -> str:
-    """A post's part of a key. A post appears on many pages (its own, lists, feeds,
-    its terms'): this is hashed once per build, once its media are known (after
-    media.prepare sets `media_key`); nothing changes a post after that."""
+    """A post's part of a key: what lists show of it (`_listed`) and its file's
+    digest (its body, its whole draft). A post appears on many pages (its own,
+    lists, feeds, its terms'): this is hashed once per build, once its media are
+    known (after media.prepare sets `media_key`); nothing changes a post after that."""
     known = post.key
     if not known:
-        known = post.key = hashlib.sha256(
-            json.dumps([
-                "post", post.digest, post.date.isoformat(), post.scheduled, post.minutes, post.file,
-                [_near(t) for t in post.translations], _near(post.previous), _near(post.next), post.media_key,
-            ], ensure_ascii=False).encode()
-        ).hexdigest()  # fmt: skip
+        known = post.key = hashlib.sha256(f"{_listed(post)}\0{post.digest}".encode()).hexdigest()
     return known
 
 
