@@ -208,6 +208,14 @@ def edit_one(root: Path, link: str) -> None:
     target.write_text(seal(changed, "bench").to_text(), encoding="utf-8")  # edited, approved
 
 
+def retitle_one(root: Path, title: str) -> None:
+    """Change one post's title (and approve it): the lists that show it, and its card, change."""
+    target = root / "drafts" / "post-00007.md"
+    changed = parse_draft(target.read_text(encoding="utf-8"), "post-00007.md")
+    changed.title = title
+    target.write_text(seal(changed, "bench").to_text(), encoding="utf-8")  # edited, approved
+
+
 def pelican_seconds(root: Path, python: str | None) -> float | None:
     """The same corpus through Pelican (Markdown reader), with `python` (a venv
     where Pelican is installed, `--pelican`) or this one when it has Pelican."""

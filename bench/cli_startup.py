@@ -11,7 +11,8 @@ the build stamp (`generator/site/stamp.py`) when the inputs are older than its
 racy window (2 s), so the corpus is left to settle before the no-op runs; the
 "no stamp" line is the same no-op with the stamp deleted. The changed post is
 edited and approved again, as an editor's edit reaches the site (an edit left
-unapproved only takes the post out). "imports alone" is the floor under a
+unapproved only takes the post out); a retitled post also changes the lists
+that show it and its social card. "imports alone" is the floor under a
 changed build: a process that imports what one needs and loads the config,
 with the cyclic collector paused as `satire` pauses it.
 
@@ -41,7 +42,7 @@ import gc
 gc.disable()  # as the `satire` process runs its command (generator.cli.run)
 from pathlib import Path
 import generator.cli, generator.site.build, generator.config
-import jinja2, babel.dates, babel.support, babel.messages.pofile, markdown, nh3
+import jinja2, markdown, nh3  # (Babel too, when a catalogue or a date is new)
 generator.config.load_project(Path("."))
 """
 HEAVY = ("PIL", "markdown", "nh3", "babel", "jinja2", "pydantic", "yaml", "rich")
@@ -106,7 +107,7 @@ def main() -> None:
         )
 
     sys.path.insert(0, str(REPO / "bench"))
-    from build import edit_one, make_corpus  # the build bench's corpus and edit
+    from build import edit_one, make_corpus, retitle_one  # the build bench's corpus and edits
 
     with tempfile.TemporaryDirectory(prefix="satire-cli-") as folder:
         root = Path(folder) / "blog"
@@ -153,22 +154,39 @@ def main() -> None:
             f"{'imports alone':24s} median {median * 1000:6.0f} ms   best {best * 1000:6.0f} ms   "
             "(what a changed build imports, and the config loaded: the floor under it)"
         )
-        changed = []
-        for n in range(runs):
-            edit_one(root, f"Un lien {n} vers")  # edited and approved, as an editor does
-            start = time.perf_counter()
-            done = subprocess.run(
-                [*satire, "build"], cwd=root, check=True, capture_output=True, text=True, env=ENV
+        for label, edit, what in (
+            ("satire build (1 changed)", edit_one, "Un lien {n} vers"),
+            ("satire build (1 retitled)", retitle_one, "Un titre {n} tout neuf"),
+        ):
+            changed = []
+            for n in range(runs):
+                edit(root, what.format(n=n))  # edited and approved, as an editor does
+                start = time.perf_counter()
+                done = subprocess.run(
+                    [*satire, "build"],
+                    cwd=root,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=ENV,
+                )
+                wall = time.perf_counter() - start
+                inside = re.search(r"([\d.]+) s\)", done.stdout)
+                rendered = re.search(r"(\d+) rendered", done.stdout)
+                changed.append(
+                    (
+                        wall,
+                        float(inside.group(1)) if inside else 0.0,
+                        rendered.group(1) if rendered else "?",
+                    )
+                )
+            walls = sorted(w for w, _, _ in changed)
+            builds = sorted(b for _, b, _ in changed)
+            print(
+                f"{label:24s} median {statistics.median(walls) * 1000:6.0f} ms   best {walls[0] * 1000:6.0f} ms   "
+                f"(the build itself: median {statistics.median(builds) * 1000:.0f} ms, best {builds[0] * 1000:.0f} ms; "
+                f"{changed[-1][2]} pages rendered)"
             )
-            wall = time.perf_counter() - start
-            inside = re.search(r"([\d.]+) s\)", done.stdout)
-            changed.append((wall, float(inside.group(1)) if inside else 0.0))
-        walls = sorted(w for w, _ in changed)
-        builds = sorted(b for _, b in changed)
-        print(
-            f"{'satire build (1 changed)':24s} median {statistics.median(walls) * 1000:6.0f} ms   best {walls[0] * 1000:6.0f} ms   "
-            f"(the build itself: median {statistics.median(builds) * 1000:.0f} ms, best {builds[0] * 1000:.0f} ms)"
-        )
 
 
 if __name__ == "__main__":
