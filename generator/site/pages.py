@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -40,12 +40,13 @@ class SiteInfo:
     project: Project
     drafts: bool
     zone: ZoneInfo
+    _disclaimers: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def url(self) -> str:
         return self.project.config.url
 
-    @property
+    @cached_property
     def root(self) -> str:
         return urlsplit(self.project.config.url).path or "/"
 
@@ -61,6 +62,12 @@ class SiteInfo:
         return self.absolute(src) if absolute else self.root + src
 
     def disclaimer(self, language: str) -> str:
+        known = self._disclaimers.get(language)
+        if known is None:  # every page carries it: made once per language
+            known = self._disclaimers[language] = self._disclaimer(language)
+        return known
+
+    def _disclaimer(self, language: str) -> str:
         own = self.project.config.site.disclaimer
         text = own.get(language) or own.get(i18n.base_language(language))
         if not text:
@@ -71,6 +78,7 @@ class SiteInfo:
         """A post's date as the start of that day in the site's zone."""
         return dt.datetime.combine(day, dt.time(0, 0), tzinfo=self.zone)
 
+    @cached_property
     def csp(self) -> str:
         """Content-Security-Policy: nothing runs but our own files (and a comments embed)."""
         comments = self.project.config.site.comments
@@ -119,7 +127,7 @@ def common(
         "categories": gathered.categories,
         "disclaimer": info.disclaimer(language),
         "about_url": info.root + "about/",
-        "csp": info.csp(),
+        "csp": info.csp,
         "page": {
             "title": title,
             "description": description or config.description,
