@@ -330,6 +330,24 @@ def test_lists_showing_bodies_or_drafts_see_their_edits(blog: Path, theme: str) 
         assert "Fresh words." in html or "gpt-sora" in html, rel
 
 
+def test_lists_showing_neighbours_see_their_new_titles(blog: Path) -> None:
+    """Lists are keyed without the posts' neighbours (a new title renders the
+    neighbours' pages, not every list holding them), unless the theme shows them."""
+    (blog / "templates").mkdir(exist_ok=True)
+    (blog / "templates/tag.html").write_text(
+        '{% for post in posts %}<p class="newer">{{ post.next.title if post.next else "" }}</p>'
+        "{% endfor %}\n",
+        encoding="utf-8",
+    )
+    project = load_project(blog)
+    build(project)
+    newer = {"language": "en", "translations": {"fr": "amazon-ia"}}  # sora's newer neighbour
+    save(blog, make_draft("amazon-ai", title="Amazon, renamed", **newer))
+    build(project)
+    assert "Amazon, renamed" in (blog / "site/tag/openai/index.html").read_text()  # sora's tag
+    assert "Amazon, renamed" in (blog / "site/posts/sora/index.html").read_text()
+
+
 def test_unpublished_post_is_removed(blog: Path) -> None:
     assert run_satire("build", cwd=blog).code == 0
     save(blog, make_draft("sora", language="en", status="approved"))

@@ -429,7 +429,7 @@ def link(posts: list[Post]) -> None:
     for post in posts:  # newest first
         after = newer.get(post.language)
         if after is not None:
-            post.next, after.previous = after, post
+            post.newer, after.older = after, post
         newer[post.language] = post
         post.translations = [
             by_slug[s]

@@ -86,19 +86,20 @@ def _near(post: Post | None) -> list[str] | None:
 
 
 def _post(post: Post) -> str:
-    """A post's part of a key: what lists show of it (`_listed`) and its file's
-    digest (its body, its whole draft). A post appears on many pages (its own,
+    """A post's part of a key: what lists show of it (`_listed`), its file's
+    digest (its body, its whole draft) and its neighbours. A post appears on many pages (its own,
     lists, feeds, its terms'): this is hashed once per build, once its media are
     known (after media.prepare sets `media_key`); nothing changes a post after that."""
     known = post.key
     if not known:
-        known = post.key = hashlib.sha256(f"{_listed(post)}\0{post.digest}".encode()).hexdigest()
+        text = json.dumps([_listed(post), post.digest, _near(post.older), _near(post.newer)])
+        known = post.key = hashlib.sha256(text.encode()).hexdigest()
     return known
 
 
 def _listed(post: Post) -> str:
     """A post's part of a list page's key: what `Post`'s properties show, but
-    its body (nor its draft's revision, provenance or approval)."""
+    its body and its neighbours (nor its draft's revision, provenance or approval)."""
     known = post.listed_key
     if not known:
         source, image = post.source, post.image
@@ -108,7 +109,7 @@ def _listed(post: Post) -> str:
                 post.date.isoformat(), post.minutes, post.file, [source.publisher, source.url, source.title],
                 image and [image.src, image.alt, image.credit, image.credit_url],
                 [t.name for t in post.categories], [t.name for t in post.tags], list(post.body_images),
-                [_near(t) for t in post.translations], _near(post.previous), _near(post.next), post.media_key,
+                [_near(t) for t in post.translations], post.media_key,
             ], ensure_ascii=False).encode()
         ).hexdigest()  # fmt: skip
     return known

@@ -42,9 +42,10 @@ class Post:
     """One post as the theme sees it. `body_html` is sanitized already.
 
     A list page (index, archive, a term's pages) is keyed on its posts as the
-    properties below show them, all but the body (`keys.py`): an edit of a body
-    leaves those pages alone. Reading the body or the whole draft counts in
-    `unlisted_reads`, so that a page whose render reads one is keyed on whole posts.
+    properties below show them, all but the body and the neighbours (`keys.py`):
+    an edit of a body, or a neighbour's new title, leaves those pages alone.
+    Reading the body, the whole draft or a neighbour counts in `unlisted_reads`,
+    so that a page whose render reads one is keyed on whole posts.
     """
 
     _draft: Draft  # (through `draft`, which counts the read)
@@ -58,8 +59,8 @@ class Post:
     categories: list[Term] = field(default_factory=list)
     tags: list[Term] = field(default_factory=list)
     translations: list[Post] = field(default_factory=list)
-    previous: Post | None = None  # older, same language
-    next: Post | None = None  # newer, same language
+    older: Post | None = None  # (through `previous`, which counts the read)
+    newer: Post | None = None  # (through `next`, likewise)
     # (kept lean: ten thousand posts live in memory during a build)
     body_images: tuple[str, ...] = ()  # image addresses its Markdown names
     pictures: Mapping[str, Picture] = field(
@@ -69,6 +70,18 @@ class Post:
     media_key: str = ""  # changes when its pictures or card do
     key: str = ""  # its part of a page's key, once made (keys.py)
     unlisted_reads: ClassVar[int] = 0  # reads of a post's body or whole draft, in this process
+
+    @property
+    def previous(self) -> Post | None:
+        """The older post in the same language."""
+        Post.unlisted_reads += 1
+        return self.older
+
+    @property
+    def next(self) -> Post | None:
+        """The newer post in the same language."""
+        Post.unlisted_reads += 1
+        return self.newer
 
     @property
     def draft(self) -> Draft:

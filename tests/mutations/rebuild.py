@@ -239,4 +239,18 @@ MUTATIONS = [
         "new": "        return self.bodies.get(",
         "tests": [MORE + "[a card with an excerpt]", MORE + "[an archive with excerpts]"],
     },
+    {
+        "name": "model: reading a post's neighbour not counted",
+        "path": "generator/site/model.py",
+        "old": "        Post.unlisted_reads += 1\n        return self.newer\n",
+        "new": "        return self.newer\n",
+        "tests": [B + "test_lists_showing_neighbours_see_their_new_titles"],
+    },
+    {
+        "name": "keys: a post page keyed without its neighbours",
+        "path": "generator/site/keys.py",
+        "old": "post.digest, _near(post.older), _near(post.newer)])",
+        "new": "post.digest])",
+        "tests": [B + "test_lists_showing_neighbours_see_their_new_titles"],
+    },
 ]
