@@ -296,7 +296,7 @@ def test_a_build_reads_only_the_drafts_whose_stat_data_changed(
     real = gather.Stats.read
 
     def counted(
-        self: gather.Stats, file: str, path: Path, now: list[int] | None = None
+        self: gather.Stats, file: str, path: str, now: list[int] | None = None
     ) -> tuple[str, bytes]:
         read.append(file)
         return real(self, file, path, now)

@@ -139,7 +139,7 @@ def load_drafts(
     paths = [
         (
             project.rel(Path(entry.path)) if entry.is_symlink() else prefix + entry.name,
-            Path(entry.path),
+            entry.path,  # a str: a Path per draft costs more than the stat
         )
         for entry in store.entries()
     ]
@@ -157,7 +157,7 @@ def load_drafts(
         start: int,
     ) -> tuple[dict[str, Parsed | None], list[tuple[str, str]], Callable[[], list[Outcome]]]:
         """Read a chunk (each changed file once), take what the cache knows, send the rest to parse."""
-        chunk: list[tuple[str, Path, bytes | None, str]] = []  # (shown path, path, bytes, digest)
+        chunk: list[tuple[str, str, bytes | None, str]] = []  # (shown path, path, bytes, digest)
         for file, path in paths[start : start + CHUNK]:
             try:
                 digest, raw = stats.digest(file, path)
@@ -246,7 +246,7 @@ class Stats:
         self.known: dict[str, list[Any]] = json.loads(found) if found else {}
         self.seen: dict[str, list[Any]] = {}
 
-    def digest(self, file: str, path: Path) -> tuple[str, bytes | None]:
+    def digest(self, file: str, path: str) -> tuple[str, bytes | None]:
         """The draft's digest, and its bytes unless its stat data vouched for it (then None)."""
         now = self.now(os.stat(path))
         old = self.known.get(file)
@@ -255,10 +255,11 @@ class Stats:
             return str(old[3]), None
         return self.read(file, path, now)
 
-    def read(self, file: str, path: Path, now: list[int] | None = None) -> tuple[str, bytes]:
+    def read(self, file: str, path: str, now: list[int] | None = None) -> tuple[str, bytes]:
         """The draft's digest and bytes, read."""
         now = now or self.now(os.stat(path))  # before reading: a later edit moves its times
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
         digest = hashlib.sha256(raw).hexdigest()
         self._record(file, now, digest)
         return digest, raw
