@@ -450,7 +450,9 @@ def terms(posts: list[Post], kind: str) -> list[Term]:
             slug = slugs.get(name)
             if slug is None:
                 slug = slugs[name] = slugify(name)
-            term = found.setdefault(slug, Term(kind, name, slug))
+            term = found.get(slug)
+            if term is None:
+                term = found[slug] = Term(kind, name, slug)
             if term not in mine:
                 mine.append(term)
                 term.posts.append(post)
