@@ -489,6 +489,4 @@ def render_post_page(project: Project, draft: Draft) -> str:
 
 def _relinkable(post: Post, today: dt.date) -> Post:
     """A fresh copy of a gathered post, for linking among a different set."""
-    copy = make_post(post.draft, post.file, today, post.digest)
-    copy.minutes, copy.body_key = post.minutes, post.body_key
-    return copy
+    return make_post(post.draft, post.file, today, post)

@@ -78,12 +78,7 @@ def gather(
                 draft.status in approval.LIVE
             ):  # never as approved: a drafts build shows it as a draft
                 draft = draft.model_copy(update={"status": "draft"})
-        post = make_post(draft, parsed.file, today, parsed.digest)
-        post.minutes, post.body_key, post.body_images = (
-            parsed.minutes,
-            parsed.body_key,
-            parsed.images,
-        )
+        post = make_post(draft, parsed.file, today, parsed)
         if (post.status == "published" and not post.scheduled) or (
             drafts and post.status in SHOWN_WITH_DRAFTS
         ):
@@ -409,17 +404,20 @@ def markdown_of(project: Project, posts: list[Post]) -> dict[str, str]:
     }
 
 
-def make_post(draft: Draft, file: str, today: dt.date, digest: str | None = None) -> Post:
+def make_post(draft: Draft, file: str, today: dt.date, read: Parsed | Post | None = None) -> Post:
+    """A post of `draft`; `read`: its file as parsed (or a post made of it), which
+    holds its digest and what its body gives (the draft's body may be left out)."""
     date = draft.date or draft.provenance.generated_at.date()
-    digest = (
-        digest or hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
-    )
-    post = Post(_draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
-    post.minutes, post.body_key = (
-        markup.reading_minutes(draft.body),
-        markup.cache_key(draft.body, draft.language),
-    )
-    post.body_images = tuple(images.body_images(draft.body))
+    if read is None:
+        digest = hashlib.sha256(f"{draft.model_dump_json()}\0{draft.body}".encode()).hexdigest()
+        post = Post(_draft=draft, file=file, digest=digest, date=date, scheduled=date > today)
+        post.minutes = markup.reading_minutes(draft.body)
+        post.body_key = markup.cache_key(draft.body, draft.language)
+        post.body_images = tuple(images.body_images(draft.body))
+        return post
+    post = Post(_draft=draft, file=file, digest=read.digest, date=date, scheduled=date > today)
+    post.minutes, post.body_key = read.minutes, read.body_key
+    post.body_images = read.images if isinstance(read, Parsed) else read.body_images
     return post
 
 

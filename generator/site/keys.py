@@ -65,11 +65,8 @@ def page_key(
     own = (
         _post(page.post)
         if page.post is not None
-        else json.dumps(
-            {k: v for k, v in (context or page.make()).items() if k not in SHARED},
-            default=_encode_listed if listed else _encode,
-            sort_keys=True,
-            ensure_ascii=False,
+        else (_LISTED if listed else _WHOLE).encode(
+            {k: v for k, v in (context or page.make()).items() if k not in SHARED}
         )
     )
     digest = hashlib.sha256(f"{shared}\0{page.path}\0{page.template}\0{own}".encode()).hexdigest()
@@ -119,7 +116,7 @@ def _encode_listed(value: Any) -> Any:
     return _listed(value) if isinstance(value, Post) else _encode(value)
 
 
-def _encode(value: Any) -> Any:
+def _encode(value: Any) -> Any:  # (a JSON encoder's `default`)
     if isinstance(value, Post):
         return _post(value)
     if isinstance(value, Term):
@@ -131,3 +128,8 @@ def _encode(value: Any) -> Any:
     if isinstance(value, tuple | set):
         return list(value)
     raise TypeError(f"page context value of type {type(value).__name__} has no key encoding")
+
+
+# made once: a list page's own context, with posts whole or as lists show them
+_WHOLE = json.JSONEncoder(default=_encode, sort_keys=True, ensure_ascii=False)
+_LISTED = json.JSONEncoder(default=_encode_listed, sort_keys=True, ensure_ascii=False)
