@@ -89,7 +89,7 @@ def _post(post: Post) -> str:
     known (after media.prepare sets `media_key`); nothing changes a post after that."""
     known = post.key
     if not known:
-        text = json.dumps([_listed(post), post.digest, _near(post.older), _near(post.newer)])
+        text = _PLAIN.encode([_listed(post), post.digest, _near(post.older), _near(post.newer)])
         known = post.key = hashlib.sha256(text.encode()).hexdigest()
     return known
 
@@ -101,13 +101,13 @@ def _listed(post: Post) -> str:
     if not known:
         source, image = post.source, post.image
         known = post.listed_key = hashlib.sha256(
-            json.dumps([
+            _PLAIN.encode([
                 "listed", post.slug, post.title, post.dek, post.language, post.status, post.scheduled,
                 post.date.isoformat(), post.minutes, post.file, [source.publisher, source.url, source.title],
                 image and [image.src, image.alt, image.credit, image.credit_url],
                 [t.name for t in post.categories], [t.name for t in post.tags], list(post.body_images),
                 [_near(t) for t in post.translations], post.media_key,
-            ], ensure_ascii=False).encode()
+            ]).encode()
         ).hexdigest()  # fmt: skip
     return known
 
@@ -130,6 +130,7 @@ def _encode(value: Any) -> Any:  # (a JSON encoder's `default`)
     raise TypeError(f"page context value of type {type(value).__name__} has no key encoding")
 
 
-# made once: a list page's own context, with posts whole or as lists show them
+# made once: a post's parts; a list page's own context, with posts whole or as lists show them
+_PLAIN = json.JSONEncoder(ensure_ascii=False)
 _WHOLE = json.JSONEncoder(default=_encode, sort_keys=True, ensure_ascii=False)
 _LISTED = json.JSONEncoder(default=_encode_listed, sort_keys=True, ensure_ascii=False)
