@@ -10,6 +10,7 @@ Babel and reading a locale's data cost a rebuild of one post about 20 ms.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gettext
 import hashlib
@@ -127,7 +128,8 @@ def translations(
     if mo is None:
         mo = _compile(files, language)
         if compiled is not None:
-            write_atomic(compiled, mo, sync=False)
+            with contextlib.suppress(OSError):  # a cache: a full or read-only disk only costs time
+                write_atomic(compiled, mo, sync=False)
     return gettext.GNUTranslations(io.BytesIO(mo))
 
 
