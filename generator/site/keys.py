@@ -46,11 +46,11 @@ def _libraries() -> str:
     return " ".join(f"{name}-{version(name)}" for name in ("jinja2", "babel", "markupsafe"))
 
 
-# The key of a list page whose last render read no post's body nor whole draft
-# (`Post.unlisted_reads`): its posts are keyed as their properties show them, so
-# that an edit of a body (approved again) leaves the archive, the index and the
-# terms' pages alone. A theme that shows more on a list page gets that page keyed
-# on whole posts.
+# The key of a list page whose last render read no post's body, whole draft or
+# neighbours (`Post.unlisted_reads`): its posts are keyed as their properties show
+# them, so that an edit of a body (approved again) leaves the archive, the index
+# and the terms' pages alone. A theme that shows more on a list page gets that
+# page keyed on whole posts.
 LISTED = "listed:"
 
 
@@ -58,7 +58,7 @@ def page_key(
     page: Page, shared: str, context: dict[str, Any] | None = None, *, whole: bool = True
 ) -> str:
     """The page's key; `context`: the page's, when already made; `whole`: whether
-    rendering it reads a post's body or whole draft (post pages always do)."""
+    rendering it reads a post's body, whole draft or neighbours (post pages always do)."""
     listed = not whole and page.post is None
     # a post page's context is a function of its post (digest, neighbours,
     # translations) and of what the fingerprint covers: no need to build it
@@ -84,9 +84,10 @@ def _near(post: Post | None) -> list[str] | None:
 
 def _post(post: Post) -> str:
     """A post's part of a key: what lists show of it (`_listed`), its file's
-    digest (its body, its whole draft) and its neighbours. A post appears on many pages (its own,
-    lists, feeds, its terms'): this is hashed once per build, once its media are
-    known (after media.prepare sets `media_key`); nothing changes a post after that."""
+    digest (its body, its whole draft) and its neighbours. A post appears on many
+    pages (its own, lists, feeds, its terms'): this is hashed once per build, once
+    its media are known (after media.prepare sets `media_key`); nothing changes a
+    post after that."""
     known = post.key
     if not known:
         text = _PLAIN.encode([_listed(post), post.digest, _near(post.older), _near(post.newer)])

@@ -69,7 +69,10 @@ class Post:
     card: str | None = None  # its social card's site path, e.g. "cards/slug.0123abcdef.png"
     media_key: str = ""  # changes when its pictures or card do
     key: str = ""  # its part of a page's key, once made (keys.py)
-    unlisted_reads: ClassVar[int] = 0  # reads of a post's body or whole draft, in this process
+    listed_key: str = ""  # the same, as lists show it (without its body and neighbours)
+    # reads of a post's body, whole draft or neighbours, in this process (one
+    # thread renders pages): a list page's render that made none shows none
+    unlisted_reads: ClassVar[int] = 0
 
     @property
     def previous(self) -> Post | None:
@@ -88,8 +91,6 @@ class Post:
         """The whole draft (its revision, provenance, approval...)."""
         Post.unlisted_reads += 1
         return self._draft
-
-    listed_key: str = ""  # the same, as lists show it (without its body)
 
     @property
     def slug(self) -> str:

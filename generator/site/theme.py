@@ -110,8 +110,8 @@ class Theme:
     def _card(self, context: Any, post: Any) -> Markup:
         """`card(post)`: `partials/post_card.html` for `post`, rendered once per post
         and language (list pages show the same card many times). A card that reads
-        the post's body or whole draft is rendered on each page: each must count
-        the read (`Post.unlisted_reads`)."""
+        the post's body, whole draft or neighbours is rendered on each page: each
+        must count the read (`Post.unlisted_reads`)."""
         key = (id(post), context["lang"])
         card = self._cards.get(key)
         if card is None:
