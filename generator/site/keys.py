@@ -2,8 +2,9 @@
 change since the last build is neither rendered nor written again.
 
 A key covers the page's own context (posts by content digest, with their
-neighbours and translations), plus one fingerprint for what every page shares:
-the config, the theme's files, the catalogues, this package's code, the set of
+neighbours and translations; on a list page that shows no more, posts as their
+properties show them), plus one fingerprint for what every page shares: the
+config, the theme's files, the catalogues, this package's code, the set of
 categories. Over-covering only costs a render; the writer still compares bytes.
 """
 
