@@ -161,18 +161,9 @@ def main() -> None:
             changed = []
             for n in range(runs):
                 edit(root, what.format(n=n))  # edited and approved, as an editor does
-                start = time.perf_counter()
-                done = subprocess.run(
-                    [*satire, "build"],
-                    cwd=root,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    env=ENV,
-                )
-                wall = time.perf_counter() - start
-                inside = re.search(r"([\d.]+) s\)", done.stdout)
-                rendered = re.search(r"(\d+) rendered", done.stdout)
+                wall, _, out = timed([*satire, "build"], 1, root)
+                inside = re.search(r"([\d.]+) s\)", out)
+                rendered = re.search(r"(\d+) rendered", out)
                 changed.append(
                     (
                         wall,
